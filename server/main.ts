@@ -1,0 +1,96 @@
+// `npm start`: start (or check) the four services, then serve the playground.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SERVICE_NAMES, SERVICE_TITLES } from '../shared/services.ts';
+import type { ServicesStatus } from '../shared/protocol.ts';
+import { createPlaygroundServer } from './app.ts';
+import { ADAPTERS } from './services/registry.ts';
+import { Supervisor } from './services/supervisor.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DEFAULT_PORT = 3000;
+/** Loopback by default: the terminals reach the services, so the page is not for the network. */
+const DEFAULT_HOST = '127.0.0.1';
+
+export function readinessTable(statuses: ServicesStatus): string {
+  const rows = [['service', 'version', 'address', 'ready in', 'state']];
+  for (const name of SERVICE_NAMES) {
+    const s = statuses[name];
+    rows.push([
+      SERVICE_TITLES[name],
+      s.version ?? '-',
+      s.address ?? '-',
+      s.readyMs !== undefined ? `${s.readyMs} ms` : '-',
+      s.ok ? (s.managed ? 'ready (private)' : 'ready (from URL)') : `${s.state}: ${s.message ?? ''}${s.install ? ` — run: ${s.install}` : ''}`,
+    ]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => '  ' + r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+async function main(): Promise<void> {
+  const dev = process.argv.includes('--dev');
+  const port = Number(process.env.PORT ?? DEFAULT_PORT);
+  const host = process.env.HOST ?? DEFAULT_HOST;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be a port number, got ${JSON.stringify(process.env.PORT)}`);
+    process.exit(2);
+  }
+  const began = performance.now();
+  const supervisor = new Supervisor({
+    adapters: ADAPTERS,
+    dataDir: path.join(ROOT, '.playground'),
+    log: (line) => console.log(`  ${line}`),
+  });
+  supervisor.on('status', (service, status) => {
+    if (status.state === 'ready') {
+      console.log(`  ✔ ${SERVICE_TITLES[service]} ${status.version} at ${status.address} (${status.readyMs} ms)`);
+    }
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the services…`);
+    await Promise.race([Promise.all([app.close(), supervisor.stopAll()]), new Promise((r) => setTimeout(r, 15_000))]);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('exit', () => supervisor.killAllNow());
+
+  // Serve first, so the page can show the services coming up.
+  const app = await createPlaygroundServer({
+    supervisor,
+    lessonsDir: path.join(ROOT, 'lessons'),
+    clientDir: path.join(ROOT, 'dist', 'client'),
+    dev,
+  });
+  let bound: number;
+  try {
+    bound = await app.listen(port, host);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    console.error(code === 'EADDRINUSE' ? `Port ${port} is in use: set PORT to another port, e.g. PORT=3001 npm start` : String(err));
+    process.exit(1);
+  }
+
+  const usingUrls = ADAPTERS.filter((a) => process.env[a.urlEnv]).map((a) => a.urlEnv);
+  console.log(
+    usingUrls.length === ADAPTERS.length
+      ? 'Checking the services given by URL…'
+      : `Starting private services (data in .playground/)${usingUrls.length ? `; using ${usingUrls.join(', ')}` : ''}…`,
+  );
+  const statuses = await supervisor.startAll();
+  console.log(`\n${readinessTable(statuses)}\n`);
+  const shownHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  console.log(`Playground ready at http://${shownHost}:${bound}  (${((performance.now() - began) / 1000).toFixed(1)} s; Ctrl-C stops it)`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

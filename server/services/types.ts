@@ -1,0 +1,101 @@
+// The one small interface every service implements. Adding a fifth service means one new folder
+// under server/services/ exporting a ServiceAdapter, and one line in registry.ts.
+import type { CommandInfo } from '../../shared/protocol.ts';
+import type { ServiceName } from '../../shared/services.ts';
+
+/** Where a running instance answers. Each adapter reads its own URL format. */
+export interface Endpoint {
+  /** What a client library connects to, e.g. "redis://127.0.0.1:40123", "127.0.0.1:40124". */
+  url: string;
+  /** host:port, for display. */
+  address: string;
+}
+
+/** Free loopback ports and a private directory, handed to a managed instance. */
+export interface ManagedContext {
+  /** `.playground/<service>/`, created before prepare() runs; it survives restarts. */
+  dir: string;
+  /** As many free loopback ports as the spec asked for. */
+  ports: number[];
+  /** Per-installation secrets (passwords, cookies), generated once and kept under .playground/. */
+  secret: string;
+  /** true when the server runs as root (some daemons need `-u` or `--user` then). */
+  isRoot: boolean;
+}
+
+export interface SpawnSpec {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+/** How the supervisor runs a private instance of a service. */
+export interface ManagedSpec {
+  /** Debian packages that provide the binaries (what `apt-get install` needs). */
+  aptPackages: string[];
+  /** Absolute paths that must exist; a missing one makes the service unavailable. */
+  binaries: string[];
+  /** Free loopback ports to allocate. */
+  portCount: number;
+  /** One-time or per-start preparation: data directories, config files. */
+  prepare?(ctx: ManagedContext): Promise<void>;
+  spawn(ctx: ManagedContext): SpawnSpec;
+  /** The URL clients use once it answers. */
+  endpoint(ctx: ManagedContext): Endpoint;
+  /** Milliseconds to wait for the first answer before giving up. */
+  startTimeoutMs: number;
+  /** Runs once the instance answers and before it is reported ready (users, databases). */
+  afterReady?(ctx: ManagedContext, endpoint: Endpoint): Promise<void>;
+  /** Extra cleanup after the process exits (e.g. an epmd it started). */
+  cleanup?(ctx: ManagedContext): Promise<void>;
+}
+
+/** What a terminal session writes to the learner. */
+export interface TerminalOutput {
+  /** Terminal text; lines end in "\r\n". May hold ANSI. */
+  write(text: string): void;
+  /** The session is ready for the next line, shown after this prompt. */
+  prompt(text: string): void;
+  /** Flow control: the adapter registers the socket(s) whose reading pauses under backpressure. */
+  setSource(source: PausableSource | null): void;
+  /** The session cannot go on (its connection failed for good): the host closes the terminal. */
+  fail(message: string): void;
+}
+
+export interface PausableSource {
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * One live terminal against one service. The host (server/terminal/terminal-host.ts) splits input
+ * into lines and hands them over one at a time: after line() it waits for output.prompt() before
+ * the next line. A session that streams (SUBSCRIBE, basic.consume) simply does not prompt until
+ * interrupt() ends the stream.
+ */
+export interface TerminalSession {
+  /** One line the learner typed, without its line ending. */
+  line(text: string): void;
+  /** Ctrl-C: stop what is running (or drop a half-typed multi-line command), then prompt. */
+  interrupt(): void;
+  resize?(cols: number, rows: number): void;
+  /** Release every connection; no output may follow. */
+  close(): void;
+}
+
+export interface ServiceAdapter {
+  name: ServiceName;
+  /** Environment variable that points the playground at an external server instead. */
+  urlEnv: string;
+  /** Turns the env variable's value into an endpoint; throws a clear Error when malformed. */
+  parseUrl(value: string): Endpoint;
+  managed: ManagedSpec;
+  /** Connects once and answers the server's version; throws if it does not answer. */
+  probe(endpoint: Endpoint): Promise<{ version: string }>;
+  /** Commands for completion and hints; may ask the live server (Redis COMMAND DOCS). */
+  commands(endpoint: Endpoint): Promise<CommandInfo[]>;
+  /** Whether the terminal ignores case for command names. */
+  caseInsensitive: boolean;
+  /** Opens a session; the first prompt comes through output.prompt(). Throws if it cannot connect. */
+  openTerminal(endpoint: Endpoint, output: TerminalOutput): Promise<TerminalSession>;
+}

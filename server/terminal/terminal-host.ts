@@ -1,0 +1,317 @@
+// One terminal on the server side: it turns `input` frames into lines for the service's session,
+// one at a time, batches the session's output into `output` frames with flow control, and survives
+// the service restarting underneath it.
+import {
+  MAX_LINE_BYTES,
+  MAX_PENDING_INPUT_BYTES,
+  OUTPUT_HARD_LIMIT_BYTES,
+  OUTPUT_HIGH_WATERMARK_BYTES,
+  OUTPUT_LOW_WATERMARK_BYTES,
+} from '../../shared/limits.ts';
+import type { ServerMessage } from '../../shared/protocol.ts';
+import type { ServiceName } from '../../shared/services.ts';
+import { SERVICE_TITLES } from '../../shared/services.ts';
+import type { Endpoint, PausableSource, ServiceAdapter, TerminalOutput, TerminalSession } from '../services/types.ts';
+import { errorText } from '../services/supervisor.ts';
+
+/** After a session's connection fails while its service is still up, wait this long, then reopen. */
+const REOPEN_DELAY_MS = 300;
+
+const DIM = '\x1b[2m';
+const RED = '\x1b[31m';
+const RESET = '\x1b[0m';
+
+export interface TerminalHostOptions {
+  id: string;
+  service: ServiceName;
+  adapter: ServiceAdapter;
+  /** Where the service answers now, or null while it is down. */
+  endpoint: () => Endpoint | null;
+  send: (message: ServerMessage) => void;
+  /** True while the socket's own send buffer is too full to take more. */
+  socketCongested: () => boolean;
+}
+
+export class TerminalHost {
+  private session: TerminalSession | null = null;
+  private generation = 0;
+  private closed = false;
+  /** Set by a prompt: the session waits for a line. */
+  private ready = false;
+  private partial = '';
+  /** A line already over the limit: the rest of it, up to its line end, is dropped. */
+  private discarding = false;
+  private lastWasCR = false;
+  private lines: string[] = [];
+  private pendingInputBytes = 0;
+  private pendingOutput = '';
+  private flushScheduled = false;
+  private clientPaused = false;
+  private droppedBytes = 0;
+  private source: PausableSource | null = null;
+  private sourcePaused = false;
+  private cols = 80;
+  private rows = 24;
+  private reopenTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: TerminalHostOptions) {}
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  get service(): ServiceName {
+    return this.options.service;
+  }
+
+  /** Opens the service session; resolves false (after telling the client) when it cannot. */
+  async open(): Promise<boolean> {
+    const endpoint = this.options.endpoint();
+    if (!endpoint) {
+      this.options.send({ type: 'error', id: this.id, message: `${SERVICE_TITLES[this.service]} is not available right now` });
+      return false;
+    }
+    const commands = await this.options.adapter.commands(endpoint).catch(() => []);
+    if (this.closed) return false;
+    this.options.send({
+      type: 'opened',
+      id: this.id,
+      service: this.service,
+      address: endpoint.address,
+      commands,
+      caseInsensitive: this.options.adapter.caseInsensitive,
+    });
+    return this.connect(endpoint);
+  }
+
+  private async connect(endpoint: Endpoint): Promise<boolean> {
+    const generation = ++this.generation;
+    this.ready = false;
+    try {
+      const session = await this.options.adapter.openTerminal(endpoint, this.outputFor(generation));
+      if (this.closed || generation !== this.generation) {
+        session.close();
+        return false;
+      }
+      this.session = session;
+      session.resize?.(this.cols, this.rows);
+      return true;
+    } catch (err) {
+      this.writeLine(`${RED}cannot connect to ${SERVICE_TITLES[this.service]} at ${endpoint.address}: ${errorText(err)}${RESET}`);
+      return false;
+    }
+  }
+
+  /** Output for one session generation; a replaced session's late writes are ignored. */
+  private outputFor(generation: number): TerminalOutput {
+    const live = () => generation === this.generation && !this.closed;
+    return {
+      write: (text) => {
+        if (live()) this.queueOutput(text);
+      },
+      prompt: (text) => {
+        if (!live()) return;
+        this.flush(true);
+        this.options.send({ type: 'prompt', id: this.id, prompt: text });
+        this.ready = true;
+        this.pump();
+      },
+      setSource: (source) => {
+        if (!live()) return;
+        this.source = source;
+        this.sourcePaused = false;
+        this.applyWatermarks();
+      },
+      fail: (message) => {
+        if (!live()) return;
+        this.writeLine(`${RED}${message}${RESET}`);
+        this.dropSession();
+        // The service may still be up (memcached's `quit`, an idle connection dropped): reopen.
+        // If it is down, the supervisor's 'up' event reopens it instead.
+        this.reopenTimer = setTimeout(() => {
+          this.reopenTimer = null;
+          const endpoint = this.options.endpoint();
+          if (endpoint && !this.session && !this.closed) {
+            void this.connect(endpoint).then((ok) => {
+              if (ok) this.writeLine(`${DIM}[reconnected]${RESET}`);
+            });
+          }
+        }, REOPEN_DELAY_MS);
+      },
+    };
+  }
+
+  /** Keystrokes or whole lines. Lines end in \r, \n or \r\n; Ctrl-C (\x03) interrupts. */
+  input(data: string): void {
+    for (let i = 0; i < data.length; i++) {
+      const ch = data[i];
+      if (ch === '\n' && this.lastWasCR) {
+        this.lastWasCR = false;
+        continue;
+      }
+      this.lastWasCR = ch === '\r';
+      if (ch === '\r' || ch === '\n') {
+        this.endLine();
+      } else if (ch === '\x03') {
+        this.interrupt();
+      } else if (ch === '\x7f' || ch === '\b') {
+        // A raw-keystroke client edits on our side; the browser edits locally and sends lines.
+        this.partial = this.partial.slice(0, -1);
+      } else if (!this.discarding) {
+        this.partial += ch;
+        if (Buffer.byteLength(this.partial) > MAX_LINE_BYTES) {
+          this.writeLine(`${RED}line too long: the limit is ${MAX_LINE_BYTES} bytes; it was not sent${RESET}`);
+          this.partial = '';
+          this.discarding = true;
+        }
+      }
+    }
+    this.pump();
+  }
+
+  private endLine(): void {
+    if (this.discarding) {
+      this.discarding = false;
+      this.partial = '';
+      if (this.ready) this.options.send({ type: 'prompt', id: this.id, prompt: '' });
+      return;
+    }
+    const line = this.partial;
+    this.partial = '';
+    const bytes = Buffer.byteLength(line) + 1;
+    if (this.pendingInputBytes + bytes > MAX_PENDING_INPUT_BYTES) {
+      this.writeLine(`${RED}too much input waiting (limit ${MAX_PENDING_INPUT_BYTES} bytes); line dropped${RESET}`);
+      return;
+    }
+    this.pendingInputBytes += bytes;
+    this.lines.push(line);
+  }
+
+  /** Hands queued lines to the session while it is ready. */
+  private pump(): void {
+    while (this.ready && this.session && this.lines.length > 0) {
+      const line = this.lines.shift()!;
+      this.pendingInputBytes -= Buffer.byteLength(line) + 1;
+      this.ready = false;
+      try {
+        this.session.line(line);
+      } catch (err) {
+        this.writeLine(`${RED}internal error: ${errorText(err)}${RESET}`);
+        this.ready = true;
+      }
+    }
+  }
+
+  interrupt(): void {
+    this.lines = [];
+    this.pendingInputBytes = 0;
+    this.partial = '';
+    this.discarding = false;
+    this.session?.interrupt();
+  }
+
+  resize(cols: number, rows: number): void {
+    this.cols = cols;
+    this.rows = rows;
+    this.session?.resize?.(cols, rows);
+  }
+
+  pause(): void {
+    this.clientPaused = true;
+  }
+
+  resume(): void {
+    this.clientPaused = false;
+    this.flush(false);
+  }
+
+  /** The socket's send buffer drained: send what waited. */
+  onSocketDrain(): void {
+    if (this.pendingOutput) this.flush(false);
+  }
+
+  /** The service died: say so at once; the session waits for serviceUp(). */
+  serviceDown(reason: string): void {
+    if (this.closed) return;
+    this.writeLine(`${RED}[${SERVICE_TITLES[this.service]} stopped: ${reason} — restarting it…]${RESET}`);
+    this.dropSession();
+  }
+
+  serviceUp(endpoint: Endpoint): void {
+    if (this.closed) return;
+    this.dropSession();
+    this.writeLine(`${DIM}[${SERVICE_TITLES[this.service]} is back; reconnected]${RESET}`);
+    void this.connect(endpoint);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+    this.dropSession();
+  }
+
+  private dropSession(): void {
+    this.generation++;
+    this.session?.close();
+    this.session = null;
+    this.source = null;
+    this.ready = false;
+    this.lines = [];
+    this.pendingInputBytes = 0;
+  }
+
+  private writeLine(text: string): void {
+    this.queueOutput(`\r\n${text}\r\n`);
+    this.flush(true);
+  }
+
+  private queueOutput(text: string): void {
+    if (this.pendingOutput.length + text.length > OUTPUT_HARD_LIMIT_BYTES) {
+      this.droppedBytes += text.length;
+    } else {
+      this.pendingOutput += text;
+    }
+    this.applyWatermarks();
+    // Coalesce whatever arrives in the same turn of the event loop into one frame: no timer, so a
+    // reply is never held back waiting for more.
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush(false);
+      });
+    }
+  }
+
+  /** Sends pending output unless the client or the socket asked to hold it (force: notices, prompts). */
+  private flush(force: boolean): void {
+    if (this.closed) return;
+    const held = this.clientPaused || this.options.socketCongested();
+    if (held && !force) {
+      this.applyWatermarks();
+      return;
+    }
+    if (this.droppedBytes > 0) {
+      this.pendingOutput += `\r\n${RED}[${this.droppedBytes} bytes of output dropped: the display fell too far behind]${RESET}\r\n`;
+      this.droppedBytes = 0;
+    }
+    if (this.pendingOutput) {
+      const data = this.pendingOutput;
+      this.pendingOutput = '';
+      this.options.send({ type: 'output', id: this.id, data });
+    }
+    this.applyWatermarks();
+  }
+
+  private applyWatermarks(): void {
+    if (!this.source) return;
+    const size = this.pendingOutput.length;
+    if (!this.sourcePaused && size > OUTPUT_HIGH_WATERMARK_BYTES) {
+      this.sourcePaused = true;
+      this.source.pause();
+    } else if (this.sourcePaused && size < OUTPUT_LOW_WATERMARK_BYTES) {
+      this.sourcePaused = false;
+      this.source.resume();
+    }
+  }
+}

@@ -1,0 +1,24 @@
+// Integration tests reach the live services through here. The vitest global setup
+// (server/testing/global-setup.ts) starts private instances with the same supervisor as `npm start`
+// and provides their endpoints; nothing here is a mock.
+import { inject } from 'vitest';
+import type { ServiceName } from '../../shared/services.ts';
+import type { Endpoint } from '../services/types.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    endpoints: Record<ServiceName, Endpoint>;
+    /** Base URL of a playground server started for the tests, e.g. http://127.0.0.1:40200 */
+    baseUrl: string;
+  }
+}
+
+export function testEndpoint(service: ServiceName): Endpoint {
+  const endpoint = inject('endpoints')[service];
+  if (!endpoint) throw new Error(`${service} did not start for the tests; see the global setup's output`);
+  return endpoint;
+}
+
+export function testBaseUrl(): string {
+  return inject('baseUrl');
+}

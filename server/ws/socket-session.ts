@@ -1,0 +1,183 @@
+// One browser (or script) connected at /ws. Every frame is checked here, at the boundary: size,
+// JSON, schema. Anything wrong gets an `error` message and is dropped; the socket, the server and
+// the other terminals carry on.
+import type { RawData, WebSocket } from 'ws';
+import { MAX_MESSAGE_BYTES, MAX_TERMINALS_PER_SOCKET, SOCKET_HIGH_WATERMARK_BYTES } from '../../shared/limits.ts';
+import {
+  CLIENT_MESSAGE_TYPES,
+  PROTOCOL_VERSION,
+  clientMessageSchema,
+  encodeServerMessage,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../shared/protocol.ts';
+import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
+import type { Supervisor } from '../services/supervisor.ts';
+import { TerminalHost } from '../terminal/terminal-host.ts';
+import type { Endpoint } from '../services/types.ts';
+import type { ServiceStatus } from '../../shared/protocol.ts';
+
+export class SocketSession {
+  private readonly terminals = new Map<string, TerminalHost>();
+  private readonly onStatus = (service: ServiceName, status: ServiceStatus) =>
+    this.send({ type: 'service', service, status });
+  private readonly onDown = (service: ServiceName, reason: string) => {
+    for (const t of this.terminals.values()) if (t.service === service) t.serviceDown(reason);
+  };
+  private readonly onUp = (service: ServiceName, endpoint: Endpoint) => {
+    for (const t of this.terminals.values()) if (t.service === service) t.serviceUp(endpoint);
+  };
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly supervisor: Supervisor,
+  ) {
+    supervisor.on('status', this.onStatus);
+    supervisor.on('down', this.onDown);
+    supervisor.on('up', this.onUp);
+    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    ws.on('close', () => this.dispose());
+    ws.on('error', () => this.dispose());
+    this.send({ type: 'hello', protocol: PROTOCOL_VERSION, services: supervisor.statuses() });
+  }
+
+  private send(message: ServerMessage): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    // The callback runs once the frame is handed to the OS: a good moment to send what a
+    // congested socket held back.
+    this.ws.send(encodeServerMessage(message), () => {
+      if (this.ws.bufferedAmount < SOCKET_HIGH_WATERMARK_BYTES) {
+        for (const t of this.terminals.values()) t.onSocketDrain();
+      }
+    });
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.send({ type: 'error', message: 'binary frames are not supported; send JSON text frames' });
+      return;
+    }
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+    if (size > MAX_MESSAGE_BYTES) {
+      this.send({ type: 'error', message: `message too large: ${size} bytes; the limit is ${MAX_MESSAGE_BYTES}` });
+      return;
+    }
+    const message = parseClientMessage(data.toString());
+    if ('error' in message) {
+      this.send({ type: 'error', ...(message.id ? { id: message.id } : {}), message: message.error });
+      return;
+    }
+    this.handle(message.message);
+  }
+
+  private handle(message: ClientMessage): void {
+    switch (message.type) {
+      case 'open':
+        void this.open(message.id, message.service);
+        return;
+      case 'input':
+        this.terminal(message.id)?.input(message.data);
+        return;
+      case 'resize':
+        this.terminal(message.id)?.resize(message.cols, message.rows);
+        return;
+      case 'signal':
+        this.terminal(message.id)?.interrupt();
+        return;
+      case 'pause':
+        this.terminal(message.id)?.pause();
+        return;
+      case 'resume':
+        this.terminal(message.id)?.resume();
+        return;
+      case 'close': {
+        const t = this.terminal(message.id);
+        if (t) {
+          t.close();
+          this.terminals.delete(message.id);
+          this.send({ type: 'exit', id: message.id, code: 0 });
+        }
+        return;
+      }
+      default: {
+        const unreachable: never = message;
+        throw new Error(`unhandled message ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private async open(id: string, service: ServiceName): Promise<void> {
+    if (this.terminals.has(id)) {
+      this.send({ type: 'error', id, message: `id "${id}" is already open on this connection` });
+      return;
+    }
+    if (this.terminals.size >= MAX_TERMINALS_PER_SOCKET) {
+      this.send({ type: 'error', id, message: `too many terminals open (limit ${MAX_TERMINALS_PER_SOCKET}); close one first` });
+      return;
+    }
+    const host = new TerminalHost({
+      id,
+      service,
+      adapter: this.supervisor.adapter(service),
+      endpoint: () => this.supervisor.endpoint(service),
+      send: (m) => this.send(m),
+      socketCongested: () => this.ws.bufferedAmount > SOCKET_HIGH_WATERMARK_BYTES,
+    });
+    this.terminals.set(id, host);
+    const ok = await host.open();
+    if (!ok && this.terminals.get(id) === host) {
+      host.close();
+      this.terminals.delete(id);
+      this.send({ type: 'exit', id, code: 1 });
+    }
+  }
+
+  private terminal(id: string): TerminalHost | undefined {
+    const t = this.terminals.get(id);
+    if (!t) this.send({ type: 'error', id, message: `no open terminal with id "${id}"` });
+    return t;
+  }
+
+  private dispose(): void {
+    this.supervisor.off('status', this.onStatus);
+    this.supervisor.off('down', this.onDown);
+    this.supervisor.off('up', this.onUp);
+    for (const t of this.terminals.values()) t.close();
+    this.terminals.clear();
+  }
+}
+
+type Parsed = { message: ClientMessage } | { error: string; id?: string };
+
+/** Turns a text frame into a ClientMessage or a sentence saying what is wrong with it. */
+export function parseClientMessage(text: string): Parsed {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { error: `invalid JSON: ${(err as Error).message}` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { error: 'a message must be a JSON object with a "type"' };
+  }
+  const record = value as Record<string, unknown>;
+  const id = typeof record.id === 'string' ? record.id : undefined;
+  if (typeof record.type !== 'string' || !(CLIENT_MESSAGE_TYPES as readonly string[]).includes(record.type)) {
+    return { id, error: `unknown message type ${JSON.stringify(record.type)}; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}` };
+  }
+  if (record.type === 'open') {
+    if (record.kind !== 'terminal') {
+      return { id, error: `unknown kind ${JSON.stringify(record.kind)}; expected "terminal"` };
+    }
+    if (typeof record.service !== 'string' || !(SERVICE_NAMES as readonly string[]).includes(record.service)) {
+      return { id, error: `unknown service ${JSON.stringify(record.service)}; expected one of ${SERVICE_NAMES.join(', ')}` };
+    }
+  }
+  const result = clientMessageSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue.path.length ? `"${issue.path.join('.')}"` : 'message';
+    return { id, error: `bad ${record.type} message: ${where}: ${issue.message}` };
+  }
+  return { message: result.data };
+}

@@ -1,0 +1,46 @@
+// Named limits of the playground, shared by server and client. docs/protocol.md lists them, and
+// tests push each one to its edge.
+
+/** Longest id a client may choose for a terminal. */
+export const MAX_ID_LENGTH = 64;
+
+/**
+ * Largest WebSocket frame the server reads at all. Bigger frames close the socket (code 1009):
+ * past this size the frame is not worth buffering just to refuse it.
+ */
+export const WS_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Largest client message that is parsed. Bigger ones (up to WS_MAX_PAYLOAD_BYTES) get an `error`
+ * message and are dropped; the socket stays open.
+ */
+export const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Longest line a terminal accepts. A longer one is refused with a message in the terminal, both
+ * by the browser's line editor and by the server. 64 KiB is far beyond any command a person types
+ * and keeps a pasted blob from reaching a service as one command.
+ */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+/** Input waiting behind a running command (type-ahead, pasted lines). More is refused. */
+export const MAX_PENDING_INPUT_BYTES = 1024 * 1024;
+
+/** Terminals one socket may have open at once. */
+export const MAX_TERMINALS_PER_SOCKET = 32;
+
+/**
+ * Output flow control, per terminal. Output waiting to be sent (because the client asked for a
+ * pause, or the socket's own send buffer is full) above the high watermark pauses the service
+ * connection that produces it; below the low watermark it resumes. Output still arriving past
+ * the hard limit (data already in flight) is dropped and the terminal says how much.
+ */
+export const OUTPUT_HIGH_WATERMARK_BYTES = 256 * 1024;
+export const OUTPUT_LOW_WATERMARK_BYTES = 64 * 1024;
+export const OUTPUT_HARD_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/** Socket send buffer (ws bufferedAmount) above which output is held for that socket. */
+export const SOCKET_HIGH_WATERMARK_BYTES = 1024 * 1024;
+
+/** Rows a MySQL result shows; the rest are counted, not shown (a huge SELECT cannot flood). */
+export const MYSQL_MAX_ROWS_SHOWN = 1000;

@@ -1,0 +1,111 @@
+// The playground's public WebSocket protocol: one socket at /ws, JSON text frames.
+//
+// This module is the single definition that the server, the browser client, the tests and any
+// script share. Client messages are validated at the server boundary with the zod schemas below;
+// server messages are plain types (the server is trusted to produce them). docs/protocol.md
+// explains every message; protocol.test.ts pins the shapes so that a change here is deliberate.
+import { z } from 'zod';
+import { SERVICE_NAMES, type ServiceName } from './services.ts';
+import { MAX_ID_LENGTH } from './limits.ts';
+
+/** Bumped on any incompatible change; sent in `hello`. */
+export const PROTOCOL_VERSION = 1;
+
+export const WS_PATH = '/ws';
+
+const id = z.string().min(1).max(MAX_ID_LENGTH);
+const service = z.enum(SERVICE_NAMES);
+
+export const openTerminalSchema = z.object({
+  type: z.literal('open'),
+  id,
+  kind: z.literal('terminal'),
+  service,
+});
+
+export const inputSchema = z.object({ type: z.literal('input'), id, data: z.string() });
+
+export const resizeSchema = z.object({
+  type: z.literal('resize'),
+  id,
+  cols: z.number().int().min(1).max(1000),
+  rows: z.number().int().min(1).max(1000),
+});
+
+export const signalSchema = z.object({ type: z.literal('signal'), id, signal: z.literal('SIGINT') });
+
+export const closeSchema = z.object({ type: z.literal('close'), id });
+
+/** Flow control, optional: a client whose display falls behind asks the server to hold output. */
+export const pauseSchema = z.object({ type: z.literal('pause'), id });
+export const resumeSchema = z.object({ type: z.literal('resume'), id });
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  openTerminalSchema,
+  inputSchema,
+  resizeSchema,
+  signalSchema,
+  closeSchema,
+  pauseSchema,
+  resumeSchema,
+]);
+
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+export type ClientMessageType = ClientMessage['type'];
+export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = clientMessageSchema.options.map(
+  (o) => o.shape.type.value,
+);
+
+/** State of one service as the server sees it. */
+export type ServiceState = 'starting' | 'ready' | 'restarting' | 'unavailable' | 'failed';
+
+export interface ServiceStatus {
+  ok: boolean;
+  state: ServiceState;
+  /** true when the playground runs this instance itself; false when it came from a URL. */
+  managed: boolean;
+  version?: string;
+  /** host:port the playground talks to. */
+  address?: string;
+  /** Why it is not ok, in plain words. */
+  message?: string;
+  /** The command that installs what is missing, when something is. */
+  install?: string;
+  /** Milliseconds from spawn to answering, for managed instances. */
+  readyMs?: number;
+}
+
+export type ServicesStatus = Record<ServiceName, ServiceStatus>;
+
+/** A command the terminal knows, for tab completion and the one-line syntax hint. */
+export interface CommandInfo {
+  /** As typed, e.g. "GET", "queue.declare", "SELECT". */
+  name: string;
+  /** Arguments after the name, e.g. "key value [EX seconds]". */
+  syntax: string;
+  summary?: string;
+}
+
+export type ServerMessage =
+  | { type: 'hello'; protocol: number; services: ServicesStatus }
+  | { type: 'service'; service: ServiceName; status: ServiceStatus }
+  | {
+      type: 'opened';
+      id: string;
+      service: ServiceName;
+      address: string;
+      commands: CommandInfo[];
+      /** Case of completion: redis-cli and mysql ignore case, AMQP method names are lower-case. */
+      caseInsensitive: boolean;
+    }
+  | { type: 'output'; id: string; data: string }
+  /** The terminal is ready for the next line, shown after this prompt. */
+  | { type: 'prompt'; id: string; prompt: string }
+  | { type: 'exit'; id: string; code: number }
+  | { type: 'error'; id?: string; message: string };
+
+export type ServerMessageType = ServerMessage['type'];
+
+export function encodeServerMessage(message: ServerMessage): string {
+  return JSON.stringify(message);
+}
