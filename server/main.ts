@@ -1,4 +1,6 @@
 // `npm start`: start (or check) the four services, then serve the playground.
+import { readFileSync, rmSync } from 'node:fs';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_NAMES, SERVICE_TITLES } from '../shared/services.ts';
@@ -28,6 +30,39 @@ export function readinessTable(statuses: ServicesStatus): string {
   return rows.map((r) => '  ' + r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }
 
+/**
+ * One server per data directory: a second one would find the first one's instances in the pid
+ * files and stop them as leftovers. The lock names the owner, so the message can say who.
+ */
+async function claimDataDir(dataDir: string): Promise<void> {
+  await fs.mkdir(dataDir, { recursive: true });
+  const lock = path.join(dataDir, 'server.pid');
+  const owner = Number((await fs.readFile(lock, 'utf8').catch(() => '')).trim());
+  if (owner && owner !== process.pid) {
+    let running = true;
+    try {
+      process.kill(owner, 0);
+    } catch {
+      running = false;
+    }
+    if (running) {
+      console.error(
+        `Another playground (pid ${owner}) is running with the data in ${dataDir}.\n` +
+          `Stop it first, or give this one its own: PLAYGROUND_DATA_DIR=/some/dir npm start`,
+      );
+      process.exit(1);
+    }
+  }
+  await fs.writeFile(lock, `${process.pid}\n`);
+  process.on('exit', () => {
+    try {
+      if (readFileSync(lock, 'utf8').trim() === String(process.pid)) rmSync(lock);
+    } catch {
+      /* already gone */
+    }
+  });
+}
+
 async function main(): Promise<void> {
   const dev = process.argv.includes('--dev');
   const port = Number(process.env.PORT ?? DEFAULT_PORT);
@@ -37,9 +72,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const began = performance.now();
+  const dataDir = path.resolve(process.env.PLAYGROUND_DATA_DIR ?? path.join(ROOT, '.playground'));
+  await claimDataDir(dataDir);
   const supervisor = new Supervisor({
     adapters: ADAPTERS,
-    dataDir: path.join(ROOT, '.playground'),
+    dataDir,
     log: (line) => console.log(`  ${line}`),
   });
   supervisor.on('status', (service, status) => {

@@ -45,6 +45,7 @@ export class TerminalHost {
   private lines: string[] = [];
   private pendingInputBytes = 0;
   private pendingOutput = '';
+  private pendingPrompt: string | null = null;
   private flushScheduled = false;
   private clientPaused = false;
   private droppedBytes = 0;
@@ -111,8 +112,9 @@ export class TerminalHost {
       },
       prompt: (text) => {
         if (!live()) return;
-        this.flush(true);
-        this.options.send({ type: 'prompt', id: this.id, prompt: text });
+        // The prompt follows the output before it, so it waits with that output while held.
+        this.pendingPrompt = text;
+        this.flush();
         this.ready = true;
         this.pump();
       },
@@ -173,7 +175,10 @@ export class TerminalHost {
     if (this.discarding) {
       this.discarding = false;
       this.partial = '';
-      if (this.ready) this.options.send({ type: 'prompt', id: this.id, prompt: '' });
+      if (this.ready) {
+        this.pendingPrompt ??= '';
+        this.flush();
+      }
       return;
     }
     const line = this.partial;
@@ -222,12 +227,12 @@ export class TerminalHost {
 
   resume(): void {
     this.clientPaused = false;
-    this.flush(false);
+    this.flush();
   }
 
   /** The socket's send buffer drained: send what waited. */
   onSocketDrain(): void {
-    if (this.pendingOutput) this.flush(false);
+    if (this.pendingOutput || this.pendingPrompt !== null) this.flush();
   }
 
   /** The service died: say so at once; the session waits for serviceUp(). */
@@ -255,6 +260,7 @@ export class TerminalHost {
     this.session?.close();
     this.session = null;
     this.source = null;
+    this.pendingPrompt = null;
     this.ready = false;
     this.lines = [];
     this.pendingInputBytes = 0;
@@ -262,7 +268,6 @@ export class TerminalHost {
 
   private writeLine(text: string): void {
     this.queueOutput(`\r\n${text}\r\n`);
-    this.flush(true);
   }
 
   private queueOutput(text: string): void {
@@ -278,16 +283,15 @@ export class TerminalHost {
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;
-        this.flush(false);
+        this.flush();
       });
     }
   }
 
-  /** Sends pending output unless the client or the socket asked to hold it (force: notices, prompts). */
-  private flush(force: boolean): void {
+  /** Sends pending output, then the pending prompt, unless the client or the socket asked to hold them. */
+  private flush(): void {
     if (this.closed) return;
-    const held = this.clientPaused || this.options.socketCongested();
-    if (held && !force) {
+    if (this.clientPaused || this.options.socketCongested()) {
       this.applyWatermarks();
       return;
     }
@@ -299,6 +303,11 @@ export class TerminalHost {
       const data = this.pendingOutput;
       this.pendingOutput = '';
       this.options.send({ type: 'output', id: this.id, data });
+    }
+    if (this.pendingPrompt !== null) {
+      const prompt = this.pendingPrompt;
+      this.pendingPrompt = null;
+      this.options.send({ type: 'prompt', id: this.id, prompt });
     }
     this.applyWatermarks();
   }

@@ -1,0 +1,79 @@
+// A whole playground for tests and benchmarks: the supervisor starts private instances of the four
+// services (as `npm start` does) in `dataDir`, and a server on a free loopback port serves them.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
+import { createPlaygroundServer, type PlaygroundServer } from '../app.ts';
+import { readinessTable } from '../main.ts';
+import { ADAPTERS } from '../services/registry.ts';
+import { Supervisor } from '../services/supervisor.ts';
+import type { Endpoint } from '../services/types.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface Stack {
+  supervisor: Supervisor;
+  app: PlaygroundServer;
+  endpoints: Record<ServiceName, Endpoint>;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(dataDir: string, log: (line: string) => void): Promise<Stack> {
+  // Always private instances: a developer's URL settings must not leak into tests or benchmarks.
+  const env = { ...process.env };
+  for (const a of ADAPTERS) delete env[a.urlEnv];
+  const supervisor = new Supervisor({ adapters: ADAPTERS, dataDir, env, log });
+  const statuses = await supervisor.startAll();
+  log(`\n${readinessTable(statuses)}`);
+  const failed = SERVICE_NAMES.filter((s) => !statuses[s].ok);
+  if (failed.length > 0) {
+    await supervisor.stopAll();
+    throw new Error(`services did not start: ${failed.map((s) => `${s} (${statuses[s].message})`).join('; ')}`);
+  }
+  const endpoints = Object.fromEntries(SERVICE_NAMES.map((s) => [s, supervisor.endpoint(s)!])) as Stack['endpoints'];
+  const app = await createPlaygroundServer({
+    supervisor,
+    lessonsDir: path.join(ROOT, 'lessons'),
+    clientDir: path.join(ROOT, 'dist', 'client'),
+  });
+  const port = await app.listen(0, '127.0.0.1');
+  return {
+    supervisor,
+    app,
+    endpoints,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async stop() {
+      await app.close();
+      await supervisor.stopAll();
+    },
+  };
+}
+
+/**
+ * Each test or benchmark run gets `.playground/<prefix>-<pid>/`, so two runs at once never share or stop each
+ * other's instances. Directories of runs whose process is gone are swept, stopping any instance
+ * such a crashed run left behind.
+ */
+export async function freshTestDataDir(prefix = 'test'): Promise<string> {
+  const base = path.join(ROOT, '.playground');
+  await fs.mkdir(base, { recursive: true });
+  for (const name of await fs.readdir(base)) {
+    const pid = Number(/^(?:test|bench)-(\d+)$/.exec(name)?.[1]);
+    if (!pid || isAlive(pid)) continue;
+    const stale = new Supervisor({ adapters: [], dataDir: path.join(base, name) });
+    await stale.startAll(); // with no adapters this only stops the leftovers named in its pid files
+    await fs.rm(path.join(base, name), { recursive: true, force: true });
+  }
+  return path.join(base, `${prefix}-${process.pid}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,123 @@
+// A small client of the public WebSocket protocol, as any script would write one. The tests and the
+// benchmarks drive the playground through it.
+import WebSocket from 'ws';
+import type { ClientMessage, ServerMessage } from '../../shared/protocol.ts';
+import { WS_PATH } from '../../shared/protocol.ts';
+import type { ServiceName } from '../../shared/services.ts';
+
+export interface TerminalTranscript {
+  output: string;
+  prompts: string[];
+  exited: number | null;
+  errors: string[];
+}
+
+export class PlaygroundClient {
+  readonly messages: ServerMessage[] = [];
+  readonly terminals = new Map<string, TerminalTranscript>();
+  /** Errors that carry no id (connection level). */
+  readonly errors: string[] = [];
+  private waiters: Array<() => void> = [];
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => this.receive(JSON.parse(data.toString()) as ServerMessage));
+  }
+
+  static async connect(baseUrl: string): Promise<PlaygroundClient> {
+    const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + WS_PATH);
+    const client = new PlaygroundClient(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    await client.until(() => client.messages.some((m) => m.type === 'hello'));
+    return client;
+  }
+
+  send(message: ClientMessage | Record<string, unknown>): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  sendRaw(data: string | Buffer, binary = false): void {
+    this.ws.send(data, { binary });
+  }
+
+  /** Opens a terminal and waits for its first prompt. */
+  async open(id: string, service: ServiceName, timeoutMs = 10_000): Promise<TerminalTranscript> {
+    this.send({ type: 'open', id, kind: 'terminal', service });
+    await this.until(() => (this.terminals.get(id)?.prompts.length ?? 0) > 0 || this.terminals.get(id)?.exited != null, timeoutMs);
+    return this.terminal(id);
+  }
+
+  terminal(id: string): TerminalTranscript {
+    let t = this.terminals.get(id);
+    if (!t) {
+      t = { output: '', prompts: [], exited: null, errors: [] };
+      this.terminals.set(id, t);
+    }
+    return t;
+  }
+
+  /** Sends one line and answers the output up to the next prompt. */
+  async run(id: string, line: string, timeoutMs = 10_000): Promise<string> {
+    const t = this.terminal(id);
+    const prompts = t.prompts.length;
+    const start = t.output.length;
+    this.send({ type: 'input', id, data: line + '\r' });
+    await this.until(() => t.prompts.length > prompts, timeoutMs);
+    return t.output.slice(start);
+  }
+
+  /** Waits until the terminal's output (from `from` on) matches. */
+  async waitForOutput(id: string, pattern: RegExp, from = 0, timeoutMs = 10_000): Promise<string> {
+    const t = this.terminal(id);
+    await this.until(() => pattern.test(t.output.slice(from)), timeoutMs);
+    return t.output.slice(from);
+  }
+
+  async until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const last = this.messages.slice(-5).map((m) => JSON.stringify(m).slice(0, 300));
+        throw new Error(`timed out after ${timeoutMs} ms; last messages:\n${last.join('\n')}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+
+  private receive(message: ServerMessage): void {
+    this.messages.push(message);
+    switch (message.type) {
+      case 'output':
+        this.terminal(message.id).output += message.data;
+        break;
+      case 'prompt':
+        this.terminal(message.id).prompts.push(message.prompt);
+        break;
+      case 'exit':
+        this.terminal(message.id).exited = message.code;
+        break;
+      case 'error':
+        if (message.id) this.terminal(message.id).errors.push(message.message);
+        else this.errors.push(message.message);
+        break;
+      default:
+        break;
+    }
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+}

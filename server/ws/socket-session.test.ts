@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseClientMessage } from './socket-session.ts';
+
+function error(text: string): string {
+  const parsed = parseClientMessage(text);
+  if (!('error' in parsed)) throw new Error(`expected an error for ${text}`);
+  return parsed.error;
+}
+
+describe('parseClientMessage', () => {
+  it('parses a valid message', () => {
+    expect(parseClientMessage('{"type":"input","id":"a","data":"PING\\r"}')).toEqual({
+      message: { type: 'input', id: 'a', data: 'PING\r' },
+    });
+  });
+
+  it('says what is wrong with each kind of bad frame', () => {
+    expect(error('{nope')).toMatch(/^invalid JSON: /);
+    expect(error('[1,2]')).toBe('a message must be a JSON object with a "type"');
+    expect(error('"open"')).toBe('a message must be a JSON object with a "type"');
+    expect(error('{"type":"fly","id":"a"}')).toBe(
+      'unknown message type "fly"; expected one of open, input, resize, signal, close, pause, resume',
+    );
+    expect(error('{"type":"open","id":"a","kind":"terminal","service":"mongo"}')).toBe(
+      'unknown service "mongo"; expected one of memcached, redis, rabbitmq, mysql',
+    );
+    expect(error('{"type":"open","id":"a","kind":"shell","service":"redis"}')).toBe('unknown kind "shell"; expected "terminal"');
+    expect(error('{"type":"input","id":"a","data":5}')).toMatch(/^bad input message: "data": /);
+    expect(error('{"type":"resize","id":"a","cols":-1,"rows":2}')).toMatch(/^bad resize message: "cols": /);
+  });
+
+  it('keeps the id of a bad message so the client can route the error', () => {
+    expect(parseClientMessage('{"type":"input","id":"t9"}')).toMatchObject({ id: 't9' });
+  });
+});
