@@ -248,7 +248,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
 
     const deadline = Date.now() + adapter.managed.startTimeoutMs;
-    let lastError: unknown = null;
+    let lastError: unknown;
     for (;;) {
       if (exited) throw new Error(`${spec.command} ${exited} before answering`);
       try {

@@ -39,6 +39,7 @@ export class TerminalHost {
   /** Set by a prompt: the session waits for a line. */
   private ready = false;
   private partial = '';
+  private partialBytes = 0;
   /** A line already over the limit: the rest of it, up to its line end, is dropped. */
   private discarding = false;
   private lastWasCR = false;
@@ -145,8 +146,21 @@ export class TerminalHost {
 
   /** Keystrokes or whole lines. Lines end in \r, \n or \r\n; Ctrl-C (\x03) interrupts. */
   input(data: string): void {
-    for (let i = 0; i < data.length; i++) {
-      const ch = data[i];
+    // Scan from one special character to the next, so a long pasted line costs one slice, not a
+    // step per character.
+    const special = /[\r\n\x03\x7f\b]/g;
+    let from = 0;
+    for (;;) {
+      special.lastIndex = from;
+      const match = special.exec(data);
+      const end = match ? match.index : data.length;
+      if (end > from) {
+        this.lastWasCR = false;
+        this.appendText(data.slice(from, end));
+      }
+      if (!match) break;
+      const ch = match[0];
+      from = end + 1;
       if (ch === '\n' && this.lastWasCR) {
         this.lastWasCR = false;
         continue;
@@ -156,25 +170,32 @@ export class TerminalHost {
         this.endLine();
       } else if (ch === '\x03') {
         this.interrupt();
-      } else if (ch === '\x7f' || ch === '\b') {
+      } else {
         // A raw-keystroke client edits on our side; the browser edits locally and sends lines.
         this.partial = this.partial.slice(0, -1);
-      } else if (!this.discarding) {
-        this.partial += ch;
-        if (Buffer.byteLength(this.partial) > MAX_LINE_BYTES) {
-          this.writeLine(`${RED}line too long: the limit is ${MAX_LINE_BYTES} bytes; it was not sent${RESET}`);
-          this.partial = '';
-          this.discarding = true;
-        }
+        this.partialBytes = Buffer.byteLength(this.partial);
       }
     }
     this.pump();
+  }
+
+  private appendText(text: string): void {
+    if (this.discarding) return;
+    this.partial += text;
+    this.partialBytes += Buffer.byteLength(text);
+    if (this.partialBytes > MAX_LINE_BYTES) {
+      this.writeLine(`${RED}line too long: the limit is ${MAX_LINE_BYTES} bytes; it was not sent${RESET}`);
+      this.partial = '';
+      this.partialBytes = 0;
+      this.discarding = true;
+    }
   }
 
   private endLine(): void {
     if (this.discarding) {
       this.discarding = false;
       this.partial = '';
+      this.partialBytes = 0;
       if (this.ready) {
         this.pendingPrompt ??= '';
         this.flush();
@@ -183,6 +204,7 @@ export class TerminalHost {
     }
     const line = this.partial;
     this.partial = '';
+    this.partialBytes = 0;
     const bytes = Buffer.byteLength(line) + 1;
     if (this.pendingInputBytes + bytes > MAX_PENDING_INPUT_BYTES) {
       this.writeLine(`${RED}too much input waiting (limit ${MAX_PENDING_INPUT_BYTES} bytes); line dropped${RESET}`);
@@ -211,6 +233,7 @@ export class TerminalHost {
     this.lines = [];
     this.pendingInputBytes = 0;
     this.partial = '';
+    this.partialBytes = 0;
     this.discarding = false;
     this.session?.interrupt();
   }
