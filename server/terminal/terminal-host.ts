@@ -97,6 +97,8 @@ export class TerminalHost {
       }
       this.session = session;
       session.resize?.(this.cols, this.rows);
+      // A session may prompt inside openTerminal(), before it was stored: hand over what waits.
+      this.pump();
       return true;
     } catch (err) {
       this.writeLine(`${RED}cannot connect to ${SERVICE_TITLES[this.service]} at ${endpoint.address}: ${errorText(err)}${RESET}`);

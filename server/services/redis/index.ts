@@ -1,0 +1,63 @@
+// Redis: a terminal that behaves like redis-cli 7, a private redis-server for lessons, and a
+// command catalog read from the server's own COMMAND DOCS.
+import type { ServiceAdapter } from '../types.ts';
+import { commandCatalog, toCommandInfo } from './command-docs.ts';
+import { redisRequest } from './connection.ts';
+import { isErrorValue, valueText } from './reply-value.ts';
+import { parseRedisUrl } from './redis-url.ts';
+import { openRedisTerminal } from './terminal.ts';
+
+/** Memory limit of the private instance: plenty for lessons, small on a class machine. */
+const MANAGED_MAX_MEMORY = '64mb';
+/** Probes run while the instance boots and for health checks: an answer comes in milliseconds. */
+const PROBE_TIMEOUT_MS = 2000;
+
+export const redis: ServiceAdapter = {
+  name: 'redis',
+  urlEnv: 'REDIS_URL',
+  caseInsensitive: true,
+  parseUrl(value) {
+    const target = parseRedisUrl(value);
+    return { url: value.trim(), address: target.address };
+  },
+  managed: {
+    aptPackages: ['redis-server'],
+    binaries: ['/usr/bin/redis-server'],
+    portCount: 1,
+    startTimeoutMs: 5000,
+    spawn(ctx) {
+      // prettier-ignore
+      const args = [
+        '--port', String(ctx.ports[0]),
+        '--bind', '127.0.0.1',
+        // Lessons start from nothing and may lose everything: no snapshots, no append-only file.
+        '--save', '',
+        '--appendonly', 'no',
+        '--dir', ctx.dir,
+        // In the foreground, so the supervisor keeps the pid and sees it die.
+        '--daemonize', 'no',
+        // Log to stdout, where the supervisor collects it.
+        '--logfile', '',
+        '--maxmemory', MANAGED_MAX_MEMORY,
+      ];
+      return { command: '/usr/bin/redis-server', args };
+    },
+    endpoint(ctx) {
+      const address = `127.0.0.1:${ctx.ports[0]}`;
+      return { url: `redis://${address}`, address };
+    },
+  },
+  async probe(endpoint) {
+    const [info] = await redisRequest(parseRedisUrl(endpoint.url), [['INFO', 'server']], PROBE_TIMEOUT_MS);
+    const text = valueText(info) ?? '';
+    if (isErrorValue(info)) throw new Error(`INFO failed: ${text}`);
+    const version = /^redis_version:(\S+)/m.exec(text)?.[1];
+    if (!version) throw new Error('INFO server did not tell redis_version');
+    return { version };
+  },
+  async commands(endpoint) {
+    const catalog = await commandCatalog(endpoint.url, parseRedisUrl(endpoint.url));
+    return catalog.map(toCommandInfo);
+  },
+  openTerminal: openRedisTerminal,
+};
