@@ -1,0 +1,33 @@
+// RabbitMQ: a terminal that speaks AMQP 0-9-1 methods as text (`queue.declare queue=hello`), and a
+// private broker for the playground. See terminal.ts for the session, managed.ts for the broker.
+import type { ServiceAdapter } from '../types.ts';
+import { AMQP_URL_ENV, parseAmqpUrl } from './amqp-url.ts';
+import { COMMAND_INFOS } from './help-text.ts';
+import { managedRabbitmq } from './managed.ts';
+import { connectAmqp, openAmqpTerminal } from './terminal.ts';
+
+/** Shows up in the broker's connection list. */
+const PROBE_CLIENT_NAME = 'playground health probe';
+
+export const rabbitmq: ServiceAdapter = {
+  name: 'rabbitmq',
+  urlEnv: AMQP_URL_ENV,
+  // AMQP method names are lower-case (queue.declare), as the spec and every client library write them.
+  caseInsensitive: false,
+  parseUrl: parseAmqpUrl,
+  managed: managedRabbitmq,
+  async probe(endpoint) {
+    const model = await connectAmqp(endpoint, PROBE_CLIENT_NAME);
+    // An unhandled 'error' event would throw; close() below reports nothing we need.
+    model.on('error', () => {});
+    try {
+      return { version: String(model.connection.serverProperties.version) };
+    } finally {
+      await model.close().catch(() => {});
+    }
+  },
+  async commands() {
+    return COMMAND_INFOS;
+  },
+  openTerminal: openAmqpTerminal,
+};

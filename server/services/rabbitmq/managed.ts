@@ -1,0 +1,239 @@
+// A private RabbitMQ: its own Erlang node, epmd, data, logs and config, all under ctx.dir, on
+// loopback ports only, never touching the system broker (port 5672, epmd 4369, /var/lib/rabbitmq,
+// /etc/rabbitmq).
+//
+// We run the Erlang VM (`erl`) ourselves instead of /usr/lib/rabbitmq/bin/rabbitmq-server: that
+// script starts erl in the background and waits for it, so the pid the supervisor holds would be
+// a shell, and a SIGKILL to it (or its death) would orphan the broker. `erl` execs erlexec, which
+// execs beam.smp: the pid we spawn IS the VM, and SIGTERM makes it stop RabbitMQ cleanly. The
+// arguments below are the ones rabbitmq-server 3.10 passes.
+import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Endpoint, ManagedContext, ManagedSpec, SpawnSpec } from '../types.ts';
+
+/** The Debian package's entry point; only used to find the broker's install directory. */
+export const RABBITMQ_SERVER_SCRIPT = '/usr/lib/rabbitmq/bin/rabbitmq-server';
+export const ERL = '/usr/bin/erl';
+export const EPMD = '/usr/bin/epmd';
+
+/** The account the playground (terminals, snippets) logs in with; its password comes from ctx.secret. */
+export const MANAGED_USER = 'playground';
+
+/** Boot takes ~6 s on a quiet machine and ~12 s under load; a cold first boot creates its database. */
+const START_TIMEOUT_MS = 60_000;
+/** How long `epmd -kill` may take before cleanup gives up on it. */
+const EPMD_KILL_TIMEOUT_MS = 5_000;
+/** The system's own epmd, which is never ours to stop. */
+const SYSTEM_EPMD_PORT = 4369;
+
+const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin';
+
+/** ctx.ports, in order. */
+const AMQP_PORT = 0;
+const DIST_PORT = 1;
+const EPMD_PORT = 2;
+
+/** Emulator flags rabbitmq-server 3.10 uses (allocator tuning, process/atom limits, scheduler binding). */
+// prettier-ignore
+const ERL_TUNING_ARGS = [
+  '+W', 'w',
+  '+MBas', 'ageffcbf', '+MHas', 'ageffcbf', '+MBlmbcs', '512', '+MHlmbcs', '512', '+MMmcs', '30',
+  '+P', '1048576',
+  '+t', '5000000',
+  '+stbt', 'db',
+  '+zdbbl', '128000',
+  '+sbwt', 'none', '+sbwtdcpu', 'none', '+sbwtdio', 'none',
+];
+
+function derive(secret: string, purpose: string): string {
+  return createHash('sha256').update(`${purpose}:${secret}`).digest('hex');
+}
+
+export function managedPassword(secret: string): string {
+  return derive(secret, 'rabbitmq-password').slice(0, 32);
+}
+
+/** Names the node after its AMQP port, so two playgrounds on one machine never share a node name. */
+export function nodeName(ctx: ManagedContext): string {
+  // "localhost" resolves from /etc/hosts, so the node starts without DNS (short names).
+  return `playground-${ctx.ports[AMQP_PORT]}@localhost`;
+}
+
+interface Layout {
+  home: string;
+  cookie: string;
+  mnesia: string;
+  logs: string;
+  config: string;
+  advancedConfig: string;
+  confD: string;
+  confEnv: string;
+  motd: string;
+  enabledPlugins: string;
+  /** The port of the epmd the last start used, to stop it if a crash left it behind. */
+  epmdPortFile: string;
+}
+
+function layout(dir: string): Layout {
+  return {
+    home: path.join(dir, 'home'),
+    cookie: path.join(dir, 'home', '.erlang.cookie'),
+    mnesia: path.join(dir, 'mnesia'),
+    logs: path.join(dir, 'log'),
+    config: path.join(dir, 'rabbitmq.conf'),
+    // Left at their defaults, these four would read the system broker's files in /etc/rabbitmq;
+    // ours are empty or absent.
+    advancedConfig: path.join(dir, 'advanced.config'),
+    confD: path.join(dir, 'conf.d'),
+    confEnv: path.join(dir, 'rabbitmq-env.conf'),
+    motd: path.join(dir, 'motd'),
+    enabledPlugins: path.join(dir, 'enabled_plugins'),
+    epmdPortFile: path.join(dir, 'epmd.port'),
+  };
+}
+
+export function rabbitmqConf(ctx: ManagedContext): string {
+  return [
+    '# Written by the playground at every start; edits are overwritten.',
+    `listeners.tcp.default = 127.0.0.1:${ctx.ports[AMQP_PORT]}`,
+    // loopback_users only restricts "guest", which this broker does not use, so it stays as is.
+    `default_user = ${MANAGED_USER}`,
+    `default_pass = ${managedPassword(ctx.secret)}`,
+    'default_vhost = /',
+    'default_permissions.configure = .*',
+    'default_permissions.read = .*',
+    'default_permissions.write = .*',
+    'default_user_tags.administrator = true',
+    // One fixed file name, so restarts on new ports do not leave a log per node name behind.
+    'log.file = rabbit.log',
+    'log.file.level = warning',
+    'log.console = false',
+    '',
+  ].join('\n');
+}
+
+async function prepare(ctx: ManagedContext): Promise<void> {
+  const l = layout(ctx.dir);
+  // A playground killed outright (no cleanup) leaves its epmd running on the port it chose then.
+  const previousEpmd = Number(await fs.promises.readFile(l.epmdPortFile, 'utf8').catch(() => ''));
+  if (previousEpmd > 0) await stopEpmd(previousEpmd);
+  await fs.promises.writeFile(l.epmdPortFile, `${ctx.ports[EPMD_PORT]}\n`);
+  // The node name follows the port, and Mnesia refuses a database made by another node name; the
+  // playground keeps no broker state across restarts anyway (like its Redis and memcached).
+  await fs.promises.rm(l.mnesia, { recursive: true, force: true });
+  await fs.promises.mkdir(l.mnesia, { recursive: true });
+  await fs.promises.mkdir(l.logs, { recursive: true });
+  await fs.promises.mkdir(l.home, { recursive: true, mode: 0o700 });
+
+  // Erlang refuses a cookie file that others can read; a read-only one must be removed to rewrite.
+  await fs.promises.rm(l.cookie, { force: true });
+  await fs.promises.writeFile(l.cookie, derive(ctx.secret, 'rabbitmq-cookie').slice(0, 40), { mode: 0o400 });
+
+  await fs.promises.writeFile(l.config, rabbitmqConf(ctx), { mode: 0o600 });
+  // No plugins: the management UI and friends add seconds to every boot and nothing to the lessons.
+  await fs.promises.writeFile(l.enabledPlugins, '[].\n');
+  await fs.promises.writeFile(l.confEnv, '');
+  await fs.promises.writeFile(l.motd, '');
+}
+
+/** The broker's install directory, e.g. /usr/lib/rabbitmq/lib/rabbitmq_server-3.10.8. */
+function rabbitmqHome(): string {
+  return path.dirname(path.dirname(fs.realpathSync(RABBITMQ_SERVER_SCRIPT)));
+}
+
+export function spawnSpec(ctx: ManagedContext): SpawnSpec {
+  const l = layout(ctx.dir);
+  const home = rabbitmqHome();
+  return {
+    command: ERL,
+    // prettier-ignore
+    args: [
+      '-pa', '',
+      '-noinput',
+      '-noshell',
+      '-s', 'rabbit', 'boot',
+      '-boot', 'start_sasl',
+      ...ERL_TUNING_ARGS,
+      // Ignore SIGINT: a Ctrl-C in the terminal running the playground reaches its whole process
+      // group, and the supervisor, not the VM's break handler, decides when the broker stops.
+      '+B', 'i',
+      '-syslog', 'logger', '[]',
+      '-syslog', 'syslog_error_logger', 'false',
+      '-kernel', 'prevent_overlapping_partitions', 'false',
+      // Without this the distribution port listens on every interface.
+      '-kernel', 'inet_dist_use_interface', '{127,0,0,1}',
+    ],
+    env: {
+      // The erl launcher is a shell script that needs dirname; whether the supervisor passes its own
+      // environment through or not, the VM gets a PATH.
+      PATH: process.env.PATH ?? DEFAULT_PATH,
+      HOME: l.home,
+      ERL_LIBS: path.join(home, 'plugins'),
+      ERL_MAX_ETS_TABLES: '50000',
+      ERL_MAX_PORTS: '65536',
+      ERL_EPMD_PORT: String(ctx.ports[EPMD_PORT]),
+      ERL_EPMD_ADDRESS: '127.0.0.1',
+      // Inherited Erlang flags would change this VM; the rabbitmq-env.conf of the system broker sets one.
+      ERL_FLAGS: '',
+      ERL_AFLAGS: '',
+      ERL_ZFLAGS: '',
+      RABBITMQ_HOME: home,
+      RABBITMQ_NODENAME: nodeName(ctx),
+      RABBITMQ_USE_LONGNAME: 'false',
+      RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
+      RABBITMQ_NODE_PORT: String(ctx.ports[AMQP_PORT]),
+      RABBITMQ_DIST_PORT: String(ctx.ports[DIST_PORT]),
+      RABBITMQ_MNESIA_BASE: l.mnesia,
+      RABBITMQ_LOG_BASE: l.logs,
+      // Named after the node otherwise, leaving a file per port behind.
+      RABBITMQ_UPGRADE_LOG: path.join(l.logs, 'upgrade.log'),
+      RABBITMQ_CONFIG_FILE: l.config,
+      RABBITMQ_CONFIG_FILES: l.confD,
+      RABBITMQ_ADVANCED_CONFIG_FILE: l.advancedConfig,
+      RABBITMQ_CONF_ENV_FILE: l.confEnv,
+      RABBITMQ_MOTD_FILE: l.motd,
+      RABBITMQ_ENABLED_PLUGINS_FILE: l.enabledPlugins,
+      RABBITMQ_PLUGINS_DIR: path.join(home, 'plugins'),
+    },
+  };
+}
+
+export function managedEndpoint(ctx: ManagedContext): Endpoint {
+  const address = `127.0.0.1:${ctx.ports[AMQP_PORT]}`;
+  return { url: `amqp://${MANAGED_USER}:${managedPassword(ctx.secret)}@${address}`, address };
+}
+
+/**
+ * Stops the epmd on `port`. epmd refuses -kill while any node is registered with it, so a live
+ * broker's epmd is never stopped, and the system's is never asked.
+ */
+async function stopEpmd(port: number): Promise<void> {
+  if (port === SYSTEM_EPMD_PORT) return;
+  try {
+    await promisify(execFile)(EPMD, ['-port', String(port), '-kill'], {
+      env: { ...process.env, ERL_EPMD_PORT: String(port), ERL_EPMD_ADDRESS: '127.0.0.1' },
+      timeout: EPMD_KILL_TIMEOUT_MS,
+    });
+  } catch {
+    // Nothing listening there (it never started, or is gone already): nothing to stop.
+  }
+}
+
+/** The VM starts epmd itself, as a daemon that outlives it: stop ours once the VM has exited. */
+async function cleanup(ctx: ManagedContext): Promise<void> {
+  await stopEpmd(ctx.ports[EPMD_PORT]);
+}
+
+export const managedRabbitmq: ManagedSpec = {
+  aptPackages: ['rabbitmq-server'],
+  binaries: [RABBITMQ_SERVER_SCRIPT, ERL, EPMD],
+  portCount: 3,
+  startTimeoutMs: START_TIMEOUT_MS,
+  prepare,
+  spawn: spawnSpec,
+  endpoint: managedEndpoint,
+  cleanup,
+};
