@@ -2,7 +2,7 @@
 // through the TerminalSession interface with a recording session (the services themselves are
 // covered by the integration tests).
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE_BYTES } from '../../shared/limits.ts';
+import { MAX_LINE_BYTES, MAX_PENDING_INPUT_BYTES, OUTPUT_HARD_LIMIT_BYTES } from '../../shared/limits.ts';
 import type { ServerMessage } from '../../shared/protocol.ts';
 import type { ServiceAdapter, TerminalOutput, TerminalSession } from '../services/types.ts';
 import { memcached } from '../services/memcached/index.ts';
@@ -134,5 +134,28 @@ describe('TerminalHost', () => {
     expect(events).toEqual(['pause']);
     host.resume();
     expect(events).toEqual(['pause', 'resume']);
+  });
+
+  it('drops output past OUTPUT_HARD_LIMIT_BYTES and says how much', async () => {
+    const { host, sent, session } = await makeHost();
+    sent.length = 0;
+    host.pause();
+    const chunk = 'q'.repeat(1024 * 1024);
+    for (let i = 0; i < OUTPUT_HARD_LIMIT_BYTES / chunk.length; i++) session().output.write(chunk);
+    session().output.write('extra');
+    host.resume();
+    const text = outputs(sent);
+    expect(text.length).toBeLessThan(OUTPUT_HARD_LIMIT_BYTES + 200);
+    expect(text).toContain('[5 bytes of output dropped: the display fell too far behind]');
+  });
+
+  it('refuses lines typed ahead past MAX_PENDING_INPUT_BYTES', async () => {
+    const { host, sent, session } = await makeHost();
+    host.input('busy\r');
+    const line = 'w'.repeat(1000) + '\r';
+    host.input(line.repeat(Math.ceil(MAX_PENDING_INPUT_BYTES / 1001) + 5));
+    await new Promise((r) => setImmediate(r));
+    expect(outputs(sent)).toContain(`too much input waiting (limit ${MAX_PENDING_INPUT_BYTES} bytes); line dropped`);
+    expect(session().lines).toEqual(['busy']);
   });
 });

@@ -1,7 +1,13 @@
 // The public WebSocket API against the real server and real services: bad input of every kind gets
 // a clear error while the connection and the other terminals keep working; output is flow-controlled.
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_LINE_BYTES, MAX_MESSAGE_BYTES, OUTPUT_HIGH_WATERMARK_BYTES } from '../../shared/limits.ts';
+import {
+  MAX_LINE_BYTES,
+  MAX_MESSAGE_BYTES,
+  MAX_TERMINALS_PER_SOCKET,
+  OUTPUT_HIGH_WATERMARK_BYTES,
+  WS_MAX_PAYLOAD_BYTES,
+} from '../../shared/limits.ts';
 import { testBaseUrl } from '../testing/endpoints.ts';
 import { PlaygroundClient } from '../testing/ws-client.ts';
 
@@ -79,6 +85,29 @@ describe('the /ws API', () => {
     expect(await c.waitForOutput('m', /ERROR\r\n/, from)).toContain('ERROR');
     // The other terminal on the same socket was never disturbed.
     expect(await c.run('r', 'PING')).toContain('PONG');
+  });
+
+  it(`refuses more than MAX_TERMINALS_PER_SOCKET terminals on one socket`, async () => {
+    const c = await connect();
+    await Promise.all(Array.from({ length: MAX_TERMINALS_PER_SOCKET }, (_, i) => c.open(`t${i}`, 'memcached')));
+    c.send({ type: 'open', id: 'one-too-many', kind: 'terminal', service: 'memcached' });
+    await c.until(() => c.terminal('one-too-many').errors.length > 0);
+    expect(c.terminal('one-too-many').errors[0]).toBe(
+      `too many terminals open (limit ${MAX_TERMINALS_PER_SOCKET}); close one first`,
+    );
+    c.send({ type: 'close', id: 't0' });
+    await c.open('now-fits', 'memcached');
+    expect(c.terminal('now-fits').prompts).toEqual(['']);
+  });
+
+  it('closes the socket with 1009 on a frame over WS_MAX_PAYLOAD_BYTES; other sockets carry on', async () => {
+    const c = await connect();
+    const other = await connect();
+    await other.open('r', 'redis');
+    const closed = new Promise<number>((resolve) => c.ws.once('close', (code) => resolve(code)));
+    c.sendRaw('x'.repeat(WS_MAX_PAYLOAD_BYTES + 1));
+    expect(await closed).toBe(1009);
+    expect(await other.run('r', 'PING')).toContain('PONG');
   });
 
   it('closes a terminal with exit code 0 and then treats its id as unknown', async () => {
