@@ -44,3 +44,9 @@ export const SOCKET_HIGH_WATERMARK_BYTES = 1024 * 1024;
 
 /** Rows a MySQL result shows; the rest are counted, not shown (a huge SELECT cannot flood). */
 export const MYSQL_MAX_ROWS_SHOWN = 1000;
+
+/** Largest snippet source file accepted by a run. */
+export const MAX_RUN_CODE_BYTES = 256 * 1024;
+
+/** Extra files a run may carry beside its main file. */
+export const MAX_RUN_FILES = 16;

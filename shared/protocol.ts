@@ -6,7 +6,7 @@
 // explains every message; protocol.test.ts pins the shapes so that a change here is deliberate.
 import { z } from 'zod';
 import { SERVICE_NAMES, type ServiceName } from './services.ts';
-import { MAX_ID_LENGTH } from './limits.ts';
+import { MAX_ID_LENGTH, MAX_RUN_CODE_BYTES, MAX_RUN_FILES } from './limits.ts';
 
 /** Bumped on any incompatible change; sent in `hello`. */
 export const PROTOCOL_VERSION = 1;
@@ -22,6 +22,33 @@ export const openTerminalSchema = z.object({
   kind: z.literal('terminal'),
   service,
 });
+
+/** Languages a snippet can be written in. */
+export const RUN_LANGUAGES = ['python', 'javascript'] as const;
+export type RunLanguage = (typeof RUN_LANGUAGES)[number];
+
+/** A file name inside a run's working directory: plain names, no directories, no dot-files. */
+const runFileName = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, 'a plain file name (letters, digits, _ . -), up to 64 characters');
+
+export const openRunSchema = z.object({
+  type: z.literal('open'),
+  id,
+  kind: z.literal('run'),
+  language: z.enum(RUN_LANGUAGES),
+  /** The program to run (the main file). */
+  code: z.string().max(MAX_RUN_CODE_BYTES),
+  /** Name of the main file; defaults to main.py / main.js. */
+  name: runFileName.optional(),
+  /** More files beside it (modules the main file imports). */
+  files: z
+    .array(z.object({ name: runFileName, content: z.string().max(MAX_RUN_CODE_BYTES) }))
+    .max(MAX_RUN_FILES)
+    .optional(),
+});
+
+export const openSchema = z.discriminatedUnion('kind', [openTerminalSchema, openRunSchema]);
 
 export const inputSchema = z.object({ type: z.literal('input'), id, data: z.string() });
 
@@ -41,7 +68,7 @@ export const pauseSchema = z.object({ type: z.literal('pause'), id });
 export const resumeSchema = z.object({ type: z.literal('resume'), id });
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
-  openTerminalSchema,
+  openSchema,
   inputSchema,
   resizeSchema,
   signalSchema,
@@ -52,9 +79,18 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
-export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = clientMessageSchema.options.map(
-  (o) => o.shape.type.value,
-);
+export const CLIENT_MESSAGE_TYPES = [
+  'open',
+  'input',
+  'resize',
+  'signal',
+  'close',
+  'pause',
+  'resume',
+] as const satisfies readonly ClientMessageType[];
+// The compiler checks that the list above names every client message type.
+const _everyTypeListed: [Exclude<ClientMessageType, (typeof CLIENT_MESSAGE_TYPES)[number]>] extends [never] ? true : false = true;
+void _everyTypeListed;
 
 /** State of one service as the server sees it. */
 export type ServiceState = 'starting' | 'ready' | 'restarting' | 'unavailable' | 'failed';
@@ -98,6 +134,8 @@ export type ServerMessage =
       /** Case of completion: redis-cli and mysql ignore case, AMQP method names are lower-case. */
       caseInsensitive: boolean;
     }
+  /** A snippet run started; `env` holds the service variables the program sees. */
+  | { type: 'started'; id: string; language: RunLanguage; env: Record<string, string> }
   | { type: 'output'; id: string; data: string }
   /** The terminal is ready for the next line, shown after this prompt. */
   | { type: 'prompt'; id: string; prompt: string }

@@ -24,7 +24,9 @@ describe('parseClientMessage', () => {
     expect(error('{"type":"open","id":"a","kind":"terminal","service":"mongo"}')).toBe(
       'unknown service "mongo"; expected one of memcached, redis, rabbitmq, mysql',
     );
-    expect(error('{"type":"open","id":"a","kind":"shell","service":"redis"}')).toBe('unknown kind "shell"; expected "terminal"');
+    expect(error('{"type":"open","id":"a","kind":"shell","service":"redis"}')).toBe(
+      'unknown kind "shell"; expected "terminal" or "run"',
+    );
     expect(error('{"type":"input","id":"a","data":5}')).toMatch(/^bad input message: "data": /);
     expect(error('{"type":"resize","id":"a","cols":-1,"rows":2}')).toMatch(/^bad resize message: "cols": /);
   });

@@ -166,10 +166,10 @@ export function parseClientMessage(text: string): Parsed {
     return { id, error: `unknown message type ${JSON.stringify(record.type)}; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}` };
   }
   if (record.type === 'open') {
-    if (record.kind !== 'terminal') {
-      return { id, error: `unknown kind ${JSON.stringify(record.kind)}; expected "terminal"` };
+    if (record.kind !== 'terminal' && record.kind !== 'run') {
+      return { id, error: `unknown kind ${JSON.stringify(record.kind)}; expected "terminal" or "run"` };
     }
-    if (typeof record.service !== 'string' || !(SERVICE_NAMES as readonly string[]).includes(record.service)) {
+    if (record.kind === 'terminal' && typeof record.service !== 'string' || !(SERVICE_NAMES as readonly string[]).includes(record.service)) {
       return { id, error: `unknown service ${JSON.stringify(record.service)}; expected one of ${SERVICE_NAMES.join(', ')}` };
     }
   }

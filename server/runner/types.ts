@@ -1,0 +1,44 @@
+// The snippet runner behind one small interface: the socket layer starts a run, feeds it input and
+// signals, and hears its output and exit. How a run is contained (the sandbox) is the runner's
+// business alone; a different backend never touches the socket layer or the UI.
+import type { RunLanguage } from '../../shared/protocol.ts';
+import type { ServiceName } from '../../shared/services.ts';
+import type { Endpoint } from '../services/types.ts';
+
+export interface RunRequest {
+  language: RunLanguage;
+  /** Source of the main file. */
+  code: string;
+  /** Main file name (default main.py / main.js). */
+  name?: string;
+  /** Files beside the main one. */
+  files: { name: string; content: string }[];
+  /** The learner's services: the only addresses the program can reach. */
+  endpoints: Partial<Record<ServiceName, Endpoint>>;
+  cols?: number;
+  rows?: number;
+}
+
+export interface RunOutput {
+  /** Terminal text from the program (stdout and stderr, "\r\n" line endings), or a notice. */
+  write(text: string): void;
+  /** Exactly once, last: the exit status (non-zero, with a last output line, for a time-out or a kill). */
+  exit(code: number): void;
+}
+
+export interface Run {
+  /** Bytes for the program's stdin as the learner typed them ("\r" ends a line, "\x04" is end of input). */
+  input(data: string): void;
+  /** Ctrl-C: SIGINT to the program. */
+  interrupt(): void;
+  /** Stops the run (the pane closed, the browser went away); exit() still follows. */
+  kill(reason: string): void;
+  resize?(cols: number, rows: number): void;
+}
+
+export interface SnippetRunner {
+  /** Starts a run; `env` is what the program finds in its environment (shown to the learner). */
+  start(request: RunRequest, output: RunOutput): Promise<{ run: Run; env: Record<string, string> }>;
+  /** Stops every run and any warm pool; no process is left behind. */
+  close(): Promise<void>;
+}
