@@ -8,10 +8,7 @@ import { z } from 'zod';
 import { SERVICE_NAMES, type ServiceName } from './services.ts';
 import { MAX_ID_LENGTH, MAX_RUN_CODE_BYTES, MAX_RUN_FILES } from './limits.ts';
 
-/** Bumped on any incompatible change; sent in `hello`. */
-export const PROTOCOL_VERSION = 1;
-
-export const WS_PATH = '/ws';
+export { PROTOCOL_VERSION, WS_PATH } from './constants.ts';
 
 const id = z.string().min(1).max(MAX_ID_LENGTH);
 const service = z.enum(SERVICE_NAMES);

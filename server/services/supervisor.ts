@@ -80,6 +80,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
   }
 
+  has(service: ServiceName): boolean {
+    return this.slots.has(service);
+  }
+
   adapter(service: ServiceName): ServiceAdapter {
     return this.slot(service).adapter;
   }

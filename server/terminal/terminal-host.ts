@@ -47,6 +47,7 @@ export class TerminalHost {
   private pendingInputBytes = 0;
   private pendingOutput = '';
   private pendingPrompt: string | null = null;
+  private lastPrompt = '';
   private flushScheduled = false;
   private clientPaused = false;
   private droppedBytes = 0;
@@ -199,7 +200,7 @@ export class TerminalHost {
       this.partial = '';
       this.partialBytes = 0;
       if (this.ready) {
-        this.pendingPrompt ??= '';
+        this.pendingPrompt ??= this.lastPrompt;
         this.flush();
       }
       return;
@@ -332,6 +333,7 @@ export class TerminalHost {
     if (this.pendingPrompt !== null) {
       const prompt = this.pendingPrompt;
       this.pendingPrompt = null;
+      this.lastPrompt = prompt;
       this.options.send({ type: 'prompt', id: this.id, prompt });
     }
     this.applyWatermarks();

@@ -73,7 +73,8 @@ export class SocketSession {
   private handle(message: ClientMessage): void {
     switch (message.type) {
       case 'open':
-        void this.open(message.id, message.service);
+        if (message.kind === 'terminal') void this.open(message.id, message.service);
+        else this.send({ type: 'error', id: message.id, message: 'snippet runs are not available on this server yet' });
         return;
       case 'input':
         this.terminal(message.id)?.input(message.data);
@@ -109,6 +110,10 @@ export class SocketSession {
   private async open(id: string, service: ServiceName): Promise<void> {
     if (this.terminals.has(id)) {
       this.send({ type: 'error', id, message: `id "${id}" is already open on this connection` });
+      return;
+    }
+    if (!this.supervisor.has(service)) {
+      this.send({ type: 'error', id, message: `${service} is not configured on this server` });
       return;
     }
     if (this.terminals.size >= MAX_TERMINALS_PER_SOCKET) {
@@ -169,7 +174,8 @@ export function parseClientMessage(text: string): Parsed {
     if (record.kind !== 'terminal' && record.kind !== 'run') {
       return { id, error: `unknown kind ${JSON.stringify(record.kind)}; expected "terminal" or "run"` };
     }
-    if (record.kind === 'terminal' && typeof record.service !== 'string' || !(SERVICE_NAMES as readonly string[]).includes(record.service)) {
+    const service = record.service;
+    if (record.kind === 'terminal' && (typeof service !== 'string' || !(SERVICE_NAMES as readonly string[]).includes(service))) {
       return { id, error: `unknown service ${JSON.stringify(record.service)}; expected one of ${SERVICE_NAMES.join(', ')}` };
     }
   }

@@ -1,0 +1,187 @@
+import { describe, expect, test } from 'vitest';
+import type { ServerMessage, ServicesStatus } from '../../shared/protocol.ts';
+import {
+  Connection,
+  RECONNECT_INITIAL_DELAY_MS,
+  RECONNECT_MAX_DELAY_MS,
+  backoffDelay,
+  socketUrl,
+  type SocketLike,
+  type TerminalMessage,
+} from './connection.ts';
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  sent: unknown[] = [];
+  closed = false;
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: unknown) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  constructor(readonly url: string) {}
+  send(data: string): void {
+    this.sent.push(JSON.parse(data));
+  }
+  close(): void {
+    this.closed = true;
+  }
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  serverSends(message: ServerMessage): void {
+    this.onmessage?.({ data: JSON.stringify(message) });
+  }
+  drop(): void {
+    this.readyState = 3;
+    this.onclose?.({});
+  }
+}
+
+function setup() {
+  const sockets: FakeSocket[] = [];
+  const timers: Array<{ fn: () => void; ms: number }> = [];
+  const connection = new Connection({
+    url: 'ws://test/ws',
+    createSocket: (url) => {
+      const s = new FakeSocket(url);
+      sockets.push(s);
+      return s;
+    },
+    setTimer: (fn, ms) => {
+      const t = { fn, ms };
+      timers.push(t);
+      return t;
+    },
+    clearTimer: (t) => {
+      const i = timers.indexOf(t as (typeof timers)[number]);
+      if (i !== -1) timers.splice(i, 1);
+    },
+    now: () => 1000,
+  });
+  const fire = () => timers.shift()!.fn();
+  return { connection, sockets, timers, fire, last: () => sockets[sockets.length - 1] };
+}
+
+const services = {
+  memcached: { ok: true, state: 'ready', managed: true, version: '1.6.21', address: '127.0.0.1:40001' },
+} as unknown as ServicesStatus;
+
+describe('Connection', () => {
+  test('builds the socket URL from the page location', () => {
+    expect(socketUrl({ protocol: 'http:', host: 'localhost:3000' })).toBe('ws://localhost:3000/ws');
+    expect(socketUrl({ protocol: 'https:', host: 'play.example' })).toBe('wss://play.example/ws');
+  });
+
+  test('backs off from 250 ms, doubling, to 5 s', () => {
+    expect([0, 1, 2, 3, 4, 5, 6].map(backoffDelay)).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000]);
+    expect(RECONNECT_INITIAL_DELAY_MS).toBe(250);
+    expect(RECONNECT_MAX_DELAY_MS).toBe(5000);
+  });
+
+  test('takes services from hello and service messages', () => {
+    const { connection, last } = setup();
+    connection.start();
+    last().open();
+    last().serverSends({ type: 'hello', protocol: 1, services });
+    expect(connection.getSnapshot().services?.memcached.version).toBe('1.6.21');
+    const seen: string[] = [];
+    connection.onService((service, status) => seen.push(`${service}:${status.state}`));
+    last().serverSends({
+      type: 'service',
+      service: 'redis',
+      status: { ok: false, state: 'restarting', managed: true },
+    });
+    expect(seen).toEqual(['redis:restarting']);
+    expect(connection.getSnapshot().services?.redis.state).toBe('restarting');
+    expect(connection.getSnapshot().services?.memcached.state).toBe('ready');
+  });
+
+  test('routes terminal messages by id and drops those of unknown ids', () => {
+    const { connection, last } = setup();
+    connection.start();
+    last().open();
+    const a: TerminalMessage[] = [];
+    const b: TerminalMessage[] = [];
+    connection.route('t1', { receive: (m) => a.push(m) });
+    const unroute = connection.route('t2', { receive: (m) => b.push(m) });
+    last().serverSends({ type: 'output', id: 't1', data: 'x' });
+    last().serverSends({ type: 'prompt', id: 't2', prompt: '> ' });
+    unroute();
+    last().serverSends({ type: 'output', id: 't2', data: 'late' });
+    last().serverSends({ type: 'output', id: 't9', data: 'stray' });
+    expect(a).toEqual([{ type: 'output', id: 't1', data: 'x' }]);
+    expect(b).toEqual([{ type: 'prompt', id: 't2', prompt: '> ' }]);
+  });
+
+  test('an error without id becomes the connection notice; a wrong protocol says to reload', () => {
+    const { connection, last } = setup();
+    connection.start();
+    last().open();
+    last().serverSends({ type: 'error', message: 'message too large' });
+    expect(connection.getSnapshot().notice?.message).toBe('message too large');
+    last().serverSends({ type: 'hello', protocol: 99, services });
+    expect(connection.getSnapshot().notice?.message).toMatch(/protocol 99.*Reload/);
+  });
+
+  test('sends only while open', () => {
+    const { connection, last } = setup();
+    connection.start();
+    expect(connection.send({ type: 'close', id: 'x' })).toBe(false);
+    last().open();
+    expect(connection.send({ type: 'close', id: 'x' })).toBe(true);
+    expect(last().sent).toEqual([{ type: 'close', id: 'x' }]);
+  });
+
+  test('reconnects with growing delays, tells listeners, and resets after a hello', () => {
+    const { connection, sockets, timers, fire, last } = setup();
+    const events: string[] = [];
+    connection.onOpen((reconnected) => events.push(reconnected ? 'reopened' : 'opened'));
+    connection.onLost(() => events.push('lost'));
+    connection.start();
+    last().open();
+    last().drop();
+    expect(connection.getSnapshot().state).toBe('waiting');
+    expect(timers.map((t) => t.ms)).toEqual([250]);
+    fire();
+    last().drop();
+    expect(timers.map((t) => t.ms)).toEqual([500]);
+    fire();
+    last().drop();
+    expect(timers.map((t) => t.ms)).toEqual([1000]);
+    expect(connection.getSnapshot().retryAt).toBe(2000);
+    fire();
+    last().open();
+    last().serverSends({ type: 'hello', protocol: 1, services });
+    last().drop();
+    expect(timers.map((t) => t.ms)).toEqual([250]);
+    expect(events).toEqual(['opened', 'lost', 'reopened', 'lost']);
+    expect(sockets).toHaveLength(4);
+  });
+
+  test('reconnectNow skips the wait; stop closes and stays closed', () => {
+    const { connection, sockets, timers, last } = setup();
+    connection.start();
+    last().drop();
+    expect(timers).toHaveLength(1);
+    connection.reconnectNow();
+    expect(timers).toHaveLength(0);
+    expect(sockets).toHaveLength(2);
+    last().open();
+    connection.stop();
+    expect(last().closed).toBe(true);
+    expect(timers).toHaveLength(0);
+  });
+
+  test('notifies subscribers with a new snapshot object on each change', () => {
+    const { connection, last } = setup();
+    let calls = 0;
+    connection.subscribe(() => calls++);
+    const before = connection.getSnapshot();
+    connection.start();
+    last().open();
+    expect(calls).toBeGreaterThan(0);
+    expect(connection.getSnapshot()).not.toBe(before);
+    expect(connection.getSnapshot().state).toBe('open');
+  });
+});

@@ -1,0 +1,267 @@
+// The page's one WebSocket to the playground server: typed messages both ways (shared/protocol.ts),
+// terminal messages routed by id, and reconnection with backoff. The socket sits behind a small
+// interface so that tests can drive a fake one.
+import type { ClientMessage, ServerMessage, ServicesStatus, ServiceStatus } from '../../shared/protocol.ts';
+import type { ServiceName } from '../../shared/services.ts';
+import { PROTOCOL_VERSION, WS_PATH } from '../../shared/constants.ts';
+
+/** First retry after a lost connection: quick, since a server restart takes about this long. */
+export const RECONNECT_INITIAL_DELAY_MS = 250;
+/** Retries double up to this, so a server that is down for long is asked every few seconds, not hammered. */
+export const RECONNECT_MAX_DELAY_MS = 5000;
+
+export type ConnectionState = 'connecting' | 'open' | 'waiting';
+
+export interface ConnectionSnapshot {
+  state: ConnectionState;
+  /** From hello and service messages; null until the first hello. */
+  services: ServicesStatus | null;
+  /** A connection-level problem (an error without id, a protocol mismatch), newest first. */
+  notice: { message: string; at: number } | null;
+  /** When waiting: the time of the next attempt (ms since epoch). */
+  retryAt: number | null;
+  /** The socket has been open at least once: a later open is a reconnect. */
+  everOpen: boolean;
+}
+
+/** Server messages that belong to one terminal. */
+export type TerminalMessage = Extract<ServerMessage, { type: 'opened' | 'started' | 'output' | 'prompt' | 'exit' | 'error' }>;
+
+export interface TerminalChannel {
+  receive(message: TerminalMessage): void;
+}
+
+/** The part of WebSocket the connection uses. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: unknown) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+const SOCKET_OPEN = 1;
+
+export interface ConnectionOptions {
+  url: string;
+  createSocket?: (url: string) => SocketLike;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+  now?: () => number;
+}
+
+/** ws: or wss: to this page's host, matching how the page itself was loaded. */
+export function socketUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`;
+}
+
+export function backoffDelay(attempt: number): number {
+  return Math.min(RECONNECT_MAX_DELAY_MS, RECONNECT_INITIAL_DELAY_MS * 2 ** attempt);
+}
+
+export class Connection {
+  private socket: SocketLike | null = null;
+  private attempt = 0;
+  private timer: unknown = null;
+  private stopped = true;
+  private readonly channels = new Map<string, TerminalChannel>();
+  private readonly listeners = new Set<() => void>();
+  private readonly openListeners = new Set<(reconnected: boolean) => void>();
+  private readonly lostListeners = new Set<() => void>();
+  private readonly serviceListeners = new Set<(service: ServiceName, status: ServiceStatus) => void>();
+  private snap: ConnectionSnapshot = {
+    state: 'connecting',
+    services: null,
+    notice: null,
+    retryAt: null,
+    everOpen: false,
+  };
+  private readonly createSocket: (url: string) => SocketLike;
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (handle: unknown) => void;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.createSocket = options.createSocket ?? ((url) => new WebSocket(url) as unknown as SocketLike);
+    this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+    this.now = options.now ?? (() => Date.now());
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) this.clearTimer(this.timer);
+    this.timer = null;
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.onclose = null;
+      socket.close(1000, 'page closed');
+    }
+  }
+
+  /** Skips the rest of the backoff wait (the learner clicked "retry", the network came back). */
+  reconnectNow(): void {
+    if (this.stopped || this.snap.state !== 'waiting') return;
+    if (this.timer !== null) this.clearTimer(this.timer);
+    this.timer = null;
+    this.connect();
+  }
+
+  /** Sends when the socket is open; false otherwise (terminals are re-opened on reconnect anyway). */
+  send(message: ClientMessage): boolean {
+    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** Delivers this terminal's messages to `channel` until the returned function is called. */
+  route(id: string, channel: TerminalChannel): () => void {
+    this.channels.set(id, channel);
+    return () => {
+      if (this.channels.get(id) === channel) this.channels.delete(id);
+    };
+  }
+
+  /** Called on every open of the socket; `reconnected` after the first. */
+  onOpen(listener: (reconnected: boolean) => void): () => void {
+    this.openListeners.add(listener);
+    return () => this.openListeners.delete(listener);
+  }
+
+  onLost(listener: () => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  onService(listener: (service: ServiceName, status: ServiceStatus) => void): () => void {
+    this.serviceListeners.add(listener);
+    return () => this.serviceListeners.delete(listener);
+  }
+
+  get isOpen(): boolean {
+    return this.snap.state === 'open';
+  }
+
+  // For React's useSyncExternalStore: the snapshot is replaced, never mutated.
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): ConnectionSnapshot => this.snap;
+
+  private update(change: Partial<ConnectionSnapshot>): void {
+    this.snap = { ...this.snap, ...change };
+    for (const l of this.listeners) l();
+  }
+
+  private connect(): void {
+    this.update({ state: 'connecting', retryAt: null });
+    let socket: SocketLike;
+    try {
+      socket = this.createSocket(this.options.url);
+    } catch (err) {
+      this.update({ notice: { message: `cannot open a WebSocket: ${(err as Error).message}`, at: this.now() } });
+      this.scheduleRetry();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      const reconnected = this.snap.everOpen;
+      this.update({ state: 'open', everOpen: true });
+      for (const l of this.openListeners) l(reconnected);
+    };
+    socket.onmessage = (event) => {
+      if (typeof event.data === 'string') this.receive(event.data);
+    };
+    // Browsers follow every error with a close; the close does the work.
+    socket.onerror = () => {};
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      const wasOpen = this.snap.state === 'open';
+      if (wasOpen) for (const l of this.lostListeners) l();
+      if (!this.stopped) this.scheduleRetry();
+    };
+  }
+
+  private scheduleRetry(): void {
+    const delay = backoffDelay(this.attempt);
+    this.attempt++;
+    this.update({ state: 'waiting', retryAt: this.now() + delay });
+    this.timer = this.setTimer(() => {
+      this.timer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private receive(text: string): void {
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(text) as ServerMessage;
+    } catch {
+      console.warn('playground: a frame that is not JSON', text.slice(0, 200));
+      return;
+    }
+    if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return;
+    switch (message.type) {
+      case 'hello':
+        // A good hello ends the backoff: the server is really there.
+        this.attempt = 0;
+        this.update({
+          services: message.services,
+          notice:
+            message.protocol === PROTOCOL_VERSION
+              ? this.snap.notice
+              : {
+                  message: `The server speaks protocol ${message.protocol}; this page speaks ${PROTOCOL_VERSION}. Reload the page.`,
+                  at: this.now(),
+                },
+        });
+        return;
+      case 'service':
+        this.update({
+          services: { ...(this.snap.services ?? ({} as ServicesStatus)), [message.service]: message.status },
+        });
+        for (const l of this.serviceListeners) l(message.service, message.status);
+        return;
+      case 'error':
+        if (message.id === undefined) {
+          this.update({ notice: { message: message.message, at: this.now() } });
+          return;
+        }
+        this.deliver(message.id, message);
+        return;
+      case 'opened':
+      case 'started':
+      case 'output':
+      case 'prompt':
+      case 'exit':
+        this.deliver(message.id, message);
+        return;
+      default: {
+        const unknown: never = message;
+        console.warn('playground: unknown message', unknown);
+      }
+    }
+  }
+
+  private deliver(id: string, message: TerminalMessage): void {
+    // Messages for a terminal we closed (or replaced) can still be in flight: drop them.
+    this.channels.get(id)?.receive(message);
+  }
+
+  /** Dismisses the connection notice. */
+  clearNotice(): void {
+    this.update({ notice: null });
+  }
+}

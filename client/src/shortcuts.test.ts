@@ -1,0 +1,26 @@
+import { expect, test } from 'vitest';
+import { shortcutFor } from './shortcuts.ts';
+
+const key = (code: string, mods: Partial<Record<'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey', boolean>> = {}) => ({
+  code,
+  altKey: false,
+  ctrlKey: false,
+  metaKey: false,
+  shiftKey: false,
+  ...mods,
+});
+
+test('Alt+1..4 pick a service terminal; Alt+L cycles layouts; Alt+/ toggles help', () => {
+  expect(shortcutFor(key('Digit1', { altKey: true }))).toEqual({ kind: 'focus-service', service: 'memcached' });
+  expect(shortcutFor(key('Digit4', { altKey: true }))).toEqual({ kind: 'focus-service', service: 'mysql' });
+  expect(shortcutFor(key('Digit5', { altKey: true }))).toBeNull();
+  expect(shortcutFor(key('KeyL', { altKey: true }))).toEqual({ kind: 'cycle-layout' });
+  expect(shortcutFor(key('Slash', { altKey: true, shiftKey: true }))).toEqual({ kind: 'toggle-help' });
+});
+
+test('leaves the line editor its keys', () => {
+  expect(shortcutFor(key('Digit1'))).toBeNull();
+  expect(shortcutFor(key('KeyB', { altKey: true }))).toBeNull();
+  expect(shortcutFor(key('KeyL', { ctrlKey: true }))).toBeNull();
+  expect(shortcutFor(key('Digit1', { altKey: true, ctrlKey: true }))).toBeNull();
+});

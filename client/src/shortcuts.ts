@@ -1,0 +1,41 @@
+// Page-wide keyboard shortcuts. They use Alt so they do not collide with the line editor's
+// Ctrl keys; the terminals are told to ignore them (terminal-session.ts) and a capturing window
+// listener acts on them, so they work from the lesson, the editor or a terminal alike.
+import { SERVICE_NAMES, SERVICE_TITLES, type ServiceName } from '../../shared/services.ts';
+
+export type ShortcutAction =
+  { kind: 'focus-service'; service: ServiceName } | { kind: 'cycle-layout' } | { kind: 'toggle-help' };
+
+type KeyLike = Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code'>;
+
+export function shortcutFor(event: KeyLike): ShortcutAction | null {
+  if (!event.altKey || event.ctrlKey || event.metaKey) return null;
+  // event.code, not event.key: on a Mac, Option+1 types "¡".
+  const digit = /^Digit([1-9])$/.exec(event.code);
+  if (digit && !event.shiftKey) {
+    const service = SERVICE_NAMES[Number(digit[1]) - 1];
+    return service ? { kind: 'focus-service', service } : null;
+  }
+  if (event.code === 'KeyL' && !event.shiftKey) return { kind: 'cycle-layout' };
+  if (event.code === 'Slash') return { kind: 'toggle-help' };
+  return null;
+}
+
+/** What the help popover lists, in order. */
+export const SHORTCUT_HELP: ReadonlyArray<{ keys: string; what: string }> = [
+  ...SERVICE_NAMES.map((s, i) => ({ keys: `Alt+${i + 1}`, what: `${SERVICE_TITLES[s]} terminal` })),
+  { keys: 'Alt+L', what: 'Next layout: one, two side by side, 2×2' },
+  { keys: 'Alt+/', what: 'This help' },
+];
+
+export const LINE_EDITOR_HELP: ReadonlyArray<{ keys: string; what: string }> = [
+  { keys: 'Tab', what: 'Complete the command name (twice: list)' },
+  { keys: '↑ ↓', what: 'History (kept per service)' },
+  { keys: 'Ctrl+R', what: 'Search history' },
+  { keys: 'Ctrl+A / Ctrl+E', what: 'Start / end of line' },
+  { keys: 'Alt+B / Alt+F', what: 'Word back / forward' },
+  { keys: 'Ctrl+W / Ctrl+K / Ctrl+U', what: 'Delete word / to end / to start' },
+  { keys: 'Ctrl+C', what: 'Interrupt (copy when text is selected)' },
+  { keys: 'Ctrl+Shift+C / Ctrl+V', what: 'Copy / paste' },
+  { keys: 'Ctrl+L', what: 'Clear the screen' },
+];
