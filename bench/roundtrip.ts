@@ -15,7 +15,7 @@ import { ms, summarize } from './stats.ts';
 const ITERATIONS = Number(process.argv[2] ?? 2000);
 const WARMUP = 200;
 
-const server = spawn('npx', ['tsx', 'bench/serve.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'bench/serve.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
 const first = await new Promise<string>((resolve, reject) => {
   readline.createInterface({ input: server.stdout! }).once('line', resolve);
   server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
@@ -71,10 +71,10 @@ async function compare(label: string, direct: () => Promise<unknown>, proxied: (
 function proxiedUntil(id: string, line: string, done: (output: string) => boolean): () => Promise<void> {
   return async () => {
     const t = client.terminal(id);
-    const from = t.output.length;
+    const from = t.chunks.length;
     const prompts = t.prompts.length;
     client.send({ type: 'input', id, data: line + '\r' });
-    await client.until(() => t.prompts.length > prompts && done(t.output.slice(from)));
+    await client.until(() => t.prompts.length > prompts && done(t.since(from)));
   };
 }
 

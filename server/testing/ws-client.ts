@@ -5,11 +5,27 @@ import type { ClientMessage, ServerMessage } from '../../shared/protocol.ts';
 import { WS_PATH } from '../../shared/protocol.ts';
 import type { ServiceName } from '../../shared/services.ts';
 
-export interface TerminalTranscript {
-  output: string;
-  prompts: string[];
-  exited: number | null;
-  errors: string[];
+/** What one terminal (or run) received. `output` joins the chunks lazily: a long session's text is not rebuilt per message. */
+export class TerminalTranscript {
+  readonly chunks: string[] = [];
+  private joined = '';
+  private joinedCount = 0;
+  prompts: string[] = [];
+  exited: number | null = null;
+  errors: string[] = [];
+
+  get output(): string {
+    if (this.joinedCount !== this.chunks.length) {
+      this.joined += this.chunks.slice(this.joinedCount).join('');
+      this.joinedCount = this.chunks.length;
+    }
+    return this.joined;
+  }
+
+  /** Output from chunk number `from` on. */
+  since(from: number): string {
+    return this.chunks.slice(from).join('');
+  }
 }
 
 export class PlaygroundClient {
@@ -52,7 +68,7 @@ export class PlaygroundClient {
   terminal(id: string): TerminalTranscript {
     let t = this.terminals.get(id);
     if (!t) {
-      t = { output: '', prompts: [], exited: null, errors: [] };
+      t = new TerminalTranscript();
       this.terminals.set(id, t);
     }
     return t;
@@ -62,10 +78,10 @@ export class PlaygroundClient {
   async run(id: string, line: string, timeoutMs = 10_000): Promise<string> {
     const t = this.terminal(id);
     const prompts = t.prompts.length;
-    const start = t.output.length;
+    const from = t.chunks.length;
     this.send({ type: 'input', id, data: line + '\r' });
     await this.until(() => t.prompts.length > prompts, timeoutMs);
-    return t.output.slice(start);
+    return t.since(from);
   }
 
   /** Waits until the terminal's output (from `from` on) matches. */
@@ -101,7 +117,7 @@ export class PlaygroundClient {
     this.messages.push(message);
     switch (message.type) {
       case 'output':
-        this.terminal(message.id).output += message.data;
+        this.terminal(message.id).chunks.push(message.data);
         break;
       case 'prompt':
         this.terminal(message.id).prompts.push(message.prompt);

@@ -1,6 +1,7 @@
 // One browser (or script) connected at /ws. Every frame is checked here, at the boundary: size,
 // JSON, schema. Anything wrong gets an `error` message and is dropped; the socket, the server and
 // the other terminals carry on.
+import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES, MAX_TERMINALS_PER_SOCKET, SOCKET_HIGH_WATERMARK_BYTES } from '../../shared/limits.ts';
 import {
@@ -19,6 +20,7 @@ import type { ServiceStatus } from '../../shared/protocol.ts';
 
 export class SocketSession {
   private readonly terminals = new Map<string, TerminalHost>();
+  private corked = false;
   private readonly onStatus = (service: ServiceName, status: ServiceStatus) =>
     this.send({ type: 'service', service, status });
   private readonly onDown = (service: ServiceName, reason: string) => {
@@ -43,12 +45,30 @@ export class SocketSession {
 
   private send(message: ServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    this.corkUntilNextTick();
     // The callback runs once the frame is handed to the OS: a good moment to send what a
     // congested socket held back.
     this.ws.send(encodeServerMessage(message), () => {
       if (this.ws.bufferedAmount < SOCKET_HIGH_WATERMARK_BYTES) {
         for (const t of this.terminals.values()) t.onSocketDrain();
       }
+    });
+  }
+
+  /**
+   * A reply usually leaves as two frames in the same tick (`output`, then `prompt`). Corking the
+   * TCP socket until the next tick sends them in one write: half the system calls on the hot path
+   * of every round trip (ws keeps its socket at `_socket`, the one private field we rely on).
+   */
+  private corkUntilNextTick(): void {
+    if (this.corked) return;
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    if (!socket) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
     });
   }
 

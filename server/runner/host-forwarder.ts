@@ -1,0 +1,59 @@
+// The server's half of a run's network: a unix socket per forwarded service in the sandbox's net/
+// directory (bound into the sandbox), each connection carried to the one real endpoint it names.
+// This is the only way out of the sandbox's network namespace, so what a run can reach is decided
+// here, by the server, whatever the code inside does with the sockets.
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { MAX_FORWARDED_CONNECTIONS } from './run-limits.ts';
+import type { Forward } from './run-network.ts';
+
+export function socketName(port: number): string {
+  return `${port}.sock`;
+}
+
+export interface HostForwarder {
+  close(): Promise<void>;
+}
+
+export async function openHostForwarder(netDir: string, forwards: Forward[]): Promise<HostForwarder> {
+  const servers: net.Server[] = [];
+  const sockets = new Set<net.Socket>();
+  const close = async () => {
+    for (const s of sockets) s.destroy();
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  };
+  try {
+    for (const forward of forwards) {
+      const server = net.createServer({ allowHalfOpen: true }, (inside) => {
+        const outside = net.connect({ host: forward.host, port: forward.targetPort, allowHalfOpen: true });
+        outside.setNoDelay(true);
+        for (const s of [inside, outside]) {
+          sockets.add(s);
+          s.on('error', () => {
+            inside.destroy();
+            outside.destroy();
+          });
+          s.on('close', () => sockets.delete(s));
+        }
+        // Half-closes travel through (pipe ends the other side); a reset or error drops both.
+        inside.pipe(outside);
+        outside.pipe(inside);
+      });
+      server.maxConnections = MAX_FORWARDED_CONNECTIONS;
+      servers.push(server);
+      const file = path.join(netDir, socketName(forward.port));
+      await fs.rm(file, { force: true });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(file, () => resolve());
+      });
+      // The sandbox's uid connects; a unix socket needs write permission for that.
+      await fs.chmod(file, 0o666);
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { close };
+}

@@ -1,0 +1,46 @@
+// Finding processes by uid and family through /proc, as root sees it: the check that a sandbox
+// left nothing behind, and the way to a sandbox's program for Ctrl-C.
+import fs from 'node:fs/promises';
+
+/** Pids (host numbering) whose real or effective uid is `uid`. Reads Uid: from status, since a
+ *  process that made itself non-dumpable shows a root-owned /proc/<pid> directory. */
+export async function processesOfUid(uid: number): Promise<number[]> {
+  const found: number[] = [];
+  const names = await fs.readdir('/proc');
+  await Promise.all(
+    names.map(async (name) => {
+      if (!/^\d+$/.test(name)) return;
+      let status: string;
+      try {
+        status = await fs.readFile(`/proc/${name}/status`, 'utf8');
+      } catch {
+        return; // gone meanwhile
+      }
+      const m = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
+      if (m && (Number(m[1]) === uid || Number(m[2]) === uid)) found.push(Number(name));
+    }),
+  );
+  return found;
+}
+
+/** Direct children of a process (needs CONFIG_PROC_CHILDREN, which Debian's kernels have). */
+export async function childrenOf(pid: number): Promise<number[]> {
+  try {
+    const text = await fs.readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    return text.split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** A process's group id, from /proc/<pid>/stat (in the reader's pid namespace), or null if gone. */
+export async function processGroupOf(pid: number): Promise<number | null> {
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[2]);
+  } catch {
+    return null;
+  }
+}
