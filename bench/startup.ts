@@ -25,6 +25,7 @@ async function oneStart(): Promise<{ ms: number; table: string[] }> {
   const ms = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no readiness within 120 s')), GIVE_UP_MS);
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (process.env.BENCH_VERBOSE) console.log(`  | ${line}`);
       if (/^\s{2}\S+\s+\S+\s+127\.0\.0\.1:|^\s{2}service\s/.test(line)) table.push(line);
       if (line.startsWith('Playground ready at')) {
         clearTimeout(timer);

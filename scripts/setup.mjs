@@ -18,6 +18,19 @@ const SERVICE_PACKAGES = [
   { pkg: 'rabbitmq-server', file: '/usr/lib/rabbitmq/bin/rabbitmq-server' },
   { pkg: 'mariadb-server', file: '/usr/sbin/mariadbd' },
 ];
+/**
+ * The snippet runner (server/runner/): bubblewrap contains each run, and Python snippets run on
+ * Debian's /usr/bin/python3 with Debian's client libraries (not the python3 first on PATH, which
+ * may be another interpreter without them).
+ */
+const RUNNER_PACKAGES = [
+  { pkg: 'bubblewrap', file: '/usr/bin/bwrap' },
+  { pkg: 'python3-memcache', file: '/usr/lib/python3/dist-packages/memcache.py' },
+  { pkg: 'python3-redis', file: '/usr/lib/python3/dist-packages/redis/__init__.py' },
+  { pkg: 'python3-pika', file: '/usr/lib/python3/dist-packages/pika/__init__.py' },
+  { pkg: 'python3-sqlalchemy', file: '/usr/lib/python3/dist-packages/sqlalchemy/__init__.py' },
+  { pkg: 'python3-pymysql', file: '/usr/lib/python3/dist-packages/pymysql/__init__.py' },
+];
 /** The e2e tests drive Debian's Chromium; a browser is never downloaded. */
 const TEST_PACKAGES = [{ pkg: 'chromium', file: '/usr/bin/chromium' }];
 const MIN_NODE = [20, 19];
@@ -100,7 +113,7 @@ function buildClient() {
 }
 
 checkNode();
-const packages = purpose === 'test' ? [...SERVICE_PACKAGES, ...TEST_PACKAGES] : SERVICE_PACKAGES;
+const packages = [...SERVICE_PACKAGES, ...RUNNER_PACKAGES, ...(purpose === 'test' ? TEST_PACKAGES : [])];
 const haveAll = installPackages(packages);
 if (!haveAll && purpose === 'test') {
   console.error('setup: the tests need the packages above (they talk to real servers and a real browser)');

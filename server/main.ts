@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   console.log(
     usingUrls.length === ADAPTERS.length
       ? 'Checking the services given by URL…'
-      : `Starting private services (data in .playground/)${usingUrls.length ? `; using ${usingUrls.join(', ')}` : ''}…`,
+      : `Starting private services (data in ${path.relative(process.cwd(), dataDir) || '.'}/)${usingUrls.length ? `; using ${usingUrls.join(', ')}` : ''}…`,
   );
   const statuses = await supervisor.startAll();
   console.log(`\n${readinessTable(statuses)}\n`);

@@ -54,7 +54,14 @@ export interface TmpfsSizes {
   tmpBytes: number;
 }
 
-export function bwrapArgs(language: RunLanguage, paths: SandboxPaths, host: HostLayout, sizes: TmpfsSizes, niceness: number): string[] {
+export function bwrapArgs(
+  language: RunLanguage,
+  paths: SandboxPaths,
+  host: HostLayout,
+  sizes: TmpfsSizes,
+  niceness: number,
+): string[] {
+  // prettier-ignore
   const args: string[] = [
     // New user, pid, net, ipc, uts and cgroup namespaces; no user namespaces inside (less kernel
     // surface for an exploit); killed with its parent; a session of its own, so no terminal of
@@ -77,6 +84,7 @@ export function bwrapArgs(language: RunLanguage, paths: SandboxPaths, host: Host
   for (const file of ['passwd', 'group', 'hosts', 'nsswitch.conf']) {
     args.push('--ro-bind', `${paths.sandboxDir}/etc/${file}`, `/etc/${file}`);
   }
+  // prettier-ignore
   args.push(
     '--proc', '/proc',
     '--dev', '/dev',
@@ -92,6 +100,7 @@ export function bwrapArgs(language: RunLanguage, paths: SandboxPaths, host: Host
     args.push('--ro-bind', `${paths.runtimeDir}/node_modules`, INSIDE.nodeModules);
     args.push('--ro-bind', paths.nodeBinary, INSIDE.node);
   }
+  // prettier-ignore
   args.push(
     // The root itself (a tmpfs bubblewrap made, without a size cap) becomes read-only.
     '--remount-ro', '/',

@@ -22,6 +22,7 @@ const BELL = '\x07';
 
 export class LineDiscipline {
   private line = '';
+  private lineBytes = 0;
   private afterCr = false;
   /** Inside an escape sequence: 'esc' after ESC, 'csi' after ESC [, 'ss3' after ESC O. */
   private escape: 'none' | 'esc' | 'csi' | 'ss3' = 'none';
@@ -44,7 +45,7 @@ export class LineDiscipline {
       if (ch === '\r' || ch === '\n') {
         out.echo += '\r\n';
         out.deliver += this.line + '\n';
-        this.line = '';
+        this.clearLine();
       } else if (ch === '\x7f' || ch === '\b') {
         out.echo += this.eraseLast();
       } else if (ch === '\x15') {
@@ -57,19 +58,21 @@ export class LineDiscipline {
         }
         // As a tty: Ctrl-D on a non-empty line hands over what is there, without a newline.
         out.deliver += this.line;
-        this.line = '';
+        this.clearLine();
       } else if (ch === '\x03') {
         out.echo += '^C\r\n';
         out.interrupt = true;
-        this.line = '';
+        this.clearLine();
       } else if (ch === '\x1b') {
         this.escape = 'esc';
       } else if (ch === '\t' || code >= 0x20) {
-        if (Buffer.byteLength(this.line) + Buffer.byteLength(ch) > MAX_LINE_BYTES) {
+        const bytes = Buffer.byteLength(ch);
+        if (this.lineBytes + bytes > MAX_LINE_BYTES) {
           out.echo += BELL;
           continue;
         }
         this.line += ch;
+        this.lineBytes += bytes;
         out.echo += ch;
       }
       // other control characters are ignored
@@ -77,11 +80,17 @@ export class LineDiscipline {
     return out;
   }
 
+  private clearLine(): void {
+    this.line = '';
+    this.lineBytes = 0;
+  }
+
   private eraseLast(): string {
     const chars = [...this.line];
     const last = chars.pop();
     if (last === undefined) return '';
     this.line = chars.join('');
+    this.lineBytes -= Buffer.byteLength(last);
     // A combining mark took no cell; a tab is taken back as one (the column it reached is not tracked).
     return ERASE.repeat(last === '\t' ? 1 : charWidth(last.codePointAt(0)!));
   }

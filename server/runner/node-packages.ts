@@ -6,8 +6,10 @@ import path from 'node:path';
 /**
  * What a JavaScript snippet can import: ioredis and redis (node-redis, the editor's starter file
  * uses it), amqplib, mysql2, and memcache-client (memcached's text protocol, promise API).
+ * tslib is here because memcache-parser 1.0.1 (memcache-client's parser) requires it without
+ * declaring it; the project depends on it at top level for the same reason.
  */
-export const RUN_NODE_PACKAGES = ['ioredis', 'redis', 'amqplib', 'mysql2', 'memcache-client'];
+export const RUN_NODE_PACKAGES = ['ioredis', 'redis', 'amqplib', 'mysql2', 'memcache-client', 'tslib'];
 
 interface PackageJson {
   name?: string;

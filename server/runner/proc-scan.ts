@@ -2,8 +2,12 @@
 // left nothing behind, and the way to a sandbox's program for Ctrl-C.
 import fs from 'node:fs/promises';
 
-/** Pids (host numbering) whose real or effective uid is `uid`. Reads Uid: from status, since a
- *  process that made itself non-dumpable shows a root-owned /proc/<pid> directory. */
+/**
+ * Live pids (host numbering) whose real or effective uid is `uid`. Reads Uid: from status, since a
+ * process that made itself non-dumpable shows a root-owned /proc/<pid> directory. Zombies are not
+ * counted: they run nothing and hold nothing but a pid, and the sandbox's pid 1 stays one until
+ * the host's init reaps it (bubblewrap's outer process exits without waiting for it).
+ */
 export async function processesOfUid(uid: number): Promise<number[]> {
   const found: number[] = [];
   const names = await fs.readdir('/proc');
@@ -17,7 +21,9 @@ export async function processesOfUid(uid: number): Promise<number[]> {
         return; // gone meanwhile
       }
       const m = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
-      if (m && (Number(m[1]) === uid || Number(m[2]) === uid)) found.push(Number(name));
+      if (!m || (Number(m[1]) !== uid && Number(m[2]) !== uid)) return;
+      if (/^State:\s+[ZX]/m.test(status)) return;
+      found.push(Number(name));
     }),
   );
   return found;

@@ -47,8 +47,8 @@ import type { UidAllocator } from './uid-allocator.ts';
 
 /** Output a sandbox may write before a run is attached (only a broken launcher writes then). */
 const EARLY_OUTPUT_BYTES = 64 * 1024;
-/** After SIGKILL to pid 1, how long to wait for bubblewrap to report before killing it too. */
-const KILL_SETTLE_MS = 2_000;
+/** A shell's status for a command that could not be run. */
+const EXIT_CANNOT_START = 127;
 /** How long teardown keeps killing and looking for processes of the uid before it gives up on it. */
 const LEFTOVER_TIMEOUT_MS = 2_000;
 const LEFTOVER_POLL_MS = 25;
@@ -88,6 +88,8 @@ export class Sandbox {
   readonly exited: Promise<number>;
   isReady = false;
   hasExited = false;
+  /** Why bubblewrap could not be run at all, if it could not. */
+  startError: string | null = null;
   private readonly child: ChildProcess;
   private early: Buffer[] = [];
   private earlyBytes = 0;
@@ -156,13 +158,19 @@ export class Sandbox {
     // A write to a program that already closed its stdin is not an error worth a crash.
     for (const fd of [0, 3]) (this.child.stdio[fd] as Writable).on('error', () => {});
     this.exited = new Promise<number>((resolve) => {
+      const finish = (status: number) => {
+        if (this.hasExited) return;
+        this.hasExited = true;
+        void this.teardown().then(() => resolve(status));
+      };
       this.child.once('error', (err) => {
-        ctx.log(`sandbox: cannot start bubblewrap: ${err.message}`);
+        this.startError = `cannot run ${BWRAP}: ${err.message}`;
+        ctx.log(`sandbox: ${this.startError}`);
+        // A spawn that failed never closes; one that ran does, with its status.
+        if (this.child.pid === undefined) finish(EXIT_CANNOT_START);
       });
       this.child.once('close', (code, signal) => {
-        this.hasExited = true;
-        const status = code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0);
-        void this.teardown().then(() => resolve(status));
+        finish(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0));
       });
     });
   }
@@ -210,20 +218,14 @@ export class Sandbox {
 
   /** Ends every process of the sandbox. Safe to call at any time, any number of times. */
   kill(): void {
-    if (this.hasExited) return;
-    void (async () => {
-      // pid 1 of the namespace first: its death takes every other process of the sandbox along,
-      // and bubblewrap (our child) exits once they are all gone.
-      const init = (await childrenOf(this.child.pid!))[0];
-      if (init !== undefined && !this.hasExited) killQuietly(init);
-      setTimeout(() => {
-        if (!this.hasExited) killQuietly(this.child.pid!);
-      }, KILL_SETTLE_MS).unref();
-    })();
-    if (this.child.pid === undefined) return;
-    // Without a pid 1 yet, bubblewrap itself: --die-with-parent then ends its child.
-    void childrenOf(this.child.pid).then((kids) => {
-      if (kids.length === 0 && !this.hasExited) killQuietly(this.child.pid!);
+    const pid = this.child.pid;
+    if (this.hasExited || pid === undefined) return;
+    void childrenOf(pid).then((kids) => {
+      if (this.hasExited) return;
+      // pid 1 of the namespace: its death takes every process of the sandbox along. bubblewrap
+      // too, so nothing waits on --die-with-parent; teardown() then checks that all are gone.
+      if (kids[0] !== undefined) killQuietly(kids[0]);
+      killQuietly(pid);
     });
   }
 

@@ -97,7 +97,8 @@ def apply_limits(limits):
     # RLIMIT_DATA rather than RLIMIT_AS: it stops big allocations in Python and Node alike, while
     # Node's reserved-but-unused address space (WebAssembly guard regions) does not count.
     cap(resource.RLIMIT_DATA, limits["memoryBytes"])
-    cap(resource.RLIMIT_NPROC, limits["processes"])
+    if limits["processes"] > 0:  # 0: the server is not root and the sandbox shares its uid
+        cap(resource.RLIMIT_NPROC, limits["processes"])
     cap(resource.RLIMIT_FSIZE, limits["fileBytes"])
     cap(resource.RLIMIT_NOFILE, limits["openFiles"])
     cap(resource.RLIMIT_CORE, 0)
@@ -139,8 +140,9 @@ def run_python(main_path):
         raise
     except BaseException as err:  # noqa: BLE001 - reported as the interpreter would
         # Leave out this launcher's frame: the traceback starts in the learner's file.
+        # (The default hook prints the exception's own __traceback__, so that is what is shortened.)
         tb = err.__traceback__.tb_next if err.__traceback__ else None
-        sys.excepthook(type(err), err, tb)
+        sys.excepthook(type(err), err.with_traceback(tb), tb)
         # 130 as CPython exits after an unhandled KeyboardInterrupt (128 + SIGINT).
         sys.exit(130 if isinstance(err, KeyboardInterrupt) else 1)
 

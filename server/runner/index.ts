@@ -1,0 +1,193 @@
+// The snippet runner: Python and JavaScript programs run against the learner's own services, each
+// in a sandbox of its own (see sandbox.ts for the threat model), with a warm pool for speed.
+//
+//   const runner = await createSnippetRunner({ workDir: '.playground/runner' });
+//   const { run, env } = await runner.start({ language: 'python', code, files: [], endpoints }, output);
+import fs from 'node:fs';
+import path from 'node:path';
+import { MAX_RUN_CODE_BYTES, MAX_RUN_FILES } from '../../shared/limits.ts';
+import { RUN_LANGUAGES, type RunLanguage } from '../../shared/protocol.ts';
+import { BWRAP, INSIDE, INSIDE_PATH, PYTHON } from './bwrap-args.ts';
+import { openHostForwarder, socketName } from './host-forwarder.ts';
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_MAX_CONCURRENT_RUNS,
+  DEFAULT_POOL_SIZE,
+  DEFAULT_UID_RANGE,
+  looksLongRunning,
+  type RunLimits,
+} from './run-limits.ts';
+import { buildRunNetwork } from './run-network.ts';
+import { RunSession } from './run-session.ts';
+import { prepareRuntime } from './runtime-dir.ts';
+import { Sandbox, type LaunchRequest, type SandboxContext } from './sandbox.ts';
+import { SandboxPool } from './sandbox-pool.ts';
+import type { Run, RunOutput, RunRequest, SnippetRunner } from './types.ts';
+import { UidAllocator } from './uid-allocator.ts';
+
+export type { Run, RunOutput, RunRequest, SnippetRunner } from './types.ts';
+
+export interface SnippetRunnerOptions extends Partial<RunLimits> {
+  /** A per-installation directory (e.g. `.playground/runner`); its parents must let others pass (o+x). */
+  workDir: string;
+  /** Warm sandboxes kept per language; 0 turns the pool off for that language. */
+  poolSize?: Partial<Record<RunLanguage, number>>;
+  maxConcurrentRuns?: number;
+  uidRange?: { first: number; count: number };
+  log?: (line: string) => void;
+}
+
+/** The runner itself, with what benchmarks and tests need beyond the SnippetRunner interface. */
+export interface PlaygroundSnippetRunner extends SnippetRunner {
+  start(request: RunRequest, output: RunOutput): Promise<{ run: Run & { uid: number }; env: Record<string, string> }>;
+  /** Resolves once the warm pool is full (or has given up). */
+  warm(): Promise<void>;
+}
+
+const DEFAULT_MAIN: Record<RunLanguage, string> = { python: 'main.py', javascript: 'main.js' };
+/** Same rule as the protocol's: plain names, no directories, no dot-files. */
+const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+const MIB = 1024 * 1024;
+/** Without these no run can start; scripts/setup.mjs installs them (and Python's client libraries). */
+const REQUIRED_BINARIES = [
+  [BWRAP, 'bubblewrap'],
+  [PYTHON, 'python3'],
+] as const;
+
+export async function createSnippetRunner(options: SnippetRunnerOptions): Promise<PlaygroundSnippetRunner> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const limits: RunLimits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof RunLimits)[]) {
+    if (options[key] !== undefined) limits[key] = options[key];
+  }
+  for (const [file, pkg] of REQUIRED_BINARIES) {
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing; install it with: sudo apt-get install ${pkg}`);
+  }
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot) {
+    log(
+      "runner: not running as root, so every sandbox runs as the server's own uid and the per-run process limit is off",
+    );
+  }
+  const runtime = await prepareRuntime(path.resolve(options.workDir), isRoot);
+  const range = options.uidRange ?? DEFAULT_UID_RANGE;
+  const ctx: SandboxContext = {
+    ...runtime,
+    sizes: { homeBytes: limits.homeBytes, tmpBytes: limits.tmpBytes },
+    uids: isRoot ? new UidAllocator(range.first, range.count) : null,
+    log,
+  };
+  const pool = new SandboxPool(
+    (language) => Sandbox.start(ctx, language),
+    { ...DEFAULT_POOL_SIZE, ...options.poolSize },
+    log,
+  );
+  pool.fill();
+  const maxRuns = options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
+  const runs = new Set<RunSession>();
+  let starting = 0;
+  let closed = false;
+
+  return {
+    async start(request, output) {
+      if (closed) throw new Error('the snippet runner is shut down');
+      const main = checkRequest(request);
+      if (runs.size + starting >= maxRuns) {
+        throw new Error(`${maxRuns} programs are running on this server already; try again in a moment`);
+      }
+      const network = buildRunNetwork(request.endpoints);
+      starting++;
+      let sandbox: Sandbox | undefined;
+      try {
+        sandbox = await pool.take(request.language);
+        const forwarder = await openHostForwarder(sandbox.netDir, network.forwards);
+        if (closed) {
+          // close() ran while this run was starting: it never saw it, so it is dropped here.
+          await forwarder.close();
+          throw new Error('the snippet runner is shut down');
+        }
+        const sources = [request.code, ...request.files.map((f) => f.content)];
+        const session = new RunSession(sandbox, forwarder, output, limits, looksLongRunning(sources));
+        session.start(launchRequest(request, main, network.env, network.forwards, limits, isRoot));
+        runs.add(session);
+        void session.ended.then(() => runs.delete(session));
+        return { run: session, env: network.env };
+      } catch (err) {
+        sandbox?.kill();
+        throw err;
+      } finally {
+        starting--;
+      }
+    },
+
+    async close() {
+      closed = true;
+      for (const run of runs) run.kill('the server is shutting down');
+      await Promise.all([...[...runs].map((r) => r.ended), pool.close()]);
+    },
+
+    warm: () => pool.warm(),
+  };
+}
+
+/** The checks the protocol's schema makes, again: the runner may be called by other code. */
+function checkRequest(request: RunRequest): string {
+  if (!RUN_LANGUAGES.includes(request.language))
+    throw new Error(`unknown language ${JSON.stringify(request.language)}`);
+  const main = request.name ?? DEFAULT_MAIN[request.language];
+  const names = [main, ...request.files.map((f) => f.name)];
+  for (const name of names) {
+    if (!FILE_NAME.test(name)) throw new Error(`bad file name ${JSON.stringify(name)}: letters, digits, _ . - only`);
+  }
+  if (new Set(names).size !== names.length) throw new Error('two files have the same name');
+  if (request.files.length > MAX_RUN_FILES) throw new Error(`at most ${MAX_RUN_FILES} files beside the main one`);
+  for (const content of [request.code, ...request.files.map((f) => f.content)]) {
+    if (Buffer.byteLength(content) > MAX_RUN_CODE_BYTES)
+      throw new Error(`a file is larger than ${MAX_RUN_CODE_BYTES} bytes`);
+  }
+  return main;
+}
+
+function launchRequest(
+  request: RunRequest,
+  main: string,
+  serviceEnv: Record<string, string>,
+  forwards: { port: number }[],
+  limits: RunLimits,
+  isRoot: boolean,
+): LaunchRequest {
+  const env: Record<string, string> = {
+    HOME: INSIDE.home,
+    USER: 'learner',
+    LOGNAME: 'learner',
+    PATH: INSIDE_PATH,
+    LANG: 'C.UTF-8',
+    TMPDIR: '/tmp',
+    // Not a terminal (a pipe), but programs that size their output can ask.
+    COLUMNS: String(request.cols ?? 80),
+    LINES: String(request.rows ?? 24),
+    PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+    ...serviceEnv,
+  };
+  return {
+    main,
+    files: [{ name: main, content: request.code }, ...request.files],
+    env,
+    forwards: forwards.map((f) => ({ port: f.port, socket: `${INSIDE.net}/${socketName(f.port)}` })),
+    limits: {
+      cpuSeconds: limits.cpuSeconds,
+      memoryBytes: limits.memoryBytes,
+      // As the server's own uid (not root), the count would include all of its processes.
+      processes: isRoot ? limits.maxProcesses : 0,
+      fileBytes: limits.fileBytes,
+      openFiles: limits.openFiles,
+    },
+    node: {
+      path: INSIDE.node,
+      // V8's heap stays well inside the writable-memory limit, so Node reports "heap out of
+      // memory" before an allocation fails somewhere it cannot explain.
+      args: [`--max-old-space-size=${Math.floor(limits.memoryBytes / 2 / MIB)}`],
+    },
+  };
+}
