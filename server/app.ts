@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import { WS_MAX_PAYLOAD_BYTES } from '../shared/limits.ts';
 import { WS_PATH } from '../shared/protocol.ts';
 import { loadFirstLesson } from './lessons/welcome.ts';
+import type { SnippetRunner } from './runner/types.ts';
 import type { Supervisor } from './services/supervisor.ts';
 import { errorText } from './services/supervisor.ts';
 import { SocketSession } from './ws/socket-session.ts';
@@ -18,6 +19,9 @@ export interface AppOptions {
   clientDir: string;
   /** Mount Vite's dev middleware instead of serving dist/client. */
   dev?: boolean;
+  /** Runs snippets; null (with the reason) when it could not start. */
+  runner?: SnippetRunner | null;
+  runnerProblem?: string;
 }
 
 export interface PlaygroundServer {
@@ -72,7 +76,7 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
 
   const wss = new WebSocketServer({ server, path: WS_PATH, maxPayload: WS_MAX_PAYLOAD_BYTES });
   wss.on('connection', (ws) => {
-    new SocketSession(ws, options.supervisor);
+    new SocketSession(ws, options.supervisor, options.runner ?? null, options.runnerProblem);
   });
 
   return {

@@ -7,7 +7,9 @@ import { SERVICE_NAMES, SERVICE_TITLES } from '../shared/services.ts';
 import type { ServicesStatus } from '../shared/protocol.ts';
 import { createPlaygroundServer } from './app.ts';
 import { ADAPTERS } from './services/registry.ts';
-import { Supervisor } from './services/supervisor.ts';
+import { createSnippetRunner } from './runner/index.ts';
+import type { SnippetRunner } from './runner/types.ts';
+import { Supervisor, errorText } from './services/supervisor.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_PORT = 3000;
@@ -63,6 +65,15 @@ async function claimDataDir(dataDir: string): Promise<void> {
   });
 }
 
+/** The snippet runner needs bubblewrap and Debian's python3; without them the rest still works. */
+export async function startRunner(workDir: string): Promise<{ runner: SnippetRunner | null; problem?: string }> {
+  try {
+    return { runner: await createSnippetRunner({ workDir, log: (line) => console.log(`  ${line}`) }) };
+  } catch (err) {
+    return { runner: null, problem: `snippet runs are unavailable: ${errorText(err)}` };
+  }
+}
+
 async function main(): Promise<void> {
   const dev = process.argv.includes('--dev');
   const port = Number(process.env.PORT ?? DEFAULT_PORT);
@@ -90,19 +101,25 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the services…`);
-    await Promise.race([Promise.all([app.close(), supervisor.stopAll()]), new Promise((r) => setTimeout(r, 15_000))]);
+    await Promise.race([
+      Promise.all([app.close(), supervisor.stopAll(), runner?.close()]),
+      new Promise((r) => setTimeout(r, 15_000)),
+    ]);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('exit', () => supervisor.killAllNow());
 
+  const { runner, problem: runnerProblem } = await startRunner(path.join(dataDir, 'runner'));
   // Serve first, so the page can show the services coming up.
   const app = await createPlaygroundServer({
     supervisor,
     lessonsDir: path.join(ROOT, 'lessons'),
     clientDir: path.join(ROOT, 'dist', 'client'),
     dev,
+    runner,
+    runnerProblem,
   });
   let bound: number;
   try {
@@ -121,6 +138,7 @@ async function main(): Promise<void> {
   );
   const statuses = await supervisor.startAll();
   console.log(`\n${readinessTable(statuses)}\n`);
+  console.log(runner ? '  snippets: Python and JavaScript runs ready (sandboxed)\n' : `  snippets: unavailable — ${runnerProblem}\n`);
   const shownHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   console.log(`Playground ready at http://${shownHost}:${bound}  (${((performance.now() - began) / 1000).toFixed(1)} s; Ctrl-C stops it)`);
 }

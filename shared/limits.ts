@@ -50,3 +50,6 @@ export const MAX_RUN_CODE_BYTES = 256 * 1024;
 
 /** Extra files a run may carry beside its main file. */
 export const MAX_RUN_FILES = 16;
+
+/** Snippet runs one socket may have going at once (a consumer beside a producer needs two). */
+export const MAX_RUNS_PER_SOCKET = 8;

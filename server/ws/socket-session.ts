@@ -3,7 +3,12 @@
 // the other terminals carry on.
 import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
-import { MAX_MESSAGE_BYTES, MAX_TERMINALS_PER_SOCKET, SOCKET_HIGH_WATERMARK_BYTES } from '../../shared/limits.ts';
+import {
+  MAX_MESSAGE_BYTES,
+  MAX_RUNS_PER_SOCKET,
+  MAX_TERMINALS_PER_SOCKET,
+  SOCKET_HIGH_WATERMARK_BYTES,
+} from '../../shared/limits.ts';
 import {
   CLIENT_MESSAGE_TYPES,
   PROTOCOL_VERSION,
@@ -15,11 +20,14 @@ import {
 import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
 import type { Supervisor } from '../services/supervisor.ts';
 import { TerminalHost } from '../terminal/terminal-host.ts';
+import type { SnippetRunner } from '../runner/types.ts';
+import { RunChannel } from './run-channel.ts';
 import type { Endpoint } from '../services/types.ts';
 import type { ServiceStatus } from '../../shared/protocol.ts';
 
 export class SocketSession {
   private readonly terminals = new Map<string, TerminalHost>();
+  private readonly runs = new Map<string, RunChannel>();
   private corked = false;
   private readonly onStatus = (service: ServiceName, status: ServiceStatus) =>
     this.send({ type: 'service', service, status });
@@ -33,6 +41,9 @@ export class SocketSession {
   constructor(
     private readonly ws: WebSocket,
     private readonly supervisor: Supervisor,
+    /** null when snippet runs are unavailable (e.g. bubblewrap missing); `runnerProblem` says why. */
+    private readonly runner: SnippetRunner | null = null,
+    private readonly runnerProblem = 'snippet runs are not available on this server',
   ) {
     supervisor.on('status', this.onStatus);
     supervisor.on('down', this.onDown);
@@ -93,30 +104,42 @@ export class SocketSession {
   private handle(message: ClientMessage): void {
     switch (message.type) {
       case 'open':
-        if (message.kind === 'terminal') void this.open(message.id, message.service);
-        else this.send({ type: 'error', id: message.id, message: 'snippet runs are not available on this server yet' });
+        if (this.terminals.has(message.id) || this.runs.has(message.id)) {
+          this.send({ type: 'error', id: message.id, message: `id "${message.id}" is already open on this connection` });
+        } else if (message.kind === 'terminal') {
+          void this.open(message.id, message.service);
+        } else {
+          this.openRun(message);
+        }
         return;
       case 'input':
-        this.terminal(message.id)?.input(message.data);
+        this.channel(message.id)?.input(message.data);
         return;
       case 'resize':
-        this.terminal(message.id)?.resize(message.cols, message.rows);
+        this.channel(message.id)?.resize(message.cols, message.rows);
         return;
       case 'signal':
-        this.terminal(message.id)?.interrupt();
+        this.channel(message.id)?.interrupt();
         return;
-      case 'pause':
-        this.terminal(message.id)?.pause();
+      case 'pause': {
+        const c = this.channel(message.id);
+        if (c instanceof TerminalHost) c.pause();
         return;
-      case 'resume':
-        this.terminal(message.id)?.resume();
+      }
+      case 'resume': {
+        const c = this.channel(message.id);
+        if (c instanceof TerminalHost) c.resume();
         return;
+      }
       case 'close': {
-        const t = this.terminal(message.id);
-        if (t) {
-          t.close();
+        const c = this.channel(message.id);
+        if (c instanceof TerminalHost) {
+          c.close();
           this.terminals.delete(message.id);
           this.send({ type: 'exit', id: message.id, code: 0 });
+        } else if (c) {
+          // The runner reports the exit (with its code) once the sandbox is gone.
+          c.kill('the run was stopped');
         }
         return;
       }
@@ -127,11 +150,34 @@ export class SocketSession {
     }
   }
 
-  private async open(id: string, service: ServiceName): Promise<void> {
-    if (this.terminals.has(id)) {
-      this.send({ type: 'error', id, message: `id "${id}" is already open on this connection` });
+  private openRun(message: Extract<ClientMessage, { type: 'open'; kind: 'run' }>): void {
+    const { id } = message;
+    if (!this.runner) {
+      this.send({ type: 'error', id, message: this.runnerProblem });
+      this.send({ type: 'exit', id, code: 1 });
       return;
     }
+    if (this.runs.size >= MAX_RUNS_PER_SOCKET) {
+      this.send({ type: 'error', id, message: `too many runs at once (limit ${MAX_RUNS_PER_SOCKET}); stop one first` });
+      return;
+    }
+    const channel = new RunChannel(id, (m) => this.send(m), () => this.runs.delete(id));
+    this.runs.set(id, channel);
+    const endpoints = Object.fromEntries(
+      SERVICE_NAMES.filter((s) => this.supervisor.has(s))
+        .map((s) => [s, this.supervisor.endpoint(s)] as const)
+        .filter(([, e]) => e !== null),
+    );
+    void channel.start(this.runner, {
+      language: message.language,
+      code: message.code,
+      name: message.name,
+      files: message.files ?? [],
+      endpoints,
+    });
+  }
+
+  private async open(id: string, service: ServiceName): Promise<void> {
     if (!this.supervisor.has(service)) {
       this.send({ type: 'error', id, message: `${service} is not configured on this server` });
       return;
@@ -157,10 +203,10 @@ export class SocketSession {
     }
   }
 
-  private terminal(id: string): TerminalHost | undefined {
-    const t = this.terminals.get(id);
-    if (!t) this.send({ type: 'error', id, message: `no open terminal with id "${id}"` });
-    return t;
+  private channel(id: string): TerminalHost | RunChannel | undefined {
+    const c = this.terminals.get(id) ?? this.runs.get(id);
+    if (!c) this.send({ type: 'error', id, message: `no open terminal or run with id "${id}"` });
+    return c;
   }
 
   private dispose(): void {
@@ -169,6 +215,8 @@ export class SocketSession {
     this.supervisor.off('up', this.onUp);
     for (const t of this.terminals.values()) t.close();
     this.terminals.clear();
+    // Nobody is watching any more: the runs are stopped and their sandboxes removed.
+    for (const r of this.runs.values()) r.kill('the browser went away');
   }
 }
 

@@ -62,7 +62,7 @@ describe('the /ws API', () => {
       `message too large: ${MAX_MESSAGE_BYTES + 10} bytes; the limit is ${MAX_MESSAGE_BYTES}`,
     ]);
     expect(c.terminal('x').errors[0]).toMatch(/^unknown service "mongodb"/);
-    expect(c.terminal('nobody').errors).toEqual(['no open terminal with id "nobody"']);
+    expect(c.terminal('nobody').errors).toEqual(['no open terminal or run with id "nobody"']);
     expect(c.terminal('m').errors).toEqual([
       expect.stringMatching(/^unknown message type "teleport"; expected one of open, input/),
       'id "m" is already open on this connection',
@@ -118,7 +118,7 @@ describe('the /ws API', () => {
     expect(c.terminal('m').exited).toBe(0);
     c.send({ type: 'input', id: 'm', data: 'version\r' });
     await c.until(() => c.terminal('m').errors.length > 0);
-    expect(c.terminal('m').errors[0]).toBe('no open terminal with id "m"');
+    expect(c.terminal('m').errors[0]).toBe('no open terminal or run with id "m"');
   });
 
   it('holds output while the client is paused and loses none of it', async () => {

@@ -1,0 +1,86 @@
+// One snippet run as the socket sees it: `open` (kind "run") starts it, `input` and `signal` reach
+// the program, `close` or a closed socket kills it, and `started`, `output`, `exit` go back.
+import type { ServerMessage } from '../../shared/protocol.ts';
+import type { Run, RunRequest, SnippetRunner } from '../runner/types.ts';
+import { errorText } from '../services/supervisor.ts';
+
+export class RunChannel {
+  private run: Run | null = null;
+  private ended = false;
+  private exited = false;
+  private pending = '';
+  private flushScheduled = false;
+  /** Input typed before the sandbox answered: delivered once it has. */
+  private early: string[] = [];
+  private interruptEarly = false;
+
+  constructor(
+    readonly id: string,
+    private readonly send: (message: ServerMessage) => void,
+    private readonly onEnd: () => void,
+  ) {}
+
+  async start(runner: SnippetRunner, request: RunRequest): Promise<void> {
+    try {
+      const { run, env } = await runner.start(request, {
+        write: (text) => this.write(text),
+        exit: (code) => this.exit(code),
+      });
+      this.run = run;
+      if (this.exited) return;
+      this.send({ type: 'started', id: this.id, language: request.language, env });
+      for (const data of this.early) run.input(data);
+      this.early = [];
+      if (this.interruptEarly) run.interrupt();
+      if (this.ended) run.kill('the run was closed');
+    } catch (err) {
+      this.send({ type: 'error', id: this.id, message: `the run could not start: ${errorText(err)}` });
+      this.exit(1);
+    }
+  }
+
+  input(data: string): void {
+    if (this.run) this.run.input(data);
+    else this.early.push(data);
+  }
+
+  interrupt(): void {
+    if (this.run) this.run.interrupt();
+    else this.interruptEarly = true;
+  }
+
+  resize(cols: number, rows: number): void {
+    this.run?.resize?.(cols, rows);
+  }
+
+  /** The pane closed or the socket went away; the runner still reports the exit. */
+  kill(reason: string): void {
+    this.ended = true;
+    this.run?.kill(reason);
+  }
+
+  private write(text: string): void {
+    this.pending += text;
+    // Same batching as terminals: one frame per event-loop turn, no timer.
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (!this.pending) return;
+    const data = this.pending;
+    this.pending = '';
+    this.send({ type: 'output', id: this.id, data });
+  }
+
+  private exit(code: number): void {
+    if (this.exited) return;
+    this.exited = true;
+    this.flush();
+    this.send({ type: 'exit', id: this.id, code });
+    this.onEnd();
+  }
+}
