@@ -71,7 +71,7 @@ function installPackages(wanted) {
   say(`installing system packages: ${missing.join(', ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const apt = (args) => (prefix.length ? run(prefix[0], [...prefix.slice(1), 'apt-get', ...args], { env }) : run('apt-get', args, { env }));
-  if (!apt(['update', '-qq']) || !apt(['install', '-y', '-qq', '--no-install-recommends', ...missing])) {
+  if (!apt(['update', '-qq']) || !apt(['install', '-y', '-qq', ...missing])) {
     say(`apt-get failed; install them by hand with:\n\n    ${line}\n`);
     return false;
   }

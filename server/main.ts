@@ -1,5 +1,7 @@
 // `npm start`: start (or check) the four services, then serve the playground.
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +67,16 @@ async function claimDataDir(dataDir: string): Promise<void> {
   });
 }
 
+/**
+ * The runner's work directory (sockets, the client packages the sandbox sees) lives under the
+ * system's temp directory, not in the checkout: the sandbox's unprivileged uid must be able to
+ * pass through every parent, and a checkout may sit in a private (mode 700) directory.
+ */
+export function runnerWorkDir(dataDir: string): string {
+  const tag = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 12);
+  return path.join(os.tmpdir(), `service-playground-runner-${tag}`);
+}
+
 /** The snippet runner needs bubblewrap and Debian's python3; without them the rest still works. */
 export async function startRunner(workDir: string): Promise<{ runner: SnippetRunner | null; problem?: string }> {
   try {
@@ -111,7 +123,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('exit', () => supervisor.killAllNow());
 
-  const { runner, problem: runnerProblem } = await startRunner(path.join(dataDir, 'runner'));
+  const { runner, problem: runnerProblem } = await startRunner(runnerWorkDir(dataDir));
   // Serve first, so the page can show the services coming up.
   const app = await createPlaygroundServer({
     supervisor,

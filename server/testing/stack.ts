@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
 import { createPlaygroundServer, type PlaygroundServer } from '../app.ts';
-import { readinessTable, startRunner } from '../main.ts';
+import { readinessTable, runnerWorkDir, startRunner } from '../main.ts';
 import { ADAPTERS } from '../services/registry.ts';
 import { Supervisor } from '../services/supervisor.ts';
 import type { Endpoint } from '../services/types.ts';
@@ -33,7 +33,7 @@ export async function startStack(dataDir: string, log: (line: string) => void): 
     throw new Error(`services did not start: ${failed.map((s) => `${s} (${statuses[s].message})`).join('; ')}`);
   }
   const endpoints = Object.fromEntries(SERVICE_NAMES.map((s) => [s, supervisor.endpoint(s)!])) as Stack['endpoints'];
-  const { runner, problem } = await startRunner(path.join(dataDir, 'runner'));
+  const { runner, problem } = await startRunner(runnerWorkDir(dataDir));
   if (!runner) throw new Error(problem);
   const app = await createPlaygroundServer({
     supervisor,
@@ -51,6 +51,7 @@ export async function startStack(dataDir: string, log: (line: string) => void): 
       await app.close();
       await runner.close();
       await supervisor.stopAll();
+      await fs.rm(runnerWorkDir(dataDir), { recursive: true, force: true });
     },
   };
 }
