@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testBaseUrl, testEndpoint } from '../testing/endpoints.ts';
 import { PlaygroundClient } from '../testing/ws-client.ts';
+import { processesOfUid } from '../runner/proc-scan.ts';
 
 const clients: PlaygroundClient[] = [];
 async function connect(): Promise<PlaygroundClient> {
@@ -89,5 +90,23 @@ describe('runs over /ws', () => {
     await c.until(() => c.terminal('r1').errors.length > 0 && c.terminal('r2').errors.length > 0);
     expect(c.terminal('r1').errors[0]).toMatch(/^bad open message: "language"/);
     expect(c.terminal('r2').errors[0]).toMatch(/^bad open message: "files\.0\.name": a plain file name/);
+  });
+
+  it('cleans up a run when the browser goes away mid-run: no process is left', async () => {
+    const c = await connect();
+    c.send({
+      type: 'open',
+      id: 'orphan',
+      kind: 'run',
+      language: 'python',
+      code: 'import os, time\nprint("uid", os.getuid(), flush=True)\ntime.sleep(60)',
+    });
+    const out = await c.waitForOutput('orphan', /uid \d+/, 0, 20_000);
+    const uid = Number(/uid (\d+)/.exec(out)![1]);
+    expect(await processesOfUid(uid)).not.toEqual([]);
+    c.close();
+    const deadline = Date.now() + 10_000;
+    while ((await processesOfUid(uid)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await processesOfUid(uid)).toEqual([]);
   });
 });
