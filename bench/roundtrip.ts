@@ -38,29 +38,26 @@ function rawRoundTrip(socket: net.Socket, request: string, end: string): Promise
   });
 }
 
-async function time(fn: () => Promise<unknown>, n: number, warmup: number): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  return samples;
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
 }
 
 const client = await PlaygroundClient.connect(baseUrl);
 const rows: string[][] = [['command', 'direct p50', 'direct p99', 'playground p50', 'playground p99', 'added p50', 'added p99']];
 
 async function compare(label: string, direct: () => Promise<unknown>, proxied: () => Promise<unknown>) {
-  // Interleave the two in blocks so both see the same machine weather.
+  for (let i = 0; i < WARMUP; i++) {
+    await direct();
+    await proxied();
+  }
+  // Alternate one of each, so both see the same machine weather from moment to moment.
   const d: number[] = [];
   const p: number[] = [];
-  const blocks = 4;
-  for (let block = 0; block < blocks; block++) {
-    const warmup = block === 0 ? WARMUP : 0;
-    d.push(...(await time(direct, ITERATIONS / blocks, warmup)));
-    p.push(...(await time(proxied, ITERATIONS / blocks, warmup)));
+  for (let i = 0; i < ITERATIONS; i++) {
+    d.push(await timed(direct));
+    p.push(await timed(proxied));
   }
   const ds = summarize(d);
   const ps = summarize(p);

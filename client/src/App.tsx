@@ -1,6 +1,8 @@
+import { useEffect } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { EditorPane } from './editor/EditorPane.tsx';
 import { LessonPane } from './lesson/LessonPane.tsx';
+import { useLesson } from './lesson/use-lesson.ts';
 import { NoticeToast } from './NoticeToast.tsx';
 import { TerminalArea } from './terminal/TerminalArea.tsx';
 import { TopBar } from './top-bar/TopBar.tsx';
@@ -10,6 +12,14 @@ export function App({ workspace }: { workspace: Workspace }) {
   const storage = workspace.storage ?? undefined;
   const main = useDefaultLayout({ id: 'playground-main', storage });
   const work = useDefaultLayout({ id: 'playground-work', storage });
+  const lesson = useLesson();
+  // The editor keeps its files per lesson; with no lesson to go by, under a fallback key.
+  // The slug is qualified with the course: two courses may each have a lesson "start-here".
+  const lessonId = lesson.state.kind === 'ready' ? `${lesson.state.lesson.course}/${lesson.state.lesson.slug}` : null;
+  const lessonKnown = lesson.state.kind !== 'loading';
+  useEffect(() => {
+    if (lessonKnown) workspace.files.open(lessonId);
+  }, [workspace, lessonId, lessonKnown]);
   return (
     <div className="app">
       <TopBar connection={workspace.connection} />
@@ -21,7 +31,7 @@ export function App({ workspace }: { workspace: Workspace }) {
         onLayoutChanged={main.onLayoutChanged}
       >
         <Panel id="lesson" defaultSize="36%" minSize="18%" className="panel">
-          <LessonPane />
+          <LessonPane state={lesson.state} onRetry={lesson.retry} />
         </Panel>
         <Separator className="separator separator-vertical" />
         <Panel id="work" minSize="30%" className="panel">
@@ -32,7 +42,7 @@ export function App({ workspace }: { workspace: Workspace }) {
             onLayoutChanged={work.onLayoutChanged}
           >
             <Panel id="editor" defaultSize="38%" minSize="10%" className="panel">
-              <EditorPane storage={workspace.storage} />
+              <EditorPane workspace={workspace} />
             </Panel>
             <Separator className="separator separator-horizontal" />
             <Panel id="terminals" minSize="20%" className="panel">

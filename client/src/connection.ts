@@ -25,7 +25,10 @@ export interface ConnectionSnapshot {
 }
 
 /** Server messages that belong to one terminal. */
-export type TerminalMessage = Extract<ServerMessage, { type: 'opened' | 'started' | 'output' | 'prompt' | 'exit' | 'error' }>;
+export type TerminalMessage = Extract<
+  ServerMessage,
+  { type: 'opened' | 'started' | 'output' | 'prompt' | 'exit' | 'error' }
+>;
 
 export interface TerminalChannel {
   receive(message: TerminalMessage): void;

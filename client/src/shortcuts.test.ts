@@ -18,9 +18,19 @@ test('Alt+1..4 pick a service terminal; Alt+L cycles layouts; Alt+/ toggles help
   expect(shortcutFor(key('Slash', { altKey: true, shiftKey: true }))).toEqual({ kind: 'toggle-help' });
 });
 
+test('Ctrl+Enter and Cmd+Enter run the editor file', () => {
+  expect(shortcutFor(key('Enter', { ctrlKey: true }))).toEqual({ kind: 'run' });
+  expect(shortcutFor(key('Enter', { metaKey: true }))).toEqual({ kind: 'run' });
+  expect(shortcutFor(key('NumpadEnter', { ctrlKey: true }))).toEqual({ kind: 'run' });
+  expect(shortcutFor(key('Enter'))).toBeNull();
+  expect(shortcutFor(key('Enter', { ctrlKey: true, shiftKey: true }))).toBeNull();
+  expect(shortcutFor(key('Enter', { ctrlKey: true, altKey: true }))).toBeNull();
+});
+
 test('leaves the line editor its keys', () => {
   expect(shortcutFor(key('Digit1'))).toBeNull();
   expect(shortcutFor(key('KeyB', { altKey: true }))).toBeNull();
   expect(shortcutFor(key('KeyL', { ctrlKey: true }))).toBeNull();
+  expect(shortcutFor(key('KeyC', { ctrlKey: true }))).toBeNull();
   expect(shortcutFor(key('Digit1', { altKey: true, ctrlKey: true }))).toBeNull();
 });

@@ -1,14 +1,21 @@
 // Page-wide keyboard shortcuts. They use Alt so they do not collide with the line editor's
-// Ctrl keys; the terminals are told to ignore them (terminal-session.ts) and a capturing window
-// listener acts on them, so they work from the lesson, the editor or a terminal alike.
+// Ctrl keys (Ctrl/Cmd+Enter, Run, is no key of a terminal's); the terminals are told to ignore
+// them (terminal-session.ts) and capturing window listeners act on them, so they work from the
+// lesson, the editor or a terminal alike.
 import { SERVICE_NAMES, SERVICE_TITLES, type ServiceName } from '../../shared/services.ts';
 
 export type ShortcutAction =
-  { kind: 'focus-service'; service: ServiceName } | { kind: 'cycle-layout' } | { kind: 'toggle-help' };
+  | { kind: 'focus-service'; service: ServiceName }
+  | { kind: 'cycle-layout' }
+  | { kind: 'toggle-help' }
+  | { kind: 'run' };
 
 type KeyLike = Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code'>;
 
 export function shortcutFor(event: KeyLike): ShortcutAction | null {
+  if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
+    return event.code === 'Enter' || event.code === 'NumpadEnter' ? { kind: 'run' } : null;
+  }
   if (!event.altKey || event.ctrlKey || event.metaKey) return null;
   // event.code, not event.key: on a Mac, Option+1 types "¡".
   const digit = /^Digit([1-9])$/.exec(event.code);
@@ -23,8 +30,9 @@ export function shortcutFor(event: KeyLike): ShortcutAction | null {
 
 /** What the help popover lists, in order. */
 export const SHORTCUT_HELP: ReadonlyArray<{ keys: string; what: string }> = [
+  { keys: 'Ctrl+Enter (⌘+Enter)', what: 'Run the file open in the editor' },
   ...SERVICE_NAMES.map((s, i) => ({ keys: `Alt+${i + 1}`, what: `${SERVICE_TITLES[s]} terminal` })),
-  { keys: 'Alt+L', what: 'Next layout: one, two side by side, 2×2' },
+  { keys: 'Alt+L', what: 'Next layout: one pane, two side by side, 2×2' },
   { keys: 'Alt+/', what: 'This help' },
 ];
 
@@ -38,4 +46,19 @@ export const LINE_EDITOR_HELP: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: 'Ctrl+C', what: 'Interrupt (copy when text is selected)' },
   { keys: 'Ctrl+Shift+C / Ctrl+V', what: 'Copy / paste' },
   { keys: 'Ctrl+L', what: 'Clear the screen' },
+];
+
+/** The editor's tab strip. */
+export const EDITOR_HELP: ReadonlyArray<{ keys: string; what: string }> = [
+  { keys: 'F2 / double-click a tab', what: 'Rename the file' },
+  { keys: 'Delete (on a tab)', what: 'Delete the file' },
+  { keys: '+', what: 'New file: .py and .js run; others go along as data' },
+];
+
+/** Keys of a run's pane: it is a terminal for the program, whose input the server edits. */
+export const RUN_PANE_HELP: ReadonlyArray<{ keys: string; what: string }> = [
+  { keys: 'typing, Enter', what: "A line for the program's input()" },
+  { keys: 'Backspace / Ctrl+U', what: 'Delete a character / the line' },
+  { keys: 'Ctrl+D', what: 'End of input' },
+  { keys: 'Ctrl+C', what: 'Interrupt (again: kill); Stop does the same' },
 ];

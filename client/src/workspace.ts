@@ -1,7 +1,12 @@
-// Everything that lives as long as the page, outside React: the connection and one terminal per
-// service. React components borrow terminals; they never create or destroy them.
+// Everything that lives as long as the page, outside React: the connection, one terminal per
+// service, the editor's files, and the runs. React components borrow terminals and run panes;
+// they never create or destroy them.
 import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
 import { Connection, socketUrl } from './connection.ts';
+import { FileStore } from './editor/file-store.ts';
+import { starterFilesFor } from './editor/starter-files.ts';
+import { RunEnvironment } from './runs/run-env.ts';
+import { RunManager } from './runs/run-manager.ts';
 import { shortcutFor } from './shortcuts.ts';
 import { TerminalSession } from './terminal/terminal-session.ts';
 
@@ -17,11 +22,14 @@ export class Workspace {
   readonly connection: Connection;
   readonly sessions: Record<ServiceName, TerminalSession>;
   /**
-   * Holds the four terminal elements for the life of the page; the terminal area adopts it once
-   * and terminals are placed over their panes (see terminal-session.ts for why they never move).
+   * Holds the terminal elements (services and runs) for the life of the page; the terminal area
+   * adopts it once and terminals are placed over their panes (layer-terminal.ts says why they never move).
    */
   readonly layer: HTMLElement;
   readonly storage = safeStorage();
+  readonly files: FileStore;
+  readonly env: RunEnvironment;
+  readonly runs: RunManager;
 
   constructor() {
     this.layer = document.createElement('div');
@@ -36,6 +44,14 @@ export class Workspace {
         new TerminalSession(service, this.connection, { storage: this.storage, layer: this.layer, isShortcut }),
       ]),
     ) as Record<ServiceName, TerminalSession>;
+    this.files = new FileStore(this.storage, starterFilesFor);
+    this.env = new RunEnvironment(this.storage);
+    this.runs = new RunManager(this.connection, this.files, this.env, { layer: this.layer, isShortcut });
+    // Edits are saved shortly after typing stops; a page that goes away first saves them at once.
+    window.addEventListener('pagehide', () => this.files.flush());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.files.flush();
+    });
     window.addEventListener('online', () => this.connection.reconnectNow());
     this.connection.start();
   }

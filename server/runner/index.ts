@@ -106,7 +106,10 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
           await forwarder.close();
           throw new Error('the snippet runner is shut down');
         }
-        const sources = [request.code, ...request.files.map((f) => f.content)];
+        // The editor sends every open file of the language along; only the ones the main file
+        // names (imports, requires) decide whether this run is a long-lived consumer.
+        const named = request.files.filter((f) => request.code.includes(f.name.replace(/\.[^.]+$/, '')));
+        const sources = [request.code, ...named.map((f) => f.content)];
         const session = new RunSession(sandbox, forwarder, output, limits, looksLongRunning(sources));
         session.start(launchRequest(request, main, network.env, network.forwards, limits, isRoot));
         runs.add(session);

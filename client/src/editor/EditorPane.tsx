@@ -1,63 +1,127 @@
-import { lazy, Suspense, useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { ErrorBoundary } from '../ErrorBoundary.tsx';
-import { STARTER_FILES } from './starter-files.ts';
+import { EnvPopover } from '../runs/EnvPopover.tsx';
+import { isLive, paneTitle } from '../runs/run-panes.ts';
+import { shortcutFor } from '../shortcuts.ts';
+import type { Workspace } from '../workspace.ts';
+import { resetSummary } from './editor-files.ts';
+import { FileTabs } from './FileTabs.tsx';
+import { languageOf } from './file-names.ts';
 
 // Monaco is several megabytes: it loads after the page is usable, in its own chunks.
 const loadMonaco = () => import('./MonacoEditor.tsx');
 
-const ACTIVE_FILE_KEY = 'playground.editor.active';
-
-export function fileStorageKey(name: string): string {
-  return `playground.editor.file.${name}`;
-}
-
-export function EditorPane({ storage }: { storage: Storage | null }) {
-  const [active, setActive] = useState(() => {
-    const saved = storage?.getItem(ACTIVE_FILE_KEY);
-    return STARTER_FILES.some((f) => f.name === saved) ? saved! : STARTER_FILES[0].name;
-  });
-  const choose = useCallback(
-    (name: string) => {
-      setActive(name);
-      try {
-        storage?.setItem(ACTIVE_FILE_KEY, name);
-      } catch {
-        // Storage full or disabled: the choice lasts for this page only.
-      }
-    },
-    [storage],
-  );
-  const file = STARTER_FILES.find((f) => f.name === active) ?? STARTER_FILES[0];
+export function EditorPane({ workspace }: { workspace: Workspace }) {
+  const { files, runs, connection } = workspace;
+  const snapshot = useSyncExternalStore(files.subscribe, files.getSnapshot);
+  const { state: connectionState } = useSyncExternalStore(connection.subscribe, connection.getSnapshot);
+  const { panes } = useSyncExternalStore(runs.subscribe, runs.getSnapshot);
   // A new lazy component per attempt: React caches a failed import, so retrying needs a fresh one.
   const [MonacoEditor, setMonacoEditor] = useState(() => lazy(loadMonaco));
+
+  const active = snapshot.state.active;
+  const ready = snapshot.key !== null;
+  const connected = connectionState === 'open';
+  const runnable = languageOf(active) !== null;
+  const canRun = ready && connected && runnable;
+  const live = [...panes].reverse().find((p) => p.file === active && isLive(p.status));
+
+  let runTitle = `Run ${active} (Ctrl+Enter)`;
+  if (!connected) runTitle = 'Not connected to the playground server: Run is back when it reconnects';
+  else if (!runnable) runTitle = `${active} is not a program: only .py and .js files run`;
+
+  const run = useCallback(() => {
+    // Read at the moment of the key press, not from the render that installed the listener.
+    if (files.getSnapshot().key === null || !connection.isOpen) return;
+    const name = files.state.active;
+    if (languageOf(name)) runs.run(name);
+  }, [files, runs, connection]);
+
+  // Ctrl/Cmd+Enter from anywhere on the page, the editor included (before Monaco sees the key).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (shortcutFor(event)?.kind !== 'run') return;
+      event.preventDefault();
+      event.stopPropagation();
+      if (!event.repeat) run();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [run]);
+
+  const reset = () => {
+    const { edited, added, deleted } = resetSummary(snapshot.state, snapshot.starters);
+    const lines = [
+      edited.length > 0 && `Your edits to ${edited.join(', ')} are discarded.`,
+      added.length > 0 && `${added.join(', ')} ${added.length === 1 ? 'is' : 'are'} deleted.`,
+      deleted.length > 0 && `${deleted.join(', ')} ${deleted.length === 1 ? 'comes' : 'come'} back.`,
+    ].filter(Boolean);
+    if (window.confirm(`Reset the editor to the lesson's version?\n\n${lines.join('\n')}`)) files.reset();
+  };
 
   return (
     <section className="editor-pane" aria-label="Editor">
       <div className="pane-toolbar">
-        <div className="file-tabs" role="tablist" aria-label="Files">
-          {STARTER_FILES.map((f) => (
-            <button
-              key={f.name}
-              type="button"
-              role="tab"
-              aria-selected={f.name === active}
-              className={`file-tab${f.name === active ? ' active' : ''}`}
-              onClick={() => choose(f.name)}
+        {ready ? <FileTabs files={files} snapshot={snapshot} /> : <div className="file-tabs" />}
+        <div className="toolbar-actions">
+          <EnvPopover env={workspace.env} />
+          <button
+            type="button"
+            className="icon-button"
+            title="Reset to the lesson's version"
+            aria-label="Reset to the lesson's version"
+            disabled={!snapshot.resettable}
+            data-testid="reset-files"
+            onClick={reset}
+          >
+            <svg
+              viewBox="0 0 16 16"
+              width="15"
+              height="15"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.6"
+              aria-hidden="true"
             >
-              <span className={`file-icon file-icon-${f.language}`} aria-hidden="true" />
-              {f.name}
-            </button>
-          ))}
-        </div>
-        <span className="run-wrapper" title="Running snippets arrives with the snippet runner">
-          <button type="button" className="button button-run" disabled aria-describedby="run-later">
-            ▶ Run
+              <path d="M3.5 8a4.5 4.5 0 1 0 1.4-3.3" strokeLinecap="round" />
+              <path d="M3 2.5v3h3" strokeLinecap="round" strokeLinejoin="round" />
+            </svg>
           </button>
-          <span id="run-later" className="visually-hidden">
-            Running snippets arrives with the snippet runner
+          <button
+            type="button"
+            className="button button-stop"
+            disabled={!live}
+            title={
+              live
+                ? live.status === 'interrupting'
+                  ? `Kill ${paneTitle(live).slice(2)} now`
+                  : `Stop ${paneTitle(live).slice(2)}: Ctrl-C first, then a kill if pressed again`
+                : `${active} is not running`
+            }
+            data-testid="stop-button"
+            onClick={() => live && runs.stop(live.key)}
+          >
+            <span aria-hidden="true">■</span> {live?.status === 'interrupting' ? 'Kill' : 'Stop'}
+          </button>
+          <span className="run-wrapper" title={runTitle}>
+            <button
+              type="button"
+              className="button button-run"
+              disabled={!canRun}
+              aria-label={runTitle}
+              data-testid="run-button"
+              onClick={run}
+            >
+              <span aria-hidden="true">▶</span> Run
+            </button>
           </span>
-        </span>
+        </div>
       </div>
+      {snapshot.saveProblem && (
+        <div className="editor-warning" role="status">
+          {snapshot.saveProblem}
+        </div>
+      )}
       <div className="editor-body">
         <ErrorBoundary
           fallback={(error, retry) => (
@@ -77,7 +141,7 @@ export function EditorPane({ storage }: { storage: Storage | null }) {
           )}
         >
           <Suspense fallback={<div className="placeholder">Loading the editor…</div>}>
-            <MonacoEditor file={file} storage={storage} storageKey={fileStorageKey(file.name)} />
+            {ready ? <MonacoEditor files={files} /> : <div className="placeholder">Loading the lesson's files…</div>}
           </Suspense>
         </ErrorBoundary>
       </div>

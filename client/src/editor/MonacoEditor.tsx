@@ -1,7 +1,7 @@
 // The Monaco editor, loaded lazily (see EditorPane). Only the editor API, the features a learner
 // uses (find, comments, brackets, word suggestions…) and two languages are bundled: the full
 // monaco-editor entry would add every language and the TypeScript worker.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/features/codicon/register';
 import 'monaco-editor/features/bracketMatching/register';
@@ -22,12 +22,11 @@ import 'monaco-editor/languages/definitions/python/register';
 import 'monaco-editor/languages/definitions/javascript/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { TERMINAL_FONT_FAMILY } from '../terminal/theme.ts';
-import type { StarterFile } from './starter-files.ts';
+import { findFile } from './editor-files.ts';
+import { editorLanguageOf } from './file-names.ts';
+import type { FileStore } from './file-store.ts';
 
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
-
-/** Typing is saved after this pause, not on every key: localStorage writes are synchronous. */
-const SAVE_DELAY_MS = 400;
 
 monaco.editor.defineTheme('playground-dark', {
   base: 'vs-dark',
@@ -36,15 +35,17 @@ monaco.editor.defineTheme('playground-dark', {
   colors: { 'editor.background': '#0f141b', 'editorGutter.background': '#0f141b' },
 });
 
-interface Props {
-  file: StarterFile;
-  storage: Storage | null;
-  storageKey: string;
-}
-
-export default function MonacoEditor({ file, storage, storageKey }: Props) {
+/**
+ * One Monaco model per file, kept while the file exists, so that each tab keeps its undo history
+ * and cursor. Every change goes straight into the file store (which saves it); a change made in
+ * the store (reset, rename, delete) is brought into the models.
+ */
+export default function MonacoEditor({ files }: { files: FileStore }) {
+  const { state } = useSyncExternalStore(files.subscribe, files.getSnapshot);
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const models = useRef(new Map<string, monaco.editor.ITextModel>());
+  const viewStates = useRef(new Map<string, monaco.editor.ICodeEditorViewState | null>());
 
   useEffect(() => {
     const editor = monaco.editor.create(host.current!, {
@@ -59,9 +60,11 @@ export default function MonacoEditor({ file, storage, storageKey }: Props) {
       padding: { top: 8 },
     });
     editorRef.current = editor;
+    const owned = models.current;
     return () => {
-      editor.getModel()?.dispose();
       editor.dispose();
+      for (const model of owned.values()) model.dispose();
+      owned.clear();
       editorRef.current = null;
     };
   }, []);
@@ -69,32 +72,39 @@ export default function MonacoEditor({ file, storage, storageKey }: Props) {
   useEffect(() => {
     const editor = editorRef.current;
     if (!editor) return;
-    const saved = storage?.getItem(storageKey);
-    const model = monaco.editor.createModel(saved ?? file.content, file.language);
-    const previous = editor.getModel();
-    editor.setModel(model);
-    previous?.dispose();
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const save = () => {
-      timer = null;
-      try {
-        storage?.setItem(storageKey, model.getValue());
-      } catch {
-        // Storage full or disabled: the text stays in the editor for this page.
+    const owned = models.current;
+    for (const [name, model] of owned) {
+      const file = findFile(state, name);
+      if (!file) {
+        // Deleted or renamed away.
+        if (editor.getModel() === model) editor.setModel(null);
+        model.dispose();
+        owned.delete(name);
+        viewStates.current.delete(name);
+      } else if (model.getValue() !== file.content) {
+        // Changed outside the editor: "reset to the lesson's version".
+        model.pushEditOperations([], [{ range: model.getFullModelRange(), text: file.content }], () => null);
       }
-    };
-    const change = model.onDidChangeContent(() => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(save, SAVE_DELAY_MS);
-    });
-    return () => {
-      change.dispose();
-      if (timer) {
-        clearTimeout(timer);
-        save();
-      }
-    };
-  }, [file, storage, storageKey]);
+    }
+    const active = findFile(state, state.active);
+    if (!active) return;
+    let model = owned.get(active.name);
+    if (!model) {
+      const name = active.name;
+      const created = monaco.editor.createModel(active.content, editorLanguageOf(name), monaco.Uri.file(`/${name}`));
+      created.onDidChangeContent(() => files.setContent(name, created.getValue()));
+      owned.set(name, created);
+      model = created;
+    }
+    const current = editor.getModel();
+    if (current !== model) {
+      const leaving = [...owned].find(([, m]) => m === current)?.[0];
+      if (leaving) viewStates.current.set(leaving, editor.saveViewState());
+      editor.setModel(model);
+      const view = viewStates.current.get(active.name);
+      if (view) editor.restoreViewState(view);
+    }
+  }, [state, files]);
 
   return <div className="monaco-host" ref={host} data-testid="editor" />;
 }

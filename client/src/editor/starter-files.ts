@@ -1,16 +1,12 @@
-// The files the editor starts with. Running them arrives with the snippet runner; until then they
-// show how a program reaches the same services as the terminals (their URLs come in env vars).
+// The files a lesson's editor starts with, and what "reset to the lesson's version" restores. They
+// show how a program reaches the same services as the terminals: each service's address comes in
+// an environment variable. consumer.py and producer.py are meant to run at the same time, each in
+// its own pane. Until lessons bring their own files, every lesson starts with these.
+import type { EditorFile } from './editor-files.ts';
 
-export interface StarterFile {
-  name: string;
-  language: 'python' | 'javascript';
-  content: string;
-}
-
-export const STARTER_FILES: readonly StarterFile[] = [
+export const STARTER_FILES: readonly EditorFile[] = [
   {
     name: 'hello.py',
-    language: 'python',
     content: `# Talk to the same Redis as the terminal below.
 # The playground passes each service's address in an environment variable.
 import os
@@ -27,7 +23,6 @@ print("GET greeting ->", r.get("greeting"))
   },
   {
     name: 'hello.js',
-    language: 'javascript',
     content: `// Talk to the same Redis as the terminal below.
 // The playground passes each service's address in an environment variable.
 import { createClient } from 'redis';
@@ -41,4 +36,64 @@ console.log('GET greeting ->', await client.get('greeting'));
 await client.quit();
 `,
   },
+  {
+    name: 'consumer.py',
+    content: `# A RabbitMQ consumer: it waits on a queue and prints each message as it arrives.
+# Run it, then run producer.py: each run gets its own pane, and this one keeps going
+# until you press Stop (or Ctrl-C in its pane).
+import os
+
+import pika
+
+QUEUE = "tasks"
+
+connection = pika.BlockingConnection(pika.URLParameters(os.environ["AMQP_URL"]))
+channel = connection.channel()
+# Declaring a queue that exists is harmless, so both programs do it: either may start first.
+channel.queue_declare(queue=QUEUE)
+
+
+def on_message(ch, method, properties, body):
+    print("received", body.decode())
+
+
+# auto_ack: the broker forgets a message once it is delivered (simple, but lost if we crash).
+channel.basic_consume(queue=QUEUE, on_message_callback=on_message, auto_ack=True)
+
+print(f"waiting for messages on {QUEUE!r}")
+try:
+    channel.start_consuming()
+except KeyboardInterrupt:
+    # Stop sends Ctrl-C, which Python raises here as KeyboardInterrupt.
+    print("stopped")
+`,
+  },
+  {
+    name: 'producer.py',
+    content: `# A RabbitMQ producer: it sends a few messages to the queue consumer.py reads, then ends.
+# Start consumer.py first and watch its pane while this one runs.
+import os
+
+import pika
+
+QUEUE = "tasks"
+
+connection = pika.BlockingConnection(pika.URLParameters(os.environ["AMQP_URL"]))
+channel = connection.channel()
+channel.queue_declare(queue=QUEUE)
+
+for n in range(1, 4):
+    body = f"message {n}"
+    # The default exchange ("") delivers to the queue named by the routing key.
+    channel.basic_publish(exchange="", routing_key=QUEUE, body=body)
+    print("sent", body)
+
+connection.close()
+`,
+  },
 ];
+
+/** The files a lesson ("course/slug") starts with (null: no lesson known). */
+export function starterFilesFor(_lesson: string | null): readonly EditorFile[] {
+  return STARTER_FILES;
+}

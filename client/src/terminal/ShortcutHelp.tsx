@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { LINE_EDITOR_HELP, SHORTCUT_HELP } from '../shortcuts.ts';
+import { EDITOR_HELP, LINE_EDITOR_HELP, RUN_PANE_HELP, SHORTCUT_HELP } from '../shortcuts.ts';
 
 export function ShortcutHelp({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   const root = useRef<HTMLDivElement>(null);
@@ -34,30 +34,30 @@ export function ShortcutHelp({ open, onOpenChange }: { open: boolean; onOpenChan
       </button>
       {open && (
         <div className="help-popover" role="dialog" aria-label="Keyboard shortcuts" data-testid="help-popover">
-          <h2>Page</h2>
-          <dl>
-            {SHORTCUT_HELP.map((s) => (
-              <div key={s.keys}>
-                <dt>
-                  <kbd>{s.keys}</kbd>
-                </dt>
-                <dd>{s.what}</dd>
-              </div>
-            ))}
-          </dl>
-          <h2>In a terminal</h2>
-          <dl>
-            {LINE_EDITOR_HELP.map((s) => (
-              <div key={s.keys}>
-                <dt>
-                  <kbd>{s.keys}</kbd>
-                </dt>
-                <dd>{s.what}</dd>
-              </div>
-            ))}
-          </dl>
+          <HelpList title="Page" items={SHORTCUT_HELP} />
+          <HelpList title="In a terminal" items={LINE_EDITOR_HELP} />
+          <HelpList title="In a run's pane" items={RUN_PANE_HELP} />
+          <HelpList title="Editor tabs" items={EDITOR_HELP} />
         </div>
       )}
     </div>
+  );
+}
+
+function HelpList({ title, items }: { title: string; items: ReadonlyArray<{ keys: string; what: string }> }) {
+  return (
+    <>
+      <h2>{title}</h2>
+      <dl>
+        {items.map((s) => (
+          <div key={s.keys}>
+            <dt>
+              <kbd>{s.keys}</kbd>
+            </dt>
+            <dd>{s.what}</dd>
+          </div>
+        ))}
+      </dl>
+    </>
   );
 }

@@ -1,8 +1,11 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
-import { SERVICE_NAMES, SERVICE_TITLES, type ServiceName } from '../../../shared/services.ts';
+import { SERVICE_NAMES, SERVICE_TITLES, isServiceName } from '../../../shared/services.ts';
+import { RunDot, RunPane } from '../runs/RunPane.tsx';
+import { isLive, paneTitle, statusText } from '../runs/run-panes.ts';
 import { shortcutFor } from '../shortcuts.ts';
 import type { Workspace } from '../workspace.ts';
+import type { Placeable } from './layer-terminal.ts';
 import {
   LAYOUT_TITLES,
   PANES_SHOWN,
@@ -10,17 +13,22 @@ import {
   assignPane,
   cycleLayout,
   focusPane,
-  focusedService,
+  focusedPane,
   parsePaneLayout,
+  placeRun,
+  serializePaneLayout,
   setLayout,
-  showService,
-  visibleServices,
+  showPane,
+  syncRunPanes,
+  visiblePanes,
+  type PaneKey,
   type PaneLayout,
   type PaneLayoutState,
 } from './pane-layout.ts';
+import type { PaneChoice } from './PaneSelect.tsx';
+import { ServicePane } from './ServicePane.tsx';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
 import { SessionDot } from './SessionDot.tsx';
-import { TerminalPane } from './TerminalPane.tsx';
 
 const LAYOUT_KEY = 'playground.terminals.layout';
 
@@ -43,9 +51,21 @@ const LAYOUT_ICONS: Record<PaneLayout, ReactNode> = {
 };
 
 export function TerminalArea({ workspace }: { workspace: Workspace }) {
-  const [state, setState] = useState<PaneLayoutState>(() =>
+  const { runs } = workspace;
+  const { panes: runPanes } = useSyncExternalStore(runs.subscribe, runs.getSnapshot);
+  const [stored, setState] = useState<PaneLayoutState>(() =>
     parsePaneLayout(workspace.storage?.getItem(LAYOUT_KEY) ?? null),
   );
+  // Run panes come and go outside React; the layout follows them at every change and every render.
+  const withRuns = useCallback(
+    (s: PaneLayoutState) =>
+      syncRunPanes(
+        s,
+        runs.getSnapshot().panes.map((p) => p.key),
+      ),
+    [runs],
+  );
+  const state = withRuns(stored);
   const [helpOpen, setHelpOpen] = useState(false);
   const layerSlot = useRef<HTMLDivElement>(null);
 
@@ -56,46 +76,79 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
   // Bumped when the learner asks for a terminal (tab, shortcut): the focused one then takes the keyboard.
   const [focusRequest, setFocusRequest] = useState(0);
 
-  const change = useCallback((next: (s: PaneLayoutState) => PaneLayoutState, focus = true) => {
-    setState(next);
-    if (focus) setFocusRequest((n) => n + 1);
-  }, []);
+  const change = useCallback(
+    (next: (s: PaneLayoutState) => PaneLayoutState, focus = true) => {
+      setState((s) => next(withRuns(s)));
+      if (focus) setFocusRequest((n) => n + 1);
+    },
+    [withRuns],
+  );
+
+  const contentOf = useCallback(
+    (key: PaneKey): Placeable | undefined => (isServiceName(key) ? workspace.sessions[key] : runs.session(key)),
+    [workspace, runs],
+  );
+
+  useEffect(() => {
+    setState(withRuns);
+  }, [runPanes, withRuns]);
 
   useEffect(() => {
     try {
-      workspace.storage?.setItem(LAYOUT_KEY, JSON.stringify(state));
+      workspace.storage?.setItem(LAYOUT_KEY, serializePaneLayout(stored));
     } catch {
       // Storage full or disabled: the layout lasts for this page only.
     }
-  }, [state, workspace.storage]);
+  }, [stored, workspace.storage]);
 
   useEffect(() => {
     if (focusRequest === 0) return;
     // After the panes have been laid out and the terminal moved into its pane.
-    const frame = requestAnimationFrame(() => workspace.sessions[focusedService(state)].focus());
+    const frame = requestAnimationFrame(() => contentOf(focusedPane(state))?.focus());
     return () => cancelAnimationFrame(frame);
   }, [focusRequest]);
 
-  // The terminals sit in a layer above the panes, so a click into one is seen here, not by its pane.
-  useEffect(() => {
-    const offs = SERVICE_NAMES.map((service) =>
-      workspace.sessions[service].onFocused(() =>
-        change((s) => {
-          const at = s.order.indexOf(service);
-          return at < PANES_SHOWN[s.layout] ? focusPane(s, at) : s;
-        }, false),
+  // A run that starts is put on screen (beside the other live run when there is one). The keyboard
+  // stays where it was: usually the editor, where the learner goes on working.
+  useEffect(
+    () =>
+      runs.onShow((key) =>
+        change(
+          (s) =>
+            placeRun(s, key, (k) => {
+              const info = runs.session(k)?.getSnapshot();
+              return info !== undefined && isLive(info.status);
+            }),
+          false,
+        ),
       ),
+    [runs, change],
+  );
+
+  // The terminals sit in a layer above the panes, so a click into one is seen here, not by its pane.
+  const runKeys = runPanes.map((p) => p.key).join(' ');
+  useEffect(() => {
+    const keys: PaneKey[] = [...SERVICE_NAMES, ...runKeys.split(' ').filter(Boolean)];
+    const offs = keys.map(
+      (key) =>
+        contentOf(key)?.onFocused(() =>
+          change((s) => {
+            const at = s.order.indexOf(key);
+            return at !== -1 && at < PANES_SHOWN[s.layout] ? focusPane(s, at) : s;
+          }, false),
+        ) ?? (() => {}),
     );
     return () => offs.forEach((off) => off());
-  }, [workspace, change]);
+  }, [runKeys, contentOf, change]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const action = shortcutFor(event);
-      if (!action) return;
+      // Run belongs to the editor (EditorPane listens for it).
+      if (!action || action.kind === 'run') return;
       event.preventDefault();
       event.stopPropagation();
-      if (action.kind === 'focus-service') change((s) => showService(s, action.service));
+      if (action.kind === 'focus-service') change((s) => showPane(s, action.service));
       else if (action.kind === 'cycle-layout') change(cycleLayout);
       else setHelpOpen((open) => !open);
     };
@@ -103,20 +156,51 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
     return () => window.removeEventListener('keydown', onKey, true);
   }, [change]);
 
-  const visible = visibleServices(state);
-  const pane = (index: number) => (
-    <TerminalPane
-      key={index}
-      index={index}
-      session={workspace.sessions[state.order[index]]}
-      layer={workspace.layer}
-      focused={state.focused === index}
-      showHeader={state.layout !== 'single'}
-      onFocus={() => change((s) => focusPane(s, index), false)}
-      onChoose={(service: ServiceName) => change((s) => assignPane(s, index, service))}
-    />
-  );
+  const visible = visiblePanes(state);
+  const focusedKey = focusedPane(state);
 
+  // Many run panes make the tab strip scroll: keep the focused one's tab in sight.
+  const tabs = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const strip = tabs.current;
+    const tab = [...(strip?.children ?? [])].find(
+      (el) =>
+        (el as HTMLElement).dataset.run === focusedKey || (el as HTMLElement).dataset.testid === `tab-${focusedKey}`,
+    ) as HTMLElement | undefined;
+    if (!strip || !tab) return;
+    // By hand, not scrollIntoView: that would scroll the panels around the strip too.
+    const left = tab.offsetLeft - strip.offsetLeft;
+    if (left < strip.scrollLeft) strip.scrollLeft = left;
+    else if (left + tab.offsetWidth > strip.scrollLeft + strip.clientWidth) {
+      strip.scrollLeft = left + tab.offsetWidth - strip.clientWidth;
+    }
+  }, [focusedKey, runPanes.length]);
+  const choices: PaneChoice[] = [
+    ...SERVICE_NAMES.map((s) => ({ key: s, title: SERVICE_TITLES[s] })),
+    ...runPanes.map((p) => ({ key: p.key, title: paneTitle(p) })),
+  ];
+  const pane = (index: number) => {
+    const key = state.order[index];
+    const common = {
+      index,
+      layer: workspace.layer,
+      focused: state.focused === index,
+      choices,
+      onFocus: () => change((s) => focusPane(s, index), false),
+      onChoose: (k: PaneKey) => change((s) => assignPane(s, index, k)),
+    };
+    if (isServiceName(key)) {
+      return (
+        <ServicePane key={key} session={workspace.sessions[key]} showHeader={state.layout !== 'single'} {...common} />
+      );
+    }
+    const info = runPanes.find((p) => p.key === key);
+    const session = runs.session(key);
+    if (!info || !session) return <div key={key} className="terminal-pane" />;
+    return (
+      <RunPane key={key} info={info} session={session} runs={runs} split={state.layout !== 'single'} {...common} />
+    );
+  };
   let panes: ReactNode;
   if (state.layout === 'single') {
     panes = pane(0);
@@ -165,24 +249,65 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
   return (
     <section className="terminal-area" aria-label="Terminals" data-layout={state.layout}>
       <div className="pane-toolbar">
-        <div className="terminal-tabs" role="tablist" aria-label="Terminals">
+        <div className="terminal-tabs" role="tablist" aria-label="Terminals" ref={tabs}>
           {SERVICE_NAMES.map((service, i) => {
             const shown = visible.includes(service);
-            const isFocused = focusedService(state) === service;
             return (
               <button
                 key={service}
                 type="button"
                 role="tab"
                 aria-selected={shown}
-                className={`terminal-tab${shown ? ' shown' : ''}${isFocused ? ' focused' : ''}`}
+                className={`terminal-tab${shown ? ' shown' : ''}${focusedKey === service ? ' focused' : ''}`}
                 title={`${SERVICE_TITLES[service]} (Alt+${i + 1})`}
                 data-testid={`tab-${service}`}
-                onClick={() => change((s) => showService(s, service))}
+                onClick={() => change((s) => showPane(s, service))}
               >
                 <SessionDot session={workspace.sessions[service]} />
                 {SERVICE_TITLES[service]}
               </button>
+            );
+          })}
+          {runPanes.length > 0 && <span className="tab-divider" aria-hidden="true" />}
+          {runPanes.map((info) => {
+            const shown = visible.includes(info.key);
+            return (
+              <div
+                key={info.key}
+                role="tab"
+                tabIndex={0}
+                aria-selected={shown}
+                className={`terminal-tab run-tab${shown ? ' shown' : ''}${focusedKey === info.key ? ' focused' : ''}`}
+                title={`${info.file}: ${statusText(info)}`}
+                data-testid="run-tab"
+                data-file={info.file}
+                data-run={info.key}
+                data-status={info.status}
+                data-runs={info.runs}
+                onClick={() => change((s) => showPane(s, info.key))}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' || e.key === ' ') change((s) => showPane(s, info.key));
+                }}
+              >
+                <RunDot info={info} />
+                {paneTitle(info)}
+                {!isLive(info.status) && info.code !== null && (
+                  <span className={`run-code${info.code === 0 ? '' : ' run-code-bad'}`}>{info.code}</span>
+                )}
+                <button
+                  type="button"
+                  className="tab-close"
+                  aria-label={`Close ${paneTitle(info).slice(2)}`}
+                  title={isLive(info.status) ? 'Close (stops the program)' : 'Close'}
+                  tabIndex={-1}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    runs.close(info.key);
+                  }}
+                >
+                  ×
+                </button>
+              </div>
             );
           })}
         </div>

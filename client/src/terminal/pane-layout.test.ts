@@ -3,47 +3,51 @@ import {
   INITIAL_PANE_LAYOUT,
   assignPane,
   cycleLayout,
-  focusedService,
+  focusedPane,
   parsePaneLayout,
+  placeRun,
+  serializePaneLayout,
   setLayout,
-  showService,
-  visibleServices,
+  showPane,
+  syncRunPanes,
+  visiblePanes,
+  type PaneLayoutState,
 } from './pane-layout.ts';
 
 describe('pane layout', () => {
   test('cycles single → split → grid → single', () => {
     let s = INITIAL_PANE_LAYOUT;
-    expect(visibleServices(s)).toEqual(['memcached']);
+    expect(visiblePanes(s)).toEqual(['memcached']);
     s = cycleLayout(s);
-    expect(visibleServices(s)).toEqual(['memcached', 'redis']);
+    expect(visiblePanes(s)).toEqual(['memcached', 'redis']);
     s = cycleLayout(s);
-    expect(visibleServices(s)).toEqual(['memcached', 'redis', 'rabbitmq', 'mysql']);
+    expect(visiblePanes(s)).toEqual(['memcached', 'redis', 'rabbitmq', 'mysql']);
     s = cycleLayout(s);
     expect(s.layout).toBe('single');
   });
 
   test('keeps the focused terminal on screen when panes go away', () => {
     let s = setLayout(INITIAL_PANE_LAYOUT, 'grid');
-    s = showService(s, 'mysql');
+    s = showPane(s, 'mysql');
     expect(s.focused).toBe(3);
     s = setLayout(s, 'single');
-    expect(visibleServices(s)).toEqual(['mysql']);
-    expect(focusedService(s)).toBe('mysql');
+    expect(visiblePanes(s)).toEqual(['mysql']);
+    expect(focusedPane(s)).toBe('mysql');
   });
 
   test('showing a hidden service puts it in the focused pane', () => {
     let s = setLayout(INITIAL_PANE_LAYOUT, 'split');
-    s = showService(s, 'redis');
+    s = showPane(s, 'redis');
     expect(s.focused).toBe(1);
-    s = showService(s, 'rabbitmq');
-    expect(visibleServices(s)).toEqual(['memcached', 'rabbitmq']);
-    expect(focusedService(s)).toBe('rabbitmq');
+    s = showPane(s, 'rabbitmq');
+    expect(visiblePanes(s)).toEqual(['memcached', 'rabbitmq']);
+    expect(focusedPane(s)).toBe('rabbitmq');
   });
 
   test('switching a pane to a service shown elsewhere swaps the two', () => {
     let s = setLayout(INITIAL_PANE_LAYOUT, 'split');
     s = assignPane(s, 0, 'redis');
-    expect(visibleServices(s)).toEqual(['redis', 'memcached']);
+    expect(visiblePanes(s)).toEqual(['redis', 'memcached']);
     expect(s.focused).toBe(0);
     expect(new Set(s.order).size).toBe(4);
   });
@@ -57,5 +61,93 @@ describe('pane layout', () => {
     );
     expect(parsePaneLayout('{oops')).toBe(INITIAL_PANE_LAYOUT);
     expect(parsePaneLayout(null)).toBe(INITIAL_PANE_LAYOUT);
+  });
+});
+
+describe('run panes in the layout', () => {
+  const live =
+    (...keys: string[]) =>
+    (k: string) =>
+      keys.includes(k);
+
+  test('follows the open run panes: new ones join off screen, closed ones leave', () => {
+    let s = syncRunPanes(INITIAL_PANE_LAYOUT, ['run-pane-1', 'run-pane-2']);
+    expect(s.order).toEqual(['memcached', 'redis', 'rabbitmq', 'mysql', 'run-pane-1', 'run-pane-2']);
+    expect(syncRunPanes(s, ['run-pane-1', 'run-pane-2'])).toBe(s);
+    s = showPane(s, 'run-pane-2');
+    expect(visiblePanes(s)).toEqual(['run-pane-2']);
+    s = syncRunPanes(s, ['run-pane-1']);
+    expect(s.order).not.toContain('run-pane-2');
+    expect(s.order).toHaveLength(5);
+    expect(s.focused).toBe(0);
+  });
+
+  test('a run in a single pane takes it; a second live run splits the area beside the first', () => {
+    let s = syncRunPanes(INITIAL_PANE_LAYOUT, ['run-pane-1']);
+    s = placeRun(s, 'run-pane-1', live('run-pane-1'));
+    expect(s.layout).toBe('single');
+    expect(visiblePanes(s)).toEqual(['run-pane-1']);
+    s = syncRunPanes(s, ['run-pane-1', 'run-pane-2']);
+    s = placeRun(s, 'run-pane-2', live('run-pane-1', 'run-pane-2'));
+    expect(s.layout).toBe('split');
+    expect(visiblePanes(s)).toEqual(['run-pane-1', 'run-pane-2']);
+    expect(s.focused).toBe(1);
+    expect(new Set(s.order).size).toBe(6);
+  });
+
+  test('closing a run brings back the terminal it covered', () => {
+    let s = syncRunPanes(showPane(INITIAL_PANE_LAYOUT, 'redis'), ['run-pane-1']);
+    expect(visiblePanes(s)).toEqual(['redis']);
+    s = placeRun(s, 'run-pane-1', live('run-pane-1'));
+    expect(visiblePanes(s)).toEqual(['run-pane-1']);
+    s = syncRunPanes(s, []);
+    expect(visiblePanes(s)).toEqual(['redis']);
+    expect(new Set(s.order).size).toBe(4);
+  });
+
+  test('the split happens even when the live run is off screen', () => {
+    let s = syncRunPanes(INITIAL_PANE_LAYOUT, ['run-pane-1', 'run-pane-2']);
+    s = placeRun(s, 'run-pane-2', live('run-pane-1', 'run-pane-2'));
+    expect(visiblePanes(s)).toEqual(['run-pane-1', 'run-pane-2']);
+  });
+
+  test('in a split, a run replaces a finished run first, then the last service terminal shown', () => {
+    const base: PaneLayoutState = {
+      layout: 'split',
+      order: ['redis', 'run-pane-1', 'memcached', 'rabbitmq', 'mysql', 'run-pane-2'],
+      focused: 0,
+    };
+    // run-pane-1 finished: it makes room.
+    expect(visiblePanes(placeRun(base, 'run-pane-2', live('run-pane-2')))).toEqual(['redis', 'run-pane-2']);
+    // run-pane-1 is live (a consumer): the terminal goes, the consumer stays.
+    const s = placeRun(base, 'run-pane-2', live('run-pane-1', 'run-pane-2'));
+    expect(visiblePanes(s)).toEqual(['run-pane-2', 'run-pane-1']);
+    expect(s.focused).toBe(0);
+    // Two terminals shown: the second (right) one makes room.
+    const terminals = syncRunPanes(setLayout(INITIAL_PANE_LAYOUT, 'split'), ['run-pane-3']);
+    expect(visiblePanes(placeRun(terminals, 'run-pane-3', live('run-pane-3')))).toEqual(['memcached', 'run-pane-3']);
+  });
+
+  test('a run already on screen only gets the focus', () => {
+    const s: PaneLayoutState = {
+      layout: 'split',
+      order: ['redis', 'run-pane-1', 'memcached', 'rabbitmq', 'mysql'],
+      focused: 0,
+    };
+    expect(placeRun(s, 'run-pane-1', live())).toEqual({ ...s, focused: 1 });
+  });
+
+  test('only the services are saved', () => {
+    const s: PaneLayoutState = {
+      layout: 'split',
+      order: ['run-pane-1', 'redis', 'memcached', 'rabbitmq', 'mysql'],
+      focused: 1,
+    };
+    expect(JSON.parse(serializePaneLayout(s))).toEqual({
+      layout: 'split',
+      order: ['redis', 'memcached', 'rabbitmq', 'mysql'],
+      focused: 0,
+    });
+    expect(parsePaneLayout(serializePaneLayout(s)).order).toEqual(['redis', 'memcached', 'rabbitmq', 'mysql']);
   });
 });

@@ -1,45 +1,48 @@
-// Which terminals the terminal area shows, and where: one pane (tabs), two side by side, or a 2×2
-// grid. `order` is always the four services in some order; the first N are on screen. Keeping a
-// permutation (rather than a list of panes) means a service is never shown twice and switching a
-// pane to another service is a swap.
+// Which panes the terminal area shows, and where: one pane (tabs), two side by side, or a 2×2
+// grid. A pane shows a service terminal or a run; `order` holds all of them, the four services
+// always and the open run panes, and the first N are on screen. Keeping a permutation (rather than
+// a list of panes) means nothing is shown twice and switching a pane to something else is a swap.
 import { SERVICE_NAMES, isServiceName, type ServiceName } from '../../../shared/services.ts';
 
 export type PaneLayout = 'single' | 'split' | 'grid';
+
+/** A service name, or a run pane's key (run-panes.ts). */
+export type PaneKey = string;
 
 export const PANE_LAYOUTS: readonly PaneLayout[] = ['single', 'split', 'grid'];
 
 export const PANES_SHOWN: Record<PaneLayout, number> = { single: 1, split: 2, grid: 4 };
 
 export const LAYOUT_TITLES: Record<PaneLayout, string> = {
-  single: 'One terminal',
+  single: 'One pane',
   split: 'Two side by side',
-  grid: 'All four (2×2)',
+  grid: 'Four (2×2)',
 };
 
 export interface PaneLayoutState {
   layout: PaneLayout;
-  order: ServiceName[];
+  order: PaneKey[];
   /** Index of the pane that has (or last had) the keyboard. */
   focused: number;
 }
 
 export const INITIAL_PANE_LAYOUT: PaneLayoutState = { layout: 'single', order: [...SERVICE_NAMES], focused: 0 };
 
-export function visibleServices(state: PaneLayoutState): ServiceName[] {
+export function visiblePanes(state: PaneLayoutState): PaneKey[] {
   return state.order.slice(0, PANES_SHOWN[state.layout]);
 }
 
-export function focusedService(state: PaneLayoutState): ServiceName {
+export function focusedPane(state: PaneLayoutState): PaneKey {
   return state.order[state.focused];
 }
 
-function swap(order: ServiceName[], i: number, j: number): ServiceName[] {
+function swap(order: PaneKey[], i: number, j: number): PaneKey[] {
   const next = [...order];
   [next[i], next[j]] = [next[j], next[i]];
   return next;
 }
 
-/** Changes the layout, keeping the focused terminal on screen. */
+/** Changes the layout, keeping the focused pane on screen. */
 export function setLayout(state: PaneLayoutState, layout: PaneLayout): PaneLayoutState {
   const shown = PANES_SHOWN[layout];
   if (state.focused < shown) return { ...state, layout };
@@ -52,20 +55,91 @@ export function cycleLayout(state: PaneLayoutState): PaneLayoutState {
   return setLayout(state, next);
 }
 
-/** Brings a service's terminal to the keyboard: its pane if shown, else into the focused pane. */
-export function showService(state: PaneLayoutState, service: ServiceName): PaneLayoutState {
-  const at = state.order.indexOf(service);
-  if (at < PANES_SHOWN[state.layout]) return { ...state, focused: at };
+/** Brings a terminal or run to the keyboard: its pane if shown, else into the focused pane. */
+export function showPane(state: PaneLayoutState, key: PaneKey): PaneLayoutState {
+  const at = state.order.indexOf(key);
+  if (at === -1) return state;
+  if (at < PANES_SHOWN[state.layout]) return at === state.focused ? state : { ...state, focused: at };
   return { ...state, order: swap(state.order, at, state.focused) };
 }
 
-/** Switches one pane to a service; if that service was in another pane, the two swap. */
-export function assignPane(state: PaneLayoutState, pane: number, service: ServiceName): PaneLayoutState {
-  return { ...state, order: swap(state.order, pane, state.order.indexOf(service)), focused: pane };
+/** Switches one pane to a terminal or run; if that was in another pane, the two swap. */
+export function assignPane(state: PaneLayoutState, pane: number, key: PaneKey): PaneLayoutState {
+  const at = state.order.indexOf(key);
+  if (at === -1) return state;
+  return { ...state, order: swap(state.order, pane, at), focused: pane };
 }
 
 export function focusPane(state: PaneLayoutState, pane: number): PaneLayoutState {
   return pane === state.focused ? state : { ...state, focused: pane };
+}
+
+/**
+ * Follows the open run panes: closed ones leave `order` (what was behind them moves up), new ones
+ * join at the end, off screen until placed.
+ */
+export function syncRunPanes(state: PaneLayoutState, runKeys: readonly PaneKey[]): PaneLayoutState {
+  const wanted = new Set(runKeys);
+  const kept = state.order.filter((k) => isServiceName(k) || wanted.has(k));
+  const added = runKeys.filter((k) => !kept.includes(k));
+  if (added.length === 0 && kept.length === state.order.length) return state;
+  const focusedKey = focusedPane(state);
+  const order = [...kept, ...added];
+  const shown = PANES_SHOWN[state.layout];
+  const at = order.indexOf(focusedKey);
+  return { ...state, order, focused: at !== -1 && at < shown ? at : Math.min(state.focused, shown - 1) };
+}
+
+/**
+ * Puts a run that just started on screen so that it can be watched beside the other live run, the
+ * way the lessons use them (a consumer and a producer):
+ * - in one pane, beside another live run, the area splits in two: the other run left, this one right;
+ * - otherwise it takes a shown pane: one with a finished run, else a service terminal (the last
+ *   one: the first usually holds the terminal being worked in), else the last pane.
+ */
+export function placeRun(state: PaneLayoutState, key: PaneKey, isLiveRun: (key: PaneKey) => boolean): PaneLayoutState {
+  const at = state.order.indexOf(key);
+  if (at === -1) return state;
+  const shown = PANES_SHOWN[state.layout];
+  if (at < shown) return focusPane(state, at);
+  if (state.layout === 'single') {
+    const other = isLiveRun(state.order[0])
+      ? state.order[0]
+      : [...state.order].reverse().find((k) => k !== key && isLiveRun(k));
+    if (!other) return { ...state, order: replaceShown(state.order, shown, 0, key), focused: 0 };
+    const rest = state.order.filter((k) => k !== other && k !== key);
+    return { layout: 'split', order: [other, key, ...rest], focused: 1 };
+  }
+  const visible = state.order.slice(0, shown);
+  const isRun = (k: PaneKey) => !isServiceName(k);
+  let target = visible.findIndex((k) => isRun(k) && !isLiveRun(k));
+  if (target === -1) target = lastIndex(visible, (k) => isServiceName(k));
+  if (target === -1) target = shown - 1;
+  return { ...state, order: replaceShown(state.order, shown, target, key), focused: target };
+}
+
+/**
+ * Shows `key` in pane `target`; what was there becomes the first hidden item, so that closing the
+ * run brings it back on screen.
+ */
+function replaceShown(order: readonly PaneKey[], shown: number, target: number, key: PaneKey): PaneKey[] {
+  const visible = order.slice(0, shown);
+  const displaced = visible[target];
+  visible[target] = key;
+  return [...visible, displaced, ...order.slice(shown).filter((k) => k !== key)];
+}
+
+function lastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i])) return i;
+  return -1;
+}
+
+/** What is saved: run panes do not outlive the page, so only the services' places are kept. */
+export function serializePaneLayout(state: PaneLayoutState): string {
+  const order = state.order.filter(isServiceName);
+  const focusedKey = focusedPane(state);
+  const focused = isServiceName(focusedKey) ? order.indexOf(focusedKey) : 0;
+  return JSON.stringify({ layout: state.layout, order, focused: Math.min(focused, PANES_SHOWN[state.layout] - 1) });
 }
 
 /** Reads a saved state back, or the initial one if it is not a valid state. */
@@ -86,7 +160,7 @@ export function parsePaneLayout(json: string | null): PaneLayoutState {
     const focused = Number.isInteger(value.focused)
       ? Math.min(Math.max(0, value.focused!), PANES_SHOWN[layout] - 1)
       : 0;
-    return { layout, order, focused };
+    return { layout, order: order as ServiceName[], focused };
   } catch {
     return INITIAL_PANE_LAYOUT;
   }

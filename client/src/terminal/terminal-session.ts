@@ -1,19 +1,17 @@
 // One service's terminal in the page: an xterm.js instance, its line editor, and its life on the
 // connection (open, prompt, output, exit, re-open after a reconnect). The xterm instance lives as
-// long as the page, so switching tabs or layouts keeps the scrollback. Its element never moves in
-// the DOM (xterm 6 loses its scroll position when it does): it sits in one layer over the terminal
-// area and is placed over whichever pane shows it, or hidden.
-import { FitAddon } from '@xterm/addon-fit';
-import { WebLinksAddon } from '@xterm/addon-web-links';
-import { Terminal } from '@xterm/xterm';
+// long as the page, so switching tabs or layouts keeps the scrollback; layer-terminal.ts places it
+// over whichever pane shows it.
+import type { Terminal } from '@xterm/xterm';
 import type { ServiceStatus } from '../../../shared/protocol.ts';
 import { SERVICE_TITLES, type ServiceName } from '../../../shared/services.ts';
 import type { Connection, TerminalChannel, TerminalMessage } from '../connection.ts';
 import { utf8Length } from '../../../shared/char-width.ts';
+import { handleClipboardKey } from './clipboard.ts';
 import { WriteFlowControl } from './flow-control.ts';
 import { LineHistory, type HistoryStorage } from './history.ts';
+import { LayerTerminal, type PaneRect, type Placeable } from './layer-terminal.ts';
 import { LineEditor } from './line-editor.ts';
-import { TERMINAL_FONT_FAMILY, TERMINAL_THEME } from './theme.ts';
 
 export type SessionState = 'connecting' | 'opening' | 'open' | 'ended';
 
@@ -25,9 +23,6 @@ export interface SessionSnapshot {
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
-/** Lines kept above the screen; enough for a long lesson, bounded for memory (×4 terminals). */
-const SCROLLBACK_LINES = 5000;
-
 /** Turns on bracketed paste in xterm, so a paste reaches the line editor marked as one. */
 const BRACKETED_PASTE_ON = '\x1b[?2004h';
 
@@ -36,17 +31,15 @@ let nextTerminalNumber = 1;
 /** Keys the page handles itself (layout shortcuts); the terminal must not see them. */
 export type ShortcutTest = (event: KeyboardEvent) => boolean;
 
-export class TerminalSession implements TerminalChannel {
-  readonly element: HTMLDivElement;
+export class TerminalSession implements TerminalChannel, Placeable {
+  private readonly view: LayerTerminal;
   private readonly term: Terminal;
-  private readonly fitAddon = new FitAddon();
   private readonly editor: LineEditor;
   private readonly flow: WriteFlowControl;
   private id: string | null = null;
   private unroute: (() => void) | null = null;
   private snap: SessionSnapshot = { state: 'connecting', address: null };
   private readonly listeners = new Set<() => void>();
-  private readonly focusListeners = new Set<() => void>();
   private readonly disposers: Array<() => void> = [];
   private greeted = false;
   private opened = false;
@@ -56,31 +49,9 @@ export class TerminalSession implements TerminalChannel {
     private readonly connection: Connection,
     options: { storage: HistoryStorage | null; layer: HTMLElement; isShortcut: ShortcutTest },
   ) {
-    this.element = document.createElement('div');
-    this.element.className = 'terminal-host';
-    this.element.dataset.testid = `terminal-${service}`;
-    this.element.dataset.service = service;
-    this.hide();
-    options.layer.appendChild(this.element);
-
-    this.term = new Terminal({
-      theme: TERMINAL_THEME,
-      fontFamily: TERMINAL_FONT_FAMILY,
-      fontSize: 13,
-      lineHeight: 1.15,
-      cursorBlink: true,
-      scrollback: SCROLLBACK_LINES,
-      macOptionIsMeta: true,
-    });
-    this.term.loadAddon(this.fitAddon);
-    this.term.loadAddon(new WebLinksAddon());
-    this.term.open(this.element);
+    this.view = new LayerTerminal(options.layer, { testid: `terminal-${service}`, service });
+    this.term = this.view.term;
     this.term.write(BRACKETED_PASTE_ON);
-    const textarea = this.term.textarea;
-    const onFocus = () => {
-      for (const l of this.focusListeners) l();
-    };
-    textarea?.addEventListener('focus', onFocus);
 
     this.flow = new WriteFlowControl(
       () => this.send('pause'),
@@ -106,7 +77,6 @@ export class TerminalSession implements TerminalChannel {
     });
     this.term.attachCustomKeyEventHandler((event) => this.onKey(event, options.isShortcut));
     this.disposers.push(
-      () => textarea?.removeEventListener('focus', onFocus),
       () => data.dispose(),
       () => resize.dispose(),
       connection.onOpen((reconnected) => this.onSocketOpen(reconnected)),
@@ -129,8 +99,7 @@ export class TerminalSession implements TerminalChannel {
 
   /** Called when the terminal takes the keyboard (a click into it, Tab from elsewhere). */
   onFocused(listener: () => void): () => void {
-    this.focusListeners.add(listener);
-    return () => this.focusListeners.delete(listener);
+    return this.view.onFocused(listener);
   }
 
   private update(change: Partial<SessionSnapshot>): void {
@@ -139,33 +108,17 @@ export class TerminalSession implements TerminalChannel {
   }
 
   /** Shows the terminal over a pane's body (a rectangle in the layer's coordinates). */
-  show(rect: { left: number; top: number; width: number; height: number }): void {
-    const style = this.element.style;
-    style.left = `${rect.left}px`;
-    style.top = `${rect.top}px`;
-    style.width = `${rect.width}px`;
-    style.height = `${rect.height}px`;
-    delete this.element.dataset.hidden;
-    this.fit();
+  show(rect: PaneRect): void {
+    this.view.show(rect);
   }
 
   /** Takes the terminal off screen; it keeps its size, content and scroll position. */
   hide(): void {
-    this.element.dataset.hidden = '';
+    this.view.hide();
   }
 
   focus(): void {
-    this.term.focus();
-  }
-
-  /** Fits the terminal to its pane, after the writes already queued (their wrapping assumed the old width). */
-  fit(): void {
-    this.term.write('', () => {
-      if ('hidden' in this.element.dataset || this.element.clientWidth === 0) return;
-      const size = this.fitAddon.proposeDimensions();
-      if (!size || !Number.isFinite(size.cols) || !Number.isFinite(size.rows)) return;
-      if (size.cols !== this.term.cols || size.rows !== this.term.rows) this.term.resize(size.cols, size.rows);
-    });
+    this.view.focus();
   }
 
   /** Starts (or restarts) the terminal on the server. */
@@ -190,8 +143,7 @@ export class TerminalSession implements TerminalChannel {
     if (this.id) this.connection.send({ type: 'close', id: this.id });
     this.unroute?.();
     for (const d of this.disposers) d();
-    this.term.dispose();
-    this.element.remove();
+    this.view.dispose();
   }
 
   receive(message: TerminalMessage): void {
@@ -246,23 +198,8 @@ export class TerminalSession implements TerminalChannel {
   private onKey(event: KeyboardEvent, isShortcut: ShortcutTest): boolean {
     if (event.type !== 'keydown') return true;
     if (isShortcut(event)) return false;
-    const key = event.key.toLowerCase();
-    if (event.ctrlKey && !event.altKey && key === 'c' && (event.shiftKey || this.term.hasSelection())) {
-      // Ctrl-Shift-C always copies (it would open the browser's inspector); plain Ctrl-C copies
-      // only when something is selected, and otherwise interrupts, as in any terminal.
-      event.preventDefault();
-      if (this.term.hasSelection()) {
-        void copyText(this.term.getSelection());
-        if (!event.shiftKey) this.term.clearSelection();
-      }
-      return false;
-    }
-    if ((event.ctrlKey || event.metaKey) && !event.altKey && key === 'v') {
-      // Let the browser paste: xterm reads the paste event and hands the text (bracketed) to
-      // onData, so it goes through the line editor like typing.
-      return false;
-    }
-    return true;
+    // Copy and paste go to the browser; pasted text reaches onData (bracketed) and the line editor.
+    return !handleClipboardKey(event, this.term);
   }
 
   private onSocketOpen(reconnected: boolean): void {
@@ -298,15 +235,5 @@ export class TerminalSession implements TerminalChannel {
 
   private sendResize(): void {
     if (this.id) this.connection.send({ type: 'resize', id: this.id, cols: this.term.cols, rows: this.term.rows });
-  }
-}
-
-async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    // No async clipboard (plain http on another host, or permission denied): the copy command
-    // fires a copy event, which xterm answers with its selection.
-    document.execCommand('copy');
   }
 }

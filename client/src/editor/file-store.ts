@@ -1,0 +1,204 @@
+// The editor's files for the life of the page: one lesson's files at a time, kept in localStorage
+// under that lesson's key so that edits survive reloads and each lesson has its own. The editor,
+// the tab strip and the Run button all read from here; Monaco writes every change into it at once,
+// and the store writes to storage shortly after (and right away when the page goes away).
+import {
+  addFile,
+  deleteFile,
+  editorStorageKey,
+  findFile,
+  initialState,
+  isModified,
+  modifiedFiles,
+  parseState,
+  renameFile,
+  serializeState,
+  setActive,
+  setContent,
+  type Change,
+  type EditorFile,
+  type EditorFilesState,
+} from './editor-files.ts';
+
+/** Typing is saved after this pause, not on every key: localStorage writes are synchronous. */
+export const SAVE_DELAY_MS = 400;
+
+export type FileStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+export interface FileStoreSnapshot {
+  /** The storage key of the open lesson; null until a lesson (or the fallback) is opened. */
+  key: string | null;
+  state: EditorFilesState;
+  /** What "reset" restores. */
+  starters: readonly EditorFile[];
+  /** Names of files that differ from the lesson's version. */
+  modified: readonly string[];
+  /** Reset would change something. */
+  resettable: boolean;
+  /** Set when storage refused a write: the edits then last only as long as the page. */
+  saveProblem: string | null;
+}
+
+/** Keys of the editor before files were kept per lesson: their text is taken over once. */
+const LEGACY_FILE_PREFIX = 'playground.editor.file.';
+const LEGACY_ACTIVE_KEY = 'playground.editor.active';
+
+export class FileStore {
+  private snap: FileStoreSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly storage: FileStorage | null,
+    private readonly startersFor: (lesson: string | null) => readonly EditorFile[],
+  ) {
+    const starters = startersFor(null);
+    this.snap = this.derive(null, initialState(starters), starters, null);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): FileStoreSnapshot => this.snap;
+
+  get state(): EditorFilesState {
+    return this.snap.state;
+  }
+
+  file(name: string): EditorFile | undefined {
+    return findFile(this.snap.state, name);
+  }
+
+  /** Shows a lesson's files (null: the fallback key), as the learner left them or as the lesson has them. */
+  open(lesson: string | null): void {
+    const key = editorStorageKey(lesson);
+    if (key === this.snap.key) return;
+    this.flush();
+    const starters = this.startersFor(lesson);
+    let state = parseState(this.read(key));
+    let migrated = false;
+    if (!state) {
+      state = this.takeOverLegacy(starters);
+      migrated = state !== null;
+    }
+    this.snap = this.derive(key, state ?? initialState(starters), starters, null);
+    if (migrated) this.save();
+    this.emit();
+  }
+
+  setContent(name: string, content: string): void {
+    this.apply(setContent(this.snap.state, name, content), false);
+  }
+
+  setActive(name: string): void {
+    this.apply(setActive(this.snap.state, name), true);
+  }
+
+  add(name: string, content = ''): string | null {
+    return this.change(addFile(this.snap.state, name, content));
+  }
+
+  rename(from: string, to: string): string | null {
+    return this.change(renameFile(this.snap.state, from, to));
+  }
+
+  remove(name: string): string | null {
+    return this.change(deleteFile(this.snap.state, name));
+  }
+
+  /** Back to the lesson's version: every edit, new, renamed or deleted file is discarded. */
+  reset(): void {
+    // The file being looked at stays open if the lesson has it.
+    this.apply(setActive(initialState(this.snap.starters), this.snap.state.active), true);
+  }
+
+  /** Writes pending edits now (the page is going away, another lesson opens). */
+  flush(): void {
+    if (this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.save();
+  }
+
+  private change(result: Change): string | null {
+    if (!result.ok) return result.problem;
+    this.apply(result.state, true);
+    return null;
+  }
+
+  private apply(state: EditorFilesState, saveNow: boolean): void {
+    if (state === this.snap.state) return;
+    this.snap = this.derive(this.snap.key, state, this.snap.starters, this.snap.saveProblem);
+    this.emit();
+    if (this.snap.key === null) return; // nothing opened yet: nowhere to save
+    if (saveNow) {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+      this.save();
+    } else if (this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.save();
+      }, SAVE_DELAY_MS);
+    }
+  }
+
+  private save(): void {
+    if (!this.storage || this.snap.key === null) return;
+    let problem: string | null = null;
+    try {
+      this.storage.setItem(this.snap.key, serializeState(this.snap.state));
+    } catch (err) {
+      problem = `Your edits could not be saved in this browser (${(err as Error).name || 'storage refused'}); they last until the page closes.`;
+    }
+    if (problem !== this.snap.saveProblem) {
+      this.snap = { ...this.snap, saveProblem: problem };
+      this.emit();
+    }
+  }
+
+  private read(key: string): string | null {
+    try {
+      return this.storage?.getItem(key) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The lesson's files with the text the single-file editor of earlier versions kept, if any. */
+  private takeOverLegacy(starters: readonly EditorFile[]): EditorFilesState | null {
+    const texts = starters.map((f) => this.read(LEGACY_FILE_PREFIX + f.name));
+    if (texts.every((t) => t === null)) return null;
+    const state = initialState(starters.map((f, i) => ({ name: f.name, content: texts[i] ?? f.content })));
+    const active = this.read(LEGACY_ACTIVE_KEY);
+    try {
+      for (const f of starters) this.storage?.removeItem(LEGACY_FILE_PREFIX + f.name);
+      this.storage?.removeItem(LEGACY_ACTIVE_KEY);
+    } catch {
+      // Left behind: harmless, they are only read when a lesson has nothing stored.
+    }
+    return active ? setActive(state, active) : state;
+  }
+
+  private derive(
+    key: string | null,
+    state: EditorFilesState,
+    starters: readonly EditorFile[],
+    saveProblem: string | null,
+  ): FileStoreSnapshot {
+    return {
+      key,
+      state,
+      starters,
+      modified: modifiedFiles(state, starters),
+      resettable: isModified(state, starters),
+      saveProblem,
+    };
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+}

@@ -1,0 +1,98 @@
+import { PaneSelect, type PaneChoice } from '../terminal/PaneSelect.tsx';
+import { TerminalPane } from '../terminal/TerminalPane.tsx';
+import type { PaneKey } from '../terminal/pane-layout.ts';
+import type { RunManager } from './run-manager.ts';
+import { isLive, outcome, paneTitle, statusText, type RunPaneInfo } from './run-panes.ts';
+import type { RunSession } from './run-session.ts';
+
+interface Props {
+  index: number;
+  info: RunPaneInfo;
+  session: RunSession;
+  runs: RunManager;
+  layer: HTMLElement;
+  focused: boolean;
+  /** In a split layout the header picks what the pane shows; alone it names the run. */
+  split: boolean;
+  choices: readonly PaneChoice[];
+  onFocus: () => void;
+  onChoose: (key: PaneKey) => void;
+}
+
+/** A pane showing a run: its output and input, with Stop, Run again and close in its header. */
+export function RunPane({ index, info, session, runs, layer, focused, split, choices, onFocus, onChoose }: Props) {
+  const live = isLive(info.status);
+  return (
+    <TerminalPane
+      index={index}
+      content={session}
+      layer={layer}
+      focused={focused}
+      data={{ 'data-run': info.key, 'data-file': info.file }}
+      onFocus={onFocus}
+      header={
+        <div
+          className="pane-header run-header"
+          data-testid="run-header"
+          data-file={info.file}
+          data-status={info.status}
+        >
+          <RunDot info={info} />
+          {split ? (
+            <PaneSelect index={index} value={info.key} choices={choices} onChoose={onChoose} />
+          ) : (
+            <span className="run-title">{paneTitle(info)}</span>
+          )}
+          <span className={`run-status run-status-${outcome(info)}`} data-testid="run-status">
+            {statusText(info)}
+          </span>
+          <span className="run-actions">
+            {live ? (
+              <button
+                type="button"
+                className="button button-small button-stop"
+                title={
+                  info.status === 'interrupting'
+                    ? 'The program is still running: kill it now'
+                    : 'Interrupt the program (Ctrl-C); press again to kill it'
+                }
+                data-testid="run-stop"
+                onClick={() => runs.stop(info.key)}
+              >
+                <span aria-hidden="true">■</span> {info.status === 'interrupting' ? 'Kill' : 'Stop'}
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button button-small"
+                title={`Run ${info.file} again here, as the editor has it now`}
+                data-testid="run-again"
+                onClick={() => runs.rerun(info.key)}
+              >
+                <span aria-hidden="true">↻</span> Run again
+              </button>
+            )}
+            <button
+              type="button"
+              className="icon-button run-close"
+              aria-label={`Close ${paneTitle(info).slice(2)}`}
+              title={live ? 'Close (stops the program)' : 'Close'}
+              data-testid="run-close"
+              onClick={() => runs.close(info.key)}
+            >
+              ×
+            </button>
+          </span>
+        </div>
+      }
+    />
+  );
+}
+
+const OUTCOME_LABELS = { live: 'running', ok: 'ended well', failed: 'ended with an error' } as const;
+
+/** Green and pulsing while the program runs; then green for exit 0, red for anything else. */
+export function RunDot({ info }: { info: RunPaneInfo }) {
+  const o = outcome(info);
+  return <span className={`session-dot run-dot-${o}`} title={OUTCOME_LABELS[o]} aria-label={OUTCOME_LABELS[o]} />;
+}

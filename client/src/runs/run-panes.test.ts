@@ -1,0 +1,74 @@
+import { describe, expect, test } from 'vitest';
+import {
+  isLive,
+  nextPaneNumber,
+  outcome,
+  paneTitle,
+  paneToReuse,
+  panesToEvict,
+  statusText,
+  stopStep,
+  type RunPaneInfo,
+  type RunStatus,
+} from './run-panes.ts';
+
+let n = 0;
+function pane(file: string, status: RunStatus, extra: Partial<RunPaneInfo> = {}): RunPaneInfo {
+  n++;
+  return {
+    key: `run-pane-${n}`,
+    file,
+    language: 'python',
+    number: 1,
+    status,
+    code: null,
+    message: null,
+    runs: 1,
+    ...extra,
+  };
+}
+
+describe('run panes', () => {
+  test('numbers panes per file, filling gaps', () => {
+    const panes = [pane('consumer.py', 'running', { number: 1 }), pane('consumer.py', 'running', { number: 3 })];
+    expect(nextPaneNumber(panes, 'consumer.py')).toBe(2);
+    expect(nextPaneNumber(panes, 'producer.py')).toBe(1);
+    expect(paneTitle({ file: 'consumer.py', number: 2 })).toBe('▶ consumer.py #2');
+  });
+
+  test('a live run is never reused; the newest finished pane of the file is', () => {
+    const live = pane('consumer.py', 'running');
+    expect(paneToReuse([live], 'consumer.py')).toBeNull();
+    const old = pane('consumer.py', 'exited', { code: 0 });
+    const newer = pane('consumer.py', 'failed');
+    const other = pane('producer.py', 'exited');
+    expect(paneToReuse([old, live, newer, other], 'consumer.py')).toBe(newer.key);
+    expect(paneToReuse([old, live, newer, other], 'hello.py')).toBeNull();
+  });
+
+  test('Stop interrupts, then kills', () => {
+    expect(stopStep('starting')).toBe('interrupt');
+    expect(stopStep('running')).toBe('interrupt');
+    expect(stopStep('interrupting')).toBe('kill');
+    expect(stopStep('exited')).toBeNull();
+    expect(stopStep('lost')).toBeNull();
+  });
+
+  test('status in words and as a colour', () => {
+    expect(['starting', 'running', 'interrupting'].every((s) => isLive(s as RunStatus))).toBe(true);
+    expect(statusText({ status: 'exited', code: 130 })).toBe('exit 130');
+    expect(statusText({ status: 'interrupting', code: null })).toBe('stopping…');
+    expect(outcome({ status: 'running', code: null })).toBe('live');
+    expect(outcome({ status: 'exited', code: 0 })).toBe('ok');
+    expect(outcome({ status: 'exited', code: 1 })).toBe('failed');
+    expect(outcome({ status: 'lost', code: null })).toBe('failed');
+  });
+
+  test('makes room by closing the oldest finished panes only', () => {
+    const panes = [pane('a.py', 'exited'), pane('b.py', 'running'), pane('c.py', 'exited'), pane('d.py', 'exited')];
+    expect(panesToEvict(panes, 10)).toEqual([]);
+    expect(panesToEvict(panes, 4)).toEqual([panes[0].key]);
+    expect(panesToEvict(panes, 3)).toEqual([panes[0].key, panes[2].key]);
+    expect(panesToEvict([pane('x.py', 'running')], 1)).toEqual([]);
+  });
+});

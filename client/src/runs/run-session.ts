@@ -1,0 +1,227 @@
+// One run pane: an xterm.js terminal showing a program's output live, and the program's life on
+// the connection (open kind "run", started, output, exit). The server does the line discipline of
+// a run (echo, Backspace, Enter), so keystrokes go to it raw; Ctrl-C becomes a signal. A finished
+// pane can take the next run of its file, below a separator line.
+import type { Terminal } from '@xterm/xterm';
+import type { Connection, TerminalChannel, TerminalMessage } from '../connection.ts';
+import { handleClipboardKey } from '../terminal/clipboard.ts';
+import { LayerTerminal, type PaneRect, type Placeable } from '../terminal/layer-terminal.ts';
+import type { ShortcutTest } from '../terminal/terminal-session.ts';
+import { isLive, stopStep, type RunPaneInfo } from './run-panes.ts';
+import { commandLine, type BuiltRun } from './run-request.ts';
+
+const DIM = '\x1b[2m';
+const BOLD = '\x1b[1m';
+const RED = '\x1b[31m';
+const GREEN = '\x1b[32m';
+const RESET = '\x1b[0m';
+const CTRL_C = '\x03';
+/** The cursor blinks while a program may read input, and goes away once it has ended. */
+const SHOW_CURSOR = '\x1b[?25h';
+const HIDE_CURSOR = '\x1b[?25l';
+
+/** Width of the line between two runs in one pane. */
+const SEPARATOR_WIDTH = 48;
+
+let nextRunNumber = 1;
+
+export interface RunSessionOptions {
+  layer: HTMLElement;
+  isShortcut: ShortcutTest;
+  /** A run started: its environment, for the editor's environment strip. */
+  onStarted: (env: Record<string, string>) => void;
+}
+
+export class RunSession implements TerminalChannel, Placeable {
+  private readonly view: LayerTerminal;
+  private readonly term: Terminal;
+  /** Protocol id of the current run; null when none is on the server. */
+  private id: string | null = null;
+  private unroute: (() => void) | null = null;
+  private snap: RunPaneInfo;
+  private readonly listeners = new Set<() => void>();
+  private readonly disposers: Array<() => void> = [];
+  /** Whether the program's output ended a line: our own lines must start on a fresh one. */
+  private atLineStart = true;
+
+  constructor(
+    pane: Pick<RunPaneInfo, 'key' | 'file' | 'language' | 'number'>,
+    private readonly connection: Connection,
+    private readonly options: RunSessionOptions,
+  ) {
+    this.snap = { ...pane, status: 'starting', code: null, message: null, runs: 0 };
+    this.view = new LayerTerminal(options.layer, { testid: 'run-terminal', pane: pane.key, file: pane.file });
+    this.term = this.view.term;
+    const data = this.term.onData((d) => this.onData(d));
+    const resize = this.term.onResize(() => this.sendResize());
+    this.term.attachCustomKeyEventHandler((event) => {
+      if (event.type !== 'keydown') return true;
+      if (options.isShortcut(event)) return false;
+      return !handleClipboardKey(event, this.term);
+    });
+    this.disposers.push(
+      () => data.dispose(),
+      () => resize.dispose(),
+      connection.onLost(() => this.onSocketLost()),
+    );
+  }
+
+  get key(): string {
+    return this.snap.key;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): RunPaneInfo => this.snap;
+
+  onFocused(listener: () => void): () => void {
+    return this.view.onFocused(listener);
+  }
+
+  show(rect: PaneRect): void {
+    this.view.show(rect);
+  }
+
+  hide(): void {
+    this.view.hide();
+  }
+
+  focus(): void {
+    this.view.focus();
+  }
+
+  /** Starts a run of this pane's file in it: `run` is the request, or why there is none. */
+  start(run: BuiltRun): void {
+    if (this.snap.runs > 0 && isLive(this.snap.status)) return; // the manager reuses finished panes only
+    this.detach();
+    if (this.snap.runs > 0) this.writeLine(`\r\n${DIM}${'─'.repeat(SEPARATOR_WIDTH)}${RESET}`);
+    const language = run.ok ? run.spec.language : this.snap.language;
+    this.writeLine(
+      `${GREEN}$${RESET} ${BOLD}${language ? commandLine(language, this.snap.file) : this.snap.file}${RESET}`,
+    );
+    const runs = this.snap.runs + 1;
+    if (!run.ok) return this.fail(run.problem, runs);
+    if (!this.connection.isOpen)
+      return this.fail('not connected to the playground server; try again once it is back', runs);
+    const id = `run-${nextRunNumber++}`;
+    this.id = id;
+    this.term.write(SHOW_CURSOR);
+    this.unroute = this.connection.route(id, this);
+    this.connection.send({ type: 'open', id, kind: 'run', ...run.spec });
+    this.sendResize();
+    this.update({ status: 'starting', code: null, message: null, runs });
+  }
+
+  /** The Stop button: Ctrl-C first, a kill if the program is still there at the next press. */
+  stop(): void {
+    const step = stopStep(this.snap.status);
+    if (!step || !this.id) return;
+    if (step === 'interrupt') {
+      this.connection.send({ type: 'signal', id: this.id, signal: 'SIGINT' });
+      this.update({ status: 'interrupting' });
+    } else {
+      // The server kills the program and still answers with `exit`.
+      this.connection.send({ type: 'close', id: this.id });
+    }
+  }
+
+  /** The pane is closed: a live program is stopped, the terminal goes away. */
+  dispose(): void {
+    if (this.id && isLive(this.snap.status)) this.connection.send({ type: 'close', id: this.id });
+    this.detach();
+    for (const d of this.disposers) d();
+    this.listeners.clear();
+    this.view.dispose();
+  }
+
+  receive(message: TerminalMessage): void {
+    switch (message.type) {
+      case 'started':
+        this.options.onStarted(message.env);
+        if (this.snap.status === 'starting') this.update({ status: 'running' });
+        return;
+      case 'output':
+        if (message.data) this.atLineStart = message.data.endsWith('\n');
+        this.term.write(message.data);
+        return;
+      case 'exit': {
+        const failed = this.snap.status === 'failed';
+        this.detach();
+        if (failed) {
+          // The server's message already says why; the code is for the tab.
+          this.update({ code: message.code });
+          return;
+        }
+        const colour = message.code === 0 ? DIM : RED;
+        this.writeLine(`${colour}[exited with code ${message.code}]${RESET}`);
+        this.update({ status: 'exited', code: message.code });
+        return;
+      }
+      case 'error':
+        this.writeLine(`${RED}${message.message}${RESET}`);
+        // Before `started`, an error means the run never began (a runner problem, a bad file
+        // name, too many runs); an `exit` may or may not follow.
+        if (this.snap.status === 'starting') this.update({ status: 'failed', message: message.message });
+        return;
+      case 'opened':
+      case 'prompt':
+        return; // service terminals only
+      default: {
+        const unreachable: never = message;
+        throw new Error(`unhandled ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** A line of ours (not the program's), on a line of its own. */
+  private writeLine(text: string): void {
+    this.term.write(`${this.atLineStart ? '' : '\r\n'}${text}\r\n`);
+    this.atLineStart = true;
+  }
+
+  private fail(problem: string, runs: number): void {
+    this.writeLine(`${RED}${problem}${RESET}`);
+    this.update({ status: 'failed', code: null, message: problem, runs });
+  }
+
+  private onData(data: string): void {
+    if (!this.id || !isLive(this.snap.status)) return;
+    if (data === CTRL_C) {
+      // As in a shell, Ctrl-C is SIGINT for the program (pika's start_consuming then raises
+      // KeyboardInterrupt); a second one makes the server kill it.
+      this.connection.send({ type: 'signal', id: this.id, signal: 'SIGINT' });
+      this.update({ status: 'interrupting' });
+      return;
+    }
+    // Raw, as typed: the server echoes, edits the line and hands it over on Enter; Ctrl-D is end of input.
+    this.connection.send({ type: 'input', id: this.id, data });
+  }
+
+  private onSocketLost(): void {
+    if (!isLive(this.snap.status)) return;
+    this.detach();
+    // The server stops every run of a socket that goes away.
+    const message = 'connection lost: the run was stopped';
+    this.writeLine(`${RED}[${message}]${RESET}`);
+    this.update({ status: 'lost', message });
+  }
+
+  private detach(): void {
+    if (this.id) this.term.write(HIDE_CURSOR);
+    this.unroute?.();
+    this.unroute = null;
+    this.id = null;
+  }
+
+  private sendResize(): void {
+    if (this.id) this.connection.send({ type: 'resize', id: this.id, cols: this.term.cols, rows: this.term.rows });
+  }
+
+  private update(change: Partial<RunPaneInfo>): void {
+    this.snap = { ...this.snap, ...change };
+    for (const l of this.listeners) l();
+  }
+}
