@@ -1,4 +1,4 @@
-// The HTTP and WebSocket server: the built client, /api/health, /api/lesson, and /ws.
+// The HTTP and WebSocket server: the built client, /api/health, the lesson API, and /ws.
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -6,15 +6,16 @@ import express from 'express';
 import { WebSocketServer } from 'ws';
 import { WS_MAX_PAYLOAD_BYTES } from '../shared/limits.ts';
 import { WS_PATH } from '../shared/protocol.ts';
-import { loadFirstLesson } from './lessons/welcome.ts';
+import { createLessonsRouter } from './lessons/routes.ts';
 import type { SnippetRunner } from './runner/types.ts';
 import type { Supervisor } from './services/supervisor.ts';
-import { errorText } from './services/supervisor.ts';
 import { SocketSession } from './ws/socket-session.ts';
 
 export interface AppOptions {
   supervisor: Supervisor;
   lessonsDir: string;
+  /** The data directory (`.playground/`), where lesson progress is kept; without it, progress lives in memory. */
+  dataDir?: string;
   /** dist/client; when missing the page says how to build it. */
   clientDir: string;
   /** Mount Vite's dev middleware instead of serving dist/client. */
@@ -40,13 +41,15 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
     res.json({ ok: Object.values(services).every((s) => s.ok), services });
   });
 
-  app.get('/api/lesson', async (_req, res) => {
-    try {
-      res.json(await loadFirstLesson(options.lessonsDir));
-    } catch (err) {
-      res.status(500).json({ error: errorText(err) });
-    }
-  });
+  // Lesson engine (server/lessons/routes.ts): /api/course, /api/lessons/…, /api/progress/current
+  // and the first client's /api/lesson.
+  app.use(
+    createLessonsRouter({
+      lessonsDir: options.lessonsDir,
+      supervisor: options.supervisor,
+      dataDir: options.dataDir,
+    }),
+  );
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'no such API endpoint' });

@@ -128,6 +128,7 @@ async function main(): Promise<void> {
   const app = await createPlaygroundServer({
     supervisor,
     lessonsDir: path.join(ROOT, 'lessons'),
+    dataDir,
     clientDir: path.join(ROOT, 'dist', 'client'),
     dev,
     runner,

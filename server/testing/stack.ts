@@ -38,6 +38,7 @@ export async function startStack(dataDir: string, log: (line: string) => void): 
   const app = await createPlaygroundServer({
     supervisor,
     lessonsDir: path.join(ROOT, 'lessons'),
+    dataDir,
     clientDir: path.join(ROOT, 'dist', 'client'),
     runner,
   });
@@ -65,7 +66,7 @@ export async function freshTestDataDir(prefix = 'test'): Promise<string> {
   const base = path.join(ROOT, '.playground');
   await fs.mkdir(base, { recursive: true });
   for (const name of await fs.readdir(base)) {
-    const pid = Number(/^(?:test|bench)-(\d+)$/.exec(name)?.[1]);
+    const pid = Number(/^(?:test|bench|lessons)-(\d+)$/.exec(name)?.[1]);
     if (!pid || isAlive(pid)) continue;
     const stale = new Supervisor({ adapters: [], dataDir: path.join(base, name) });
     await stale.startAll(); // with no adapters this only stops the leftovers named in its pid files

@@ -1,0 +1,82 @@
+// What lessons:check does per lesson, on fixture lessons, through the test playground's WebSocket
+// (terminals and sandboxed runs) and live services.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testBaseUrl, testEndpoint } from '../testing/endpoints.ts';
+import { createBindingsInspector } from './checks/bindings.ts';
+import { checkLesson, type LessonCheckOptions } from './course-check.ts';
+import { allLessons, loadCourse } from './load-course.ts';
+import type { Lesson } from './types.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../..');
+
+let lessons: Map<string, Lesson>;
+let options: LessonCheckOptions;
+const stepsSeen: string[] = [];
+
+beforeAll(async () => {
+  const tree = await loadCourse(path.join(HERE, 'fixtures', 'runnable'));
+  lessons = new Map(allLessons(tree).map((l) => [l.slug, l]));
+  options = {
+    baseUrl: testBaseUrl(),
+    endpointOf: (s) => testEndpoint(s),
+    inspector: createBindingsInspector([path.join(ROOT, '.playground')]),
+    lineTimeoutMs: 2_000,
+    onStep: (step, outcomes) => stepsSeen.push(`${step.id}: ${outcomes.map((o) => o.message).join(' | ')}`),
+  };
+});
+
+afterAll(async () => {
+  const redis = new Redis(testEndpoint('redis').url);
+  const keys = await redis.keys('runnable*');
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe('checkLesson', () => {
+  it('runs terminal lines (memcached data lines too), snippets in both languages, a background run and a solution', async () => {
+    const result = await checkLesson(lessons.get('all-kinds')!, options);
+    expect(result.failure).toBeUndefined();
+    expect(result.ok).toBe(true);
+    expect(stepsSeen).toEqual([
+      'memcached-lines-data-lines-included: memcached key "runnable:greeting" holds "hello" | memcached key "runnable:count" holds "7"',
+      'redis-rabbitmq-and-mysql-lines: Redis has key "runnable:jobs" (a list, holding ["a", "b", "c"]) | queue "runnable_q" exists (1 message, 0 consumers) | SELECT name FROM runnable_users ORDER BY id returned 2 rows',
+      'programs-one-in-the-background: Redis has no key "runnable:inbox"',
+      'a-solution-block-runs-too: Redis has key "runnable:solved" (a string, holding "yes")',
+    ]);
+    // A second run starts fresh (the reset) and passes again.
+    expect((await checkLesson(lessons.get('all-kinds')!, options)).ok).toBe(true);
+  });
+
+  it('reports a failing check with its hint and the terminal output', async () => {
+    const result = await checkLesson(lessons.get('failing-check')!, options);
+    expect(result.ok).toBe(false);
+    expect(result.failure).toBe(
+      [
+        'step "Nothing sets the key" (lesson.md:7): the check failed:',
+        '    ✗ Redis has no key "runnable2:missing". Nothing here sets it.',
+        '  redis terminal:',
+        '      OK',
+      ].join('\n'),
+    );
+  });
+
+  it('reports a run that exits non-zero, with its output', async () => {
+    const result = await checkLesson(lessons.get('crash')!, options);
+    expect(result.ok).toBe(false);
+    expect(result.failure).toMatch(/^step "Exit 3" \(lesson\.md:7\): crash\.py exited with code 3:\n {6}about to fail$/);
+  });
+
+  it('reports expected output that did not appear', async () => {
+    const result = await checkLesson(lessons.get('wrong-output')!, options);
+    expect(result.failure).toBe('step "Says the wrong thing" (lesson.md:7): say.py did not print "goodbye"; output:\n      hello');
+  });
+
+  it('reports a terminal line that never gets its prompt back', async () => {
+    const result = await checkLesson(lessons.get('stuck-line')!, options);
+    expect(result.failure).toMatch(/^step "Subscribe in a terminal block" \(lesson\.md:8\): the redis line "SUBSCRIBE runnable:never" got no reply \(no prompt within 2 s\); output:\n/);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { parseFenceInfo, splitInfo } from './fence-info.ts';
+
+describe('splitInfo', () => {
+  it('reads words, values and quoted values with escapes', () => {
+    expect(splitInfo('python file=a.py background expect="say \\"hi\\" now"')).toEqual([
+      { name: 'python', value: undefined },
+      { name: 'file', value: 'a.py' },
+      { name: 'background', value: undefined },
+      { name: 'expect', value: 'say "hi" now' },
+    ]);
+  });
+  it('refuses an unclosed quote', () => {
+    expect(splitInfo('python expect="oops')).toMatch(/cannot read/);
+  });
+});
+
+describe('parseFenceInfo', () => {
+  it('knows terminal blocks, amqp meaning RabbitMQ', () => {
+    expect(parseFenceInfo('redis')).toEqual({ kind: 'terminal', service: 'redis', solution: false });
+    expect(parseFenceInfo('amqp solution')).toEqual({ kind: 'terminal', service: 'rabbitmq', solution: true });
+    expect(parseFenceInfo('mysql')).toEqual({ kind: 'terminal', service: 'mysql', solution: false });
+  });
+  it('knows snippet blocks', () => {
+    expect(parseFenceInfo('javascript file=app.mjs background')).toEqual({
+      kind: 'snippet',
+      language: 'javascript',
+      file: 'app.mjs',
+      background: true,
+      expect: undefined,
+      solution: false,
+    });
+    expect(parseFenceInfo('python solution')).toMatchObject({ kind: 'snippet', file: undefined, solution: true });
+  });
+  it('shows everything else', () => {
+    for (const info of ['', 'text', 'sh', 'python', 'sql', 'json title="x"']) expect(parseFenceInfo(info)).toEqual({ kind: 'shown' });
+  });
+  it('refuses what would silently not run', () => {
+    expect(parseFenceInfo('redis file=x.py')).toEqual({ error: expect.stringContaining('belongs on snippet blocks') });
+    expect(parseFenceInfo('js file=x.js')).toEqual({ error: expect.stringContaining('only python and javascript') });
+    expect(parseFenceInfo('python file=../x.py')).toEqual({ error: expect.stringContaining('plain file name') });
+    expect(parseFenceInfo('python file=a.py file=b.py')).toEqual({ error: '"file" appears twice in the fence' });
+    expect(parseFenceInfo('check x')).toEqual({ error: expect.stringContaining('takes nothing after') });
+  });
+});

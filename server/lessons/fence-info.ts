@@ -1,0 +1,147 @@
+// The info string of a fenced block decides what the block is (docs/lesson-format.md, "Steps"):
+//   ```redis            a terminal block (memcached, redis, amqp, mysql)
+//   ```python file=x.py [background] [expect="text"]   a snippet block (python, javascript)
+//   ```check            the step's check (YAML)
+//   ... plus `solution` on a terminal or snippet block: hidden behind "Show solution".
+// Anything else is shown as code. Words that only make sense on runnable blocks are refused
+// elsewhere, since a typo there would quietly turn a runnable block into a shown one.
+import { RUN_LANGUAGES, type RunLanguage } from '../../shared/protocol.ts';
+import type { ServiceName } from '../../shared/services.ts';
+
+/** Fence tags of terminal blocks and the service each one types into. */
+export const TERMINAL_TAGS: Record<string, ServiceName> = {
+  memcached: 'memcached',
+  redis: 'redis',
+  amqp: 'rabbitmq',
+  mysql: 'mysql',
+};
+
+/** The file extensions a snippet of each language may have. */
+const EXTENSIONS: Record<RunLanguage, RegExp> = {
+  python: /\.py$/,
+  javascript: /\.m?js$/,
+};
+
+/** The runner's rule for file names (shared/protocol.ts runFileName). */
+const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+
+export type FenceKind =
+  | { kind: 'terminal'; service: ServiceName; solution: boolean }
+  | { kind: 'snippet'; language: RunLanguage; file?: string; background: boolean; expect?: string; solution: boolean }
+  | { kind: 'check' }
+  | { kind: 'shown' };
+
+interface Word {
+  name: string;
+  value?: string;
+}
+
+const RUN_WORDS = ['file', 'background', 'expect', 'solution'];
+
+/** Splits `python file=a.py expect="hello world"` into words; answers an error text if it cannot. */
+export function splitInfo(info: string): Word[] | string {
+  const words: Word[] = [];
+  const re = /\s*([^\s="]+)(?:=("((?:[^"\\]|\\.)*)"|[^\s"]*))?/y;
+  let at = 0;
+  const text = info.trim();
+  while (at < text.length) {
+    re.lastIndex = at;
+    const m = re.exec(text);
+    if (!m || m[0].length === 0) {
+      return `cannot read the fence's words after ${JSON.stringify(text.slice(0, at))}; quote values like expect="some text"`;
+    }
+    const quoted = m[3];
+    const value = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : m[2];
+    words.push({ name: m[1], value });
+    at = re.lastIndex;
+    if (at < text.length && !/\s/.test(text[at])) {
+      return `cannot read the fence's words near ${JSON.stringify(text.slice(at, at + 20))}; quote values like expect="some text"`;
+    }
+  }
+  return words;
+}
+
+export function parseFenceInfo(info: string): FenceKind | { error: string } {
+  const words = splitInfo(info);
+  if (typeof words === 'string') return { error: words };
+  if (words.length === 0) return { kind: 'shown' };
+  const [tag, ...rest] = words;
+  if (tag.value !== undefined) {
+    return RUN_WORDS.includes(tag.name)
+      ? { error: `the fence starts with ${tag.name}=…; put the language first, e.g. \`\`\`python file=app.py` }
+      : { kind: 'shown' };
+  }
+  const seen = new Set<string>();
+  for (const w of rest) {
+    if (seen.has(w.name) && RUN_WORDS.includes(w.name)) return { error: `"${w.name}" appears twice in the fence` };
+    seen.add(w.name);
+  }
+
+  if (tag.name === 'check') {
+    if (rest.length > 0) return { error: `a check fence takes nothing after "check" (found "${rest[0].name}")` };
+    return { kind: 'check' };
+  }
+
+  const service = TERMINAL_TAGS[tag.name];
+  if (service) {
+    let solution = false;
+    for (const w of rest) {
+      if (w.name === 'solution' && w.value === undefined) solution = true;
+      else if (w.name === 'file' || w.name === 'background' || w.name === 'expect') {
+        return { error: `"${w.name}" belongs on snippet blocks (python, javascript), not on a ${tag.name} terminal block` };
+      } else return { error: `unknown word "${w.name}" in a ${tag.name} fence; it takes only "solution"` };
+    }
+    return { kind: 'terminal', service, solution };
+  }
+
+  if ((RUN_LANGUAGES as readonly string[]).includes(tag.name)) {
+    const language = tag.name as RunLanguage;
+    const runnable = rest.some((w) => RUN_WORDS.includes(w.name));
+    if (!runnable) return { kind: 'shown' };
+    let file: string | undefined;
+    let background = false;
+    let expect: string | undefined;
+    let solution = false;
+    for (const w of rest) {
+      switch (w.name) {
+        case 'file':
+          if (!w.value) return { error: 'file= needs a name, e.g. file=producer.py' };
+          if (!FILE_NAME.test(w.value)) {
+            return { error: `file=${w.value}: a plain file name (letters, digits, _ . -, up to 64 characters, no folders)` };
+          }
+          if (!EXTENSIONS[language].test(w.value)) {
+            return { error: `file=${w.value}: a ${language} file name ends in ${language === 'python' ? '.py' : '.js'}` };
+          }
+          file = w.value;
+          break;
+        case 'background':
+          if (w.value !== undefined) return { error: '"background" takes no value' };
+          background = true;
+          break;
+        case 'expect':
+          if (!w.value) return { error: 'expect= needs the text the run prints, e.g. expect="Received hello"' };
+          expect = w.value;
+          break;
+        case 'solution':
+          if (w.value !== undefined) return { error: '"solution" takes no value' };
+          solution = true;
+          break;
+        default:
+          return { error: `unknown word "${w.name}" in a ${language} fence; it takes file=NAME, background, expect="text", solution` };
+      }
+    }
+    if (!file && !solution) return { error: `a runnable ${language} block needs file=NAME (e.g. file=app${language === 'python' ? '.py' : '.js'})` };
+    return { kind: 'snippet', language, file, background, expect, solution };
+  }
+
+  if (tag.name === 'rabbitmq') {
+    return { error: 'the RabbitMQ terminal block is tagged ```amqp (```rabbitmq would only be shown)' };
+  }
+  const runWord = rest.find((w) => RUN_WORDS.includes(w.name));
+  if (runWord) {
+    return {
+      error: `"${runWord.name}" on a ${tag.name} block: only python and javascript snippets and the ${Object.keys(TERMINAL_TAGS).join(', ')} terminal blocks run`,
+    };
+  }
+  return { kind: 'shown' };
+}

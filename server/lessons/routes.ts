@@ -1,0 +1,184 @@
+// The lesson API: the course outline with the learner's progress, one lesson's page, a step's
+// check against the live services, "start this lesson fresh", and the current lesson.
+//
+//   GET  /api/course
+//   GET  /api/lessons/:course/:lesson
+//   POST /api/lessons/:course/:lesson/steps/:step/check
+//   POST /api/lessons/:course/:lesson/reset
+//   PUT  /api/progress/current            {"lesson": "course/lesson"}
+//   GET  /api/lesson                      the first lesson as one page (the first client's view)
+//
+// Unknown courses, lessons and steps answer 404 {error}; a check that cannot reach its service
+// answers {ok: false} with the reason, never a 500.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import type { ServiceName } from '../../shared/services.ts';
+import { errorText } from '../services/supervisor.ts';
+import type { Endpoint } from '../services/types.ts';
+import type { BlockView, CheckResponse, CourseListing, FirstLessonView, LessonRef, LessonView, ResetResponse } from './api-types.ts';
+import { createBindingsInspector, type BindingsInspector } from './checks/bindings.ts';
+import { runChecks } from './checks/index.ts';
+import { LessonContentError, formatProblem } from './content-error.ts';
+import { CourseSource } from './course-source.ts';
+import { learnerId } from './learner-cookie.ts';
+import { allLessons, findLesson } from './load-course.ts';
+import { JsonFileProgressStore, MemoryProgressStore, type ProgressStore } from './progress-store.ts';
+import { resetLesson } from './reset.ts';
+import type { Lesson, LessonBlock, CourseTree } from './types.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface LessonsRouterOptions {
+  lessonsDir: string;
+  /** Where each service answers now (the Supervisor, or a test's fixed endpoints). */
+  supervisor: { endpoint(service: ServiceName): Endpoint | null };
+  /** The server's data directory (`.playground/`): progress.json lives here. */
+  dataDir?: string;
+  /** Defaults to `<dataDir>/progress.json`, or memory without a dataDir. */
+  progress?: ProgressStore;
+  /** Defaults to one that finds the private broker under dataDir (or any run under .playground/). */
+  inspector?: BindingsInspector;
+}
+
+const currentSchema = z.object({ lesson: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/).nullable() });
+
+class NotFound extends Error {}
+
+function blockView(block: LessonBlock): BlockView {
+  if (block.kind === 'terminal') {
+    return { kind: 'terminal', service: block.service, code: block.code, lines: block.lines, solution: block.solution };
+  }
+  return {
+    kind: 'snippet',
+    language: block.language,
+    file: block.file,
+    code: block.code,
+    background: block.background,
+    expect: block.expect,
+    solution: block.solution,
+  };
+}
+
+const refOf = (l: Lesson | undefined): LessonRef | null => (l ? { course: l.course, slug: l.slug, title: l.title } : null);
+
+export function lessonView(tree: CourseTree, lesson: Lesson): LessonView {
+  const order = allLessons(tree);
+  const at = order.indexOf(lesson);
+  return {
+    course: lesson.course,
+    slug: lesson.slug,
+    title: lesson.title,
+    summary: lesson.summary,
+    services: lesson.services,
+    language: lesson.language,
+    introHtml: lesson.introHtml,
+    steps: lesson.steps.map((s) => ({ id: s.id, title: s.title, html: s.html, hasCheck: s.checks.length > 0, blocks: s.blocks.map(blockView) })),
+    files: lesson.files,
+    prev: refOf(order[at - 1]),
+    next: refOf(order[at + 1]),
+  };
+}
+
+export function createLessonsRouter(options: LessonsRouterOptions): Router {
+  const source = new CourseSource(options.lessonsDir);
+  const { dataDir } = options;
+  const progress = options.progress ?? (dataDir ? new JsonFileProgressStore(path.join(dataDir, 'progress.json')) : new MemoryProgressStore());
+  const inspector = options.inspector ?? createBindingsInspector([...(dataDir ? [dataDir] : []), path.join(ROOT, '.playground')]);
+  const endpointOf = (service: ServiceName) => options.supervisor.endpoint(service);
+  const router = express.Router();
+
+  async function lessonOf(req: Request): Promise<{ tree: CourseTree; lesson: Lesson }> {
+    const tree = await source.get();
+    const lesson = findLesson(tree, String(req.params.course), String(req.params.lesson));
+    if (!lesson) throw new NotFound(`there is no lesson "${req.params.course}/${req.params.lesson}"`);
+    return { tree, lesson };
+  }
+
+  router.use('/api', (req, res, next) => {
+    res.locals.learner = learnerId(req, res);
+    next();
+  });
+
+  router.get('/api/course', async (_req, res) => {
+    const tree = await source.get();
+    const listing: CourseListing = {
+      courses: tree.courses.map((c) => ({
+        slug: c.slug,
+        title: c.title,
+        summary: c.summary,
+        services: c.services,
+        lessons: c.lessons.map((l) => ({
+          slug: l.slug,
+          title: l.title,
+          summary: l.summary,
+          steps: l.steps.map((s) => ({ id: s.id, title: s.title, hasCheck: s.checks.length > 0 })),
+        })),
+      })),
+      progress: await progress.get(res.locals.learner as string),
+    };
+    res.json(listing);
+  });
+
+  router.get('/api/lesson', async (_req, res) => {
+    const first = allLessons(await source.get())[0];
+    if (!first) throw new NotFound('there are no lessons');
+    const view: FirstLessonView = { slug: first.slug, course: first.course, title: first.title, html: first.plainHtml };
+    res.json(view);
+  });
+
+  router.get('/api/lessons/:course/:lesson', async (req, res) => {
+    const { tree, lesson } = await lessonOf(req);
+    res.json(lessonView(tree, lesson));
+  });
+
+  router.post('/api/lessons/:course/:lesson/steps/:step/check', async (req, res) => {
+    const { lesson } = await lessonOf(req);
+    const step = lesson.steps.find((s) => s.id === req.params.step);
+    if (!step) throw new NotFound(`lesson "${lesson.course}/${lesson.slug}" has no step "${req.params.step}"`);
+    const results = await runChecks(step.checks, { endpointOf, inspector });
+    const ok = results.every((r) => r.ok);
+    if (ok) await progress.markDone(res.locals.learner as string, `${lesson.course}/${lesson.slug}/${step.id}`, new Date());
+    const body: CheckResponse = { ok, results };
+    res.json(body);
+  });
+
+  router.post('/api/lessons/:course/:lesson/reset', async (req, res) => {
+    const { lesson } = await lessonOf(req);
+    const result = await resetLesson(lesson.reset, { endpointOf, inspector });
+    const body: ResetResponse = { ok: result.ok, cleared: result.cleared, errors: result.errors };
+    res.json(body);
+  });
+
+  router.put('/api/progress/current', express.json({ limit: '4kb' }), async (req, res) => {
+    const parsed = currentSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: 'expected {"lesson": "course/lesson"} (or null)' });
+      return;
+    }
+    const wanted = parsed.data.lesson;
+    if (wanted !== null) {
+      const [course, slug] = wanted.split('/');
+      if (!findLesson(await source.get(), course, slug)) throw new NotFound(`there is no lesson "${wanted}"`);
+    }
+    const now = await progress.setCurrent(res.locals.learner as string, wanted);
+    res.json({ current: now.current });
+  });
+
+  // Express 5 hands rejected promises of the handlers above to this.
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    if (err instanceof NotFound) {
+      res.status(404).json({ error: err.message });
+    } else if (err instanceof LessonContentError) {
+      res.status(500).json({ error: err.message, problems: err.problems.map(formatProblem) });
+    } else if ((err as { type?: string }).type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'the body is not valid JSON' });
+    } else {
+      res.status(500).json({ error: errorText(err) });
+    }
+  });
+
+  return router;
+}
