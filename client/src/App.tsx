@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { EditorPane } from './editor/EditorPane.tsx';
 import { LessonPane } from './lesson/LessonPane.tsx';
-import { useLesson } from './lesson/use-lesson.ts';
+import { useCourse } from './lesson/use-course.ts';
 import { NoticeToast } from './NoticeToast.tsx';
 import { TerminalArea } from './terminal/TerminalArea.tsx';
 import { TopBar } from './top-bar/TopBar.tsx';
@@ -12,11 +12,12 @@ export function App({ workspace }: { workspace: Workspace }) {
   const storage = workspace.storage ?? undefined;
   const main = useDefaultLayout({ id: 'playground-main', storage });
   const work = useDefaultLayout({ id: 'playground-work', storage });
-  const lesson = useLesson();
+  const course = useCourse();
+  const { lesson } = course;
   // The editor keeps its files per lesson; with no lesson to go by, under a fallback key.
   // The slug is qualified with the course: two courses may each have a lesson "start-here".
-  const lessonId = lesson.state.kind === 'ready' ? `${lesson.state.lesson.course}/${lesson.state.lesson.slug}` : null;
-  const lessonKnown = lesson.state.kind !== 'loading';
+  const lessonId = lesson.kind === 'ready' ? `${lesson.value.course}/${lesson.value.slug}` : null;
+  const lessonKnown = lesson.kind !== 'loading';
   useEffect(() => {
     if (lessonKnown) workspace.files.open(lessonId);
   }, [workspace, lessonId, lessonKnown]);
@@ -31,7 +32,7 @@ export function App({ workspace }: { workspace: Workspace }) {
         onLayoutChanged={main.onLayoutChanged}
       >
         <Panel id="lesson" defaultSize="36%" minSize="18%" className="panel">
-          <LessonPane state={lesson.state} onRetry={lesson.retry} />
+          <LessonPane course={course} workspace={workspace} />
         </Panel>
         <Separator className="separator separator-vertical" />
         <Panel id="work" minSize="30%" className="panel">

@@ -34,3 +34,10 @@ test('leaves the line editor its keys', () => {
   expect(shortcutFor(key('KeyC', { ctrlKey: true }))).toBeNull();
   expect(shortcutFor(key('Digit1', { altKey: true, ctrlKey: true }))).toBeNull();
 });
+
+test('Alt+[ and Alt+] go to the previous and next lesson', () => {
+  expect(shortcutFor(key('BracketLeft', { altKey: true }))).toEqual({ kind: 'prev-lesson' });
+  expect(shortcutFor(key('BracketRight', { altKey: true }))).toEqual({ kind: 'next-lesson' });
+  expect(shortcutFor(key('BracketLeft'))).toBeNull();
+  expect(shortcutFor(key('BracketRight', { ctrlKey: true }))).toBeNull();
+});

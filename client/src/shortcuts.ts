@@ -8,7 +8,9 @@ export type ShortcutAction =
   | { kind: 'focus-service'; service: ServiceName }
   | { kind: 'cycle-layout' }
   | { kind: 'toggle-help' }
-  | { kind: 'run' };
+  | { kind: 'run' }
+  | { kind: 'prev-lesson' }
+  | { kind: 'next-lesson' };
 
 type KeyLike = Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code'>;
 
@@ -24,6 +26,9 @@ export function shortcutFor(event: KeyLike): ShortcutAction | null {
     return service ? { kind: 'focus-service', service } : null;
   }
   if (event.code === 'KeyL' && !event.shiftKey) return { kind: 'cycle-layout' };
+  // Brackets, not arrows: Alt+↑/↓ moves lines in the editor and words in some terminals.
+  if (event.code === 'BracketLeft' && !event.shiftKey) return { kind: 'prev-lesson' };
+  if (event.code === 'BracketRight' && !event.shiftKey) return { kind: 'next-lesson' };
   if (event.code === 'Slash') return { kind: 'toggle-help' };
   return null;
 }
@@ -33,6 +38,7 @@ export const SHORTCUT_HELP: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: 'Ctrl+Enter (⌘+Enter)', what: 'Run the file open in the editor' },
   ...SERVICE_NAMES.map((s, i) => ({ keys: `Alt+${i + 1}`, what: `${SERVICE_TITLES[s]} terminal` })),
   { keys: 'Alt+L', what: 'Next layout: one pane, two side by side, 2×2' },
+  { keys: 'Alt+[ / Alt+]', what: 'Previous / next lesson' },
   { keys: 'Alt+/', what: 'This help' },
 ];
 

@@ -30,6 +30,7 @@ export class Workspace {
   readonly files: FileStore;
   readonly env: RunEnvironment;
   readonly runs: RunManager;
+  private readonly terminalRequests = new Set<(service: ServiceName) => void>();
 
   constructor() {
     this.layer = document.createElement('div');
@@ -54,5 +55,16 @@ export class Workspace {
     });
     window.addEventListener('online', () => this.connection.reconnectNow());
     this.connection.start();
+  }
+
+  /** Brings a service's terminal on screen with the keyboard (a lesson block is about to type into it). */
+  showTerminal(service: ServiceName): void {
+    for (const l of this.terminalRequests) l(service);
+  }
+
+  /** The terminal area listens: it owns the layout. */
+  onShowTerminal(listener: (service: ServiceName) => void): () => void {
+    this.terminalRequests.add(listener);
+    return () => this.terminalRequests.delete(listener);
   }
 }

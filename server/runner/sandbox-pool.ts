@@ -10,6 +10,8 @@ import type { Sandbox } from './sandbox.ts';
  * first output line first. Short enough that a second run moments later still finds a warm one.
  */
 export const POOL_REFILL_DELAY_MS = 150;
+/** How long close() waits for a sandbox a refill is starting right then (it removes it itself). */
+const POOL_CLOSE_WAIT_MS = 5_000;
 
 /** Warm sandboxes that die before use, in a row, after which the pool stops refilling (and says why). */
 export const POOL_MAX_FAILURES = 3;
@@ -19,6 +21,7 @@ export class SandboxPool {
   private readonly filling = new Set<RunLanguage>();
   private readonly failures = new Map<RunLanguage, number>();
   private closed = false;
+  private readonly refills = new Set<Promise<void>>();
 
   constructor(
     private readonly startSandbox: (language: RunLanguage) => Promise<Sandbox>,
@@ -60,7 +63,10 @@ export class SandboxPool {
     const all = [...this.idle.values()].flat();
     this.idle.clear();
     for (const s of all) s.kill();
+    // A refill may be starting a sandbox right now: it sees `closed` when that resolves and
+    // removes it; close() is only done once those are gone too.
     await Promise.all(all.map((s) => s.exited));
+    await Promise.race([Promise.all(this.refills), new Promise((r) => setTimeout(r, POOL_CLOSE_WAIT_MS).unref())]);
   }
 
   private listFor(language: RunLanguage): Sandbox[] {
@@ -73,7 +79,14 @@ export class SandboxPool {
     return (this.failures.get(language) ?? 0) >= POOL_MAX_FAILURES;
   }
 
-  private async refill(language: RunLanguage, delayMs: number): Promise<void> {
+  private refill(language: RunLanguage, delayMs: number): Promise<void> {
+    const work = this.refillNow(language, delayMs);
+    this.refills.add(work);
+    void work.finally(() => this.refills.delete(work));
+    return work;
+  }
+
+  private async refillNow(language: RunLanguage, delayMs: number): Promise<void> {
     if (this.filling.has(language)) return;
     this.filling.add(language);
     try {
@@ -83,6 +96,7 @@ export class SandboxPool {
         const sandbox = await this.startSandbox(language);
         if (this.closed) {
           sandbox.kill();
+          await sandbox.exited;
           break;
         }
         list.push(sandbox);

@@ -93,7 +93,22 @@ connection.close()
   },
 ];
 
+/** Starting files of the lessons loaded so far, by "course/slug" (the lesson view registers them). */
+const lessonFiles = new Map<string, readonly EditorFile[]>();
+
+/**
+ * Records a lesson's own files (those beside its lesson.md), before the editor opens the lesson.
+ * A lesson without any keeps the general examples above, so the editor is never empty.
+ */
+export function setLessonFiles(lesson: string, files: readonly EditorFile[]): void {
+  lessonFiles.set(
+    lesson,
+    files.map((f) => ({ name: f.name, content: f.content })),
+  );
+}
+
 /** The files a lesson ("course/slug") starts with (null: no lesson known). */
-export function starterFilesFor(_lesson: string | null): readonly EditorFile[] {
-  return STARTER_FILES;
+export function starterFilesFor(lesson: string | null): readonly EditorFile[] {
+  const own = lesson === null ? undefined : lessonFiles.get(lesson);
+  return own && own.length > 0 ? own : STARTER_FILES;
 }

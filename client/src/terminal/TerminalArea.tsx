@@ -108,6 +108,9 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
     return () => cancelAnimationFrame(frame);
   }, [focusRequest]);
 
+  // A lesson block about to type into a terminal brings it on screen with the keyboard.
+  useEffect(() => workspace.onShowTerminal((service) => change((s) => showPane(s, service))), [workspace, change]);
+
   // A run that starts is put on screen (beside the other live run when there is one). The keyboard
   // stays where it was: usually the editor, where the learner goes on working.
   useEffect(
@@ -144,8 +147,8 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const action = shortcutFor(event);
-      // Run belongs to the editor (EditorPane listens for it).
-      if (!action || action.kind === 'run') return;
+      // Run belongs to the editor (EditorPane listens for it), the lesson keys to the lesson pane.
+      if (!action || action.kind === 'run' || action.kind === 'prev-lesson' || action.kind === 'next-lesson') return;
       event.preventDefault();
       event.stopPropagation();
       if (action.kind === 'focus-service') change((s) => showPane(s, action.service));

@@ -531,3 +531,20 @@ describe('limits', () => {
     expect(s.editor.state.queued).toEqual(['PING 1']);
   });
 });
+
+describe('lines typed for the learner (a lesson block)', () => {
+  test('are echoed after the prompt, sent, and kept in history; what the learner typed stays', async () => {
+    const s = redis();
+    s.keys('GET dr');
+    s.editor.enterLine('SET a 1');
+    expect(s.submitted).toEqual(['SET a 1']);
+    expect((await s.lines())[0]).toBe('redis> SET a 1');
+    expect(s.editor.state.buffer).toBe('GET dr');
+    s.editor.output('OK\r\n');
+    s.editor.prompt('redis> ');
+    expect((await s.lines()).slice(0, 3)).toEqual(['redis> SET a 1', 'OK', 'redis> GET dr']);
+    s.keys(CTRL('u'));
+    s.type(UP);
+    expect(s.editor.state.buffer).toBe('SET a 1');
+  });
+});

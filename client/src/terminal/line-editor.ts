@@ -284,6 +284,23 @@ export class LineEditor {
     });
   }
 
+  /**
+   * A line typed for the learner (a lesson's Run button): it goes through Enter as if typed, so it
+   * is echoed after the prompt and kept in history. What the learner had typed stays in the buffer.
+   */
+  enterLine(line: string): void {
+    this.batch(() => {
+      const kept = { buffer: this.buffer, cursor: this.cursor };
+      this.search = null;
+      this.buffer = line;
+      this.cursor = line.length;
+      this.enter();
+      this.buffer = kept.buffer;
+      this.cursor = kept.cursor;
+      this.render();
+    });
+  }
+
   /** The server will not take lines for now (connection lost): keep what is typed and queued. */
   suspend(): void {
     this.batch(() => {

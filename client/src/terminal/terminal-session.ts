@@ -42,6 +42,8 @@ export class TerminalSession implements TerminalChannel, Placeable {
   private readonly listeners = new Set<() => void>();
   private readonly disposers: Array<() => void> = [];
   private greeted = false;
+  private readonly promptListeners = new Set<() => void>();
+  private readonly outputListeners = new Set<() => void>();
   private opened = false;
 
   constructor(
@@ -121,6 +123,28 @@ export class TerminalSession implements TerminalChannel, Placeable {
     this.view.focus();
   }
 
+  /** The terminal waits for a line (a lesson block's next line may go). */
+  isReady(): boolean {
+    return this.snap.state === 'open' && this.editor.state.ready;
+  }
+
+  /** Types a line at the prompt and presses Enter for the learner: echoed and kept in history. */
+  enterLine(line: string): void {
+    this.editor.enterLine(line);
+  }
+
+  /** Called after each prompt the service sends. */
+  onPrompt(listener: () => void): () => void {
+    this.promptListeners.add(listener);
+    return () => this.promptListeners.delete(listener);
+  }
+
+  /** Called after each piece of output the service sends. */
+  onOutput(listener: () => void): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
   /** Starts (or restarts) the terminal on the server. */
   open(): void {
     this.unroute?.();
@@ -161,9 +185,11 @@ export class TerminalSession implements TerminalChannel, Placeable {
         return;
       case 'output':
         this.editor.output(message.data);
+        for (const l of [...this.outputListeners]) l();
         return;
       case 'prompt':
         this.editor.prompt(message.prompt);
+        for (const l of [...this.promptListeners]) l();
         return;
       case 'exit':
         this.unroute?.();

@@ -1,0 +1,158 @@
+// The course UI in a real browser against the real server and services: the outline, a lesson's
+// Run buttons typing into the terminals, Check with its results, the outline marking the step,
+// "Start this lesson fresh", and the URL hash with back/forward and the remembered lesson.
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ServiceName } from '../shared/services.ts';
+import { testBaseUrl } from '../server/testing/endpoints.ts';
+
+/** The system's Chromium; these tests never download a browser. */
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+/** How long a reply may take to show up: services answer in milliseconds, the margin is for slow CI. */
+const REPLY_TIMEOUT_MS = 15_000;
+
+const WELCOME = '#/welcome/start-here';
+const step = (id: string) => `[data-testid="step"][data-step="${id}"]`;
+const welcomeLink = '[data-testid="lesson-link-welcome-start-here"]';
+
+let browser: Browser;
+let page: Page;
+
+async function rows(service: ServiceName): Promise<string[]> {
+  return page.$$eval(`[data-testid="terminal-${service}"] .xterm-rows > div`, (divs) =>
+    divs.map((d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()),
+  );
+}
+
+async function waitForScreen(
+  service: ServiceName,
+  check: (lines: string[]) => boolean,
+  what: string,
+): Promise<string[]> {
+  const deadline = Date.now() + REPLY_TIMEOUT_MS;
+  let lines: string[] = [];
+  while (Date.now() < deadline) {
+    lines = await rows(service);
+    if (check(lines)) return lines;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`${service}: timed out waiting for ${what}; the screen shows:\n${lines.filter(Boolean).join('\n')}`);
+}
+
+/** Lines after the last row that contains `marker`. */
+function after(lines: string[], marker: string): string[] {
+  let at = -1;
+  lines.forEach((l, i) => {
+    if (l.includes(marker)) at = i;
+  });
+  return at === -1 ? [] : lines.slice(at + 1);
+}
+
+async function openLesson(hash: string, lesson: string): Promise<void> {
+  await page.goto(`${testBaseUrl()}/${hash}`);
+  await page.waitForSelector('[data-testid="connection-state"][data-state="open"]');
+  await page.waitForSelector(`[data-testid="lesson-view"][data-lesson="${lesson}"]`);
+}
+
+async function checkStep(id: string): Promise<{ ok: boolean; messages: string[] }> {
+  await page.click(`${step(id)} [data-testid="step-check"]`);
+  const results = await page.waitForSelector(`${step(id)} [data-testid="check-results"]`);
+  return {
+    ok: (await results.getAttribute('data-ok')) === 'true',
+    messages: await results.$$eval('[data-testid="check-result"]', (els) => els.map((e) => e.textContent ?? '')),
+  };
+}
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+  // "Start this lesson fresh" asks first.
+  page.on('dialog', (dialog) => void dialog.accept());
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('lessons in the browser', () => {
+  test('the outline lists the courses and opens the lesson of the URL', async () => {
+    await openLesson(WELCOME, 'welcome/start-here');
+    const link = await page.waitForSelector(welcomeLink);
+    expect(await link.getAttribute('aria-current')).toBe('page');
+    expect(await link.getAttribute('data-done')).toBe('0');
+    expect(await link.getAttribute('data-total')).toBe('3');
+    expect(await page.textContent('[data-testid="course-sidebar"]')).toContain('Redis');
+    expect(await page.textContent('h1.lesson-title')).toBe('Welcome to the playground');
+  });
+
+  test('after "Start this lesson fresh" a check fails and says why', async () => {
+    await page.click('[data-testid="lesson-reset"]');
+    await page.waitForSelector('[data-testid="reset-report"]');
+    const result = await checkStep('memcached');
+    expect(result.ok).toBe(false);
+    expect(result.messages.join('\n')).toContain('memcached has no key "greeting"');
+    expect(result.messages[0]).toMatch(/^✗/);
+    expect(await page.getAttribute(step('memcached'), 'data-done')).toBe('false');
+  });
+
+  test('Run types a Redis block into the Redis terminal; Check passes and the outline marks it', async () => {
+    await page.click(`${step('redis')} [data-testid="block-run"]`);
+    const lines = await waitForScreen(
+      'redis',
+      (l) => after(l, 'GET visits').some((r) => r.includes('"1"')),
+      'GET visits → "1"',
+    );
+    // Typed one at a time, each after the previous reply: every line is echoed at a prompt.
+    expect(lines.some((l) => /SET visits 0$/.test(l))).toBe(true);
+    expect(after(lines, 'INCR visits')[0]).toContain('(integer) 1');
+    await page.waitForSelector(`${step('redis')} [data-testid="block-run"]:not([disabled])`);
+
+    const result = await checkStep('redis');
+    expect(result).toEqual({ ok: true, messages: [expect.stringMatching(/^✓/)] });
+    expect(await page.getAttribute(step('redis'), 'data-done')).toBe('true');
+    await page.waitForSelector(`${welcomeLink}[data-done="1"]`);
+  });
+
+  test('memcached lines are paced by its replies, the data line included', async () => {
+    await page.click(`${step('memcached')} [data-testid="block-run"]`);
+    const lines = await waitForScreen(
+      'memcached',
+      (l) => after(l, 'get greeting').includes('END'),
+      'get greeting → END',
+    );
+    expect(after(lines, 'get greeting').slice(0, 3)).toEqual(['VALUE greeting 0 5', 'hello', 'END']);
+    expect(lines).toContain('STORED');
+    expect((await checkStep('memcached')).ok).toBe(true);
+    await page.waitForSelector(`${welcomeLink}[data-done="2"]`);
+  });
+
+  test('progress and the lesson are remembered; next/back move through the hash', async () => {
+    // Without a hash the page opens where the learner was, with the steps already marked.
+    await openLesson('', 'welcome/start-here');
+    expect(new URL(page.url()).hash).toBe(WELCOME);
+    expect(await page.getAttribute(step('redis'), 'data-done')).toBe('true');
+    expect(await page.getAttribute(step('rabbitmq'), 'data-done')).toBe('false');
+    await page.waitForSelector(`${welcomeLink}[data-done="2"]`);
+
+    await page.click('[data-testid="lesson-next"]');
+    await page.waitForSelector('[data-testid="lesson-view"]:not([data-lesson="welcome/start-here"])');
+    const next = await page.getAttribute('[data-testid="lesson-view"]', 'data-lesson');
+    expect(new URL(page.url()).hash).toBe(`#/${next}`);
+    await page.goBack();
+    await page.waitForSelector('[data-testid="lesson-view"][data-lesson="welcome/start-here"]');
+    // Alt+] is the keyboard's way to the next lesson.
+    await page.keyboard.press('Alt+BracketRight');
+    await page.waitForSelector(`[data-testid="lesson-view"][data-lesson="${next}"]`);
+  });
+
+  test('a lesson that does not exist says so, with a retry', async () => {
+    await page.goto(`${testBaseUrl()}/#/welcome/no-such-lesson`);
+    const error = await page.waitForSelector('[data-testid="lesson-error"]');
+    expect(await error.textContent()).toContain('there is no lesson "welcome/no-such-lesson"');
+    expect(await error.$('button')).not.toBeNull();
+    await page.screenshot({ path: '/tmp/playground-lessons-e2e.png' });
+  });
+});
