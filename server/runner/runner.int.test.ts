@@ -186,7 +186,7 @@ describe('Python', () => {
     run.input('Bob');
     run.input('x\x7f'); // typed x, then Backspace
     run.input('\r');
-    await output.until('hello Bob');
+    await output.until('hello Bob\r\n'); // print() writes the text and the newline separately
     run.input('second line\r');
     expect(await output.exited).toBe(0);
     expect(output.text).toBe('name? Bobx\b \b\r\nhello Bob\r\nsecond line\r\nsecond line\r\n');
