@@ -1,14 +1,12 @@
 // The course UI in a real browser against the real server and services: the outline, a lesson's
 // Run buttons typing into the terminals, Check with its results, the outline marking the step,
 // "Start this lesson fresh", and the URL hash with back/forward and the remembered lesson.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, linesAfter, waitForTerminal } from './browser.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ServiceName } from '../shared/services.ts';
 import { testBaseUrl } from '../server/testing/endpoints.ts';
 
-/** The system's Chromium; these tests never download a browser. */
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 /** How long a reply may take to show up: services answer in milliseconds, the margin is for slow CI. */
 const REPLY_TIMEOUT_MS = 15_000;
@@ -20,35 +18,9 @@ const welcomeLink = '[data-testid="lesson-link-welcome-start-here"]';
 let browser: Browser;
 let page: Page;
 
-async function rows(service: ServiceName): Promise<string[]> {
-  return page.$$eval(`[data-testid="terminal-${service}"] .xterm-rows > div`, (divs) =>
-    divs.map((d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()),
-  );
-}
-
-async function waitForScreen(
-  service: ServiceName,
-  check: (lines: string[]) => boolean,
-  what: string,
-): Promise<string[]> {
-  const deadline = Date.now() + REPLY_TIMEOUT_MS;
-  let lines: string[] = [];
-  while (Date.now() < deadline) {
-    lines = await rows(service);
-    if (check(lines)) return lines;
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`${service}: timed out waiting for ${what}; the screen shows:\n${lines.filter(Boolean).join('\n')}`);
-}
-
-/** Lines after the last row that contains `marker`. */
-function after(lines: string[], marker: string): string[] {
-  let at = -1;
-  lines.forEach((l, i) => {
-    if (l.includes(marker)) at = i;
-  });
-  return at === -1 ? [] : lines.slice(at + 1);
-}
+const waitForScreen = (service: ServiceName, check: (lines: string[]) => boolean, what: string) =>
+  waitForTerminal(page, service, check, what, REPLY_TIMEOUT_MS);
+const after = linesAfter;
 
 async function openLesson(hash: string, lesson: string): Promise<void> {
   await page.goto(`${testBaseUrl()}/${hash}`);
@@ -66,7 +38,7 @@ async function checkStep(id: string): Promise<{ ok: boolean; messages: string[] 
 }
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
   // "Start this lesson fresh" asks first.

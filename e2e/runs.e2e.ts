@@ -1,14 +1,12 @@
 // Snippet runs in a real browser against the real server and services: code is typed into Monaco,
 // Run (button or Ctrl+Enter) starts it in the sandbox, and what the program prints is read back
 // from the run's xterm.js pane.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { testBaseUrl } from '../server/testing/endpoints.ts';
 import { STARTER_FILES } from '../client/src/editor/starter-files.ts';
 
-/** The system's Chromium; these tests never download a browser. */
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 /** How long output may take to show up: a run starts in well under a second, the margin is for slow CI. */
 const REPLY_TIMEOUT_MS = 20_000;
@@ -110,7 +108,7 @@ function countOf(lines: string[], text: string): number {
 }
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(testBaseUrl()).origin });
   page = await context.newPage();

@@ -1,13 +1,11 @@
 // The four terminals in a real browser against the real services: keys are typed on the keyboard
 // and replies read back from what xterm.js rendered.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, linesAfter, terminalRows, waitForTerminal } from './browser.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ServiceName } from '../shared/services.ts';
 import { testBaseUrl } from '../server/testing/endpoints.ts';
 
-/** The system's Chromium; these tests never download a browser. */
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 /** How long a reply may take to show up: services answer in milliseconds, the margin is for slow CI. */
 const REPLY_TIMEOUT_MS = 15_000;
@@ -20,37 +18,10 @@ const tag = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 let browser: Browser;
 let page: Page;
 
-/** The rows xterm.js rendered for a terminal, as text (the DOM renderer draws one div per row). */
-async function rows(service: ServiceName): Promise<string[]> {
-  return page.$$eval(`[data-testid="terminal-${service}"] .xterm-rows > div`, (divs) =>
-    divs.map((d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()),
-  );
-}
-
-/** Waits until the terminal's rendered rows satisfy `check`; fails with the screen in the message. */
-async function waitForScreen(
-  service: ServiceName,
-  check: (lines: string[]) => boolean,
-  what: string,
-): Promise<string[]> {
-  const deadline = Date.now() + REPLY_TIMEOUT_MS;
-  let lines: string[] = [];
-  while (Date.now() < deadline) {
-    lines = await rows(service);
-    if (check(lines)) return lines;
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`${service}: timed out waiting for ${what}; the screen shows:\n${lines.filter(Boolean).join('\n')}`);
-}
-
-/** Lines that appear after the last row matching `marker` (e.g. after the command just typed). */
-function after(lines: string[], marker: string): string[] {
-  let at = -1;
-  lines.forEach((l, i) => {
-    if (l.includes(marker)) at = i;
-  });
-  return at === -1 ? [] : lines.slice(at + 1);
-}
+const rows = (service: ServiceName) => terminalRows(page, service);
+const waitForScreen = (service: ServiceName, check: (lines: string[]) => boolean, what: string) =>
+  waitForTerminal(page, service, check, what, REPLY_TIMEOUT_MS);
+const after = linesAfter;
 
 /** Waits until the keyboard goes to this service's terminal. */
 async function waitForFocus(service: ServiceName): Promise<void> {
@@ -71,7 +42,7 @@ async function typeLine(line: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   // For the paste test: the page writes the clipboard, then Ctrl+V pastes it as a learner would.
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(testBaseUrl()).origin });

@@ -1,0 +1,46 @@
+// What the e2e tests share: Debian's Chromium launched the one way these machines allow, and
+// reading a terminal the way a person does — from the rows xterm.js rendered.
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ServiceName } from '../shared/services.ts';
+
+/** The system's Chromium; these tests never download a browser. */
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** The rows xterm.js rendered for a service's terminal, as text (the DOM renderer draws one div per row). */
+export function terminalRows(page: Page, service: ServiceName): Promise<string[]> {
+  return page.$$eval(`[data-testid="terminal-${service}"] .xterm-rows > div`, (divs) =>
+    divs.map((d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()),
+  );
+}
+
+/** Waits until the terminal's rendered rows satisfy `check`; fails with the screen in the message. */
+export async function waitForTerminal(
+  page: Page,
+  service: ServiceName,
+  check: (lines: string[]) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let lines: string[] = [];
+  while (Date.now() < deadline) {
+    lines = await terminalRows(page, service);
+    if (check(lines)) return lines;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`${service}: timed out waiting for ${what}; the screen shows:\n${lines.filter(Boolean).join('\n')}`);
+}
+
+/** Lines that appear after the last row containing `marker` (e.g. after the command just typed). */
+export function linesAfter(lines: string[], marker: string): string[] {
+  let at = -1;
+  lines.forEach((l, i) => {
+    if (l.includes(marker)) at = i;
+  });
+  return at === -1 ? [] : lines.slice(at + 1);
+}
