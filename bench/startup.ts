@@ -20,6 +20,8 @@ async function oneStart(): Promise<{ ms: number; table: string[] }> {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), PLAYGROUND_DATA_DIR: DATA_DIR },
     stdio: ['ignore', 'pipe', 'inherit'],
+    // Its own process group, so Ctrl-C reaches npm and the server under it, as in a terminal.
+    detached: true,
   });
   const table: string[] = [];
   const ms = await new Promise<number>((resolve, reject) => {
@@ -36,7 +38,7 @@ async function oneStart(): Promise<{ ms: number; table: string[] }> {
   });
   const health = (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as { ok: boolean };
   if (!health.ok) throw new Error(`ready line printed but /api/health says ${JSON.stringify(health)}`);
-  child.kill('SIGINT');
+  process.kill(-child.pid!, 'SIGINT');
   await new Promise((r) => child.once('exit', r));
   return { ms, table };
 }

@@ -78,9 +78,12 @@ export function runnerWorkDir(dataDir: string): string {
 }
 
 /** The snippet runner needs bubblewrap and Debian's python3; without them the rest still works. */
-export async function startRunner(workDir: string): Promise<{ runner: SnippetRunner | null; problem?: string }> {
+export async function startRunner(
+  workDir: string,
+  fillPoolAfter?: Promise<unknown>,
+): Promise<{ runner: SnippetRunner | null; problem?: string }> {
   try {
-    return { runner: await createSnippetRunner({ workDir, log: (line) => console.log(`  ${line}`) }) };
+    return { runner: await createSnippetRunner({ workDir, fillPoolAfter, log: (line) => console.log(`  ${line}`) }) };
   } catch (err) {
     return { runner: null, problem: `snippet runs are unavailable: ${errorText(err)}` };
   }
@@ -123,7 +126,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('exit', () => supervisor.killAllNow());
 
-  const { runner, problem: runnerProblem } = await startRunner(runnerWorkDir(dataDir));
+  let servicesUp!: () => void;
+  const servicesStarted = new Promise<void>((resolve) => (servicesUp = resolve));
+  const { runner, problem: runnerProblem } = await startRunner(runnerWorkDir(dataDir), servicesStarted);
   // Serve first, so the page can show the services coming up.
   const app = await createPlaygroundServer({
     supervisor,
@@ -150,6 +155,7 @@ async function main(): Promise<void> {
       : `Starting private services (data in ${path.relative(process.cwd(), dataDir) || '.'}/)${usingUrls.length ? `; using ${usingUrls.join(', ')}` : ''}…`,
   );
   const statuses = await supervisor.startAll();
+  servicesUp();
   console.log(`\n${readinessTable(statuses)}\n`);
   console.log(runner ? '  snippets: Python and JavaScript runs ready (sandboxed)\n' : `  snippets: unavailable — ${runnerProblem}\n`);
   const shownHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host;

@@ -33,6 +33,8 @@ export interface SnippetRunnerOptions extends Partial<RunLimits> {
   /** Warm sandboxes kept per language; 0 turns the pool off for that language. */
   poolSize?: Partial<Record<RunLanguage, number>>;
   maxConcurrentRuns?: number;
+  /** Start warming the pool once this settles (e.g. when the services are up). */
+  fillPoolAfter?: Promise<unknown>;
   uidRange?: { first: number; count: number };
   log?: (line: string) => void;
 }
@@ -82,7 +84,11 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
     { ...DEFAULT_POOL_SIZE, ...options.poolSize },
     log,
   );
-  pool.fill();
+  // Filling the pool costs a few CPU-seconds of interpreter start-up: wait, when asked, until the
+  // services have booted (RabbitMQ's boot is CPU-bound too), so start-up is not slowed by it.
+  void Promise.resolve(options.fillPoolAfter)
+    .catch(() => {})
+    .then(() => pool.fill());
   const maxRuns = options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
   const runs = new Set<RunSession>();
   let starting = 0;
