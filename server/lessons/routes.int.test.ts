@@ -12,7 +12,7 @@ import type { ServiceName } from '../../shared/services.ts';
 import { memcachedCommand } from '../services/memcached/index.ts';
 import type { Endpoint } from '../services/types.ts';
 import { testBaseUrl, testEndpoint } from '../testing/endpoints.ts';
-import type { CheckResponse, CourseListing, LessonView, ResetResponse } from './api-types.ts';
+import type { CheckResponse, CourseListing, LessonView, ResetResponse } from '../../shared/lesson-api.ts';
 import { createLessonsRouter } from './routes.ts';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { ServiceName } from '../../shared/services.ts';
 import { errorText } from '../services/supervisor.ts';
 import type { Endpoint } from '../services/types.ts';
-import type { BlockView, CheckResponse, CourseListing, FirstLessonView, LessonRef, LessonView, ResetResponse } from './api-types.ts';
+import type { BlockView, CheckResponse, CourseListing, FirstLessonView, LessonRef, LessonView, ResetResponse } from '../../shared/lesson-api.ts';
 import { createBindingsInspector, type BindingsInspector } from './checks/bindings.ts';
 import { runChecks } from './checks/index.ts';
 import { LessonContentError, formatProblem } from './content-error.ts';

@@ -1,6 +1,6 @@
 // The course outline beside the lesson: courses, their lessons with how many checked steps are
 // done, the open lesson highlighted. It folds away to a narrow strip.
-import type { CourseListing } from '../../../server/lessons/api-types.ts';
+import type { CourseListing } from '../../../shared/lesson-api.ts';
 import type { LessonAddress } from './lesson-route.ts';
 import { courseProgress, lessonProgress } from './progress.ts';
 import type { Loadable } from './use-course.ts';

@@ -1,7 +1,7 @@
 // One runnable block of a step, drawn where the step's html has its placeholder: the code, and
 // the buttons that do what the block says — type it into a terminal, or open/run it in the editor.
 import { useEffect, useRef, useState } from 'react';
-import type { BlockView } from '../../../server/lessons/api-types.ts';
+import type { BlockView } from '../../../shared/lesson-api.ts';
 import { SERVICE_TITLES } from '../../../shared/services.ts';
 import type { Workspace } from '../workspace.ts';
 import { TypingError, typeLines } from './block-typist.ts';

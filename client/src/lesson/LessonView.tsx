@@ -1,7 +1,7 @@
 // The open lesson: title, summary and introduction, its steps, "start this lesson fresh", and the
 // way to the lessons before and after.
 import { useState } from 'react';
-import type { LessonView as Lesson, ResetResponse } from '../../../server/lessons/api-types.ts';
+import type { LessonView as Lesson, ResetResponse } from '../../../shared/lesson-api.ts';
 import type { Workspace } from '../workspace.ts';
 import { resetLesson } from './lesson-api.ts';
 import type { LessonAddress } from './lesson-route.ts';

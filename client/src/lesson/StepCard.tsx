@@ -2,7 +2,7 @@
 // a button, and the Check button with what each check found.
 import { useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import type { CheckResponse, LessonView } from '../../../server/lessons/api-types.ts';
+import type { CheckResponse, LessonView } from '../../../shared/lesson-api.ts';
 import type { Workspace } from '../workspace.ts';
 import { checkStep } from './lesson-api.ts';
 import type { LessonAddress } from './lesson-route.ts';

@@ -1,6 +1,6 @@
 // The lesson API (server/lessons/routes.ts), typed by its response shapes. The learner is the
 // cookie the server sets; fetch sends it on these same-origin requests.
-import type { CheckResponse, CourseListing, LessonView, ResetResponse } from '../../../server/lessons/api-types.ts';
+import type { CheckResponse, CourseListing, LessonView, ResetResponse } from '../../../shared/lesson-api.ts';
 import type { LessonAddress } from './lesson-route.ts';
 
 async function call<T>(

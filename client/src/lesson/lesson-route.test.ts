@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import type { CourseListing } from '../../../server/lessons/api-types.ts';
+import type { CourseListing } from '../../../shared/lesson-api.ts';
 import { formatHash, initialLesson, parseHash, parseLessonKey } from './lesson-route.ts';
 
 const listing = (current: string | null): CourseListing => ({

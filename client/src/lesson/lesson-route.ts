@@ -1,7 +1,7 @@
 // Where the learner is, as the URL hash: `#/course/lesson` (slugs as the API names them, e.g.
 // `#/redis/lists`). Folder names work too (`#/02-redis/03-lists`): the number prefix is what
 // people copy from the lessons tree, so it is dropped rather than refused.
-import type { CourseListing } from '../../../server/lessons/api-types.ts';
+import type { CourseListing } from '../../../shared/lesson-api.ts';
 
 export interface LessonAddress {
   course: string;

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import type { CourseListing } from '../../../server/lessons/api-types.ts';
+import type { CourseListing } from '../../../shared/lesson-api.ts';
 import { courseProgress, lessonProgress, withStepDone } from './progress.ts';
 
 const course: CourseListing['courses'][number] = {

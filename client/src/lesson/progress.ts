@@ -1,6 +1,6 @@
 // Counting what the learner has done, from the course listing's progress ("course/lesson/step" →
 // when). Only steps with a check count: a step without one has nothing to finish.
-import type { CourseListing } from '../../../server/lessons/api-types.ts';
+import type { CourseListing } from '../../../shared/lesson-api.ts';
 
 type ListedLesson = CourseListing['courses'][number]['lessons'][number];
 

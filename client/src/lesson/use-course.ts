@@ -2,7 +2,7 @@
 // lesson is open (the URL hash, so links, reloads and back/forward work), and that lesson's page.
 // Opening a lesson tells the server, which remembers it for the next visit.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CourseListing, LessonView } from '../../../server/lessons/api-types.ts';
+import type { CourseListing, LessonView } from '../../../shared/lesson-api.ts';
 import { setLessonFiles } from '../editor/starter-files.ts';
 import { fetchCourse, fetchLesson, putCurrent } from './lesson-api.ts';
 import { formatHash, initialLesson, lessonKey, parseHash, type LessonAddress } from './lesson-route.ts';
