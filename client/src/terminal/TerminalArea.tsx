@@ -220,31 +220,25 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
       </Group>
     );
   } else {
+    // One row of the 2×2 grid: two slots side by side.
+    const gridRow = (row: number, name: string) => (
+      <Panel id={`row-${row}`} minSize="15%" className="panel">
+        <Group orientation="horizontal" id={`terminals-grid-${name}`}>
+          <Panel id={`slot-${row * 2}`} minSize="15%" className="panel">
+            {pane(row * 2)}
+          </Panel>
+          <Separator className="separator separator-vertical" />
+          <Panel id={`slot-${row * 2 + 1}`} minSize="15%" className="panel">
+            {pane(row * 2 + 1)}
+          </Panel>
+        </Group>
+      </Panel>
+    );
     panes = (
       <Group orientation="vertical" id="terminals-grid">
-        <Panel id="row-0" minSize="15%" className="panel">
-          <Group orientation="horizontal" id="terminals-grid-top">
-            <Panel id="slot-0" minSize="15%" className="panel">
-              {pane(0)}
-            </Panel>
-            <Separator className="separator separator-vertical" />
-            <Panel id="slot-1" minSize="15%" className="panel">
-              {pane(1)}
-            </Panel>
-          </Group>
-        </Panel>
+        {gridRow(0, 'top')}
         <Separator className="separator separator-horizontal" />
-        <Panel id="row-1" minSize="15%" className="panel">
-          <Group orientation="horizontal" id="terminals-grid-bottom">
-            <Panel id="slot-2" minSize="15%" className="panel">
-              {pane(2)}
-            </Panel>
-            <Separator className="separator separator-vertical" />
-            <Panel id="slot-3" minSize="15%" className="panel">
-              {pane(3)}
-            </Panel>
-          </Group>
-        </Panel>
+        {gridRow(1, 'bottom')}
       </Group>
     );
   }
