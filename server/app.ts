@@ -10,6 +10,13 @@ import { createLessonsRouter } from './lessons/routes.ts';
 import type { SnippetRunner } from './runner/types.ts';
 import type { Supervisor } from './services/supervisor.ts';
 import { SocketSession } from './ws/socket-session.ts';
+import { originAllowed } from './classroom/auth.ts';
+import type { Classroom, ConnectedSocket } from './classroom/classroom.ts';
+import { INSTRUCTOR } from './classroom/classroom.ts';
+import { LearnerServices } from './classroom/learner-services.ts';
+import { createClassroomRouter, principalOf, type Principal } from './classroom/routes.ts';
+import type { EndpointOf } from './lessons/checks/index.ts';
+import type { IncomingMessage } from 'node:http';
 
 export interface AppOptions {
   supervisor: Supervisor;
@@ -23,7 +30,18 @@ export interface AppOptions {
   /** Runs snippets; null (with the reason) when it could not start. */
   runner?: SnippetRunner | null;
   runnerProblem?: string;
+  /** Classroom mode: classes, learners with their own workspaces, the instructor's dashboard. */
+  classroom?: { classroom: Classroom; secret: string };
+  /** Origins besides the page's own that may open the WebSocket (PLAYGROUND_ORIGINS). */
+  allowedOrigins?: string[];
 }
+
+/** What the upgrade check found out about the socket's owner (classroom mode). */
+interface UpgradeInfo {
+  principal: Principal | null;
+  workspaceId: string | null;
+}
+const upgradeInfo = new WeakMap<IncomingMessage, UpgradeInfo>();
 
 export interface PlaygroundServer {
   server: http.Server;
@@ -41,6 +59,27 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
     res.json({ ok: Object.values(services).every((s) => s.ok), services });
   });
 
+  const cls = options.classroom;
+  if (cls) {
+    app.use(createClassroomRouter(cls.classroom, cls.secret));
+  } else {
+    app.get('/api/session', (_req, res) => {
+      res.json({ mode: 'single' });
+    });
+  }
+
+  /** Classroom: the requester and their own services (each lesson check runs against those). */
+  async function identify(req: IncomingMessage): Promise<{ learner: string; endpointOf: EndpointOf } | null> {
+    const { classroom, secret } = cls!;
+    const p = await principalOf(classroom, secret, req);
+    if (!p) return null;
+    const workspaceId = p.kind === 'instructor' ? await classroom.instructorWorkspace() : p.learner.workspaceId;
+    const endpoints = await classroom.workspaces.ensure(workspaceId);
+    classroom.workspaces.touch(workspaceId);
+    if (p.kind === 'learner') classroom.activity(p.learner);
+    return { learner: p.kind === 'instructor' ? INSTRUCTOR : p.learner.id, endpointOf: (service) => endpoints[service] ?? null };
+  }
+
   // Lesson engine (server/lessons/routes.ts): /api/course, /api/lessons/…, /api/progress/current
   // and the first client's /api/lesson.
   app.use(
@@ -48,6 +87,14 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
       lessonsDir: options.lessonsDir,
       supervisor: options.supervisor,
       dataDir: options.dataDir,
+      ...(cls
+        ? {
+            progress: cls.classroom.progress,
+            inspector: cls.classroom.workspaces.inspector,
+            identify,
+            onCheck: (learner, step, ok) => (learner === INSTRUCTOR ? Promise.resolve() : cls.classroom.recordCheck(learner, step, ok)),
+          }
+        : {}),
     }),
   );
 
@@ -77,9 +124,67 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
     });
   }
 
-  const wss = new WebSocketServer({ server, path: WS_PATH, maxPayload: WS_MAX_PAYLOAD_BYTES });
-  wss.on('connection', (ws) => {
-    new SocketSession(ws, options.supervisor, options.runner ?? null, options.runnerProblem);
+  const allowedOrigins = options.allowedOrigins ?? cls?.classroom.config.allowedOrigins ?? [];
+  const wss = new WebSocketServer({
+    server,
+    path: WS_PATH,
+    maxPayload: WS_MAX_PAYLOAD_BYTES,
+    // Another site's page must not open a socket with this browser's cookies (or, in single-user
+    // mode, reach the learner's services through a localhost page).
+    verifyClient: (info, done) => {
+      if (!originAllowed(info.req.headers, allowedOrigins)) return done(false, 403, 'origin not allowed');
+      if (!cls) return done(true);
+      void (async () => {
+        const principal = await principalOf(cls.classroom, cls.secret, info.req);
+        const workspaceId =
+          principal?.kind === 'instructor' ? await cls.classroom.instructorWorkspace() : principal?.kind === 'learner' ? principal.learner.workspaceId : null;
+        upgradeInfo.set(info.req, { principal, workspaceId });
+        done(true);
+      })().catch(() => done(false, 500, 'could not check the session'));
+    },
+  });
+  wss.on('connection', (ws, req) => {
+    const base = { runner: options.runner ?? null, runnerProblem: options.runnerProblem };
+    if (!cls) {
+      new SocketSession(ws, options.supervisor, base);
+      return;
+    }
+    const { classroom } = cls;
+    const info = upgradeInfo.get(req);
+    if (!info?.principal || !info.workspaceId) {
+      // Accepted, then closed with a code the page understands: it stops reconnecting and shows the join page.
+      ws.close(4401, 'join a class first');
+      return;
+    }
+    const { principal, workspaceId } = info;
+    const services = new LearnerServices(options.supervisor, classroom.workspaces, workspaceId);
+    const release = classroom.workspaces.hold(workspaceId);
+    void services.ready().catch(() => {});
+    let session: SocketSession | null = null;
+    const handle: ConnectedSocket = {
+      push: (m) => session?.push(m),
+      end: (code, reason) => (session ? session.end(code, reason) : ws.close(code, reason)),
+    };
+    const owner = principal.kind === 'instructor' ? INSTRUCTOR : principal.learner.id;
+    let admits: { admitCommand: () => string | null; admitRun: () => string | null } | null = null;
+    session = new SocketSession(ws, services, {
+      ...base,
+      tap: classroom.hub.tap(owner),
+      admitCommand: () => admits?.admitCommand() ?? null,
+      admitRun: () => admits?.admitRun() ?? null,
+      onActivity: () => {
+        if (principal.kind === 'learner') classroom.activity(principal.learner);
+        else classroom.workspaces.touch(workspaceId);
+      },
+      onClose: () => {
+        if (principal.kind === 'learner') classroom.disconnect(principal.learner, handle);
+        else classroom.disconnectInstructor(handle);
+        release();
+        services.close();
+      },
+    });
+    if (principal.kind === 'learner') admits = classroom.connect(principal.learner, handle);
+    else classroom.connectInstructor(handle);
   });
 
   return {
@@ -94,6 +199,7 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
       });
     },
     async close() {
+      cls?.classroom.closeAll();
       for (const client of wss.clients) client.terminate();
       wss.close();
       await closeVite?.();

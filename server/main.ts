@@ -12,11 +12,23 @@ import { ADAPTERS } from './services/registry.ts';
 import { createSnippetRunner } from './runner/index.ts';
 import type { SnippetRunner } from './runner/types.ts';
 import { Supervisor, errorText } from './services/supervisor.ts';
+import { classroomRequested, readClassroomConfig, type ClassroomConfig } from './classroom/config.ts';
+import { startClassroom, type RunningClassroom } from './classroom/index.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_PORT = 3000;
 /** Loopback by default: the terminals reach the services, so the page is not for the network. */
 const DEFAULT_HOST = '127.0.0.1';
+/** A class joins from other machines; every learner's services are their own, behind a token. */
+const CLASSROOM_DEFAULT_HOST = '0.0.0.0';
+
+/** Addresses learners on the same network can type in, for the start-up message. */
+function lanAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((a): a is os.NetworkInterfaceInfo => !!a && a.family === 'IPv4' && !a.internal)
+    .map((a) => a.address);
+}
 
 export function readinessTable(statuses: ServicesStatus): string {
   const rows = [['service', 'version', 'address', 'ready in', 'state']];
@@ -91,8 +103,17 @@ export async function startRunner(
 
 async function main(): Promise<void> {
   const dev = process.argv.includes('--dev');
+  let classroomConfig: ClassroomConfig | null = null;
+  if (classroomRequested(process.argv, process.env)) {
+    try {
+      classroomConfig = readClassroomConfig(process.env);
+    } catch (err) {
+      console.error(errorText(err));
+      process.exit(2);
+    }
+  }
   const port = Number(process.env.PORT ?? DEFAULT_PORT);
-  const host = process.env.HOST ?? DEFAULT_HOST;
+  const host = process.env.HOST ?? (classroomConfig ? CLASSROOM_DEFAULT_HOST : DEFAULT_HOST);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`PORT must be a port number, got ${JSON.stringify(process.env.PORT)}`);
     process.exit(2);
@@ -104,6 +125,8 @@ async function main(): Promise<void> {
     adapters: ADAPTERS,
     dataDir,
     log: (line) => console.log(`  ${line}`),
+    // The classroom creates each learner's vhost and user through the broker's management API.
+    rabbitmqManagement: classroomConfig !== null,
   });
   supervisor.on('status', (service, status) => {
     if (status.state === 'ready') {
@@ -117,7 +140,11 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping the services…`);
     await Promise.race([
-      Promise.all([app.close(), supervisor.stopAll(), runner?.close()]),
+      (async () => {
+        await app?.close();
+        await classroom?.close();
+        await Promise.all([supervisor.stopAll(), runner?.close()]);
+      })(),
       new Promise((r) => setTimeout(r, 15_000)),
     ]);
     process.exit(0);
@@ -129,24 +156,31 @@ async function main(): Promise<void> {
   let servicesUp!: () => void;
   const servicesStarted = new Promise<void>((resolve) => (servicesUp = resolve));
   const { runner, problem: runnerProblem } = await startRunner(runnerWorkDir(dataDir), servicesStarted);
-  // Serve first, so the page can show the services coming up.
-  const app = await createPlaygroundServer({
-    supervisor,
-    lessonsDir: path.join(ROOT, 'lessons'),
-    dataDir,
-    clientDir: path.join(ROOT, 'dist', 'client'),
-    dev,
-    runner,
-    runnerProblem,
-  });
-  let bound: number;
-  try {
-    bound = await app.listen(port, host);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    console.error(code === 'EADDRINUSE' ? `Port ${port} is in use: set PORT to another port, e.g. PORT=3001 npm start` : String(err));
-    process.exit(1);
-  }
+  let app: Awaited<ReturnType<typeof createPlaygroundServer>> | null = null;
+  let classroom: RunningClassroom | null = null;
+  let bound = 0;
+  const serve = async () => {
+    app = await createPlaygroundServer({
+      supervisor,
+      lessonsDir: path.join(ROOT, 'lessons'),
+      dataDir,
+      clientDir: path.join(ROOT, 'dist', 'client'),
+      dev,
+      runner,
+      runnerProblem,
+      ...(classroom ? { classroom: { classroom: classroom.classroom, secret: classroom.secret } } : {}),
+    });
+    try {
+      bound = await app.listen(port, host);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      console.error(code === 'EADDRINUSE' ? `Port ${port} is in use: set PORT to another port, e.g. PORT=3001 npm start` : String(err));
+      process.exit(1);
+    }
+  };
+  // Single-user: serve first, so the page can show the services coming up. A classroom serves
+  // once every learner's workspace can be made.
+  if (!classroomConfig) await serve();
 
   const usingUrls = ADAPTERS.filter((a) => process.env[a.urlEnv]).map((a) => a.urlEnv);
   console.log(
@@ -159,6 +193,32 @@ async function main(): Promise<void> {
   console.log(`\n${readinessTable(statuses)}\n`);
   console.log(runner ? '  snippets: Python and JavaScript runs ready (sandboxed)\n' : `  snippets: unavailable — ${runnerProblem}\n`);
   const shownHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  if (classroomConfig) {
+    try {
+      classroom = await startClassroom({
+        supervisor,
+        config: classroomConfig,
+        dataDir,
+        lessonsDir: path.join(ROOT, 'lessons'),
+        log: (line) => console.log(`  ${line}`),
+      });
+    } catch (err) {
+      console.error(`Classroom mode cannot start: ${errorText(err)}`);
+      await supervisor.stopAll();
+      process.exit(1);
+    }
+    await serve();
+    const wide = host === '0.0.0.0' || host === '::';
+    const urls = [`http://${shownHost}:${bound}`, ...(wide ? lanAddresses().map((a) => `http://${a}:${bound}`) : [])];
+    console.log('Classroom mode');
+    console.log(`  instructor: ${urls[0]}/instructor — sign in with the secret`);
+    console.log(
+      classroom.generatedSecret
+        ? `  instructor secret: ${classroom.secret}   (kept in ${path.relative(process.cwd(), dataDir) || '.'}/; set INSTRUCTOR_SECRET to choose one)`
+        : '  instructor secret: the one in INSTRUCTOR_SECRET',
+    );
+    console.log(`  learners join at: ${urls.slice(wide ? 1 : 0).join('  ') || urls[0]}  (create a class for its join link and code)`);
+  }
   console.log(`Playground ready at http://${shownHost}:${bound}  (${((performance.now() - began) / 1000).toFixed(1)} s; Ctrl-C stops it)`);
 }
 

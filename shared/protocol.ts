@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { SERVICE_NAMES, type ServiceName } from './services.ts';
 import { MAX_ID_LENGTH, MAX_RUN_CODE_BYTES, MAX_RUN_FILES } from './limits.ts';
+import type { BroadcastEvent } from './classroom-api.ts';
 
 export { PROTOCOL_VERSION, WS_PATH } from './constants.ts';
 
@@ -137,7 +138,11 @@ export type ServerMessage =
   /** The terminal is ready for the next line, shown after this prompt. */
   | { type: 'prompt'; id: string; prompt: string }
   | { type: 'exit'; id: string; code: number }
-  | { type: 'error'; id?: string; message: string };
+  | { type: 'error'; id?: string; message: string }
+  /** Classroom mode: what the instructor shares with the class (a snippet, or their terminals live). */
+  | { type: 'broadcast'; event: BroadcastEvent }
+  /** Classroom mode: a message for the learner that belongs to no terminal (workspace reset, removed). */
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
 
 export type ServerMessageType = ServerMessage['type'];
 

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { EditorPane } from './editor/EditorPane.tsx';
 import { LessonPane } from './lesson/LessonPane.tsx';
@@ -8,7 +8,15 @@ import { TerminalArea } from './terminal/TerminalArea.tsx';
 import { TopBar } from './top-bar/TopBar.tsx';
 import type { Workspace } from './workspace.ts';
 
-export function App({ workspace }: { workspace: Workspace }) {
+interface Props {
+  workspace: Workspace;
+  /** Classroom mode: who and where, in the top bar (the learner's name and class, the dashboard link). */
+  topBarExtra?: ReactNode;
+  /** Classroom mode: what floats over the workspace (shared snippets, the instructor's screen). */
+  children?: ReactNode;
+}
+
+export function App({ workspace, topBarExtra, children }: Props) {
   const storage = workspace.storage ?? undefined;
   const main = useDefaultLayout({ id: 'playground-main', storage });
   const work = useDefaultLayout({ id: 'playground-work', storage });
@@ -23,7 +31,7 @@ export function App({ workspace }: { workspace: Workspace }) {
   }, [workspace, lessonId, lessonKnown]);
   return (
     <div className="app">
-      <TopBar connection={workspace.connection} />
+      <TopBar connection={workspace.connection} extra={topBarExtra} />
       <Group
         orientation="horizontal"
         className="main"
@@ -53,6 +61,7 @@ export function App({ workspace }: { workspace: Workspace }) {
         </Panel>
       </Group>
       <NoticeToast connection={workspace.connection} />
+      {children}
     </div>
   );
 }

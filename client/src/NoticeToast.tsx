@@ -13,7 +13,12 @@ export function NoticeToast({ connection }: { connection: Connection }) {
   }, [notice, connection]);
   if (!notice) return null;
   return (
-    <div className="toast" role="alert" data-testid="notice">
+    <div
+      className={`toast${notice.level && notice.level !== 'error' ? ` toast-${notice.level}` : ''}`}
+      role={notice.level === 'info' ? 'status' : 'alert'}
+      data-testid="notice"
+      data-level={notice.level ?? 'error'}
+    >
       <span>{notice.message}</span>
       <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => connection.clearNotice()}>
         ×

@@ -6,6 +6,7 @@ import {
   RECONNECT_MAX_DELAY_MS,
   backoffDelay,
   socketUrl,
+  type ConnectionOptions,
   type SocketLike,
   type TerminalMessage,
 } from './connection.ts';
@@ -32,13 +33,13 @@ class FakeSocket implements SocketLike {
   serverSends(message: ServerMessage): void {
     this.onmessage?.({ data: JSON.stringify(message) });
   }
-  drop(): void {
+  drop(code = 1006, reason = ''): void {
     this.readyState = 3;
-    this.onclose?.({});
+    this.onclose?.({ code, reason });
   }
 }
 
-function setup() {
+function setup(extra: Partial<ConnectionOptions> = {}) {
   const sockets: FakeSocket[] = [];
   const timers: Array<{ fn: () => void; ms: number }> = [];
   const connection = new Connection({
@@ -58,6 +59,7 @@ function setup() {
       if (i !== -1) timers.splice(i, 1);
     },
     now: () => 1000,
+    ...extra,
   });
   const fire = () => timers.shift()!.fn();
   return { connection, sockets, timers, fire, last: () => sockets[sockets.length - 1] };
@@ -183,5 +185,40 @@ describe('Connection', () => {
     expect(calls).toBeGreaterThan(0);
     expect(connection.getSnapshot()).not.toBe(before);
     expect(connection.getSnapshot().state).toBe('open');
+  });
+
+  test('classroom: a final close code ends the connection instead of retrying', () => {
+    const { connection, timers, sockets, last } = setup({ finalCloseCodes: [4401, 4403] });
+    const lost: string[] = [];
+    connection.onLost(() => lost.push('lost'));
+    connection.start();
+    last().open();
+    last().drop(4403, 'removed');
+    expect(lost).toEqual(['lost']);
+    expect(timers).toHaveLength(0);
+    expect(connection.getSnapshot()).toMatchObject({ state: 'ended', ended: { code: 4403, reason: 'removed' } });
+    connection.reconnectNow();
+    expect(sockets).toHaveLength(1);
+  });
+
+  test('without final close codes, 4401 is retried like any close', () => {
+    const { connection, timers, last } = setup();
+    connection.start();
+    last().open();
+    last().drop(4401);
+    expect(connection.getSnapshot().state).toBe('waiting');
+    expect(timers).toHaveLength(1);
+  });
+
+  test('classroom: broadcasts go to their listeners; a notice keeps its level', () => {
+    const { connection, last } = setup();
+    const seen: string[] = [];
+    connection.onBroadcast((event) => seen.push(event.kind));
+    connection.start();
+    last().open();
+    last().serverSends({ type: 'broadcast', event: { kind: 'mirror-stop' } });
+    last().serverSends({ type: 'notice', level: 'info', message: 'Your workspace was reset' });
+    expect(seen).toEqual(['mirror-stop']);
+    expect(connection.getSnapshot().notice).toEqual({ message: 'Your workspace was reset', at: 1000, level: 'info' });
   });
 });

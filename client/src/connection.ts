@@ -2,6 +2,7 @@
 // terminal messages routed by id, and reconnection with backoff. The socket sits behind a small
 // interface so that tests can drive a fake one.
 import type { ClientMessage, ServerMessage, ServicesStatus, ServiceStatus } from '../../shared/protocol.ts';
+import type { BroadcastEvent } from '../../shared/classroom-api.ts';
 import type { ServiceName } from '../../shared/services.ts';
 import { PROTOCOL_VERSION, WS_PATH } from '../../shared/constants.ts';
 
@@ -10,18 +11,23 @@ export const RECONNECT_INITIAL_DELAY_MS = 250;
 /** Retries double up to this, so a server that is down for long is asked every few seconds, not hammered. */
 export const RECONNECT_MAX_DELAY_MS = 5000;
 
-export type ConnectionState = 'connecting' | 'open' | 'waiting';
+/** ended: the server closed with one of the final close codes; nothing reconnects. */
+export type ConnectionState = 'connecting' | 'open' | 'waiting' | 'ended';
+
+export type NoticeLevel = 'info' | 'warning' | 'error';
 
 export interface ConnectionSnapshot {
   state: ConnectionState;
   /** From hello and service messages; null until the first hello. */
   services: ServicesStatus | null;
   /** A connection-level problem (an error without id, a protocol mismatch), newest first. */
-  notice: { message: string; at: number } | null;
+  notice: { message: string; at: number; level?: NoticeLevel } | null;
   /** When waiting: the time of the next attempt (ms since epoch). */
   retryAt: number | null;
   /** The socket has been open at least once: a later open is a reconnect. */
   everOpen: boolean;
+  /** Set with state "ended": the close code and reason that ended the connection. */
+  ended: { code: number; reason: string } | null;
 }
 
 /** Server messages that belong to one terminal. */
@@ -53,6 +59,11 @@ export interface ConnectionOptions {
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
   now?: () => number;
+  /**
+   * Close codes after which retrying is pointless (classroom mode: 4401 not joined, 4403 removed):
+   * the connection stops and says so in its snapshot instead of reconnecting.
+   */
+  finalCloseCodes?: readonly number[];
 }
 
 /** ws: or wss: to this page's host, matching how the page itself was loaded. */
@@ -74,12 +85,14 @@ export class Connection {
   private readonly openListeners = new Set<(reconnected: boolean) => void>();
   private readonly lostListeners = new Set<() => void>();
   private readonly serviceListeners = new Set<(service: ServiceName, status: ServiceStatus) => void>();
+  private readonly broadcastListeners = new Set<(event: BroadcastEvent) => void>();
   private snap: ConnectionSnapshot = {
     state: 'connecting',
     services: null,
     notice: null,
     retryAt: null,
     everOpen: false,
+    ended: null,
   };
   private readonly createSocket: (url: string) => SocketLike;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
@@ -150,6 +163,12 @@ export class Connection {
     return () => this.serviceListeners.delete(listener);
   }
 
+  /** Classroom mode: what the instructor shares (snippets, their terminals live). */
+  onBroadcast(listener: (event: BroadcastEvent) => void): () => void {
+    this.broadcastListeners.add(listener);
+    return () => this.broadcastListeners.delete(listener);
+  }
+
   get isOpen(): boolean {
     return this.snap.state === 'open';
   }
@@ -188,11 +207,17 @@ export class Connection {
     };
     // Browsers follow every error with a close; the close does the work.
     socket.onerror = () => {};
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
       const wasOpen = this.snap.state === 'open';
       if (wasOpen) for (const l of this.lostListeners) l();
+      const { code, reason } = (event ?? {}) as { code?: unknown; reason?: unknown };
+      if (typeof code === 'number' && this.options.finalCloseCodes?.includes(code)) {
+        this.stopped = true;
+        this.update({ state: 'ended', retryAt: null, ended: { code, reason: typeof reason === 'string' ? reason : '' } });
+        return;
+      }
       if (!this.stopped) this.scheduleRetry();
     };
   }
@@ -243,6 +268,12 @@ export class Connection {
           return;
         }
         this.deliver(message.id, message);
+        return;
+      case 'broadcast':
+        for (const l of this.broadcastListeners) l(message.event);
+        return;
+      case 'notice':
+        this.update({ notice: { message: message.message, at: this.now(), level: message.level } });
         return;
       case 'opened':
       case 'started':

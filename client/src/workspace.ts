@@ -4,6 +4,7 @@
 import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
 import { Connection, socketUrl } from './connection.ts';
 import { FileStore } from './editor/file-store.ts';
+import type { RemoteFilePersistence } from './editor/remote-files.ts';
 import { starterFilesFor } from './editor/starter-files.ts';
 import { RunEnvironment } from './runs/run-env.ts';
 import { RunManager } from './runs/run-manager.ts';
@@ -18,6 +19,13 @@ function safeStorage(): Storage | null {
   }
 }
 
+export interface WorkspaceOptions {
+  /** Classroom mode: the editor's files are kept on the server too. */
+  remoteFiles?: RemoteFilePersistence;
+  /** Classroom mode: socket close codes that end the session (not joined, removed) rather than retry. */
+  finalCloseCodes?: readonly number[];
+}
+
 export class Workspace {
   readonly connection: Connection;
   readonly sessions: Record<ServiceName, TerminalSession>;
@@ -30,14 +38,16 @@ export class Workspace {
   readonly files: FileStore;
   readonly env: RunEnvironment;
   readonly runs: RunManager;
+  /** Classroom mode only; its state is shown beside the file tabs. */
+  readonly remoteFiles: RemoteFilePersistence | null;
   private readonly terminalRequests = new Set<(service: ServiceName) => void>();
 
-  constructor() {
+  constructor(options: WorkspaceOptions = {}) {
     this.layer = document.createElement('div');
     this.layer.className = 'terminal-layer';
     // Laid out from the start (xterm measures its font when it opens), out of sight until adopted.
     document.body.appendChild(this.layer);
-    this.connection = new Connection({ url: socketUrl(window.location) });
+    this.connection = new Connection({ url: socketUrl(window.location), finalCloseCodes: options.finalCloseCodes });
     const isShortcut = (event: KeyboardEvent) => shortcutFor(event) !== null;
     this.sessions = Object.fromEntries(
       SERVICE_NAMES.map((service) => [
@@ -45,7 +55,8 @@ export class Workspace {
         new TerminalSession(service, this.connection, { storage: this.storage, layer: this.layer, isShortcut }),
       ]),
     ) as Record<ServiceName, TerminalSession>;
-    this.files = new FileStore(this.storage, starterFilesFor);
+    this.remoteFiles = options.remoteFiles ?? null;
+    this.files = new FileStore(this.storage, starterFilesFor, this.remoteFiles);
     this.env = new RunEnvironment(this.storage);
     this.runs = new RunManager(this.connection, this.files, this.env, { layer: this.layer, isShortcut });
     // Edits are saved shortly after typing stops; a page that goes away first saves them at once.

@@ -19,7 +19,7 @@ import { errorText } from '../services/supervisor.ts';
 import type { Endpoint } from '../services/types.ts';
 import type { BlockView, CheckResponse, CourseListing, FirstLessonView, LessonRef, LessonView, ResetResponse } from '../../shared/lesson-api.ts';
 import { createBindingsInspector, type BindingsInspector } from './checks/bindings.ts';
-import { runChecks } from './checks/index.ts';
+import { runChecks, type EndpointOf } from './checks/index.ts';
 import { LessonContentError, formatProblem } from './content-error.ts';
 import { CourseSource } from './course-source.ts';
 import { learnerId } from './learner-cookie.ts';
@@ -40,6 +40,15 @@ export interface LessonsRouterOptions {
   progress?: ProgressStore;
   /** Defaults to one that finds the private broker under dataDir (or any run under .playground/). */
   inspector?: BindingsInspector;
+  /**
+   * Classroom mode: who the request comes from and where their own services answer; null answers
+   * 401. Without it, the single-user learner cookie and the supervisor's endpoints.
+   */
+  identify?: (req: Request) => Promise<{ learner: string; endpointOf: EndpointOf } | null>;
+  /** Every check's result (passed or not), for the classroom's dashboard. */
+  onCheck?: (learner: string, step: string, ok: boolean) => Promise<void>;
+  /** The learner opened a lesson. */
+  onCurrent?: (learner: string, lesson: string | null) => Promise<void>;
 }
 
 const currentSchema = z.object({ lesson: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/).nullable() });
@@ -86,7 +95,8 @@ export function createLessonsRouter(options: LessonsRouterOptions): Router {
   const { dataDir } = options;
   const progress = options.progress ?? (dataDir ? new JsonFileProgressStore(path.join(dataDir, 'progress.json')) : new MemoryProgressStore());
   const inspector = options.inspector ?? createBindingsInspector([...(dataDir ? [dataDir] : []), path.join(ROOT, '.playground')]);
-  const endpointOf = (service: ServiceName) => options.supervisor.endpoint(service);
+  const sharedEndpointOf: EndpointOf = (service: ServiceName) => options.supervisor.endpoint(service);
+  const endpointOf = (res: Response): EndpointOf => (res.locals.endpointOf as EndpointOf | undefined) ?? sharedEndpointOf;
   const router = express.Router();
 
   async function lessonOf(req: Request): Promise<{ tree: CourseTree; lesson: Lesson }> {
@@ -96,8 +106,20 @@ export function createLessonsRouter(options: LessonsRouterOptions): Router {
     return { tree, lesson };
   }
 
-  router.use('/api', (req, res, next) => {
-    res.locals.learner = learnerId(req, res);
+  const lessonPaths = ['/api/course', '/api/lesson', '/api/lessons', '/api/progress'];
+  router.use(lessonPaths, async (req, res, next) => {
+    if (!options.identify) {
+      res.locals.learner = learnerId(req, res);
+      next();
+      return;
+    }
+    const who = await options.identify(req);
+    if (!who) {
+      res.status(401).json({ error: 'join a class first (open the join link your instructor gave you)' });
+      return;
+    }
+    res.locals.learner = who.learner;
+    res.locals.endpointOf = who.endpointOf;
     next();
   });
 
@@ -137,16 +159,18 @@ export function createLessonsRouter(options: LessonsRouterOptions): Router {
     const { lesson } = await lessonOf(req);
     const step = lesson.steps.find((s) => s.id === req.params.step);
     if (!step) throw new NotFound(`lesson "${lesson.course}/${lesson.slug}" has no step "${req.params.step}"`);
-    const results = await runChecks(step.checks, { endpointOf, inspector });
+    const results = await runChecks(step.checks, { endpointOf: endpointOf(res), inspector });
     const ok = results.every((r) => r.ok);
-    if (ok) await progress.markDone(res.locals.learner as string, `${lesson.course}/${lesson.slug}/${step.id}`, new Date());
+    const key = `${lesson.course}/${lesson.slug}/${step.id}`;
+    if (ok) await progress.markDone(res.locals.learner as string, key, new Date());
+    await options.onCheck?.(res.locals.learner as string, key, ok);
     const body: CheckResponse = { ok, results };
     res.json(body);
   });
 
   router.post('/api/lessons/:course/:lesson/reset', async (req, res) => {
     const { lesson } = await lessonOf(req);
-    const result = await resetLesson(lesson.reset, { endpointOf, inspector });
+    const result = await resetLesson(lesson.reset, { endpointOf: endpointOf(res), inspector });
     const body: ResetResponse = { ok: result.ok, cleared: result.cleared, errors: result.errors };
     res.json(body);
   });
@@ -163,6 +187,7 @@ export function createLessonsRouter(options: LessonsRouterOptions): Router {
       if (!findLesson(await source.get(), course, slug)) throw new NotFound(`there is no lesson "${wanted}"`);
     }
     const now = await progress.setCurrent(res.locals.learner as string, wanted);
+    await options.onCurrent?.(res.locals.learner as string, wanted);
     res.json({ current: now.current });
   });
 

@@ -33,6 +33,8 @@ export interface SupervisorOptions {
   env?: NodeJS.ProcessEnv;
   /** Progress lines for the console. */
   log?: (line: string) => void;
+  /** Start RabbitMQ with its management API (classroom mode); passed on as ManagedContext.rabbitmqManagement. */
+  rabbitmqManagement?: boolean;
 }
 
 interface Slot {
@@ -102,6 +104,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // Ordered as SERVICE_NAMES; a supervisor built with fewer adapters (tests) lists fewer.
     const names = SERVICE_NAMES.filter((s) => this.slots.has(s));
     return Object.fromEntries(names.map((s) => [s, this.status(s)])) as ServicesStatus;
+  }
+
+  /**
+   * The context a managed instance was started with (ports, directory, secret), or null when the
+   * service came from a URL or never got that far. The classroom's workspace manager reads the
+   * shared servers' administrator access from it (server/classroom/workspaces/shared-admin.ts).
+   */
+  managedContext(service: ServiceName): ManagedContext | null {
+    const slot = this.slot(service);
+    return slot.status.managed ? slot.ctx : null;
   }
 
   /** Pids of the managed processes, for tests that kill one on purpose. */
@@ -178,7 +190,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     await fs.mkdir(dir, { recursive: true });
     const ports: number[] = [];
     for (let i = 0; i < adapter.managed.portCount; i++) ports.push(await freePort());
-    slot.ctx = { dir, ports, secret, isRoot: process.getuid?.() === 0 };
+    slot.ctx = { dir, ports, secret, isRoot: process.getuid?.() === 0, rabbitmqManagement: this.options.rabbitmqManagement ?? false };
     slot.endpoint = adapter.managed.endpoint(slot.ctx);
     try {
       await adapter.managed.prepare?.(slot.ctx);

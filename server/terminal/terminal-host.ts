@@ -30,6 +30,10 @@ export interface TerminalHostOptions {
   send: (message: ServerMessage) => void;
   /** True while the socket's own send buffer is too full to take more. */
   socketCongested: () => boolean;
+  /** Classroom: asked for every complete line; a string refuses it with that message (a rate limit). */
+  admitLine?: () => string | null;
+  /** Each line as it goes to the session (a watcher's mirror shows what was typed). */
+  onLine?: (line: string) => void;
 }
 
 export class TerminalHost {
@@ -208,6 +212,15 @@ export class TerminalHost {
     const line = this.partial;
     this.partial = '';
     this.partialBytes = 0;
+    const refusal = this.options.admitLine?.();
+    if (refusal) {
+      this.writeLine(`${RED}${refusal}${RESET}`);
+      if (this.ready) {
+        this.pendingPrompt ??= this.lastPrompt;
+        this.flush();
+      }
+      return;
+    }
     const bytes = Buffer.byteLength(line) + 1;
     if (this.pendingInputBytes + bytes > MAX_PENDING_INPUT_BYTES) {
       this.writeLine(`${RED}too much input waiting (limit ${MAX_PENDING_INPUT_BYTES} bytes); line dropped${RESET}`);
@@ -223,6 +236,7 @@ export class TerminalHost {
       const line = this.lines.shift()!;
       this.pendingInputBytes -= Buffer.byteLength(line) + 1;
       this.ready = false;
+      this.options.onLine?.(line);
       try {
         this.session.line(line);
       } catch (err) {

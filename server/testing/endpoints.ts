@@ -10,6 +10,9 @@ declare module 'vitest' {
     endpoints: Record<ServiceName, Endpoint>;
     /** Base URL of a playground server started for the tests, e.g. http://127.0.0.1:40200 */
     baseUrl: string;
+    /** A classroom-mode server on the same services. */
+    classroomBaseUrl: string;
+    instructorSecret: string;
   }
 }
 
@@ -21,4 +24,12 @@ export function testEndpoint(service: ServiceName): Endpoint {
 
 export function testBaseUrl(): string {
   return inject('baseUrl');
+}
+
+export function classroomBaseUrl(): string {
+  return inject('classroomBaseUrl');
+}
+
+export function instructorSecret(): string {
+  return inject('instructorSecret');
 }

@@ -2,6 +2,7 @@
 // instances in `.playground/test-<pid>/`, apart from a developer's own `npm start`.
 import fs from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
+import { sharedAdminFromSupervisor } from '../classroom/workspaces/shared-admin.ts';
 import { freshTestDataDir, startStack, type Stack } from './stack.ts';
 
 interface Shared {
@@ -17,13 +18,15 @@ const holder = globalThis as { __playgroundTestStack?: Promise<Shared> };
 export async function setup(project: TestProject): Promise<void> {
   holder.__playgroundTestStack ??= (async () => {
     const dataDir = await freshTestDataDir();
-    const stack = await startStack(dataDir, (line) => console.log(`[services] ${line}`));
+    // The management API lets the classroom's workspace tests make learners' vhosts and users.
+    const stack = await startStack(dataDir, (line) => console.log(`[services] ${line}`), { rabbitmqManagement: true });
     return { stack, dataDir, users: 0 };
   })();
   const shared = await holder.__playgroundTestStack;
   shared.users++;
   project.provide('endpoints', shared.stack.endpoints);
   project.provide('baseUrl', shared.stack.baseUrl);
+  project.provide('sharedAdmin', sharedAdminFromSupervisor(shared.stack.supervisor, {}));
 }
 
 export async function teardown(): Promise<void> {

@@ -20,11 +20,15 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(dataDir: string, log: (line: string) => void): Promise<Stack> {
+export async function startStack(
+  dataDir: string,
+  log: (line: string) => void,
+  options: { rabbitmqManagement?: boolean } = {},
+): Promise<Stack> {
   // Always private instances: a developer's URL settings must not leak into tests or benchmarks.
   const env = { ...process.env };
   for (const a of ADAPTERS) delete env[a.urlEnv];
-  const supervisor = new Supervisor({ adapters: ADAPTERS, dataDir, env, log });
+  const supervisor = new Supervisor({ adapters: ADAPTERS, dataDir, env, log, rabbitmqManagement: options.rabbitmqManagement });
   const statuses = await supervisor.startAll();
   log(`\n${readinessTable(statuses)}`);
   const failed = SERVICE_NAMES.filter((s) => !statuses[s].ok);

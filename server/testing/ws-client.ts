@@ -33,20 +33,27 @@ export class PlaygroundClient {
   readonly terminals = new Map<string, TerminalTranscript>();
   /** Errors that carry no id (connection level). */
   readonly errors: string[] = [];
+  /** How the server closed the socket, once it has. */
+  closed: { code: number; reason: string } | null = null;
   private waiters: Array<() => void> = [];
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => this.receive(JSON.parse(data.toString()) as ServerMessage));
+    ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString() };
+      this.wake();
+    });
   }
 
-  static async connect(baseUrl: string): Promise<PlaygroundClient> {
-    const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + WS_PATH);
+  /** `headers`: a classroom learner's Cookie, an Origin. */
+  static async connect(baseUrl: string, options: { headers?: Record<string, string> } = {}): Promise<PlaygroundClient> {
+    const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + WS_PATH, { headers: options.headers });
     const client = new PlaygroundClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    await client.until(() => client.messages.some((m) => m.type === 'hello'));
+    await client.until(() => client.messages.some((m) => m.type === 'hello') || client.closed !== null);
     return client;
   }
 
@@ -132,6 +139,10 @@ export class PlaygroundClient {
       default:
         break;
     }
+    this.wake();
+  }
+
+  private wake(): void {
     const w = this.waiters;
     this.waiters = [];
     for (const f of w) f();

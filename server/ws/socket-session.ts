@@ -17,13 +17,36 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from '../../shared/protocol.ts';
-import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
-import type { Supervisor } from '../services/supervisor.ts';
+import { SERVICE_NAMES, SERVICE_TITLES, type ServiceName } from '../../shared/services.ts';
 import { TerminalHost } from '../terminal/terminal-host.ts';
 import type { SnippetRunner } from '../runner/types.ts';
+import { errorText } from '../services/supervisor.ts';
 import { RunChannel } from './run-channel.ts';
 import type { Endpoint } from '../services/types.ts';
 import type { ServiceStatus } from '../../shared/protocol.ts';
+import type { ServiceAccess } from './service-access.ts';
+
+/** What a watcher sees of this socket's terminals and runs (classroom mode; see server/classroom/mirror-hub.ts). */
+export interface SocketTap {
+  open(channel: string, label: string): void;
+  output(channel: string, data: string): void;
+  close(channel: string): void;
+}
+
+export interface SocketSessionOptions {
+  /** null when snippet runs are unavailable (e.g. bubblewrap missing); `runnerProblem` says why. */
+  runner?: SnippetRunner | null;
+  runnerProblem?: string;
+  /** Classroom mode: every terminal and run is mirrored here for whoever watches. */
+  tap?: SocketTap;
+  /** Classroom mode: asked for each terminal line and each run; a string refuses it with that message. */
+  admitCommand?: () => string | null;
+  admitRun?: () => string | null;
+  /** Something the learner did (a line, a run): for "last active" and idle reclaim. */
+  onActivity?: () => void;
+  /** The socket went away. */
+  onClose?: () => void;
+}
 
 export class SocketSession {
   private readonly terminals = new Map<string, TerminalHost>();
@@ -38,13 +61,19 @@ export class SocketSession {
     for (const t of this.terminals.values()) if (t.service === service) t.serviceUp(endpoint);
   };
 
+  private readonly runner: SnippetRunner | null;
+  private readonly runnerProblem: string;
+  private readonly tap: SocketTap | undefined;
+  private disposed = false;
+
   constructor(
     private readonly ws: WebSocket,
-    private readonly supervisor: Supervisor,
-    /** null when snippet runs are unavailable (e.g. bubblewrap missing); `runnerProblem` says why. */
-    private readonly runner: SnippetRunner | null = null,
-    private readonly runnerProblem = 'snippet runs are not available on this server',
+    private readonly supervisor: ServiceAccess,
+    private readonly options: SocketSessionOptions = {},
   ) {
+    this.runner = options.runner ?? null;
+    this.runnerProblem = options.runnerProblem ?? 'snippet runs are not available on this server';
+    this.tap = options.tap;
     supervisor.on('status', this.onStatus);
     supervisor.on('down', this.onDown);
     supervisor.on('up', this.onUp);
@@ -54,8 +83,19 @@ export class SocketSession {
     this.send({ type: 'hello', protocol: PROTOCOL_VERSION, services: supervisor.statuses() });
   }
 
+  /** Sends a message that belongs to no terminal (classroom broadcasts and notices). */
+  push(message: ServerMessage): void {
+    this.send(message);
+  }
+
+  /** Ends the socket with a close code the client understands (4401 not joined, 4403 removed). */
+  end(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
   private send(message: ServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.tap) this.mirror(message);
     this.corkUntilNextTick();
     // The callback runs once the frame is handed to the OS: a good moment to send what a
     // congested socket held back.
@@ -65,6 +105,32 @@ export class SocketSession {
       }
     });
   }
+
+  /** Terminal and run traffic, as a watcher should see it: the prompt, then what was typed, then output. */
+  private mirror(message: ServerMessage): void {
+    const tap = this.tap!;
+    switch (message.type) {
+      case 'opened':
+        tap.open(message.id, `${SERVICE_TITLES[message.service]}`);
+        return;
+      case 'started':
+        tap.open(message.id, `run: ${this.runLabels.get(message.id) ?? message.language}`);
+        return;
+      case 'output':
+        tap.output(message.id, message.data);
+        return;
+      case 'prompt':
+        tap.output(message.id, message.prompt);
+        return;
+      case 'exit':
+        tap.close(message.id);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private readonly runLabels = new Map<string, string>();
 
   /**
    * A reply usually leaves as two frames in the same tick (`output`, then `prompt`). Corking the
@@ -113,6 +179,7 @@ export class SocketSession {
         }
         return;
       case 'input':
+        this.options.onActivity?.();
         this.channel(message.id)?.input(message.data);
         return;
       case 'resize':
@@ -136,6 +203,7 @@ export class SocketSession {
         if (c instanceof TerminalHost) {
           c.close();
           this.terminals.delete(message.id);
+          this.tap?.close(message.id);
           this.send({ type: 'exit', id: message.id, code: 0 });
         } else if (c) {
           // The runner reports the exit (with its code) once the sandbox is gone.
@@ -161,14 +229,42 @@ export class SocketSession {
       this.send({ type: 'error', id, message: `too many runs at once (limit ${MAX_RUNS_PER_SOCKET}); stop one first` });
       return;
     }
-    const channel = new RunChannel(id, (m) => this.send(m), () => this.runs.delete(id));
+    const refusal = this.options.admitRun?.();
+    if (refusal) {
+      this.send({ type: 'error', id, message: refusal });
+      this.send({ type: 'exit', id, code: 1 });
+      return;
+    }
+    this.options.onActivity?.();
+    const channel = new RunChannel(
+      id,
+      (m) => this.send(m),
+      () => {
+        this.runs.delete(id);
+        this.runLabels.delete(id);
+      },
+    );
     this.runs.set(id, channel);
+    this.runLabels.set(id, message.name ?? (message.language === 'python' ? 'main.py' : 'main.js'));
+    void this.startRun(channel, message);
+  }
+
+  private async startRun(channel: RunChannel, message: Extract<ClientMessage, { type: 'open'; kind: 'run' }>): Promise<void> {
+    try {
+      await this.supervisor.ready?.();
+    } catch (err) {
+      this.send({ type: 'error', id: channel.id, message: `your services are not ready: ${errorText(err)}` });
+      this.send({ type: 'exit', id: channel.id, code: 1 });
+      this.runs.delete(channel.id);
+      return;
+    }
+    if (this.disposed || !this.runner) return;
     const endpoints = Object.fromEntries(
       SERVICE_NAMES.filter((s) => this.supervisor.has(s))
         .map((s) => [s, this.supervisor.endpoint(s)] as const)
         .filter(([, e]) => e !== null),
     );
-    void channel.start(this.runner, {
+    await channel.start(this.runner, {
       language: message.language,
       code: message.code,
       name: message.name,
@@ -186,6 +282,17 @@ export class SocketSession {
       this.send({ type: 'error', id, message: `too many terminals open (limit ${MAX_TERMINALS_PER_SOCKET}); close one first` });
       return;
     }
+    if (this.supervisor.ready) {
+      try {
+        await this.supervisor.ready();
+      } catch (err) {
+        this.send({ type: 'error', id, message: `your ${SERVICE_TITLES[service]} is not ready: ${errorText(err)}` });
+        this.send({ type: 'exit', id, code: 1 });
+        return;
+      }
+      if (this.disposed || this.terminals.has(id)) return;
+    }
+    const tap = this.tap;
     const host = new TerminalHost({
       id,
       service,
@@ -193,6 +300,8 @@ export class SocketSession {
       endpoint: () => this.supervisor.endpoint(service),
       send: (m) => this.send(m),
       socketCongested: () => this.ws.bufferedAmount > SOCKET_HIGH_WATERMARK_BYTES,
+      admitLine: this.options.admitCommand,
+      onLine: tap ? (line) => tap.output(id, `${line}\r\n`) : undefined,
     });
     this.terminals.set(id, host);
     const ok = await host.open();
@@ -210,6 +319,10 @@ export class SocketSession {
   }
 
   private dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const id of [...this.terminals.keys(), ...this.runs.keys()]) this.tap?.close(id);
+    this.options.onClose?.();
     this.supervisor.off('status', this.onStatus);
     this.supervisor.off('down', this.onDown);
     this.supervisor.off('up', this.onUp);

@@ -7,6 +7,7 @@ import type { Workspace } from '../workspace.ts';
 import { resetSummary } from './editor-files.ts';
 import { FileTabs } from './FileTabs.tsx';
 import { languageOf } from './file-names.ts';
+import { RemoteSaveProblem, RemoteSaveStatus } from './RemoteSaveStatus.tsx';
 
 // Monaco is several megabytes: it loads after the page is usable, in its own chunks.
 const loadMonaco = () => import('./MonacoEditor.tsx');
@@ -64,6 +65,7 @@ export function EditorPane({ workspace }: { workspace: Workspace }) {
       <div className="pane-toolbar">
         {ready ? <FileTabs files={files} snapshot={snapshot} /> : <div className="file-tabs" />}
         <div className="toolbar-actions">
+          {workspace.remoteFiles && <RemoteSaveStatus remote={workspace.remoteFiles} />}
           <EnvPopover env={workspace.env} />
           <button
             type="button"
@@ -122,6 +124,7 @@ export function EditorPane({ workspace }: { workspace: Workspace }) {
           {snapshot.saveProblem}
         </div>
       )}
+      {workspace.remoteFiles && <RemoteSaveProblem remote={workspace.remoteFiles} />}
       <div className="editor-body">
         <ErrorBoundary
           fallback={(error, retry) => (

@@ -2,6 +2,8 @@
 // under that lesson's key so that edits survive reloads and each lesson has its own. The editor,
 // the tab strip and the Run button all read from here; Monaco writes every change into it at once,
 // and the store writes to storage shortly after (and right away when the page goes away).
+// In classroom mode a second home is injected (remote-files.ts): the server's copy of a lesson's
+// files wins when the lesson opens, and every change goes there too.
 import {
   addFile,
   deleteFile,
@@ -19,6 +21,7 @@ import {
   type EditorFile,
   type EditorFilesState,
 } from './editor-files.ts';
+import type { RemoteFiles } from './remote-files.ts';
 
 /** Typing is saved after this pause, not on every key: localStorage writes are synchronous. */
 export const SAVE_DELAY_MS = 400;
@@ -47,10 +50,17 @@ export class FileStore {
   private snap: FileStoreSnapshot;
   private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** The open lesson ("course/lesson"), for the remote; null for the fallback key. */
+  private lesson: string | null = null;
+  /** Counts opens: the answer of a remote load for a lesson left meanwhile is dropped. */
+  private openTicket = 0;
+  /** The storage key of a lesson whose remote files are on their way. */
+  private loadingKey: string | null = null;
 
   constructor(
     private readonly storage: FileStorage | null,
     private readonly startersFor: (lesson: string | null) => readonly EditorFile[],
+    private readonly remote: RemoteFiles | null = null,
   ) {
     const starters = startersFor(null);
     this.snap = this.derive(null, initialState(starters), starters, null);
@@ -74,17 +84,42 @@ export class FileStore {
   /** Shows a lesson's files (null: the fallback key), as the learner left them or as the lesson has them. */
   open(lesson: string | null): void {
     const key = editorStorageKey(lesson);
-    if (key === this.snap.key) return;
+    if (this.loadingKey === null ? key === this.snap.key : key === this.loadingKey) return;
     this.flush();
+    const ticket = ++this.openTicket;
+    if (!this.remote || lesson === null) {
+      this.loadingKey = null;
+      this.show(lesson, key, null);
+      return;
+    }
+    // No key until the server answers: the editor waits rather than show a copy about to be replaced.
+    this.loadingKey = key;
+    this.snap = this.derive(null, this.snap.state, this.snap.starters, this.snap.saveProblem);
+    this.emit();
+    this.remote.load(lesson).then(
+      (files) => ticket === this.openTicket && this.show(lesson, key, files),
+      // Unreachable: this browser's copy, then the lesson's own files, as without a server.
+      () => ticket === this.openTicket && this.show(lesson, key, null),
+    );
+  }
+
+  /** Puts a lesson's files on screen: the server's copy if it has one, else the stored one, else the lesson's. */
+  private show(lesson: string | null, key: string, remoteFiles: readonly EditorFile[] | null): void {
+    this.loadingKey = null;
+    this.lesson = lesson;
     const starters = this.startersFor(lesson);
-    let state = parseState(this.read(key));
-    let migrated = false;
+    const local = parseState(this.read(key));
+    // The server's copy goes through the checks a stored one does; the open tab is this browser's.
+    let state = remoteFiles
+      ? parseState(serializeState({ files: [...remoteFiles], active: local?.active ?? remoteFiles[0]?.name ?? '' }))
+      : local;
+    let store = remoteFiles !== null && state !== null;
     if (!state) {
       state = this.takeOverLegacy(starters);
-      migrated = state !== null;
+      store = state !== null;
     }
     this.snap = this.derive(key, state ?? initialState(starters), starters, null);
-    if (migrated) this.save();
+    if (store) this.save();
     this.emit();
   }
 
@@ -116,10 +151,12 @@ export class FileStore {
 
   /** Writes pending edits now (the page is going away, another lesson opens). */
   flush(): void {
-    if (this.timer === null) return;
-    clearTimeout(this.timer);
-    this.timer = null;
-    this.save();
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.save();
+    }
+    this.remote?.flush();
   }
 
   private change(result: Change): string | null {
@@ -133,6 +170,7 @@ export class FileStore {
     this.snap = this.derive(this.snap.key, state, this.snap.starters, this.snap.saveProblem);
     this.emit();
     if (this.snap.key === null) return; // nothing opened yet: nowhere to save
+    if (this.lesson !== null) this.remote?.save(this.lesson, state.files);
     if (saveNow) {
       if (this.timer !== null) clearTimeout(this.timer);
       this.timer = null;

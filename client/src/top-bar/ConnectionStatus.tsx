@@ -15,6 +15,7 @@ export function ConnectionStatus({ snapshot, onRetry }: { snapshot: ConnectionSn
   let text: string;
   if (snapshot.state === 'open') text = 'connected';
   else if (snapshot.state === 'connecting') text = snapshot.everOpen ? 'reconnecting…' : 'connecting…';
+  else if (snapshot.state === 'ended') text = 'session ended';
   else {
     const seconds = Math.max(0, Math.ceil(((snapshot.retryAt ?? now) - now) / 1000));
     text = `offline — retrying in ${seconds} s`;

@@ -1,10 +1,10 @@
-import { useSyncExternalStore } from 'react';
+import { useSyncExternalStore, type ReactNode } from 'react';
 import { SERVICE_NAMES } from '../../../shared/services.ts';
 import type { Connection } from '../connection.ts';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { ServiceBadge } from './ServiceBadge.tsx';
 
-export function TopBar({ connection }: { connection: Connection }) {
+export function TopBar({ connection, extra }: { connection: Connection; extra?: ReactNode }) {
   const snapshot = useSyncExternalStore(connection.subscribe, connection.getSnapshot);
   return (
     <header className="top-bar">
@@ -19,6 +19,7 @@ export function TopBar({ connection }: { connection: Connection }) {
           <ServiceBadge key={service} service={service} status={snapshot.services?.[service] ?? null} />
         ))}
       </nav>
+      {extra}
       <ConnectionStatus snapshot={snapshot} onRetry={() => connection.reconnectNow()} />
     </header>
   );

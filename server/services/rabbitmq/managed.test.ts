@@ -7,13 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../net-util.ts';
 import type { ManagedContext } from '../types.ts';
 import { parseAmqpTarget } from './amqp-url.ts';
-import { managedPassword, managedRabbitmq, MANAGED_USER, nodeName, rabbitmqConf } from './managed.ts';
+import { enabledPlugins, managementUrl, managedPassword, managedRabbitmq, MANAGED_USER, nodeName, rabbitmqConf } from './managed.ts';
 
 const dirs: string[] = [];
 async function context(): Promise<ManagedContext> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rabbitmq-managed-'));
   dirs.push(dir);
-  return { dir, ports: [40001, 40002, 40003], secret: 'test-secret', isRoot: false };
+  return { dir, ports: [40001, 40002, 40003, 40004], secret: 'test-secret', isRoot: false };
 }
 
 afterEach(async () => {
@@ -21,10 +21,11 @@ afterEach(async () => {
 });
 
 describe('the managed RabbitMQ', () => {
-  it('asks for the Debian package, three ports and a minute to boot', () => {
+  it('asks for the Debian package, four ports and a minute to boot', () => {
     expect(managedRabbitmq.aptPackages).toEqual(['rabbitmq-server']);
     expect(managedRabbitmq.binaries).toContain('/usr/lib/rabbitmq/bin/rabbitmq-server');
-    expect(managedRabbitmq.portCount).toBe(3);
+    // AMQP, Erlang distribution, epmd, and the management API (classroom mode only).
+    expect(managedRabbitmq.portCount).toBe(4);
     expect(managedRabbitmq.startTimeoutMs).toBe(60_000);
   });
 
@@ -37,6 +38,21 @@ describe('the managed RabbitMQ', () => {
     expect(conf).toContain('default_vhost = /\n');
     expect(managedPassword('test-secret')).toMatch(/^[0-9a-f]{32}$/);
     expect(managedPassword('other')).not.toBe(managedPassword('test-secret'));
+    expect(conf).not.toContain('management');
+  });
+
+  it('turns the management API on, on loopback and the fourth port, in classroom mode only', async () => {
+    const ctx = await context();
+    expect(enabledPlugins(ctx)).toBe('[].\n');
+    const classroom = { ...ctx, rabbitmqManagement: true };
+    const conf = rabbitmqConf(classroom);
+    expect(conf).toContain('management.tcp.ip = 127.0.0.1\n');
+    expect(conf).toContain('management.tcp.port = 40004\n');
+    expect(conf).toContain('management.disable_stats = true\n');
+    expect(enabledPlugins(classroom)).toBe('[rabbitmq_management].\n');
+    expect(managementUrl(classroom)).toBe('http://127.0.0.1:40004');
+    await managedRabbitmq.prepare!(classroom);
+    expect(await fs.readFile(path.join(ctx.dir, 'enabled_plugins'), 'utf8')).toBe('[rabbitmq_management].\n');
   });
 
   it('prepares its own home, cookie (mode 400), config and empty plugin list under ctx.dir', async () => {
@@ -119,7 +135,7 @@ describe('the managed RabbitMQ', () => {
 
     it('cleanup stops the epmd on its own port', async () => {
       await startEpmd();
-      const ctx = { ...(await context()), ports: [40001, 40002, port] };
+      const ctx = { ...(await context()), ports: [40001, 40002, port, 40004] };
       await managedRabbitmq.cleanup!(ctx);
       expect(running()).toBe(false);
     });

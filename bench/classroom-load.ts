@@ -1,0 +1,186 @@
+// A class on one machine: N simulated learners join a classroom-mode server, each with four
+// terminals sending a command a second and a snippet run every 30 s, for M minutes. Prints the
+// join → ready times, terminal round trips (p50/p99/max), errors, runs, and the server's memory
+// per learner beyond their own service instances. Loopback only; it stops by itself.
+//   npx tsx bench/classroom-load.ts [learners=100] [minutes=10]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { SERVICE_NAMES, type ServiceName } from '../shared/services.ts';
+import type { ServerMessage } from '../shared/protocol.ts';
+import { WS_PATH } from '../shared/protocol.ts';
+import { freePort } from '../server/services/net-util.ts';
+import { ROOT, freshTestDataDir } from '../server/testing/stack.ts';
+import { ClassroomDriver } from '../server/testing/classroom-client.ts';
+import { ADAPTERS } from '../server/services/registry.ts';
+import { percentile } from './stats.ts';
+
+const LEARNERS = Number(process.argv[2] ?? 100);
+const MINUTES = Number(process.argv[3] ?? 10);
+const SECRET = 'bench-instructor-secret';
+const COMMAND_EVERY_MS = 1000;
+const RUN_EVERY_MS = 30_000;
+/** A command without a prompt back after this long counts as an error. */
+const COMMAND_TIMEOUT_MS = 10_000;
+const COMMANDS: Record<ServiceName, string> = {
+  memcached: 'version',
+  redis: 'INCR bench:counter',
+  rabbitmq: 'queue.declare queue=bench',
+  mysql: 'SELECT 1;',
+};
+const SNIPPET = ['import os, redis', 'r = redis.Redis.from_url(os.environ["REDIS_URL"])', 'print("runs:", r.incr("bench:runs"))'].join('\n');
+
+function rssKb(pid: number): Promise<number> {
+  return fs.readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0));
+}
+
+const dataDir = path.join(await freshTestDataDir('bench'), 'classroom');
+await fs.mkdir(dataDir, { recursive: true });
+const port = await freePort();
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  PLAYGROUND_DATA_DIR: dataDir,
+  INSTRUCTOR_SECRET: SECRET,
+  CLASSROOM_PREWARM: String(LEARNERS),
+};
+for (const a of ADAPTERS) delete env[a.urlEnv];
+console.log(`starting a classroom server with ${LEARNERS} pre-warmed workspaces…`);
+const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--classroom'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+let serverOut = '';
+await new Promise<void>((resolve, reject) => {
+  server.stdout!.on('data', (d: Buffer) => {
+    serverOut += d.toString();
+    if (serverOut.includes('Playground ready at')) resolve();
+  });
+  server.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${serverOut}`)));
+});
+const baseUrl = `http://127.0.0.1:${port}`;
+await new Promise((r) => setTimeout(r, 3000));
+const baselineKb = await rssKb(server.pid!);
+console.log(`server ready; its RSS before anyone joins: ${(baselineKb / 1024).toFixed(1)} MB`);
+
+const driver = new ClassroomDriver(baseUrl, SECRET);
+const klass = await driver.createClass('Load test');
+
+interface Sim {
+  ws: WebSocket;
+  sentAt: Map<string, number>;
+  openedAt: Map<string, number>;
+}
+const rtt: number[] = [];
+const rttByService: Record<ServiceName, number[]> = { memcached: [], redis: [], rabbitmq: [], mysql: [] };
+const joinMs: number[] = [];
+const errors: string[] = [];
+let runsStarted = 0;
+let runsOk = 0;
+let stopping = false;
+const sims: Sim[] = [];
+const timers: NodeJS.Timeout[] = [];
+
+async function joinOne(i: number): Promise<Sim> {
+  const began = performance.now();
+  const learner = await driver.join(klass.code, `Learner ${i}`);
+  const ws = new WebSocket(baseUrl.replace('http', 'ws') + WS_PATH, { headers: { cookie: learner.cookie } });
+  const sim: Sim = { ws, sentAt: new Map(), openedAt: new Map() };
+  const ready = new Set<string>();
+  await new Promise<void>((resolve, reject) => {
+    ws.on('open', () => {
+      for (const s of SERVICE_NAMES) ws.send(JSON.stringify({ type: 'open', id: s, kind: 'terminal', service: s }));
+    });
+    ws.on('message', (data) => {
+      const m = JSON.parse(data.toString()) as ServerMessage;
+      if (m.type === 'prompt') {
+        if (!ready.has(m.id)) {
+          ready.add(m.id);
+          if (ready.size === SERVICE_NAMES.length) resolve();
+          return;
+        }
+        const at = sim.sentAt.get(m.id);
+        if (at !== undefined) {
+          const d = performance.now() - at;
+          rtt.push(d);
+          rttByService[m.id as ServiceName]?.push(d);
+          sim.sentAt.delete(m.id);
+        }
+      } else if (m.type === 'error') {
+        errors.push(`learner ${i}: ${m.id ?? ''} ${m.message}`);
+      } else if (m.type === 'exit' && m.id.startsWith('run')) {
+        if (m.code === 0) runsOk++;
+        else errors.push(`learner ${i}: run exited ${m.code}`);
+      }
+    });
+    ws.on('close', (code) => {
+      if (!stopping) errors.push(`learner ${i}: socket closed (${code})`);
+      reject(new Error(`socket closed ${code}`));
+    });
+  });
+  joinMs.push(performance.now() - began);
+  return sim;
+}
+
+// Join in small waves, as a class does when the code goes up on the projector.
+for (let i = 0; i < LEARNERS; i += 10) {
+  const wave = await Promise.all(Array.from({ length: Math.min(10, LEARNERS - i) }, (_, k) => joinOne(i + k)));
+  sims.push(...wave);
+}
+const sortedJoin = [...joinMs].sort((a, b) => a - b);
+console.log(
+  `join → four terminals ready: p50 ${percentile(sortedJoin, 50).toFixed(0)} ms, p99 ${percentile(sortedJoin, 99).toFixed(0)} ms, max ${sortedJoin.at(-1)!.toFixed(0)} ms (${LEARNERS} learners)`,
+);
+const joinedKb = await rssKb(server.pid!);
+
+let runSeq = 0;
+for (const sim of sims) {
+  for (const s of SERVICE_NAMES) {
+    const tick = () => {
+      if (sim.sentAt.has(s)) {
+        if (performance.now() - sim.sentAt.get(s)! > COMMAND_TIMEOUT_MS) errors.push(`${s}: no prompt within ${COMMAND_TIMEOUT_MS} ms`);
+        return;
+      }
+      sim.sentAt.set(s, performance.now());
+      sim.ws.send(JSON.stringify({ type: 'input', id: s, data: COMMANDS[s] + '\r' }));
+    };
+    timers.push(setTimeout(() => timers.push(setInterval(tick, COMMAND_EVERY_MS)), Math.random() * COMMAND_EVERY_MS));
+  }
+  const run = () => {
+    runsStarted++;
+    sim.ws.send(JSON.stringify({ type: 'open', id: `run${runSeq++}`, kind: 'run', language: 'python', code: SNIPPET }));
+  };
+  timers.push(setTimeout(() => timers.push(setInterval(run, RUN_EVERY_MS)), Math.random() * RUN_EVERY_MS));
+}
+
+const began = Date.now();
+let peakKb = joinedKb;
+while (Date.now() - began < MINUTES * 60_000) {
+  await new Promise((r) => setTimeout(r, 10_000));
+  peakKb = Math.max(peakKb, await rssKb(server.pid!));
+  const sorted = [...rtt].sort((a, b) => a - b);
+  console.log(
+    `  ${((Date.now() - began) / 1000).toFixed(0)} s: ${rtt.length} commands, p99 ${percentile(sorted, 99).toFixed(1)} ms, runs ${runsOk}/${runsStarted}, errors ${errors.length}, server RSS ${((peakKb) / 1024).toFixed(0)} MB`,
+  );
+}
+const endKb = await rssKb(server.pid!);
+stopping = true;
+for (const t of timers) clearInterval(t);
+await new Promise((r) => setTimeout(r, 2000));
+for (const sim of sims) sim.ws.close();
+server.kill('SIGTERM');
+await new Promise((r) => server.once('exit', r));
+await fs.rm(dataDir, { recursive: true, force: true });
+
+const sorted = [...rtt].sort((a, b) => a - b);
+console.log(`\n${LEARNERS} learners × 4 terminals, ${MINUTES} min`);
+console.log(`terminal round trip: p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${sorted.at(-1)?.toFixed(1)} ms over ${sorted.length} commands (goal p99 ≤ 50 ms)`);
+for (const s of SERVICE_NAMES) {
+  const x = [...rttByService[s]].sort((a, b) => a - b);
+  console.log(`  ${s.padEnd(9)} p50 ${percentile(x, 50).toFixed(2)} ms, p99 ${percentile(x, 99).toFixed(2)} ms`);
+}
+console.log(`snippet runs: ${runsOk} ok of ${runsStarted} started`);
+console.log(`errors: ${errors.length}${errors.length ? `\n  ${[...new Set(errors)].slice(0, 10).join('\n  ')}` : ''}`);
+console.log(
+  `server RSS: ${(baselineKb / 1024).toFixed(1)} MB before joins, ${(joinedKb / 1024).toFixed(1)} MB after, ${(endKb / 1024).toFixed(1)} MB at the end (peak ${(peakKb / 1024).toFixed(1)} MB): ${((endKb - baselineKb) / 1024 / LEARNERS).toFixed(2)} MB per learner (goal ≤ 10 MB)`,
+);
+process.exit(0);

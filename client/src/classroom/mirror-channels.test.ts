@@ -1,0 +1,81 @@
+import { describe, expect, test } from 'vitest';
+import type { MirrorEvent } from '../../../shared/classroom-api.ts';
+import { EMPTY_MIRROR, MAX_MIRROR_CHANNELS, applyMirrorEvent, selectChannel, type MirrorChannelsState } from './mirror-channels.ts';
+
+function run(events: MirrorEvent[], from: MirrorChannelsState = EMPTY_MIRROR) {
+  let state = from;
+  const dropped: string[] = [];
+  for (const e of events) {
+    const next = applyMirrorEvent(state, e);
+    state = next.state;
+    dropped.push(...next.dropped);
+  }
+  return { state, dropped };
+}
+
+describe('mirror channels', () => {
+  test('the first channel is shown; later ones wait in their tabs', () => {
+    const { state } = run([
+      { kind: 'open', channel: 't1', label: 'Redis' },
+      { kind: 'open', channel: 't2', label: 'memcached' },
+      { kind: 'output', channel: 't2', data: 'x' },
+    ]);
+    expect(state).toEqual({
+      channels: [
+        { channel: 't1', label: 'Redis', ended: false },
+        { channel: 't2', label: 'memcached', ended: false },
+      ],
+      active: 't1',
+    });
+  });
+
+  test('a closed channel stays readable; a new one takes the screen from it', () => {
+    const { state } = run([
+      { kind: 'open', channel: 'run1', label: '▶ producer.py' },
+      { kind: 'close', channel: 'run1' },
+      { kind: 'open', channel: 'run2', label: '▶ consumer.py' },
+    ]);
+    expect(state.channels.map((c) => [c.channel, c.ended])).toEqual([
+      ['run1', true],
+      ['run2', false],
+    ]);
+    expect(state.active).toBe('run2');
+  });
+
+  test('an open again (a watcher reconnecting) revives the channel and takes its new label', () => {
+    const { state } = run([
+      { kind: 'open', channel: 't1', label: 'Redis' },
+      { kind: 'close', channel: 't1' },
+      { kind: 'open', channel: 't1', label: 'Redis (again)' },
+    ]);
+    expect(state.channels).toEqual([{ channel: 't1', label: 'Redis (again)', ended: false }]);
+  });
+
+  test('output for a channel never opened gets a screen named after it', () => {
+    const { state } = run([{ kind: 'output', channel: 'x9', data: 'hi' }]);
+    expect(state.channels).toEqual([{ channel: 'x9', label: 'x9', ended: false }]);
+  });
+
+  test('beyond the limit, ended channels go first, then the oldest', () => {
+    const opens = (n: number, prefix: string): MirrorEvent[] =>
+      Array.from({ length: n }, (_, i) => ({ kind: 'open', channel: `${prefix}${i}`, label: `${prefix}${i}` }));
+    const { state, dropped } = run([
+      ...opens(MAX_MIRROR_CHANNELS, 'a'),
+      { kind: 'close', channel: 'a3' },
+      ...opens(2, 'b'),
+    ]);
+    expect(dropped).toEqual(['a3', 'a0']);
+    expect(state.channels).toHaveLength(MAX_MIRROR_CHANNELS);
+    // The screen shown (a0) was pushed out: the newest takes its place.
+    expect(state.active).toBe('b1');
+  });
+
+  test('selecting a tab shows it; unknown channels are ignored', () => {
+    const { state } = run([
+      { kind: 'open', channel: 't1', label: 'A' },
+      { kind: 'open', channel: 't2', label: 'B' },
+    ]);
+    expect(selectChannel(state, 't2').active).toBe('t2');
+    expect(selectChannel(state, 'nope')).toBe(state);
+  });
+});

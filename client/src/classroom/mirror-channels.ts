@@ -1,0 +1,66 @@
+// Which mirrored terminals a watcher has and which one is shown, as plain data: the instructor's
+// drawer and the learners' "Instructor's screen" panel both follow a MirrorEvent stream with it.
+import type { MirrorEvent } from '../../../shared/classroom-api.ts';
+
+/** Screens kept per watcher: runs come and go, and every screen holds an xterm with its scrollback. */
+export const MAX_MIRROR_CHANNELS = 8;
+
+export interface MirrorChannel {
+  channel: string;
+  label: string;
+  /** Its terminal or run is gone; the text stays readable until it is pushed out. */
+  ended: boolean;
+}
+
+export interface MirrorChannelsState {
+  channels: MirrorChannel[];
+  /** The channel shown; null when there is none. */
+  active: string | null;
+}
+
+export const EMPTY_MIRROR: MirrorChannelsState = { channels: [], active: null };
+
+/**
+ * The state after an event, and the channels it pushed out (their screens are to be disposed).
+ * A new channel is shown when nothing live is; otherwise the watcher's choice stands.
+ */
+export function applyMirrorEvent(
+  state: MirrorChannelsState,
+  event: MirrorEvent,
+): { state: MirrorChannelsState; dropped: string[] } {
+  const existing = state.channels.find((c) => c.channel === event.channel);
+  if (event.kind === 'close') {
+    if (!existing || existing.ended) return { state, dropped: [] };
+    return {
+      state: { ...state, channels: state.channels.map((c) => (c === existing ? { ...c, ended: true } : c)) },
+      dropped: [],
+    };
+  }
+  if (existing) {
+    if (event.kind === 'output' && !existing.ended) return { state, dropped: [] };
+    const label = event.kind === 'open' ? event.label : existing.label;
+    const channels = state.channels.map((c) => (c === existing ? { channel: c.channel, label, ended: false } : c));
+    return { state: { ...state, channels }, dropped: [] };
+  }
+  // Output of a channel whose "open" was missed still deserves a screen.
+  const added: MirrorChannel = {
+    channel: event.channel,
+    label: event.kind === 'open' ? event.label : event.channel,
+    ended: false,
+  };
+  let channels = [...state.channels, added];
+  const dropped: string[] = [];
+  while (channels.length > MAX_MIRROR_CHANNELS) {
+    const victim = channels.find((c) => c.ended) ?? channels[0];
+    dropped.push(victim.channel);
+    channels = channels.filter((c) => c !== victim);
+  }
+  const current = channels.find((c) => c.channel === state.active);
+  const active = current && !current.ended ? current.channel : added.channel;
+  return { state: { channels, active }, dropped };
+}
+
+export function selectChannel(state: MirrorChannelsState, channel: string): MirrorChannelsState {
+  if (state.active === channel || !state.channels.some((c) => c.channel === channel)) return state;
+  return { ...state, active: channel };
+}

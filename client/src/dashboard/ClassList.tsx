@@ -1,0 +1,116 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { ClassSummary } from '../../../shared/classroom-api.ts';
+import { createClass, fetchClasses } from './api.ts';
+import type { Navigate } from './Dashboard.tsx';
+
+type Listing = { kind: 'loading' } | { kind: 'ready'; classes: ClassSummary[] } | { kind: 'failed'; message: string };
+
+/** A class name as the form takes it: something to tell classes apart by. */
+const MAX_CLASS_NAME = 80;
+
+const day = (iso: string) => new Date(iso).toLocaleDateString([], { year: 'numeric', month: 'short', day: 'numeric' });
+
+export function ClassList({ navigate }: { navigate: Navigate }) {
+  const [listing, setListing] = useState<Listing>({ kind: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const [name, setName] = useState('');
+  const [creating, setCreating] = useState<{ kind: 'idle' } | { kind: 'busy' } | { kind: 'failed'; message: string }>({
+    kind: 'idle',
+  });
+  const id = useId();
+
+  useEffect(() => {
+    document.title = 'Classes — Service Playground';
+    const abort = new AbortController();
+    fetchClasses(abort.signal).then(
+      ({ classes }) => setListing({ kind: 'ready', classes }),
+      (err: Error) => !abort.signal.aborted && setListing({ kind: 'failed', message: err.message }),
+    );
+    return () => abort.abort();
+  }, [attempt]);
+
+  const onCreate = (e: FormEvent) => {
+    e.preventDefault();
+    const trimmed = name.trim();
+    if (trimmed === '') {
+      setCreating({ kind: 'failed', message: 'Give the class a name, e.g. "Caching workshop, Tuesday"' });
+      return;
+    }
+    setCreating({ kind: 'busy' });
+    createClass(trimmed).then(
+      (summary) => navigate({ kind: 'class', classId: summary.id }),
+      (err: Error) => setCreating({ kind: 'failed', message: `The class was not created: ${err.message}` }),
+    );
+  };
+
+  const classes = listing.kind === 'ready' ? [...listing.classes].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : [];
+  return (
+    <div className="dashboard-page">
+      <h1 className="dashboard-title">Classes</h1>
+      <form className="card create-class" onSubmit={onCreate} noValidate>
+        <label htmlFor={`${id}-name`} className="card-title">
+          New class
+        </label>
+        <div className="inline-form">
+          <input
+            id={`${id}-name`}
+            className="input"
+            value={name}
+            maxLength={MAX_CLASS_NAME}
+            placeholder="Caching workshop, Tuesday"
+            autoComplete="off"
+            aria-invalid={creating.kind === 'failed'}
+            data-testid="class-create-name"
+            onChange={(e) => {
+              setName(e.target.value);
+              if (creating.kind === 'failed') setCreating({ kind: 'idle' });
+            }}
+          />
+          <button type="submit" className="button button-primary" disabled={creating.kind === 'busy'} data-testid="class-create">
+            {creating.kind === 'busy' ? 'Creating…' : 'Create class'}
+          </button>
+        </div>
+        <p className={`field-note${creating.kind === 'failed' ? ' field-problem' : ''}`} role={creating.kind === 'failed' ? 'alert' : undefined}>
+          {creating.kind === 'failed' ? creating.message : 'Learners join it with a code or a link; you see their progress live.'}
+        </p>
+      </form>
+
+      {listing.kind === 'loading' && <p className="muted">Loading the classes…</p>}
+      {listing.kind === 'failed' && (
+        <div className="card card-problem" role="alert">
+          <p>The classes could not be loaded: {listing.message}</p>
+          <button type="button" className="button" onClick={() => (setListing({ kind: 'loading' }), setAttempt((n) => n + 1))}>
+            Retry
+          </button>
+        </div>
+      )}
+      {listing.kind === 'ready' && classes.length === 0 && (
+        <p className="empty-note">No classes yet. Create one above, then share its code with your learners.</p>
+      )}
+      {classes.length > 0 && (
+        <ul className="class-list" data-testid="class-list">
+          {classes.map((c) => (
+            <li key={c.id}>
+              <a
+                className="class-item"
+                href={`/instructor/classes/${encodeURIComponent(c.id)}`}
+                data-testid={`class-link-${c.id}`}
+                onClick={(e) => {
+                  if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+                  e.preventDefault();
+                  navigate({ kind: 'class', classId: c.id });
+                }}
+              >
+                <span className="class-item-name">{c.name}</span>
+                <span className="class-item-code">{c.code}</span>
+                <span className="class-item-meta">
+                  {c.learners} {c.learners === 1 ? 'learner' : 'learners'} · created {day(c.createdAt)}
+                </span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

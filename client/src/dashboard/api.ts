@@ -1,0 +1,42 @@
+// The instructor's endpoints (shared/classroom-api.ts lists them all). The instructor's cookie
+// rides along on these same-origin requests.
+import type {
+  BroadcastRequest,
+  ClassDetail,
+  ClassSummary,
+  FilesView,
+} from '../../../shared/classroom-api.ts';
+import type { CourseListing } from '../../../shared/lesson-api.ts';
+import { requestJson } from '../classroom/http.ts';
+
+const classPath = (id: string) => `/api/classes/${encodeURIComponent(id)}`;
+const learnerPath = (classId: string, learnerId: string) =>
+  `${classPath(classId)}/learners/${encodeURIComponent(learnerId)}`;
+
+export const fetchClasses = (signal?: AbortSignal) =>
+  requestJson<{ classes: ClassSummary[] }>('GET', '/api/classes', { signal });
+
+export const createClass = (name: string) => requestJson<ClassSummary>('POST', '/api/classes', { body: { name } });
+
+export const fetchClass = (id: string, signal?: AbortSignal) => requestJson<ClassDetail>('GET', classPath(id), { signal });
+
+export const classEventsUrl = (id: string) => `${classPath(id)}/events`;
+
+export const watchUrl = (classId: string, learnerId: string) => `${learnerPath(classId, learnerId)}/watch`;
+
+export const progressCsvUrl = (id: string) => `${classPath(id)}/progress.csv`;
+
+export const resetLearner = (classId: string, learnerId: string) =>
+  requestJson<{ ok: boolean; message: string }>('POST', `${learnerPath(classId, learnerId)}/reset`);
+
+export const removeLearner = (classId: string, learnerId: string) =>
+  requestJson<{ ok: boolean }>('DELETE', learnerPath(classId, learnerId));
+
+export const broadcast = (classId: string, request: BroadcastRequest) =>
+  requestJson<{ ok: boolean; learners: number }>('POST', `${classPath(classId)}/broadcast`, { body: request });
+
+/** Course titles for the grid's headers (the columns carry slugs only). */
+export const fetchCourse = (signal?: AbortSignal) => requestJson<CourseListing>('GET', '/api/course', { signal });
+
+export const fetchFiles = (lesson: string) =>
+  requestJson<FilesView>('GET', `/api/files?lesson=${encodeURIComponent(lesson)}`);

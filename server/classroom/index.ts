@@ -1,0 +1,77 @@
+// Classroom mode, put together: the store, the workspace manager on the shared servers, the
+// instructor secret, and the Classroom that the routes and sockets use. `npm start -- --classroom`
+// (server/main.ts) and the tests start it the same way.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { JsonFileProgressStore } from '../lessons/progress-store.ts';
+import { CourseSource } from '../lessons/course-source.ts';
+import type { Supervisor } from '../services/supervisor.ts';
+import { Classroom } from './classroom.ts';
+import type { ClassroomConfig } from './config.ts';
+import { stepColumns } from './step-columns.ts';
+import { openClassroomStore } from './store/index.ts';
+import type { ClassroomStore } from './store/types.ts';
+import { WorkspaceManager } from './workspaces/manager.ts';
+import { sharedAdminFromSupervisor } from './workspaces/shared-admin.ts';
+
+const SECRET_META = 'instructor-secret';
+
+export interface RunningClassroom {
+  classroom: Classroom;
+  secret: string;
+  /** true when the secret was generated (and should be printed), false when it came from INSTRUCTOR_SECRET. */
+  generatedSecret: boolean;
+  close(): Promise<void>;
+}
+
+/** The instructor secret: INSTRUCTOR_SECRET, or one generated at the first start and kept in the store. */
+async function instructorSecret(store: ClassroomStore, configured: string | null): Promise<{ secret: string; generated: boolean }> {
+  if (configured) return { secret: configured, generated: false };
+  const kept = await store.getMeta(SECRET_META);
+  if (kept) return { secret: kept, generated: true };
+  const secret = randomBytes(12).toString('base64url');
+  await store.setMeta(SECRET_META, secret);
+  return { secret, generated: true };
+}
+
+/** Starts classroom mode on a supervisor whose services are up (RabbitMQ with its management API). */
+export async function startClassroom(options: {
+  supervisor: Supervisor;
+  config: ClassroomConfig;
+  dataDir: string;
+  lessonsDir: string;
+  log?: (line: string) => void;
+}): Promise<RunningClassroom> {
+  const { config, dataDir } = options;
+  const store = await openClassroomStore({ dataDir, url: config.storeUrl });
+  const { secret, generated } = await instructorSecret(store, config.instructorSecret);
+  const workspaces = new WorkspaceManager({
+    admin: sharedAdminFromSupervisor(options.supervisor),
+    store,
+    dataDir,
+    limits: config.limits,
+    prewarm: config.prewarm,
+    idleReclaimMs: config.idleReclaimMs,
+    log: options.log,
+  });
+  await workspaces.start();
+  const course = new CourseSource(options.lessonsDir);
+  const classroom = new Classroom({
+    config,
+    store,
+    workspaces,
+    steps: async () => stepColumns(await course.get()),
+    instructorProgress: new JsonFileProgressStore(path.join(dataDir, 'instructor-progress.json')),
+    log: options.log,
+  });
+  return {
+    classroom,
+    secret,
+    generatedSecret: generated,
+    async close() {
+      classroom.closeAll();
+      await workspaces.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,146 @@
+// A learner's own redis-server (~3.5 MB, ~20 ms to start), hardened so that a learner who can type
+// any command cannot reach outside it, and persistent so their keys outlive idle reclaim and server
+// restarts.
+//
+// Persistence: `save ""` (no automatic snapshots: the Redis lessons check that, and it keeps disks
+// quiet) with `shutdown-on-sigterm save`: every stop — idle reclaim, close(), a leftover stopped
+// at the next start — writes dump.rdb in the workspace's directory, and the next start loads it.
+// Only a SIGKILL of the daemon itself (or a machine crash) loses what changed since its last stop.
+//
+// Two users:
+//   default  what learners get (no password, as a fresh Redis): every command except those below.
+//   manager  the workspace manager's own (password in the workspace's secrets, stored as a
+//            SHA-256 in the config): FLUSHALL on reset, and anything else it may need.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { redisRequest } from '../../services/redis/connection.ts';
+import { isErrorValue, valueText } from '../../services/redis/reply-value.ts';
+import type { RedisTarget } from '../../services/redis/redis-url.ts';
+import type { Endpoint } from '../../services/types.ts';
+import type { InstanceSpec } from './supervised-process.ts';
+import type { WorkspaceLimits } from './types.ts';
+
+export const REDIS_SERVER = '/usr/bin/redis-server';
+export const REDIS_ADMIN_USER = 'manager';
+/** Admin commands and probes: answers come in milliseconds on loopback. */
+const ADMIN_TIMEOUT_MS = 5_000;
+const PROBE_TIMEOUT_MS = 1_000;
+
+/**
+ * Denied to learners, and why. The rule is "+@all minus these" rather than an allow list, because
+ * the lessons use a wide range (KEYS, SCAN, FLUSHALL, FLUSHDB, INFO, MONITOR, SUBSCRIBE, CLIENT
+ * LIST/ID, OBJECT, TTL, SORT, CONFIG GET, BGSAVE, LASTSAVE, ROLE, WAIT…) and `-@dangerous` would
+ * take many of them away.
+ */
+// prettier-ignore
+export const LEARNER_DENIED = [
+  // Opens a connection from this server to any host:port and writes keys there (RESTORE) — into
+  // another learner's Redis, whose default user has no password.
+  '-migrate',
+  // Make this instance a replica of another learner's: it would receive their whole dataset.
+  '-replicaof', '-slaveof', '-failover',
+  // The replication protocol itself; no lesson speaks it, and a replica link pins a fork and a buffer.
+  '-sync', '-psync', '-replconf',
+  // CONFIG SET would lift maxmemory/maxclients or move `dir`/`dbfilename` (the classic way to
+  // write files anywhere as the server's user); REWRITE writes the config file; RESETSTAT clears
+  // the counters the instructor may look at. CONFIG GET stays: the lessons read settings with it.
+  '-config|set', '-config|rewrite', '-config|resetstat',
+  // ACL SETUSER/DELUSER/LOAD/SAVE would give the learner the manager's powers or lock the manager
+  // out; LIST/GETUSER would show the manager's password hash. WHOAMI, CAT, LOG and HELP are harmless.
+  '-acl', '+acl|whoami', '+acl|cat', '+acl|log', '+acl|help',
+  // Stopping the instance is the manager's decision (it saves first; a learner's SHUTDOWN NOSAVE
+  // would lose their data and read as a crash).
+  '-shutdown',
+  // DEBUG can crash or freeze the server and change internals; MODULE LOAD runs any shared library
+  // as the server's user. Both are also off by configuration (enable-*-command no), twice is safer.
+  '-debug', '-module',
+  // Allowed on purpose: SAVE/BGSAVE/BGREWRITEAOF write only this instance's own files into its own
+  // directory (which cannot be moved), and the lessons teach BGSAVE; CLIENT KILL/PAUSE and MONITOR
+  // reach only this instance's own connections; FLUSHALL empties only the learner's own data.
+];
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** redis.conf of a learner's instance; rewritten at every start (its port may change). */
+export function redisConfig(options: { port: number; dir: string; limits: WorkspaceLimits; adminPassword: string }): string {
+  const { port, dir, limits } = options;
+  return [
+    '# Written by the playground at every start; edits are overwritten.',
+    `port ${port}`,
+    'bind 127.0.0.1',
+    'protected-mode yes',
+    `dir ${dir}`,
+    'dbfilename dump.rdb',
+    'save ""',
+    'appendonly no',
+    'shutdown-on-sigterm save',
+    'daemonize no',
+    'logfile ""',
+    'loglevel warning',
+    `maxmemory ${limits.redisMemoryMb}mb`,
+    // noeviction: over the limit, writes fail with Redis's own "OOM command not allowed when used
+    // memory > 'maxmemory'" and nothing the learner stored disappears by itself. An eviction policy
+    // would make keys vanish silently, which in a lesson looks like a bug in the learner's code.
+    'maxmemory-policy noeviction',
+    `maxclients ${limits.redisConnections}`,
+    // The defaults, written out: no CONFIG SET of protected settings, no DEBUG, no MODULE.
+    'enable-protected-configs no',
+    'enable-debug-command no',
+    'enable-module-command no',
+    // A malformed RESTORE payload from a learner is refused instead of crashing the server.
+    'sanitize-dump-payload clients',
+    `user default on nopass ~* &* +@all ${LEARNER_DENIED.join(' ')}`,
+    `user ${REDIS_ADMIN_USER} on #${sha256(options.adminPassword)} ~* &* +@all`,
+    '',
+  ].join('\n');
+}
+
+export function redisEndpoint(port: number): Endpoint {
+  const address = `127.0.0.1:${port}`;
+  return { url: `redis://${address}`, address };
+}
+
+function target(port: number, user?: string, password?: string): RedisTarget {
+  return { host: '127.0.0.1', port, address: `127.0.0.1:${port}`, db: 0, user, password };
+}
+
+export function redisSpec(options: { dir: string; limits: WorkspaceLimits; adminPassword: string }): InstanceSpec {
+  const configFile = path.join(options.dir, 'redis.conf');
+  return {
+    command: REDIS_SERVER,
+    async prepare(port) {
+      // Mode 600: it holds the manager's password hash.
+      await fs.writeFile(configFile, redisConfig({ ...options, port }), { mode: 0o600 });
+      return [configFile];
+    },
+    async probe(port, pid) {
+      const [info] = await redisRequest(target(port), [['INFO', 'server', 'persistence']], PROBE_TIMEOUT_MS);
+      const text = valueText(info) ?? '';
+      const answered = Number(/^process_id:(\d+)/m.exec(text)?.[1]);
+      if (answered !== pid) throw new Error(`port ${port} is answered by pid ${answered}, not ${pid}`);
+      // While it loads dump.rdb, every data command answers -LOADING.
+      if (!/^loading:0/m.test(text)) throw new Error('still loading its snapshot');
+    },
+  };
+}
+
+/** Runs commands as the manager's user; throws on an error reply. */
+export async function redisAdmin(port: number, adminPassword: string, commands: string[][]): Promise<void> {
+  const replies = await redisRequest(target(port, REDIS_ADMIN_USER, adminPassword), commands, ADMIN_TIMEOUT_MS);
+  replies.forEach((reply, i) => {
+    if (isErrorValue(reply)) throw new Error(`Redis ${commands[i][0]}: ${valueText(reply)}`);
+  });
+}
+
+/** Reset: every key of every database, and the scripts and functions too. */
+export function flushRedis(port: number, adminPassword: string): Promise<void> {
+  return redisAdmin(port, adminPassword, [['FLUSHALL'], ['SCRIPT', 'FLUSH'], ['FUNCTION', 'FLUSH']]);
+}
+
+/** The snapshot file, for a reset while the instance is stopped. */
+export function redisSnapshot(dir: string): string {
+  return path.join(dir, 'dump.rdb');
+}
