@@ -44,3 +44,28 @@ export function linesAfter(lines: string[], marker: string): string[] {
   });
   return at === -1 ? [] : lines.slice(at + 1);
 }
+
+/** The rows of every xterm.js screen inside `container` (a CSS selector), as text, screen after screen. */
+export function screenRows(page: Page, container: string): Promise<string[]> {
+  return page.$$eval(`${container} .xterm-rows > div`, (divs) =>
+    divs.map((d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()),
+  );
+}
+
+/** Waits until the screens inside `container` satisfy `check`; fails with what they show. */
+export async function waitForScreenText(
+  page: Page,
+  container: string,
+  check: (lines: string[]) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let lines: string[] = [];
+  while (Date.now() < deadline) {
+    lines = await screenRows(page, container);
+    if (check(lines)) return lines;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${container}: timed out waiting for ${what}; it shows:\n${lines.filter(Boolean).join('\n')}`);
+}

@@ -215,7 +215,11 @@ export class Connection {
       const { code, reason } = (event ?? {}) as { code?: unknown; reason?: unknown };
       if (typeof code === 'number' && this.options.finalCloseCodes?.includes(code)) {
         this.stopped = true;
-        this.update({ state: 'ended', retryAt: null, ended: { code, reason: typeof reason === 'string' ? reason : '' } });
+        this.update({
+          state: 'ended',
+          retryAt: null,
+          ended: { code, reason: typeof reason === 'string' ? reason : '' },
+        });
         return;
       }
       if (!this.stopped) this.scheduleRetry();

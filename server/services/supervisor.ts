@@ -190,7 +190,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     await fs.mkdir(dir, { recursive: true });
     const ports: number[] = [];
     for (let i = 0; i < adapter.managed.portCount; i++) ports.push(await freePort());
-    slot.ctx = { dir, ports, secret, isRoot: process.getuid?.() === 0, rabbitmqManagement: this.options.rabbitmqManagement ?? false };
+    slot.ctx = {
+      dir,
+      ports,
+      secret,
+      isRoot: process.getuid?.() === 0,
+      rabbitmqManagement: this.options.rabbitmqManagement ?? false,
+    };
     slot.endpoint = adapter.managed.endpoint(slot.ctx);
     try {
       await adapter.managed.prepare?.(slot.ctx);

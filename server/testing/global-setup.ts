@@ -4,9 +4,11 @@ import fs from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
 import { sharedAdminFromSupervisor } from '../classroom/workspaces/shared-admin.ts';
 import { freshTestDataDir, startStack, type Stack } from './stack.ts';
+import { TEST_INSTRUCTOR_SECRET, startClassroomServer } from './classroom-stack.ts';
 
 interface Shared {
   stack: Stack;
+  classroom: { baseUrl: string; stop(): Promise<void> };
   dataDir: string;
   users: number;
 }
@@ -20,12 +22,15 @@ export async function setup(project: TestProject): Promise<void> {
     const dataDir = await freshTestDataDir();
     // The management API lets the classroom's workspace tests make learners' vhosts and users.
     const stack = await startStack(dataDir, (line) => console.log(`[services] ${line}`), { rabbitmqManagement: true });
-    return { stack, dataDir, users: 0 };
+    const classroom = await startClassroomServer(stack, dataDir, (line) => console.log(`[classroom] ${line}`));
+    return { stack, classroom, dataDir, users: 0 };
   })();
   const shared = await holder.__playgroundTestStack;
   shared.users++;
   project.provide('endpoints', shared.stack.endpoints);
   project.provide('baseUrl', shared.stack.baseUrl);
+  project.provide('classroomBaseUrl', shared.classroom.baseUrl);
+  project.provide('instructorSecret', TEST_INSTRUCTOR_SECRET);
   project.provide('sharedAdmin', sharedAdminFromSupervisor(shared.stack.supervisor, {}));
 }
 
@@ -33,6 +38,7 @@ export async function teardown(): Promise<void> {
   const shared = await holder.__playgroundTestStack;
   if (!shared || --shared.users > 0) return;
   holder.__playgroundTestStack = undefined;
+  await shared.classroom.stop();
   await shared.stack.stop();
   await fs.rm(shared.dataDir, { recursive: true, force: true });
 }

@@ -6,9 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
 import { createPlaygroundServer, type PlaygroundServer } from '../app.ts';
 import { readinessTable, runnerWorkDir, startRunner } from '../main.ts';
+import { stopLeftovers } from '../classroom/workspaces/leftovers.ts';
 import { ADAPTERS } from '../services/registry.ts';
 import { Supervisor } from '../services/supervisor.ts';
 import type { Endpoint } from '../services/types.ts';
+import type { SnippetRunner } from '../runner/types.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -17,6 +19,8 @@ export interface Stack {
   app: PlaygroundServer;
   endpoints: Record<ServiceName, Endpoint>;
   baseUrl: string;
+  /** The snippet runner the server uses (a classroom server for the tests shares it). */
+  runner: SnippetRunner;
   stop(): Promise<void>;
 }
 
@@ -28,7 +32,13 @@ export async function startStack(
   // Always private instances: a developer's URL settings must not leak into tests or benchmarks.
   const env = { ...process.env };
   for (const a of ADAPTERS) delete env[a.urlEnv];
-  const supervisor = new Supervisor({ adapters: ADAPTERS, dataDir, env, log, rabbitmqManagement: options.rabbitmqManagement });
+  const supervisor = new Supervisor({
+    adapters: ADAPTERS,
+    dataDir,
+    env,
+    log,
+    rabbitmqManagement: options.rabbitmqManagement,
+  });
   const statuses = await supervisor.startAll();
   log(`\n${readinessTable(statuses)}`);
   const failed = SERVICE_NAMES.filter((s) => !statuses[s].ok);
@@ -50,6 +60,7 @@ export async function startStack(
   return {
     supervisor,
     app,
+    runner,
     endpoints,
     baseUrl: `http://127.0.0.1:${port}`,
     async stop() {
@@ -74,6 +85,10 @@ export async function freshTestDataDir(prefix = 'test'): Promise<string> {
     if (!pid || isAlive(pid)) continue;
     const stale = new Supervisor({ adapters: [], dataDir: path.join(base, name) });
     await stale.startAll(); // with no adapters this only stops the leftovers named in its pid files
+    // Learners' memcached and Redis of classroom workspace managers, anywhere under the run's directory.
+    for (const dir of await fs.readdir(path.join(base, name), { recursive: true })) {
+      if (dir.endsWith(path.join('workspaces', 'pids'))) await stopLeftovers(path.join(base, name, dir), () => {});
+    }
     await fs.rm(path.join(base, name), { recursive: true, force: true });
   }
   return path.join(base, `${prefix}-${process.pid}`);

@@ -68,11 +68,23 @@ export function InstructorSignIn({ session }: { session: SessionView }) {
               if (attempt.kind === 'failed') setAttempt({ kind: 'idle' });
             }}
           />
-          <p id={`${id}-note`} className={`field-note${attempt.kind === 'failed' ? ' field-problem' : ''}`} role={attempt.kind === 'failed' ? 'alert' : undefined} data-testid="instructor-error">
-            {attempt.kind === 'failed' ? attempt.message : 'Only the instructor needs this; learners join with a class code.'}
+          <p
+            id={`${id}-note`}
+            className={`field-note${attempt.kind === 'failed' ? ' field-problem' : ''}`}
+            role={attempt.kind === 'failed' ? 'alert' : undefined}
+            data-testid="instructor-error"
+          >
+            {attempt.kind === 'failed'
+              ? attempt.message
+              : 'Only the instructor needs this; learners join with a class code.'}
           </p>
         </div>
-        <button type="submit" className="button button-primary button-wide" disabled={attempt.kind === 'signing-in'} data-testid="instructor-submit">
+        <button
+          type="submit"
+          className="button button-primary button-wide"
+          disabled={attempt.kind === 'signing-in'}
+          data-testid="instructor-submit"
+        >
           {attempt.kind === 'signing-in' ? 'Signing in…' : 'Sign in'}
         </button>
       </form>

@@ -15,7 +15,8 @@ type Lookup =
   | { kind: 'missing'; message: string }
   | { kind: 'failed'; message: string };
 
-type Submit = { kind: 'idle' } | { kind: 'joining' } | { kind: 'failed'; field: 'code' | 'name' | null; message: string };
+type Submit =
+  { kind: 'idle' } | { kind: 'joining' } | { kind: 'failed'; field: 'code' | 'name' | null; message: string };
 
 const missingMessage = (code: string) => `No class with code ${code} — check the code with your instructor`;
 
@@ -63,7 +64,8 @@ export function JoinPage({ initialCode }: { initialCode: string | null }) {
           },
           (err: Error) => {
             if (abort.signal.aborted) return;
-            if (err instanceof HttpError && err.status === 404) setLookup({ kind: 'missing', message: missingMessage(code) });
+            if (err instanceof HttpError && err.status === 404)
+              setLookup({ kind: 'missing', message: missingMessage(code) });
             else setLookup({ kind: 'failed', message: `The class could not be looked up: ${err.message}` });
           },
         );
@@ -87,7 +89,8 @@ export function JoinPage({ initialCode }: { initialCode: string | null }) {
       () => window.location.assign('/'),
       (err: Error) => {
         const status = err instanceof HttpError ? err.status : 0;
-        if (status === 409) setSubmit({ kind: 'failed', field: 'name', message: 'That name is taken in this class — add an initial' });
+        if (status === 409)
+          setSubmit({ kind: 'failed', field: 'name', message: 'That name is taken in this class — add an initial' });
         else if (status === 404) setSubmit({ kind: 'failed', field: 'code', message: missingMessage(code) });
         else if (status === 400) setSubmit({ kind: 'failed', field: 'name', message: err.message });
         else setSubmit({ kind: 'failed', field: null, message: `Joining failed: ${err.message}` });
@@ -103,7 +106,13 @@ export function JoinPage({ initialCode }: { initialCode: string | null }) {
         : codeTouched
           ? codeIssue
           : null;
-  const nameMessage = submit.kind === 'failed' && submit.field === 'name' ? submit.message : nameTouched ? nameIssue : null;
+  // A character that cannot be used is said at once; an empty name only once the field was left.
+  const nameMessage =
+    submit.kind === 'failed' && submit.field === 'name'
+      ? submit.message
+      : nameTouched || name.trim() !== ''
+        ? nameIssue
+        : null;
   const codeState = lookup.kind === 'found' ? 'ok' : codeMessage ? 'bad' : 'plain';
 
   return (
@@ -139,7 +148,12 @@ export function JoinPage({ initialCode }: { initialCode: string | null }) {
               {lookup.kind === 'checking' ? '…' : lookup.kind === 'found' ? '✓' : ''}
             </span>
           </div>
-          <p id={`${ids}-code-note`} className={`field-note${codeMessage ? ' field-problem' : ''}`} role={codeMessage ? 'alert' : undefined} data-testid="join-code-note">
+          <p
+            id={`${ids}-code-note`}
+            className={`field-note${codeMessage ? ' field-problem' : ''}`}
+            role={codeMessage ? 'alert' : undefined}
+            data-testid="join-code-note"
+          >
             {codeMessage ??
               (lookup.kind === 'found' ? (
                 <>
@@ -170,7 +184,12 @@ export function JoinPage({ initialCode }: { initialCode: string | null }) {
             }}
             onBlur={() => name !== '' && setNameTouched(true)}
           />
-          <p id={`${ids}-name-note`} className={`field-note${nameMessage ? ' field-problem' : ''}`} role={nameMessage ? 'alert' : undefined} data-testid="join-name-note">
+          <p
+            id={`${ids}-name-note`}
+            className={`field-note${nameMessage ? ' field-problem' : ''}`}
+            role={nameMessage ? 'alert' : undefined}
+            data-testid="join-name-note"
+          >
             {nameMessage ?? "As your instructor should see it: letters, digits, spaces and . _ ' -"}
           </p>
         </div>
@@ -179,7 +198,12 @@ export function JoinPage({ initialCode }: { initialCode: string | null }) {
             {submit.message}
           </p>
         )}
-        <button type="submit" className="button button-primary button-wide" disabled={submit.kind === 'joining'} data-testid="join-submit">
+        <button
+          type="submit"
+          className="button button-primary button-wide"
+          disabled={submit.kind === 'joining'}
+          data-testid="join-submit"
+        >
           {submit.kind === 'joining' ? 'Joining…' : 'Join the class'}
         </button>
       </form>

@@ -86,7 +86,15 @@ export function MirrorPanel({ screens }: { screens: MirrorScreens }) {
                 aria-label="Dock in the corner"
                 onClick={() => setPosition(null)}
               >
-                <svg viewBox="0 0 16 16" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
+                <svg
+                  viewBox="0 0 16 16"
+                  width="14"
+                  height="14"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.5"
+                  aria-hidden="true"
+                >
                   <rect x="2" y="2" width="12" height="12" rx="1.5" />
                   <rect x="8" y="8" width="6" height="6" fill="currentColor" />
                 </svg>
@@ -100,7 +108,15 @@ export function MirrorPanel({ screens }: { screens: MirrorScreens }) {
               data-testid="mirror-minimise"
               onClick={() => setMinimised(true)}
             >
-              <svg viewBox="0 0 16 16" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="1.6" aria-hidden="true">
+              <svg
+                viewBox="0 0 16 16"
+                width="14"
+                height="14"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.6"
+                aria-hidden="true"
+              >
                 <path d="M3.5 11.5h9" strokeLinecap="round" />
               </svg>
             </button>

@@ -6,7 +6,7 @@ import type { MirrorScreens } from './mirror-screens.ts';
  * the caller; this borrows their element while it is mounted.
  */
 export function MirrorTerminals({ screens, empty }: { screens: MirrorScreens; empty: ReactNode }) {
-  const { channels, active } = useSyncExternalStore(screens.subscribe, screens.getSnapshot);
+  const { channels, active, follow } = useSyncExternalStore(screens.subscribe, screens.getSnapshot);
   const body = useRef<HTMLDivElement>(null);
 
   useLayoutEffect(() => {
@@ -38,6 +38,17 @@ export function MirrorTerminals({ screens, empty }: { screens: MirrorScreens; em
               {c.label}
             </button>
           ))}
+          <button
+            type="button"
+            className={`mirror-follow${follow ? ' on' : ''}`}
+            aria-pressed={follow}
+            title={
+              follow ? 'Showing whichever terminal prints; pick a tab to stay on it' : 'Show whichever terminal prints'
+            }
+            onClick={() => screens.follow()}
+          >
+            Follow
+          </button>
         </div>
       )}
       {channels.length === 1 && (

@@ -25,13 +25,20 @@ export function SessionEnded({ connection, role, code }: Props) {
       ? 'Your session ended — sign in again'
       : 'Your session ended — join again';
   const detail = removed
-    ? 'Your terminals are closed. If this was a mistake, ask your instructor and join again with a new name.'
+    ? 'Your terminals are closed. If this was a mistake, ask your instructor, then join again with the class code.'
     : role === 'instructor'
       ? 'The playground no longer knows this browser as the instructor (the secret changed, or the sign-in expired).'
       : 'The playground no longer knows this browser in the class (the class ended, or the server was reset). Your editor files stay in this browser.';
   const target = role === 'instructor' ? '/instructor' : joinPath(code);
   return (
-    <div className="session-ended" role="alertdialog" aria-modal="true" aria-labelledby="session-ended-title" data-testid="session-ended" data-code={ended.code}>
+    <div
+      className="session-ended"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby="session-ended-title"
+      data-testid="session-ended"
+      data-code={ended.code}
+    >
       <div className="page-card">
         <span className="brand-mark page-card-mark" aria-hidden="true">
           &gt;_

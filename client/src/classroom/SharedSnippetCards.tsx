@@ -9,7 +9,10 @@ const PREVIEW_LINES = 6;
  * Puts the instructor's snippet into the open lesson's files (a new file, or the learner's file of
  * that name replaced after asking) and shows it. Not opened: why (null when the learner said no).
  */
-function openInEditor(workspace: Workspace, snippet: SharedSnippet): { opened: true } | { opened: false; problem: string | null } {
+function openInEditor(
+  workspace: Workspace,
+  snippet: SharedSnippet,
+): { opened: true } | { opened: false; problem: string | null } {
   const { files } = workspace;
   const existing = files.file(snippet.name);
   if (!existing) {

@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import type { MirrorEvent } from '../../../shared/classroom-api.ts';
-import { EMPTY_MIRROR, MAX_MIRROR_CHANNELS, applyMirrorEvent, selectChannel, type MirrorChannelsState } from './mirror-channels.ts';
+import {
+  EMPTY_MIRROR,
+  MAX_MIRROR_CHANNELS,
+  applyMirrorEvent,
+  followChannels,
+  selectChannel,
+  type MirrorChannelsState,
+} from './mirror-channels.ts';
 
 function run(events: MirrorEvent[], from: MirrorChannelsState = EMPTY_MIRROR) {
   let state = from;
@@ -14,11 +21,10 @@ function run(events: MirrorEvent[], from: MirrorChannelsState = EMPTY_MIRROR) {
 }
 
 describe('mirror channels', () => {
-  test('the first channel is shown; later ones wait in their tabs', () => {
+  test('the first channel is shown; quiet ones wait in their tabs', () => {
     const { state } = run([
       { kind: 'open', channel: 't1', label: 'Redis' },
       { kind: 'open', channel: 't2', label: 'memcached' },
-      { kind: 'output', channel: 't2', data: 'x' },
     ]);
     expect(state).toEqual({
       channels: [
@@ -26,7 +32,26 @@ describe('mirror channels', () => {
         { channel: 't2', label: 'memcached', ended: false },
       ],
       active: 't1',
+      follow: true,
     });
+  });
+
+  test('the screen follows whichever channel prints, until the watcher picks a tab', () => {
+    const opened = run([
+      { kind: 'open', channel: 't1', label: 'Redis', scrollback: 'redis> ' },
+      { kind: 'open', channel: 't2', label: 'memcached' },
+      { kind: 'open', channel: 't3', label: 'MySQL', scrollback: 'mysql> ' },
+    ]).state;
+    expect(opened.active).toBe('t3');
+    const typed = run([{ kind: 'output', channel: 't2', data: 'STORED' }], opened).state;
+    expect(typed.active).toBe('t2');
+
+    const picked = selectChannel(typed, 't1');
+    expect(picked).toMatchObject({ active: 't1', follow: false });
+    expect(run([{ kind: 'output', channel: 't3', data: 'x' }], picked).state.active).toBe('t1');
+
+    const following = followChannels(picked);
+    expect(run([{ kind: 'output', channel: 't3', data: 'x' }], following).state.active).toBe('t3');
   });
 
   test('a closed channel stays readable; a new one takes the screen from it', () => {
@@ -59,11 +84,10 @@ describe('mirror channels', () => {
   test('beyond the limit, ended channels go first, then the oldest', () => {
     const opens = (n: number, prefix: string): MirrorEvent[] =>
       Array.from({ length: n }, (_, i) => ({ kind: 'open', channel: `${prefix}${i}`, label: `${prefix}${i}` }));
-    const { state, dropped } = run([
-      ...opens(MAX_MIRROR_CHANNELS, 'a'),
-      { kind: 'close', channel: 'a3' },
-      ...opens(2, 'b'),
-    ]);
+    const { state, dropped } = run(
+      [...opens(MAX_MIRROR_CHANNELS, 'a'), { kind: 'close', channel: 'a3' }, ...opens(2, 'b')],
+      { ...EMPTY_MIRROR, follow: false },
+    );
     expect(dropped).toEqual(['a3', 'a0']);
     expect(state.channels).toHaveLength(MAX_MIRROR_CHANNELS);
     // The screen shown (a0) was pushed out: the newest takes its place.

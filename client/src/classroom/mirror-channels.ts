@@ -16,13 +16,19 @@ export interface MirrorChannelsState {
   channels: MirrorChannel[];
   /** The channel shown; null when there is none. */
   active: string | null;
+  /**
+   * Following: the screen shown is the one that last printed something, as the person watched
+   * moves between terminals. Choosing a tab stops that until the watcher follows again.
+   */
+  follow: boolean;
 }
 
-export const EMPTY_MIRROR: MirrorChannelsState = { channels: [], active: null };
+export const EMPTY_MIRROR: MirrorChannelsState = { channels: [], active: null, follow: true };
 
 /**
  * The state after an event, and the channels it pushed out (their screens are to be disposed).
- * A new channel is shown when nothing live is; otherwise the watcher's choice stands.
+ * While following, the channel that printed last is shown; otherwise a new channel is shown only
+ * when nothing live is, and the watcher's choice stands.
  */
 export function applyMirrorEvent(
   state: MirrorChannelsState,
@@ -36,11 +42,16 @@ export function applyMirrorEvent(
       dropped: [],
     };
   }
+  const printed = event.kind === 'output' ? event.data !== '' : !!event.scrollback;
+  const followed = (active: string | null) => (state.follow && printed ? event.channel : active);
   if (existing) {
-    if (event.kind === 'output' && !existing.ended) return { state, dropped: [] };
+    const active = followed(state.active);
+    if (event.kind === 'output' && !existing.ended) {
+      return { state: active === state.active ? state : { ...state, active }, dropped: [] };
+    }
     const label = event.kind === 'open' ? event.label : existing.label;
     const channels = state.channels.map((c) => (c === existing ? { channel: c.channel, label, ended: false } : c));
-    return { state: { ...state, channels }, dropped: [] };
+    return { state: { ...state, channels, active }, dropped: [] };
   }
   // Output of a channel whose "open" was missed still deserves a screen.
   const added: MirrorChannel = {
@@ -56,11 +67,18 @@ export function applyMirrorEvent(
     channels = channels.filter((c) => c !== victim);
   }
   const current = channels.find((c) => c.channel === state.active);
-  const active = current && !current.ended ? current.channel : added.channel;
-  return { state: { channels, active }, dropped };
+  const active = followed(current && !current.ended ? current.channel : added.channel);
+  return { state: { ...state, channels, active }, dropped };
 }
 
+/** The watcher chose a tab: it stays on screen (following stops). */
 export function selectChannel(state: MirrorChannelsState, channel: string): MirrorChannelsState {
-  if (state.active === channel || !state.channels.some((c) => c.channel === channel)) return state;
-  return { ...state, active: channel };
+  if (!state.channels.some((c) => c.channel === channel)) return state;
+  if (state.active === channel && !state.follow) return state;
+  return { ...state, active: channel, follow: false };
+}
+
+/** Back to showing whichever screen prints. */
+export function followChannels(state: MirrorChannelsState): MirrorChannelsState {
+  return state.follow ? state : { ...state, follow: true };
 }

@@ -5,7 +5,13 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import type { MirrorEvent } from '../../../shared/classroom-api.ts';
 import { TERMINAL_FONT_FAMILY, TERMINAL_THEME } from '../terminal/theme.ts';
-import { EMPTY_MIRROR, applyMirrorEvent, selectChannel, type MirrorChannelsState } from './mirror-channels.ts';
+import {
+  EMPTY_MIRROR,
+  applyMirrorEvent,
+  followChannels,
+  selectChannel,
+  type MirrorChannelsState,
+} from './mirror-channels.ts';
 
 /** Lines kept per mirrored screen: enough to scroll back over a demo, far less than a learner's own. */
 export const MIRROR_SCROLLBACK_LINES = 2000;
@@ -58,6 +64,10 @@ export class MirrorScreens implements MirrorSink {
 
   select(channel: string): void {
     this.setState(selectChannel(this.snap, channel));
+  }
+
+  follow(): void {
+    this.setState(followChannels(this.snap));
   }
 
   /** Puts the screens into `container` (a panel's body); terminals not opened yet open now. */

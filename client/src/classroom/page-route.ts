@@ -9,9 +9,7 @@ import { normalizeJoinCode, type SessionView } from '../../../shared/classroom-a
 export type DashboardView = { kind: 'classes' } | { kind: 'class'; classId: string };
 
 export type PageRoute =
-  | { kind: 'join'; code: string | null }
-  | { kind: 'instructor'; view: DashboardView }
-  | { kind: 'workspace' };
+  { kind: 'join'; code: string | null } | { kind: 'instructor'; view: DashboardView } | { kind: 'workspace' };
 
 export type Screen = 'workspace' | 'join' | 'instructor-sign-in' | 'dashboard';
 

@@ -9,7 +9,8 @@ import { currentEditorFile } from './current-editor-file.ts';
 // Not RUN_LANGUAGES from shared/protocol.ts: that module brings zod along.
 const LANGUAGES: Record<RunLanguage, string> = { python: 'Python', javascript: 'JavaScript' };
 
-type Result = { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; message: string } | { kind: 'failed'; message: string };
+type Result =
+  { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; message: string } | { kind: 'failed'; message: string };
 
 const learnersText = (n: number) => `${n} ${n === 1 ? 'learner' : 'learners'}`;
 
@@ -59,7 +60,11 @@ export function BroadcastPanel({ classId, broadcasting }: { classId: string; bro
         </span>
       </label>
       {(toggle.kind === 'done' || toggle.kind === 'failed') && (
-        <p className={`result-line${toggle.kind === 'failed' ? ' result-bad' : ''}`} role="status" data-testid="broadcast-terminals-result">
+        <p
+          className={`result-line${toggle.kind === 'failed' ? ' result-bad' : ''}`}
+          role="status"
+          data-testid="broadcast-terminals-result"
+        >
           {toggle.message}
         </p>
       )}
@@ -174,14 +179,24 @@ function SnippetForm({ classId, onClose }: { classId: string; onClose: () => voi
         />
       </div>
       <div className="snippet-form-actions">
-        <button type="button" className="button button-quiet" onClick={useEditorFile} disabled={fromEditor.kind === 'busy'}>
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={useEditorFile}
+          disabled={fromEditor.kind === 'busy'}
+        >
           {fromEditor.kind === 'busy' ? 'Reading…' : 'Use my current editor file'}
         </button>
         <span className="spacer" />
         <button type="button" className="button button-quiet" onClick={onClose}>
           Close
         </button>
-        <button type="submit" className="button button-primary" disabled={result.kind === 'busy'} data-testid="snippet-send">
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={result.kind === 'busy'}
+          data-testid="snippet-send"
+        >
           {result.kind === 'busy' ? 'Sending…' : 'Send to the class'}
         </button>
       </div>
@@ -189,7 +204,11 @@ function SnippetForm({ classId, onClose }: { classId: string; onClose: () => voi
         <p className={`result-line${fromEditor.kind === 'failed' ? ' result-bad' : ''}`}>{fromEditor.message}</p>
       )}
       {(result.kind === 'done' || result.kind === 'failed') && (
-        <p className={`result-line${result.kind === 'failed' ? ' result-bad' : ''}`} role="status" data-testid="broadcast-result">
+        <p
+          className={`result-line${result.kind === 'failed' ? ' result-bad' : ''}`}
+          role="status"
+          data-testid="broadcast-result"
+        >
           {result.message}
         </p>
       )}

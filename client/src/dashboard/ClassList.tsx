@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ClassSummary } from '../../../shared/classroom-api.ts';
+import { HttpError } from '../classroom/http.ts';
 import { createClass, fetchClasses } from './api.ts';
 import type { Navigate } from './Dashboard.tsx';
 
@@ -24,7 +25,12 @@ export function ClassList({ navigate }: { navigate: Navigate }) {
     const abort = new AbortController();
     fetchClasses(abort.signal).then(
       ({ classes }) => setListing({ kind: 'ready', classes }),
-      (err: Error) => !abort.signal.aborted && setListing({ kind: 'failed', message: err.message }),
+      (err: Error) => {
+        if (abort.signal.aborted) return;
+        // Signed out meanwhile (the secret changed, the sign-in expired): the page asks again.
+        if (err instanceof HttpError && err.status === 401) window.location.reload();
+        else setListing({ kind: 'failed', message: err.message });
+      },
     );
     return () => abort.abort();
   }, [attempt]);
@@ -43,7 +49,8 @@ export function ClassList({ navigate }: { navigate: Navigate }) {
     );
   };
 
-  const classes = listing.kind === 'ready' ? [...listing.classes].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : [];
+  const classes =
+    listing.kind === 'ready' ? [...listing.classes].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : [];
   return (
     <div className="dashboard-page">
       <h1 className="dashboard-title">Classes</h1>
@@ -66,12 +73,22 @@ export function ClassList({ navigate }: { navigate: Navigate }) {
               if (creating.kind === 'failed') setCreating({ kind: 'idle' });
             }}
           />
-          <button type="submit" className="button button-primary" disabled={creating.kind === 'busy'} data-testid="class-create">
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={creating.kind === 'busy'}
+            data-testid="class-create"
+          >
             {creating.kind === 'busy' ? 'Creating…' : 'Create class'}
           </button>
         </div>
-        <p className={`field-note${creating.kind === 'failed' ? ' field-problem' : ''}`} role={creating.kind === 'failed' ? 'alert' : undefined}>
-          {creating.kind === 'failed' ? creating.message : 'Learners join it with a code or a link; you see their progress live.'}
+        <p
+          className={`field-note${creating.kind === 'failed' ? ' field-problem' : ''}`}
+          role={creating.kind === 'failed' ? 'alert' : undefined}
+        >
+          {creating.kind === 'failed'
+            ? creating.message
+            : 'Learners join it with a code or a link; you see their progress live.'}
         </p>
       </form>
 
@@ -79,7 +96,11 @@ export function ClassList({ navigate }: { navigate: Navigate }) {
       {listing.kind === 'failed' && (
         <div className="card card-problem" role="alert">
           <p>The classes could not be loaded: {listing.message}</p>
-          <button type="button" className="button" onClick={() => (setListing({ kind: 'loading' }), setAttempt((n) => n + 1))}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => (setListing({ kind: 'loading' }), setAttempt((n) => n + 1))}
+          >
             Retry
           </button>
         </div>

@@ -49,12 +49,15 @@ export function ClassPage({ classId, navigate }: { classId: string; navigate: Na
       (d) => setDetail(d),
       (err: Error) => {
         if (abort.signal.aborted) return;
+        // Signed out meanwhile: the page asks for the secret again.
+        if (err instanceof HttpError && err.status === 401) {
+          window.location.reload();
+          return;
+        }
         setProblem(
           err instanceof HttpError && err.status === 404
             ? 'There is no such class (it may have been created on another playground).'
-            : err instanceof HttpError && err.status === 401
-              ? 'You are not signed in as the instructor any more.'
-              : `The class could not be loaded: ${err.message}`,
+            : `The class could not be loaded: ${err.message}`,
         );
       },
     );
@@ -100,10 +103,7 @@ export function ClassPage({ classId, navigate }: { classId: string; navigate: Na
   }, [watching]);
 
   const groups = useMemo(() => groupColumns(detail?.steps ?? [], courseTitles), [detail?.steps, courseTitles]);
-  const learners = useMemo(
-    () => (detail ? orderLearners(detail.learners, order, detail.steps) : []),
-    [detail, order],
-  );
+  const learners = useMemo(() => (detail ? orderLearners(detail.learners, order, detail.steps) : []), [detail, order]);
   const onOpen = useCallback((id: string) => setWatching((w) => (w === id ? w : id)), []);
   const stuck = useMemo(
     () =>
@@ -191,7 +191,11 @@ export function ClassPage({ classId, navigate }: { classId: string; navigate: Na
         <span className="spacer" />
         <label className="order-select">
           Order
-          <select className="input input-small" value={order} onChange={(e) => setOrder(e.target.value as LearnerOrder)}>
+          <select
+            className="input input-small"
+            value={order}
+            onChange={(e) => setOrder(e.target.value as LearnerOrder)}
+          >
             {(Object.keys(ORDER_TITLES) as LearnerOrder[]).map((o) => (
               <option key={o} value={o}>
                 {ORDER_TITLES[o]}

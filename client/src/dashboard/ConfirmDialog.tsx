@@ -42,7 +42,12 @@ export function ConfirmDialog({ title, children, confirmLabel, danger = false, o
           <button type="button" className="button" onClick={onCancel} data-testid="confirm-cancel">
             Cancel
           </button>
-          <button type="submit" className={`button ${danger ? 'button-danger' : 'button-primary'}`} autoFocus data-testid="confirm-ok">
+          <button
+            type="submit"
+            className={`button ${danger ? 'button-danger' : 'button-primary'}`}
+            autoFocus
+            data-testid="confirm-ok"
+          >
             {confirmLabel}
           </button>
         </div>

@@ -40,7 +40,11 @@ export default function Dashboard() {
   return (
     <div className="dashboard">
       <header className="top-bar dashboard-bar">
-        <a className="brand brand-link" href="/instructor" onClick={(e) => (e.preventDefault(), navigate({ kind: 'classes' }))}>
+        <a
+          className="brand brand-link"
+          href="/instructor"
+          onClick={(e) => (e.preventDefault(), navigate({ kind: 'classes' }))}
+        >
           <span className="brand-mark" aria-hidden="true">
             &gt;_
           </span>

@@ -52,14 +52,20 @@ export function JoinPanel({ summary, online }: { summary: ClassSummary; online: 
       </div>
       <div className="join-footer">
         <span className="join-count" data-testid="class-learner-count">
-          <strong>{summary.learners}</strong> {summary.learners === 1 ? 'learner' : 'learners'} · <strong>{online}</strong> online
+          <strong>{summary.learners}</strong> {summary.learners === 1 ? 'learner' : 'learners'} ·{' '}
+          <strong>{online}</strong> online
         </span>
         <button type="button" className="button button-small button-quiet" onClick={() => setPresenting(true)}>
           Show full screen
         </button>
       </div>
       {presenting && (
-        <div className="projector" role="dialog" aria-label="Join code, full screen" onClick={() => setPresenting(false)}>
+        <div
+          className="projector"
+          role="dialog"
+          aria-label="Join code, full screen"
+          onClick={() => setPresenting(false)}
+        >
           <p className="projector-lead">Join {summary.name}</p>
           <p className="projector-code">{summary.code}</p>
           <p className="projector-link">{link}</p>

@@ -1,7 +1,15 @@
 import { STREAM_TEXT, type StreamStatus } from './use-event-stream.ts';
 
 /** The state of a live stream, with a way to try again once the browser has given up. */
-export function LiveStatus({ status, onReconnect, testId }: { status: StreamStatus; onReconnect: () => void; testId: string }) {
+export function LiveStatus({
+  status,
+  onReconnect,
+  testId,
+}: {
+  status: StreamStatus;
+  onReconnect: () => void;
+  testId: string;
+}) {
   return (
     <span className={`live-status live-status-${status}`} data-testid={testId} data-state={status} role="status">
       <span className="live-dot" aria-hidden="true" />

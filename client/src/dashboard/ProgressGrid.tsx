@@ -39,13 +39,19 @@ function cellTitle(learner: LearnerView, column: StepColumn, state: CellState, n
           : `Stuck: not passed since ${timeAgo(p?.lastAttemptAt ?? learner.lastActiveAt, now)}`;
       break;
     case 'working':
-      line = attempts > 0 ? `Working on it · ${plural(attempts, 'attempt')}, last ${timeAgo(p!.lastAttemptAt ?? null, now)}` : 'Working on it';
+      line =
+        attempts > 0
+          ? `Working on it · ${plural(attempts, 'attempt')}, last ${timeAgo(p!.lastAttemptAt ?? null, now)}`
+          : 'Working on it';
       break;
     case 'idle':
       line = learner.online ? `Idle: last active ${timeAgo(learner.lastActiveAt, now)}` : 'Idle: offline';
       break;
     case 'none':
-      line = attempts > 0 ? `${plural(attempts, 'attempt')}, the last one ${p!.lastOk ? 'passed' : 'failed'}` : 'Not started';
+      line =
+        attempts > 0
+          ? `${plural(attempts, 'attempt')}, the last one ${p!.lastOk ? 'passed' : 'failed'}`
+          : 'Not started';
       break;
   }
   return `${head}\n${line}`;
@@ -64,7 +70,16 @@ interface RowProps {
 }
 
 // One row per learner, redrawn only when that learner changes (an event) or the clock ticks.
-const LearnerRow = memo(function LearnerRow({ learner, columns, groups, starts, checked, now, selected, onOpen }: RowProps) {
+const LearnerRow = memo(function LearnerRow({
+  learner,
+  columns,
+  groups,
+  starts,
+  checked,
+  now,
+  selected,
+  onOpen,
+}: RowProps) {
   const place = lessonPlace(groups, learner.current);
   const done = doneCount(learner, columns);
   const active = timeAgo(learner.lastActiveAt, now);
@@ -85,7 +100,12 @@ const LearnerRow = memo(function LearnerRow({ learner, columns, groups, starts, 
       onClick={() => onOpen(learner.id)}
     >
       <th scope="row" className="grid-learner">
-        <button type="button" className="learner-button" title={`${summary}\nClick to watch their terminals`} aria-label={`Watch ${summary}`}>
+        <button
+          type="button"
+          className="learner-button"
+          title={`${summary}\nClick to watch their terminals`}
+          aria-label={`Watch ${summary}`}
+        >
           <span className={`online-dot${learner.online ? ' online' : ''}`} aria-hidden="true" />
           <span className="learner-name">{learner.name}</span>
           {place && <span className="learner-place">{place.short}</span>}
@@ -145,7 +165,15 @@ export function ProgressGrid({ learners, columns, groups, now, selected, onOpen 
     const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('.learner-button')];
     const at = buttons.indexOf(target as HTMLButtonElement);
     const next =
-      e.key === 'ArrowDown' ? at + 1 : e.key === 'ArrowUp' ? at - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? buttons.length - 1 : null;
+      e.key === 'ArrowDown'
+        ? at + 1
+        : e.key === 'ArrowUp'
+          ? at - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? buttons.length - 1
+              : null;
     if (next === null || !buttons[next]) return;
     e.preventDefault();
     buttons[next].focus();
@@ -163,7 +191,13 @@ export function ProgressGrid({ learners, columns, groups, now, selected, onOpen 
               </span>
             </th>
             {groups.map((course) => (
-              <th key={course.course} colSpan={course.span} className="grid-course start-course" scope="colgroup" title={course.title}>
+              <th
+                key={course.course}
+                colSpan={course.span}
+                className="grid-course start-course"
+                scope="colgroup"
+                title={course.title}
+              >
                 <span className="grid-head-text">{course.title}</span>
               </th>
             ))}

@@ -7,7 +7,8 @@ import { LiveStatus } from './LiveStatus.tsx';
 import { timeAgo } from './relative-time.ts';
 import { useMirrorStream } from './use-mirror-stream.ts';
 
-type Action = { kind: 'idle' } | { kind: 'confirm'; what: 'reset' | 'remove' } | { kind: 'busy'; what: 'reset' | 'remove' };
+type Action =
+  { kind: 'idle' } | { kind: 'confirm'; what: 'reset' | 'remove' } | { kind: 'busy'; what: 'reset' | 'remove' };
 
 const WORKSPACE_TEXT: Record<LearnerView['workspace'], string> = {
   provisioning: 'workspace starting',
@@ -41,7 +42,10 @@ export function WatchDrawer({ classId, learner, place, done, checked, now, onClo
       resetLearner(classId, learner.id).then(
         (r) => {
           setAction({ kind: 'idle' });
-          setResult({ ok: r.ok, message: r.message || (r.ok ? `${learner.name}'s workspace is empty again.` : 'The reset did not finish.') });
+          setResult({
+            ok: r.ok,
+            message: r.message || (r.ok ? `${learner.name}'s workspace is empty again.` : 'The reset did not finish.'),
+          });
         },
         (err: Error) => {
           setAction({ kind: 'idle' });
@@ -60,14 +64,28 @@ export function WatchDrawer({ classId, learner, place, done, checked, now, onClo
   };
 
   return (
-    <aside className="watch-drawer" role="dialog" aria-modal="false" aria-labelledby="watch-title" data-testid="watch-drawer" data-learner={learner.id}>
+    <aside
+      className="watch-drawer"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="watch-title"
+      data-testid="watch-drawer"
+      data-learner={learner.id}
+    >
       <header className="watch-header">
         <span className={`online-dot${learner.online ? ' online' : ''}`} aria-hidden="true" />
         <h2 id="watch-title">
           Watching {learner.name} <span className="watch-readonly">(read-only)</span>
         </h2>
         <LiveStatus status={status} onReconnect={reconnect} testId="watch-status" />
-        <button type="button" className="icon-button watch-close" aria-label="Close (Esc)" title="Close (Esc)" onClick={onClose} data-testid="watch-close">
+        <button
+          type="button"
+          className="icon-button watch-close"
+          aria-label="Close (Esc)"
+          title="Close (Esc)"
+          onClick={onClose}
+          data-testid="watch-close"
+        >
           ×
         </button>
       </header>
@@ -107,7 +125,11 @@ export function WatchDrawer({ classId, learner, place, done, checked, now, onClo
           {action.kind === 'busy' && action.what === 'remove' ? 'Removing…' : 'Remove from class'}
         </button>
         {result && (
-          <p className={`result-line${result.ok ? '' : ' result-bad'}`} role="status" data-testid="learner-action-result">
+          <p
+            className={`result-line${result.ok ? '' : ' result-bad'}`}
+            role="status"
+            data-testid="learner-action-result"
+          >
             {result.message}
           </p>
         )}

@@ -1,11 +1,6 @@
 // The instructor's endpoints (shared/classroom-api.ts lists them all). The instructor's cookie
 // rides along on these same-origin requests.
-import type {
-  BroadcastRequest,
-  ClassDetail,
-  ClassSummary,
-  FilesView,
-} from '../../../shared/classroom-api.ts';
+import type { BroadcastRequest, ClassDetail, ClassSummary, FilesView } from '../../../shared/classroom-api.ts';
 import type { CourseListing } from '../../../shared/lesson-api.ts';
 import { requestJson } from '../classroom/http.ts';
 
@@ -18,7 +13,8 @@ export const fetchClasses = (signal?: AbortSignal) =>
 
 export const createClass = (name: string) => requestJson<ClassSummary>('POST', '/api/classes', { body: { name } });
 
-export const fetchClass = (id: string, signal?: AbortSignal) => requestJson<ClassDetail>('GET', classPath(id), { signal });
+export const fetchClass = (id: string, signal?: AbortSignal) =>
+  requestJson<ClassDetail>('GET', classPath(id), { signal });
 
 export const classEventsUrl = (id: string) => `${classPath(id)}/events`;
 

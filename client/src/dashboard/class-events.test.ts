@@ -15,7 +15,14 @@ const learner = (id: string, name: string, joinedAt: string, done: string[] = []
 });
 
 const detail: ClassDetail = {
-  class: { id: 'c1', name: 'Caching 101', code: 'K7QX2M', joinPath: '/join/K7QX2M', createdAt: '2025-01-01T09:00:00Z', learners: 2 },
+  class: {
+    id: 'c1',
+    name: 'Caching 101',
+    code: 'K7QX2M',
+    joinPath: '/join/K7QX2M',
+    createdAt: '2025-01-01T09:00:00Z',
+    learners: 2,
+  },
   learners: [learner('a', 'Ada', '2025-01-01T10:00:00Z'), learner('b', 'Bob', '2025-01-01T10:01:00Z')],
   steps: [],
   broadcastingTerminals: false,
@@ -48,7 +55,10 @@ describe('class events', () => {
   });
 
   test('only well-formed events are read from the stream', () => {
-    expect(parseClassEvent(JSON.stringify({ kind: 'removed', learnerId: 'a' }))).toEqual({ kind: 'removed', learnerId: 'a' });
+    expect(parseClassEvent(JSON.stringify({ kind: 'removed', learnerId: 'a' }))).toEqual({
+      kind: 'removed',
+      learnerId: 'a',
+    });
     expect(parseClassEvent('not json')).toBeNull();
     expect(parseClassEvent(JSON.stringify({ kind: 'mystery' }))).toBeNull();
     expect(parseClassEvent(JSON.stringify({ kind: 'learner' }))).toBeNull();

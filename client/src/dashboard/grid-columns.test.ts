@@ -46,11 +46,16 @@ describe('grid columns', () => {
     // Filler words at the start give way to the word that says what the lesson is.
     expect(lessonAbbreviation(lesson('What memcached is', 6, 1))).toBe('1 memcached');
     expect(lessonAbbreviation(lesson('The', 6, 1))).toBe('1 The');
+    expect(lessonAbbreviation(lesson('Strings, counters and expiry', 6, 2))).toBe('2 Strings');
+    expect(lessonAbbreviation(lesson('"Core: tables as Python objects"', 6, 3))).toBe('3 Core');
   });
 
   test('a learner’s place is named by course title and lesson number', () => {
     const groups = groupColumns(columns, { redis: 'Redis' });
-    expect(lessonPlace(groups, 'redis/lists-and-sets')).toEqual({ short: 'Redis 1', full: 'Redis · 1. Lists and sets' });
+    expect(lessonPlace(groups, 'redis/lists-and-sets')).toEqual({
+      short: 'Redis 1',
+      full: 'Redis · 1. Lists and sets',
+    });
     expect(lessonPlace(groups, 'gone/lesson')).toEqual({ short: 'gone/lesson', full: 'gone/lesson' });
     expect(lessonPlace(groups, null)).toBeNull();
   });

@@ -53,7 +53,7 @@ export function groupColumns(columns: readonly StepColumn[], courseTitles: Recor
 }
 
 /** Words that say little at the start of a title ("What memcached is" → "memcached"). */
-const FILLER = new Set(['a', 'an', 'the', 'what', 'why', 'how', 'and', 'of', 'to', 'your', 'in', 'with', 'first']);
+const FILLER = new Set(['a', 'an', 'the', 'what', 'why', 'how', 'and', 'of', 'to', 'your', 'in', 'with']);
 
 /** Characters a lesson header can show per step column under it. */
 const CHARS_PER_COLUMN = 2.2;
@@ -66,7 +66,11 @@ export function lessonAbbreviation(group: Pick<LessonGroup, 'number' | 'title' |
   const number = String(group.number);
   const room = Math.floor(group.columns.length * CHARS_PER_COLUMN) - number.length - 1;
   if (room < 3) return number;
-  const words = group.title.split(/\s+/).filter(Boolean);
+  // Words without the punctuation around them ("Strings," → "Strings").
+  const words = group.title
+    .split(/\s+/)
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+    .filter(Boolean);
   const word = words.find((w) => !FILLER.has(w.toLowerCase())) ?? words[0] ?? '';
   if (word === '') return number;
   return `${number} ${word.length <= room ? word : `${word.slice(0, room - 1)}…`}`;
@@ -80,7 +84,8 @@ export function lessonPlace(
   if (!current) return null;
   for (const course of groups) {
     const lesson = course.lessons.find((l) => l.key === current);
-    if (lesson) return { short: `${course.title} ${lesson.number}`, full: `${course.title} · ${lesson.number}. ${lesson.title}` };
+    if (lesson)
+      return { short: `${course.title} ${lesson.number}`, full: `${course.title} · ${lesson.number}. ${lesson.title}` };
   }
   return { short: current, full: current };
 }

@@ -24,7 +24,8 @@ export function orderLearners(
   const byJoin = (a: LearnerView, b: LearnerView) => a.joinedAt.localeCompare(b.joinedAt) || a.id.localeCompare(b.id);
   const list = [...learners];
   if (order === 'joined') return list.sort(byJoin);
-  if (order === 'name') return list.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || byJoin(a, b));
+  if (order === 'name')
+    return list.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || byJoin(a, b));
   const done = new Map(list.map((l) => [l.id, doneCount(l, columns)]));
   return list.sort((a, b) => done.get(b.id)! - done.get(a.id)! || byJoin(a, b));
 }

@@ -19,7 +19,11 @@ function parseMirrorEvent(data: string): MirrorEvent | null {
 
 const MIRROR_EVENT_NAMES = ['open', 'output', 'close'] as const;
 
-export function useMirrorStream(url: string): { screens: MirrorScreens | null; status: StreamStatus; reconnect: () => void } {
+export function useMirrorStream(url: string): {
+  screens: MirrorScreens | null;
+  status: StreamStatus;
+  reconnect: () => void;
+} {
   const [screens, setScreens] = useState<MirrorScreens | null>(null);
   const [attempt, setAttempt] = useState(0);
 

@@ -19,7 +19,13 @@ export function RemoteSaveStatus({ remote }: { remote: RemoteFilePersistence }) 
   if (!label) return null;
   const title = problem ?? (savedAt ? `Saved on the class server at ${clock(savedAt)}` : 'Saving on the class server');
   return (
-    <span className={`save-status save-status-${state}`} title={title} role="status" data-testid="save-status" data-state={state}>
+    <span
+      className={`save-status save-status-${state}`}
+      title={title}
+      role="status"
+      data-testid="save-status"
+      data-state={state}
+    >
       <span className="save-status-dot" aria-hidden="true" />
       {label}
     </span>

@@ -228,7 +228,8 @@ export class RemoteFilePersistence implements RemoteFiles {
         problem: `Not saved on the class server yet (${this.retrying ?? 'no answer'}); retrying. This browser keeps a copy.`,
         savedAt: this.savedAt,
       };
-    else if (this.pending.size > 0 || this.inFlight.size > 0) next = { state: 'saving', problem: null, savedAt: this.savedAt };
+    else if (this.pending.size > 0 || this.inFlight.size > 0)
+      next = { state: 'saving', problem: null, savedAt: this.savedAt };
     else next = { state: this.savedAt ? 'saved' : 'idle', problem: null, savedAt: this.savedAt };
     const same =
       next.state === this.snap.state && next.problem === this.snap.problem && next.savedAt === this.snap.savedAt;

@@ -9,7 +9,13 @@ import { parseAmqpTarget } from '../../services/rabbitmq/amqp-url.ts';
 import type { Endpoint } from '../../services/types.ts';
 import { amqpOpen } from './testing/amqp-open.ts';
 import { testSharedAdmin } from './testing/shared-admin-context.ts';
-import { amqpConnection, connectedRedis, mysqlConnection, testManager, type TestManager } from './testing/test-manager.ts';
+import {
+  amqpConnection,
+  connectedRedis,
+  mysqlConnection,
+  testManager,
+  type TestManager,
+} from './testing/test-manager.ts';
 
 const LIMITS = { redisMemoryMb: 4, rabbitmqMaxQueues: 5, rabbitmqMaxConnections: 3, mysqlMaxConnections: 3 };
 
@@ -125,7 +131,9 @@ describe('Redis', () => {
       }),
     );
     const subscriber = await connectedRedis(a.redis);
-    const message = new Promise<string>((resolve) => subscriber.once('message', (_channel: string, m: string) => resolve(m)));
+    const message = new Promise<string>((resolve) =>
+      subscriber.once('message', (_channel: string, m: string) => resolve(m)),
+    );
     await subscriber.subscribe('news');
     expect(await ra.publish('news', 'hi')).toBe(1);
     expect(await message).toBe('hi');
@@ -218,7 +226,12 @@ describe('RabbitMQ', () => {
       await ca.deleteQueue('jobs');
       expect((await cb.checkQueue('jobs')).messageCount).toBe(1);
       const bindings = await t.manager.inspector.bindings(b.rabbitmq);
-      expect(bindings).toContainEqual({ source: '', destination: 'jobs', destinationKind: 'queue', routingKey: 'jobs' });
+      expect(bindings).toContainEqual({
+        source: '',
+        destination: 'jobs',
+        destinationKind: 'queue',
+        routingKey: 'jobs',
+      });
       expect(await t.manager.inspector.bindings(a.rabbitmq)).toEqual([]);
     } finally {
       await Promise.all([ma.close(), mb.close()]);
@@ -269,19 +282,28 @@ describe('MySQL', () => {
   it("cannot read, see or use B's database, make databases, or read mysql.user", async () => {
     await expect(ma.query(`SELECT * FROM ws_${B}.notes`)).rejects.toMatchObject({
       code: 'ER_TABLEACCESS_DENIED_ERROR',
-      message: expect.stringMatching(new RegExp(`^SELECT command denied to user '${A}'@'127\\.0\\.0\\.1' for table \`ws_${B}\`\\.\`notes\``)),
+      message: expect.stringMatching(
+        new RegExp(`^SELECT command denied to user '${A}'@'127\\.0\\.0\\.1' for table \`ws_${B}\`\\.\`notes\``),
+      ),
     });
     await expect(ma.query(`USE ws_${B}`)).rejects.toMatchObject({
       code: 'ER_DBACCESS_DENIED_ERROR',
       message: `Access denied for user '${A}'@'127.0.0.1' to database 'ws_${B}'`,
     });
     const [databases] = await ma.query('SHOW DATABASES');
-    expect((databases as Array<{ Database: string }>).map((r) => r.Database).sort()).toEqual(['information_schema', `ws_${A}`]);
+    expect((databases as Array<{ Database: string }>).map((r) => r.Database).sort()).toEqual([
+      'information_schema',
+      `ws_${A}`,
+    ]);
     await expect(ma.query('CREATE DATABASE mine')).rejects.toMatchObject({ code: 'ER_DBACCESS_DENIED_ERROR' });
     await expect(ma.query(`CREATE DATABASE ws_${B}x`)).rejects.toMatchObject({ code: 'ER_DBACCESS_DENIED_ERROR' });
     await expect(ma.query('SELECT * FROM mysql.user')).rejects.toMatchObject({ code: 'ER_TABLEACCESS_DENIED_ERROR' });
-    await expect(ma.query('SET GLOBAL max_connections = 10000')).rejects.toMatchObject({ code: 'ER_SPECIFIC_ACCESS_DENIED_ERROR' });
-    await expect(ma.query(`GRANT ALL ON ws_${A}.* TO '${B}'@'127.0.0.1'`)).rejects.toMatchObject({ code: 'ER_DBACCESS_DENIED_ERROR' });
+    await expect(ma.query('SET GLOBAL max_connections = 10000')).rejects.toMatchObject({
+      code: 'ER_SPECIFIC_ACCESS_DENIED_ERROR',
+    });
+    await expect(ma.query(`GRANT ALL ON ws_${A}.* TO '${B}'@'127.0.0.1'`)).rejects.toMatchObject({
+      code: 'ER_DBACCESS_DENIED_ERROR',
+    });
   });
 
   it('DROP DATABASE of its own hurts only A, and A may make it again', async () => {

@@ -1,8 +1,9 @@
 // A server killed with SIGKILL leaves its learners' memcached and Redis processes running (they
-// are in process groups of their own). Their pid files (`<pid>\n<command>\n<port>\n`) name them;
-// a live process whose command line shows that program and port is ours, and is stopped with
-// SIGTERM — Redis then writes its snapshot (shutdown-on-sigterm save), so the keys survive —
-// and SIGKILL if it does not go within the grace period.
+// are in process groups of their own). Their pid files (`<pid>\n<command>\n<port>\n<signal>\n`)
+// name them; a live process whose command line shows that program and port is ours, and is stopped
+// with the signal its spec chose — SIGTERM for Redis, which then writes its snapshot
+// (shutdown-on-sigterm save), so the keys survive — and SIGKILL if it does not go within the
+// grace period.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { STOP_GRACE_MS } from './supervised-process.ts';
@@ -45,13 +46,13 @@ export async function stopLeftovers(pidDir: string, log: (line: string) => void)
   const stopped = await Promise.all(
     names.map(async (name) => {
       const file = path.join(pidDir, name);
-      const [pidText, command, portText] = (await fs.readFile(file, 'utf8').catch(() => '')).split('\n');
+      const [pidText, command, portText, stopSignal] = (await fs.readFile(file, 'utf8').catch(() => '')).split('\n');
       const pid = Number(pidText);
       let ours = false;
       if (await isOurInstance(pid, command, Number(portText))) {
         ours = true;
         log(`stopping a leftover ${name.replace(/\.pid$/, '')} (pid ${pid}) from an earlier run`);
-        signalGroup(pid, 'SIGTERM');
+        signalGroup(pid, stopSignal === 'SIGKILL' ? 'SIGKILL' : 'SIGTERM');
         const deadline = Date.now() + STOP_GRACE_MS;
         while ((await alive(pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, EXIT_POLL_MS));
         signalGroup(pid, 'SIGKILL');

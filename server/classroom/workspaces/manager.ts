@@ -20,7 +20,7 @@ import type { WorkspaceState } from '../../../shared/classroom-api.ts';
 import type { BindingsInspector } from '../../lessons/checks/bindings.ts';
 import { errorText, installCommand } from '../../services/supervisor.ts';
 import type { Endpoint } from '../../services/types.ts';
-import type { ClassroomStore, WorkspaceRecord } from '../store/types.ts';
+import type { WorkspaceRecord } from '../store/types.ts';
 import { managementInspector } from './inspector.ts';
 import { stopLeftovers } from './leftovers.ts';
 import { flushMemcached, MEMCACHED, memcachedEndpoint, memcachedSpec } from './memcached-instance.ts';
@@ -62,8 +62,8 @@ interface Entry {
   accountsReady: boolean;
   /** Instances started and not stopped since (one of them may be restarting after a crash). */
   running: boolean;
-  /** An idle reclaim is queued or running: do not hand out its endpoints. */
-  reclaiming: boolean;
+  /** An idle reclaim waits its turn; activity before it runs calls it off. */
+  reclaimQueued: boolean;
   holds: number;
   idleTimer: NodeJS.Timeout | null;
   /** The start in progress; concurrent ensure() calls share it. */
@@ -110,7 +110,9 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     if (this.started) return;
     const missing = [MEMCACHED, REDIS_SERVER].filter((b) => !existsSync(b));
     if (missing.length > 0) {
-      throw new Error(`classroom mode runs a memcached and a Redis per learner: ${missing.join(', ')} not found — ${installCommand(['memcached', 'redis-server'])}`);
+      throw new Error(
+        `classroom mode runs a memcached and a Redis per learner: ${missing.join(', ')} not found — ${installCommand(['memcached', 'redis-server'])}`,
+      );
     }
     await fs.mkdir(this.pidDir, { recursive: true });
     await stopLeftovers(this.pidDir, this.log);
@@ -131,11 +133,19 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     const all = [...this.entries.values()];
     const began = performance.now();
     await Promise.all([
-      this.rabbitmq.put(all.map((e) => this.account(e, 'rabbitmq')), this.limits),
-      this.mysql.restore(all.map((e) => this.account(e, 'mysql')), this.limits),
+      this.rabbitmq.restore(
+        all.map((e) => this.account(e, 'rabbitmq')),
+        this.limits,
+      ),
+      this.mysql.restore(
+        all.map((e) => this.account(e, 'mysql')),
+        this.limits,
+      ),
     ]);
     for (const e of all) e.accountsReady = true;
-    if (all.length > 0) this.log(`restored the accounts of ${all.length} workspaces in ${Math.round(performance.now() - began)} ms`);
+    if (all.length > 0) {
+      this.log(`restored the accounts of ${all.length} workspaces in ${Math.round(performance.now() - began)} ms`);
+    }
     this.started = true;
     await this.fillPool();
   }
@@ -173,7 +183,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     const entry = this.entries.get(workspaceId);
     if (!entry || entry.destroyed) return {};
     const result: Partial<Record<ServiceName, Endpoint>> = {};
-    if (entry.running && !entry.reclaiming) {
+    if (entry.running) {
       const memcachedPort = entry.memcached.port;
       const redisPort = entry.redis.port;
       if (memcachedPort !== null) result.memcached = memcachedEndpoint(memcachedPort);
@@ -194,6 +204,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
   hold(workspaceId: string): () => void {
     const entry = this.entryOf(workspaceId);
     entry.holds++;
+    entry.reclaimQueued = false;
     this.clearIdle(entry);
     let released = false;
     return () => {
@@ -218,7 +229,9 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
         this.rabbitmq.recreateVhost(this.account(entry, 'rabbitmq'), this.limits),
         this.mysql.recreateDatabase(entry.record.id),
         // A stopped Redis keeps its keys in its snapshot; a stopped memcached has none.
-        redisPort !== null ? flushRedis(redisPort, entry.record.secrets[SECRET.redis]) : fs.rm(redisSnapshot(entry.dir), { force: true }),
+        redisPort !== null
+          ? flushRedis(redisPort, entry.record.secrets[SECRET.redis])
+          : fs.rm(redisSnapshot(entry.dir), { force: true }),
         memcachedPort !== null ? flushMemcached(memcachedPort) : Promise.resolve(),
       ]);
       this.log(`workspace ${entry.record.id}: reset`);
@@ -226,7 +239,9 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
   }
 
   async destroy(workspaceId: string): Promise<void> {
-    if (!WORKSPACE_ID_PATTERN.test(workspaceId)) throw new UnknownWorkspaceError(`not a workspace id: ${JSON.stringify(workspaceId)}`);
+    if (!WORKSPACE_ID_PATTERN.test(workspaceId)) {
+      throw new UnknownWorkspaceError(`not a workspace id: ${JSON.stringify(workspaceId)}`);
+    }
     const entry = this.entries.get(workspaceId);
     const remove = async () => {
       await Promise.all([
@@ -304,7 +319,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
           // The record first: a server that dies from here on restores (or cleans) what follows.
           await this.options.store.putWorkspace(record);
           await Promise.all([
-            this.rabbitmq.put([this.account(entry, 'rabbitmq')], this.limits),
+            this.rabbitmq.create(this.account(entry, 'rabbitmq'), this.limits),
             this.mysql.create(this.account(entry, 'mysql'), this.limits),
           ]);
           entry.accountsReady = true;
@@ -347,7 +362,8 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
           for (;;) {
             if (this.closing) return;
             const warm = [...this.entries.values()].filter((e) => this.isWarm(e) && e.state !== 'failed');
-            if (warm.filter((e) => e.running || e.starting || e.state === 'provisioning').length >= this.prewarm) return;
+            const coming = warm.filter((e) => e.running || e.starting || e.state === 'provisioning');
+            if (coming.length >= this.prewarm) return;
             const stopped = warm.find((e) => !e.running && !e.starting && e.accountsReady);
             if (stopped) await this.startInstances(stopped).catch(() => {});
             else await this.provision(null);
@@ -366,7 +382,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
   // ---- instances ----
 
   private isServing(entry: Entry): boolean {
-    return entry.running && !entry.reclaiming && entry.memcached.port !== null && entry.redis.port !== null;
+    return entry.running && entry.memcached.port !== null && entry.redis.port !== null;
   }
 
   private startInstances(entry: Entry): Promise<void> {
@@ -408,7 +424,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
       state,
       accountsReady: false,
       running: false,
-      reclaiming: false,
+      reclaimQueued: false,
       holds: 0,
       idleTimer: null,
       starting: null,
@@ -439,13 +455,17 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
         },
       });
     entry.memcached = supervised('memcached', memcachedSpec(this.limits, this.isRoot));
-    entry.redis = supervised('redis', redisSpec({ dir, limits: this.limits, adminPassword: record.secrets[SECRET.redis] }));
+    entry.redis = supervised(
+      'redis',
+      redisSpec({ dir, limits: this.limits, adminPassword: record.secrets[SECRET.redis] }),
+    );
     return entry;
   }
 
   // ---- idle reclaim ----
 
   private touchEntry(entry: Entry): void {
+    entry.reclaimQueued = false;
     if (entry.holds === 0) this.armIdle(entry);
   }
 
@@ -464,17 +484,17 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
 
   private reclaim(entry: Entry): void {
     entry.idleTimer = null;
-    entry.reclaiming = true;
+    entry.reclaimQueued = true;
     void this.serial(entry, async () => {
-      if (entry.holds > 0 || !entry.running || entry.destroyed || this.closing) return;
+      // From here on the instances are stopping (running is false at once): ensure() starts them
+      // again after this, through the same queue.
+      const due = entry.reclaimQueued;
+      entry.reclaimQueued = false;
+      if (!due || entry.holds > 0 || !entry.running || entry.destroyed || this.closing) return;
       await this.stopInstances(entry);
       this.setState(entry, 'reclaimed');
       this.log(`workspace ${entry.record.id}: idle, instances stopped`);
-    })
-      .catch((err) => this.log(`workspace ${entry.record.id}: reclaim failed — ${errorText(err)}`))
-      .finally(() => {
-        entry.reclaiming = false;
-      });
+    }).catch((err) => this.log(`workspace ${entry.record.id}: reclaim failed — ${errorText(err)}`));
   }
 
   // ---- helpers ----

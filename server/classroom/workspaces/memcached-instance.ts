@@ -15,6 +15,8 @@ export function memcachedEndpoint(port: number): Endpoint {
 export function memcachedSpec(limits: WorkspaceLimits, isRoot: boolean): InstanceSpec {
   return {
     command: MEMCACHED,
+    // Its items go when it stops anyway, and on SIGTERM it waits ~0.7 s for its threads.
+    stopSignal: 'SIGKILL',
     async prepare(port) {
       // prettier-ignore
       const args = [

@@ -57,7 +57,9 @@ export function accountStatements(a: MysqlAccount, limits: WorkspaceLimits, upda
     if (update) statements.push(`ALTER USER ${account(a.id, host)} ${auth}`);
   }
   // "_" is a wildcard in a GRANT's database name: escaped, the grant names this database only.
-  statements.push(`GRANT ALL ON \`${db.replace(/_/g, '\\_')}\`.* TO ${LEARNER_HOSTS.map((h) => account(a.id, h)).join(', ')}`);
+  statements.push(
+    `GRANT ALL ON \`${db.replace(/_/g, '\\_')}\`.* TO ${LEARNER_HOSTS.map((h) => account(a.id, h)).join(', ')}`,
+  );
   return statements;
 }
 
@@ -112,12 +114,18 @@ export class MysqlAccounts {
 
   /** Names of the learner accounts that exist for a workspace, e.g. ["w1@127.0.0.1", "w1@localhost"]. */
   async accountsOf(id: string): Promise<string[]> {
-    const [rows] = await this.pool.query({ sql: 'SELECT CONCAT(User, "@", Host) FROM mysql.user WHERE User = ? ORDER BY Host', rowsAsArray: true }, [id]);
+    const [rows] = await this.pool.query(
+      { sql: 'SELECT CONCAT(User, "@", Host) FROM mysql.user WHERE User = ? ORDER BY Host', rowsAsArray: true },
+      [id],
+    );
     return (rows as string[][]).map((r) => r[0]);
   }
 
   async databaseExists(id: string): Promise<boolean> {
-    const [rows] = await this.pool.query({ sql: 'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', rowsAsArray: true }, [databaseName(id)]);
+    const [rows] = await this.pool.query(
+      { sql: 'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', rowsAsArray: true },
+      [databaseName(id)],
+    );
     return (rows as unknown[]).length > 0;
   }
 

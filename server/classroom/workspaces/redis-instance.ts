@@ -65,7 +65,12 @@ function sha256(text: string): string {
 }
 
 /** redis.conf of a learner's instance; rewritten at every start (its port may change). */
-export function redisConfig(options: { port: number; dir: string; limits: WorkspaceLimits; adminPassword: string }): string {
+export function redisConfig(options: {
+  port: number;
+  dir: string;
+  limits: WorkspaceLimits;
+  adminPassword: string;
+}): string {
   const { port, dir, limits } = options;
   return [
     '# Written by the playground at every start; edits are overwritten.',
@@ -111,6 +116,8 @@ export function redisSpec(options: { dir: string; limits: WorkspaceLimits; admin
   const configFile = path.join(options.dir, 'redis.conf');
   return {
     command: REDIS_SERVER,
+    // shutdown-on-sigterm save: the snapshot is written before it exits.
+    stopSignal: 'SIGTERM',
     async prepare(port) {
       // Mode 600: it holds the manager's password hash.
       await fs.writeFile(configFile, redisConfig({ ...options, port }), { mode: 0o600 });

@@ -27,7 +27,9 @@ function runningEndpoint(supervisor: Supervisor, service: 'rabbitmq' | 'mysql') 
   const endpoint = supervisor.endpoint(service);
   if (!endpoint) {
     const status = supervisor.status(service);
-    throw new SharedAdminError(`classroom mode needs ${service}, which is ${status.state}${status.message ? `: ${status.message}` : ''}`);
+    throw new SharedAdminError(
+      `classroom mode needs ${service}, which is ${status.state}${status.message ? `: ${status.message}` : ''}`,
+    );
   }
   return endpoint;
 }
@@ -59,7 +61,9 @@ function rabbitmqAdmin(supervisor: Supervisor, env: NodeJS.ProcessEnv): SharedAd
     throw new SharedAdminError(`${RABBITMQ_MANAGEMENT_URL_ENV}: expected http://ADMIN:PASSWORD@HOST:PORT`);
   }
   if (!/^https?:$/.test(url.protocol) || !url.username) {
-    throw new SharedAdminError(`${RABBITMQ_MANAGEMENT_URL_ENV}: expected http://ADMIN:PASSWORD@HOST:PORT (with the administrator's name and password)`);
+    throw new SharedAdminError(
+      `${RABBITMQ_MANAGEMENT_URL_ENV}: expected http://ADMIN:PASSWORD@HOST:PORT (with the administrator's name and password)`,
+    );
   }
   const user = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);
@@ -90,7 +94,11 @@ function mysqlAdmin(supervisor: Supervisor, env: NodeJS.ProcessEnv): SharedAdmin
     // The parser names MYSQL_URL; the value here came from the other variable.
     throw new SharedAdminError(`${MYSQL_ADMIN_URL_ENV}: ${(err as Error).message.replace(/^MYSQL_URL: /, '')}`);
   }
-  return { host: target.host, port: target.port, admin: { host: admin.host, port: admin.port, user: admin.user, password: admin.password } };
+  return {
+    host: target.host,
+    port: target.port,
+    admin: { host: admin.host, port: admin.port, user: admin.user, password: admin.password },
+  };
 }
 
 /** Throws SharedAdminError, saying what to set or change, when the administrator access is missing. */

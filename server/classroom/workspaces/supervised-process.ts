@@ -1,7 +1,8 @@
 // One learner's memcached or Redis process: spawned in a process group of its own, on a loopback
 // port reserved for it, watched until it answers (as itself: the probe checks the pid), restarted
-// with backoff when it dies, and stopped with SIGTERM (SIGKILL after a grace period). A pid file
-// names it, so a server killed with SIGKILL can stop it at its next start (leftovers.ts).
+// with backoff when it dies, and stopped with its spec's signal (SIGTERM: SIGKILL after a grace
+// period). A pid file names it, so a server killed with SIGKILL can stop it at its next start
+// (leftovers.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { errorText } from '../../services/supervisor.ts';
@@ -28,6 +29,8 @@ const LOG_TAIL_BYTES = 600;
 /** How to run one kind of instance (memcached-instance.ts, redis-instance.ts). */
 export interface InstanceSpec {
   command: string;
+  /** How stop() ends it: SIGTERM to let it save, or SIGKILL for one with nothing to save. */
+  stopSignal: 'SIGTERM' | 'SIGKILL';
   /** Before each spawn: writes what the daemon reads and answers its arguments. */
   prepare(port: number): Promise<string[]>;
   /** Resolves once the process `pid` answers on `port`; throws while it does not (or if another does). */
@@ -116,7 +119,7 @@ export class SupervisedProcess {
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      killGroup(child, 'SIGTERM');
+      killGroup(child, this.options.spec.stopSignal);
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_GRACE_MS);
       await exited;
       clearTimeout(timer);
@@ -177,10 +180,10 @@ export class SupervisedProcess {
       this.onExit(child, exited);
     });
     const pid = child.pid;
-    if (pid) await fs.writeFile(pidFile, `${pid}\n${spec.command}\n${port}\n`);
+    if (pid) await fs.writeFile(pidFile, `${pid}\n${spec.command}\n${port}\n${spec.stopSignal}\n`);
 
     const deadline = Date.now() + START_TIMEOUT_MS;
-    let lastError: unknown = null;
+    let lastError: unknown;
     for (;;) {
       if (exited || !pid) {
         this.forget(child);
@@ -202,7 +205,9 @@ export class SupervisedProcess {
       if (Date.now() > deadline) {
         killGroup(child, 'SIGKILL');
         this.forget(child);
-        throw new Error(`${spec.command} did not answer on port ${port} within ${START_TIMEOUT_MS} ms: ${errorText(lastError)}`);
+        throw new Error(
+          `${spec.command} did not answer on port ${port} within ${START_TIMEOUT_MS} ms: ${errorText(lastError)}`,
+        );
       }
       await sleep(READY_POLL_MS);
     }

@@ -7,7 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../net-util.ts';
 import type { ManagedContext } from '../types.ts';
 import { parseAmqpTarget } from './amqp-url.ts';
-import { enabledPlugins, managementUrl, managedPassword, managedRabbitmq, MANAGED_USER, nodeName, rabbitmqConf } from './managed.ts';
+import {
+  enabledPlugins,
+  managementUrl,
+  managedPassword,
+  managedRabbitmq,
+  MANAGED_USER,
+  nodeName,
+  rabbitmqConf,
+} from './managed.ts';
 
 const dirs: string[] = [];
 async function context(): Promise<ManagedContext> {

@@ -260,8 +260,8 @@ async function afterReady(ctx: ManagedContext): Promise<void> {
   if (!ctx.rabbitmqManagement) return;
   const auth = Buffer.from(`${MANAGED_USER}:${managedPassword(ctx.secret)}`).toString('base64');
   const deadline = Date.now() + MANAGEMENT_READY_TIMEOUT_MS;
-  let last = '';
   for (;;) {
+    let last: string;
     try {
       const res = await fetch(`${managementUrl(ctx)}/api/whoami`, {
         headers: { authorization: `Basic ${auth}` },
@@ -272,7 +272,9 @@ async function afterReady(ctx: ManagedContext): Promise<void> {
     } catch (err) {
       last = err instanceof Error ? err.message : String(err);
     }
-    if (Date.now() > deadline) throw new Error(`the management API did not answer within ${MANAGEMENT_READY_TIMEOUT_MS} ms (${last})`);
+    if (Date.now() > deadline) {
+      throw new Error(`the management API did not answer within ${MANAGEMENT_READY_TIMEOUT_MS} ms (${last})`);
+    }
     await new Promise((r) => setTimeout(r, MANAGEMENT_POLL_MS));
   }
 }

@@ -29,7 +29,13 @@ export type OpenResult =
   /** The broker closed the connection: at login (403 ACCESS_REFUSED) or at connection.open (530 NOT_ALLOWED). */
   | { ok: false; stage: 'login' | 'open'; code: number; text: string };
 
-export async function amqpOpen(options: { host: string; port: number; user: string; password: string; vhost: string }): Promise<OpenResult> {
+export async function amqpOpen(options: {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  vhost: string;
+}): Promise<OpenResult> {
   const socket = net.connect({ host: options.host, port: options.port });
   let buffer: Buffer = Buffer.alloc(0);
   const waiting: Array<(frame: { id: number; fields: Record<string, unknown> }) => void> = [];
@@ -86,7 +92,8 @@ export async function amqpOpen(options: { host: string; port: number; user: stri
     });
     const tune = await next();
     if (tune.id === defs.ConnectionClose) return closed('login', tune);
-    send(defs.ConnectionTuneOk, { channelMax: 0, frameMax: 131072, heartbeat: 0 });
+    // The broker's own proposals, accepted as they are (it refuses channel_max 0, "no limit").
+    send(defs.ConnectionTuneOk, { channelMax: tune.fields.channelMax, frameMax: tune.fields.frameMax, heartbeat: 0 });
     send(defs.ConnectionOpen, { virtualHost: options.vhost, capabilities: '', insist: false });
     const opened = await next();
     if (opened.id === defs.ConnectionClose) return closed('open', opened);

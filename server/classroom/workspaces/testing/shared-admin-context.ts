@@ -12,6 +12,6 @@ declare module 'vitest' {
 
 export function testSharedAdmin(): SharedAdmin {
   const admin = inject('sharedAdmin');
-  if (!admin) throw new Error("the global setup provided no sharedAdmin; see its output");
+  if (!admin) throw new Error('the global setup provided no sharedAdmin; see its output');
   return admin;
 }

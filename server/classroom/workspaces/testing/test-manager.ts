@@ -4,11 +4,12 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import { Redis } from 'ioredis';
 import { createConnection, type Connection } from 'mysql2/promise';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parseMysqlUrl } from '../../../services/mysql/mysql-url.ts';
 import type { Endpoint } from '../../../services/types.ts';
+import { freshTestDataDir } from '../../../testing/stack.ts';
 import { openClassroomStore } from '../../store/index.ts';
 import type { ClassroomStore } from '../../store/types.ts';
 import { WorkspaceManager } from '../manager.ts';
@@ -23,8 +24,20 @@ export interface TestManager {
   cleanup(): Promise<void>;
 }
 
-export async function testManager(options: Partial<Omit<WorkspaceManagerOptions, 'admin' | 'store'>> = {}): Promise<TestManager> {
-  const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'workspaces-')));
+/**
+ * A directory of its own under the worker's `.playground/test-<pid>/`: if the run dies, the next
+ * run's sweep (server/testing/stack.ts) stops the instances it left.
+ */
+export async function testDataDir(): Promise<string> {
+  const base = await freshTestDataDir();
+  await fs.mkdir(base, { recursive: true });
+  return fs.mkdtemp(path.join(base, 'workspaces-'));
+}
+
+export async function testManager(
+  options: Partial<Omit<WorkspaceManagerOptions, 'admin' | 'store'>> = {},
+): Promise<TestManager> {
+  const dataDir = options.dataDir ?? (await testDataDir());
   const store = await openClassroomStore({ dataDir });
   const manager = new WorkspaceManager({ admin: testSharedAdmin(), store, prewarm: 0, ...options, dataDir });
   await manager.start();
@@ -37,13 +50,20 @@ export async function testManager(options: Partial<Omit<WorkspaceManagerOptions,
       await manager.close();
       await store.close();
       await fs.rm(dataDir, { recursive: true, force: true });
+      // The worker's directory too, once no other test's is left in it.
+      await fs.rmdir(path.dirname(dataDir)).catch(() => {});
     },
   };
 }
 
 export function redisClient(endpoint: Endpoint): Redis {
   // No retries and no offline queue: a refused or dropped connection shows at once.
-  const client = new Redis(endpoint.url, { maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, lazyConnect: true });
+  const client = new Redis(endpoint.url, {
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+  });
   client.on('error', () => {});
   return client;
 }
@@ -56,7 +76,13 @@ export async function connectedRedis(endpoint: Endpoint): Promise<Redis> {
 
 export async function mysqlConnection(endpoint: Endpoint): Promise<Connection> {
   const t = parseMysqlUrl(endpoint.url);
-  return createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database ?? undefined });
+  return createConnection({
+    host: t.host,
+    port: t.port,
+    user: t.user,
+    password: t.password,
+    database: t.database ?? undefined,
+  });
 }
 
 export async function amqpConnection(endpoint: Endpoint): Promise<ChannelModel> {
@@ -65,18 +91,28 @@ export async function amqpConnection(endpoint: Endpoint): Promise<ChannelModel> 
   return model;
 }
 
+/**
+ * Running, and not a zombie: an instance orphaned by a killed server may be reparented to a pid 1
+ * that never reaps it, and kill(pid, 0) still succeeds on those.
+ */
 export function alive(pid: number | undefined): boolean {
   if (!pid) return false;
+  let stat: string;
   try {
-    process.kill(pid, 0);
-    return true;
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
     return false;
   }
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state !== 'Z' && state !== 'X';
 }
 
 /** Polls until `condition` holds; fails the test with `what` after `timeoutMs`. */
-export async function eventually(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function eventually(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
