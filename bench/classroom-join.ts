@@ -73,7 +73,7 @@ async function newManager(
 const dataDir = await freshTestDataDir('bench');
 const env = { ...process.env };
 for (const a of [rabbitmq, mysql]) delete env[a.urlEnv];
-const supervisor = new Supervisor({ adapters: [rabbitmq, mysql], dataDir, env, rabbitmqManagement: true });
+const supervisor = new Supervisor({ adapters: [rabbitmq, mysql], dataDir, env, classroom: true });
 const statuses = await supervisor.startAll();
 if (!statuses.rabbitmq?.ok || !statuses.mysql?.ok) {
   throw new Error(`shared services did not start: ${JSON.stringify(statuses)}`);

@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     dataDir,
     log: (line) => console.log(`  ${line}`),
     // The classroom creates each learner's vhost and user through the broker's management API.
-    rabbitmqManagement: classroomConfig !== null,
+    classroom: classroomConfig !== null,
   });
   supervisor.on('status', (service, status) => {
     if (status.state === 'ready') {

@@ -43,6 +43,8 @@ export async function startClassroom(options: {
   log?: (line: string) => void;
 }): Promise<RunningClassroom> {
   const { config, dataDir } = options;
+  // Each learner's socket listens to the shared services' events: a class is many listeners.
+  options.supervisor.setMaxListeners(0);
   const store = await openClassroomStore({ dataDir, url: config.storeUrl });
   const { secret, generated } = await instructorSecret(store, config.instructorSecret);
   const workspaces = new WorkspaceManager({
@@ -54,6 +56,7 @@ export async function startClassroom(options: {
     idleReclaimMs: config.idleReclaimMs,
     log: options.log,
   });
+  workspaces.setMaxListeners(0);
   await workspaces.start();
   const course = new CourseSource(options.lessonsDir);
   const classroom = new Classroom({

@@ -33,8 +33,8 @@ export interface SupervisorOptions {
   env?: NodeJS.ProcessEnv;
   /** Progress lines for the console. */
   log?: (line: string) => void;
-  /** Start RabbitMQ with its management API (classroom mode); passed on as ManagedContext.rabbitmqManagement. */
-  rabbitmqManagement?: boolean;
+  /** Classroom mode (RabbitMQ with its management API, MariaDB with more connections); passed on as ManagedContext.classroom. */
+  classroom?: boolean;
 }
 
 interface Slot {
@@ -195,7 +195,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       ports,
       secret,
       isRoot: process.getuid?.() === 0,
-      rabbitmqManagement: this.options.rabbitmqManagement ?? false,
+      classroom: this.options.classroom ?? false,
     };
     slot.endpoint = adapter.managed.endpoint(slot.ctx);
     try {

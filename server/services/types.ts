@@ -21,11 +21,8 @@ export interface ManagedContext {
   secret: string;
   /** true when the server runs as root (some daemons need `-u` or `--user` then). */
   isRoot: boolean;
-  /**
-   * RabbitMQ runs its management HTTP API (classroom mode: the workspace manager makes each
-   * learner's vhost and user through it). Off otherwise: it costs boot time and memory.
-   */
-  rabbitmqManagement?: boolean;
+  /** Classroom mode: RabbitMQ with its management API (per-learner vhosts), MariaDB with room for every learner's connections. */
+  classroom?: boolean;
 }
 
 export interface SpawnSpec {

@@ -21,7 +21,7 @@ export async function setup(project: TestProject): Promise<void> {
   holder.__playgroundTestStack ??= (async () => {
     const dataDir = await freshTestDataDir();
     // The management API lets the classroom's workspace tests make learners' vhosts and users.
-    const stack = await startStack(dataDir, (line) => console.log(`[services] ${line}`), { rabbitmqManagement: true });
+    const stack = await startStack(dataDir, (line) => console.log(`[services] ${line}`), { classroom: true });
     const classroom = await startClassroomServer(stack, dataDir, (line) => console.log(`[classroom] ${line}`));
     return { stack, classroom, dataDir, users: 0 };
   })();

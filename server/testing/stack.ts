@@ -27,7 +27,7 @@ export interface Stack {
 export async function startStack(
   dataDir: string,
   log: (line: string) => void,
-  options: { rabbitmqManagement?: boolean } = {},
+  options: { classroom?: boolean } = {},
 ): Promise<Stack> {
   // Always private instances: a developer's URL settings must not leak into tests or benchmarks.
   const env = { ...process.env };
@@ -37,7 +37,7 @@ export async function startStack(
     dataDir,
     env,
     log,
-    rabbitmqManagement: options.rabbitmqManagement,
+    classroom: options.classroom,
   });
   const statuses = await supervisor.startAll();
   log(`\n${readinessTable(statuses)}`);

@@ -22,7 +22,7 @@ const rabbitCtx = (management: boolean): ManagedContext => ({
   ports: [41000, 41001, 41002, 41003],
   secret: 's3cret',
   isRoot: false,
-  rabbitmqManagement: management,
+  classroom: management,
 });
 const mysqlCtx: ManagedContext = { dir: '/data/mysql', ports: [42000], secret: 's3cret', isRoot: false };
 
@@ -57,7 +57,7 @@ describe('sharedAdminFromSupervisor', () => {
       mysql: { url: 'mysql://learner:x@127.0.0.1:42000/playground', ctx: mysqlCtx },
     });
     expect(() => sharedAdminFromSupervisor(supervisor, {})).toThrow(
-      /without its management API.*rabbitmqManagement: true/,
+      /without its management API.*classroom: true/,
     );
   });
 

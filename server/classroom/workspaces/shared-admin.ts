@@ -1,7 +1,7 @@
 // Administrator access to the shared RabbitMQ and MariaDB, for the workspace manager.
 //
 // Private instances (the usual case): read from the supervisor's contexts — RabbitMQ's `playground`
-// administrator over the management API (the supervisor must run with { rabbitmqManagement: true },
+// administrator over the management API (the supervisor must run with { classroom: true },
 // which turns the plugin on), MariaDB's root over its unix socket. Both passwords derive from the
 // installation's secret.
 //
@@ -39,10 +39,10 @@ function rabbitmqAdmin(supervisor: Supervisor, env: NodeJS.ProcessEnv): SharedAd
   const amqp = { amqpHost: target.hostname, amqpPort: target.port };
   const ctx = supervisor.managedContext('rabbitmq');
   if (ctx) {
-    if (!ctx.rabbitmqManagement) {
+    if (!ctx.classroom) {
       throw new SharedAdminError(
         'the private RabbitMQ was started without its management API, which classroom mode needs to make ' +
-          "learners' vhosts and users: start the supervisor with { rabbitmqManagement: true }",
+          "learners' vhosts and users: start the supervisor with { classroom: true }",
       );
     }
     return { ...amqp, managementUrl: managementUrl(ctx), user: MANAGED_USER, password: managedPassword(ctx.secret) };

@@ -27,6 +27,8 @@ export const LEARNER_USER = 'learner';
 const BUFFER_POOL = '16M';
 /** Redo log size, given to install-db and the server alike: the 96M default makes a 114 MB datadir. */
 const REDO_LOG_SIZE = '4M';
+/** Classroom mode: room for every learner's own connection limit. */
+const CLASSROOM_MAX_CONNECTIONS = 1100;
 /** mariadb-install-db takes ~2 s; a slow disk under load gets much longer before it is called stuck. */
 const INSTALL_TIMEOUT_MS = 120_000;
 /** afterReady's root connection over the socket. */
@@ -171,7 +173,8 @@ export const managedMariadb: ManagedSpec = {
       // Lesson data is not precious: a commit need not wait for the disk (a crash may lose ~1 s).
       '--innodb-flush-log-at-trx-commit=2',
       '--local-infile=0',
-      '--max-connections=200',
+      // A class: up to 100 learners with CLASSROOM_MAX_MYSQL_CONNECTIONS (10) each, plus the server's own.
+      `--max-connections=${ctx.classroom ? CLASSROOM_MAX_CONNECTIONS : 200}`,
     ];
     // mariadbd refuses to run as root unless told to.
     if (ctx.isRoot) args.push('--user=root');

@@ -52,7 +52,7 @@ describe('the managed RabbitMQ', () => {
   it('turns the management API on, on loopback and the fourth port, in classroom mode only', async () => {
     const ctx = await context();
     expect(enabledPlugins(ctx)).toBe('[].\n');
-    const classroom = { ...ctx, rabbitmqManagement: true };
+    const classroom = { ...ctx, classroom: true };
     const conf = rabbitmqConf(classroom);
     expect(conf).toContain('management.tcp.ip = 127.0.0.1\n');
     expect(conf).toContain('management.tcp.port = 40004\n');

@@ -118,7 +118,7 @@ export function rabbitmqConf(ctx: ManagedContext): string {
     'log.file.level = warning',
     'log.console = false',
   ];
-  if (ctx.rabbitmqManagement) {
+  if (ctx.classroom) {
     lines.push(
       // The classroom's workspace manager creates each learner's vhost and user through this API
       // (~20 ms a learner, where rabbitmqctl boots an Erlang VM per call). Loopback only; learners'
@@ -138,7 +138,7 @@ export function enabledPlugins(ctx: ManagedContext): string {
   // Single-user mode runs without it: it adds nothing to the lessons, and costs memory and boot
   // time. Measured on 3.10.8 with statistics off (8 alternating starts each): ready after a median
   // 4.2 s with it and 4.0 s without (within the noise of 3.5–5.1 s), PSS 112 MB against 107 MB.
-  return ctx.rabbitmqManagement ? '[rabbitmq_management].\n' : '[].\n';
+  return ctx.classroom ? '[rabbitmq_management].\n' : '[].\n';
 }
 
 /** The management API's base URL (classroom mode only), e.g. "http://127.0.0.1:40123". */
@@ -257,7 +257,7 @@ async function stopEpmd(port: number): Promise<void> {
  * AMQP listener may come up a moment before the plugin's HTTP listener.
  */
 async function afterReady(ctx: ManagedContext): Promise<void> {
-  if (!ctx.rabbitmqManagement) return;
+  if (!ctx.classroom) return;
   const auth = Buffer.from(`${MANAGED_USER}:${managedPassword(ctx.secret)}`).toString('base64');
   const deadline = Date.now() + MANAGEMENT_READY_TIMEOUT_MS;
   for (;;) {

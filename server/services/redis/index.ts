@@ -1,5 +1,6 @@
 // Redis: a terminal that behaves like redis-cli 7, a private redis-server for lessons, and a
 // command catalog read from the server's own COMMAND DOCS.
+import type { CommandInfo } from '../../../shared/protocol.ts';
 import type { ServiceAdapter } from '../types.ts';
 import { commandCatalog, toCommandInfo } from './command-docs.ts';
 import { redisRequest } from './connection.ts';
@@ -11,6 +12,8 @@ import { openRedisTerminal } from './terminal.ts';
 const MANAGED_MAX_MEMORY = '64mb';
 /** Probes run while the instance boots and for health checks: an answer comes in milliseconds. */
 const PROBE_TIMEOUT_MS = 2000;
+
+const catalogsByVersion = new Map<string, Promise<CommandInfo[]>>();
 
 export const redis: ServiceAdapter = {
   name: 'redis',
@@ -56,8 +59,16 @@ export const redis: ServiceAdapter = {
     return { version };
   },
   async commands(endpoint) {
-    const catalog = await commandCatalog(endpoint.url, parseRedisUrl(endpoint.url));
-    return catalog.map(toCommandInfo);
+    // Every instance of one version documents the same commands: in classroom mode a hundred
+    // learners' own instances share one catalog instead of each reading (and keeping) its own.
+    const { version } = await redis.probe(endpoint);
+    let catalog = catalogsByVersion.get(version);
+    if (!catalog) {
+      catalog = commandCatalog(endpoint.url, parseRedisUrl(endpoint.url)).then((docs) => docs.map(toCommandInfo));
+      catalogsByVersion.set(version, catalog);
+      catalog.catch(() => catalogsByVersion.delete(version));
+    }
+    return catalog;
   },
   openTerminal: openRedisTerminal,
 };
