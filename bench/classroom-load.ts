@@ -29,7 +29,11 @@ const COMMANDS: Record<ServiceName, string> = {
   rabbitmq: 'queue.declare queue=bench',
   mysql: 'SELECT 1;',
 };
-const SNIPPET = ['import os, redis', 'r = redis.Redis.from_url(os.environ["REDIS_URL"])', 'print("runs:", r.incr("bench:runs"))'].join('\n');
+const SNIPPET = [
+  'import os, redis',
+  'r = redis.Redis.from_url(os.environ["REDIS_URL"])',
+  'print("runs:", r.incr("bench:runs"))',
+].join('\n');
 
 function rssKb(pid: number): Promise<number> {
   return fs.readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0));
@@ -48,7 +52,11 @@ const env: NodeJS.ProcessEnv = {
 };
 for (const a of ADAPTERS) delete env[a.urlEnv];
 console.log(`starting a classroom server with ${LEARNERS} pre-warmed workspaces…`);
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--classroom'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--classroom'], {
+  cwd: ROOT,
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 let serverOut = '';
 await new Promise<void>((resolve, reject) => {
   server.stdout!.on('data', (d: Buffer) => {
@@ -137,7 +145,8 @@ for (const sim of sims) {
   for (const s of SERVICE_NAMES) {
     const tick = () => {
       if (sim.sentAt.has(s)) {
-        if (performance.now() - sim.sentAt.get(s)! > COMMAND_TIMEOUT_MS) errors.push(`${s}: no prompt within ${COMMAND_TIMEOUT_MS} ms`);
+        if (performance.now() - sim.sentAt.get(s)! > COMMAND_TIMEOUT_MS)
+          errors.push(`${s}: no prompt within ${COMMAND_TIMEOUT_MS} ms`);
         return;
       }
       sim.sentAt.set(s, performance.now());
@@ -159,7 +168,7 @@ while (Date.now() - began < MINUTES * 60_000) {
   peakKb = Math.max(peakKb, await rssKb(server.pid!));
   const sorted = [...rtt].sort((a, b) => a - b);
   console.log(
-    `  ${((Date.now() - began) / 1000).toFixed(0)} s: ${rtt.length} commands, p99 ${percentile(sorted, 99).toFixed(1)} ms, runs ${runsOk}/${runsStarted}, errors ${errors.length}, server RSS ${((peakKb) / 1024).toFixed(0)} MB`,
+    `  ${((Date.now() - began) / 1000).toFixed(0)} s: ${rtt.length} commands, p99 ${percentile(sorted, 99).toFixed(1)} ms, runs ${runsOk}/${runsStarted}, errors ${errors.length}, server RSS ${(peakKb / 1024).toFixed(0)} MB`,
   );
 }
 const endKb = await rssKb(server.pid!);
@@ -173,7 +182,9 @@ await fs.rm(dataDir, { recursive: true, force: true });
 
 const sorted = [...rtt].sort((a, b) => a - b);
 console.log(`\n${LEARNERS} learners × 4 terminals, ${MINUTES} min`);
-console.log(`terminal round trip: p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${sorted.at(-1)?.toFixed(1)} ms over ${sorted.length} commands (goal p99 ≤ 50 ms)`);
+console.log(
+  `terminal round trip: p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${sorted.at(-1)?.toFixed(1)} ms over ${sorted.length} commands (goal p99 ≤ 50 ms)`,
+);
 for (const s of SERVICE_NAMES) {
   const x = [...rttByService[s]].sort((a, b) => a - b);
   console.log(`  ${s.padEnd(9)} p50 ${percentile(x, 50).toFixed(2)} ms, p99 ${percentile(x, 99).toFixed(2)} ms`);

@@ -77,7 +77,10 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
     const endpoints = await classroom.workspaces.ensure(workspaceId);
     classroom.workspaces.touch(workspaceId);
     if (p.kind === 'learner') classroom.activity(p.learner);
-    return { learner: p.kind === 'instructor' ? INSTRUCTOR : p.learner.id, endpointOf: (service) => endpoints[service] ?? null };
+    return {
+      learner: p.kind === 'instructor' ? INSTRUCTOR : p.learner.id,
+      endpointOf: (service) => endpoints[service] ?? null,
+    };
   }
 
   // Lesson engine (server/lessons/routes.ts): /api/course, /api/lessons/…, /api/progress/current
@@ -92,7 +95,8 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
             progress: cls.classroom.progress,
             inspector: cls.classroom.workspaces.inspector,
             identify,
-            onCheck: (learner, step, ok) => (learner === INSTRUCTOR ? Promise.resolve() : cls.classroom.recordCheck(learner, step, ok)),
+            onCheck: (learner, step, ok) =>
+              learner === INSTRUCTOR ? Promise.resolve() : cls.classroom.recordCheck(learner, step, ok),
           }
         : {}),
     }),
@@ -137,7 +141,11 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
       void (async () => {
         const principal = await principalOf(cls.classroom, cls.secret, info.req);
         const workspaceId =
-          principal?.kind === 'instructor' ? await cls.classroom.instructorWorkspace() : principal?.kind === 'learner' ? principal.learner.workspaceId : null;
+          principal?.kind === 'instructor'
+            ? await cls.classroom.instructorWorkspace()
+            : principal?.kind === 'learner'
+              ? principal.learner.workspaceId
+              : null;
         upgradeInfo.set(info.req, { principal, workspaceId });
         done(true);
       })().catch(() => done(false, 500, 'could not check the session'));

@@ -39,11 +39,24 @@ export function readinessTable(statuses: ServicesStatus): string {
       s.version ?? '-',
       s.address ?? '-',
       s.readyMs !== undefined ? `${s.readyMs} ms` : '-',
-      s.ok ? (s.managed ? 'ready (private)' : 'ready (from URL)') : `${s.state}: ${s.message ?? ''}${s.install ? ` — run: ${s.install}` : ''}`,
+      s.ok
+        ? s.managed
+          ? 'ready (private)'
+          : 'ready (from URL)'
+        : `${s.state}: ${s.message ?? ''}${s.install ? ` — run: ${s.install}` : ''}`,
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => '  ' + r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map(
+      (r) =>
+        '  ' +
+        r
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+    )
+    .join('\n');
 }
 
 /**
@@ -174,7 +187,11 @@ async function main(): Promise<void> {
       bound = await app.listen(port, host);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      console.error(code === 'EADDRINUSE' ? `Port ${port} is in use: set PORT to another port, e.g. PORT=3001 npm start` : String(err));
+      console.error(
+        code === 'EADDRINUSE'
+          ? `Port ${port} is in use: set PORT to another port, e.g. PORT=3001 npm start`
+          : String(err),
+      );
       process.exit(1);
     }
   };
@@ -191,7 +208,11 @@ async function main(): Promise<void> {
   const statuses = await supervisor.startAll();
   servicesUp();
   console.log(`\n${readinessTable(statuses)}\n`);
-  console.log(runner ? '  snippets: Python and JavaScript runs ready (sandboxed)\n' : `  snippets: unavailable — ${runnerProblem}\n`);
+  console.log(
+    runner
+      ? '  snippets: Python and JavaScript runs ready (sandboxed)\n'
+      : `  snippets: unavailable — ${runnerProblem}\n`,
+  );
   const shownHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   if (classroomConfig) {
     try {
@@ -217,9 +238,13 @@ async function main(): Promise<void> {
         ? `  instructor secret: ${classroom.secret}   (kept in ${path.relative(process.cwd(), dataDir) || '.'}/; set INSTRUCTOR_SECRET to choose one)`
         : '  instructor secret: the one in INSTRUCTOR_SECRET',
     );
-    console.log(`  learners join at: ${urls.slice(wide ? 1 : 0).join('  ') || urls[0]}  (create a class for its join link and code)`);
+    console.log(
+      `  learners join at: ${urls.slice(wide ? 1 : 0).join('  ') || urls[0]}  (create a class for its join link and code)`,
+    );
   }
-  console.log(`Playground ready at http://${shownHost}:${bound}  (${((performance.now() - began) / 1000).toFixed(1)} s; Ctrl-C stops it)`);
+  console.log(
+    `Playground ready at http://${shownHost}:${bound}  (${((performance.now() - began) / 1000).toFixed(1)} s; Ctrl-C stops it)`,
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

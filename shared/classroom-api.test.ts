@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cellState, normalizeJoinCode, DISPLAY_NAME_PATTERN, type LearnerView, type StepColumn } from './classroom-api.ts';
+import {
+  cellState,
+  normalizeJoinCode,
+  DISPLAY_NAME_PATTERN,
+  type LearnerView,
+  type StepColumn,
+} from './classroom-api.ts';
 
 const col = (lesson: string, step: string, hasCheck = true): StepColumn => ({
   key: `redis/${lesson}/${step}`,
@@ -14,7 +20,17 @@ const NOW = Date.parse('2026-11-21T10:00:00Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
 
 function learner(over: Partial<LearnerView> = {}): LearnerView {
-  return { id: 'l1', name: 'Ada', joinedAt: ago(3600_000), online: true, lastActiveAt: ago(1000), current: 'redis/strings', steps: {}, workspace: 'ready', ...over };
+  return {
+    id: 'l1',
+    name: 'Ada',
+    joinedAt: ago(3600_000),
+    online: true,
+    lastActiveAt: ago(1000),
+    current: 'redis/strings',
+    steps: {},
+    workspace: 'ready',
+    ...over,
+  };
 }
 
 describe('cellState', () => {
@@ -36,7 +52,9 @@ describe('cellState', () => {
   });
 
   it('calls a step open for ten minutes after a failed attempt stuck', () => {
-    const l = learner({ steps: { 'redis/strings/set': { attempts: 1, lastAttemptAt: ago(11 * 60_000), lastOk: false } } });
+    const l = learner({
+      steps: { 'redis/strings/set': { attempts: 1, lastAttemptAt: ago(11 * 60_000), lastOk: false } },
+    });
     expect(cellState(l, columns[1], columns, NOW)).toBe('stuck');
   });
 
@@ -52,7 +70,7 @@ describe('join codes and names', () => {
   });
 
   it('accepts names in any script and refuses markup or empty names', () => {
-    expect(DISPLAY_NAME_PATTERN.test('Zoë O\'Neil')).toBe(true);
+    expect(DISPLAY_NAME_PATTERN.test("Zoë O'Neil")).toBe(true);
     expect(DISPLAY_NAME_PATTERN.test('李雷')).toBe(true);
     expect(DISPLAY_NAME_PATTERN.test('<script>')).toBe(false);
     expect(DISPLAY_NAME_PATTERN.test('')).toBe(false);

@@ -26,7 +26,12 @@ export type SessionView =
   | { mode: 'single' }
   /** Classroom mode, and this browser has neither joined a class nor signed in as the instructor. */
   | { mode: 'classroom'; role: null }
-  | { mode: 'classroom'; role: 'learner'; learner: { id: string; name: string }; class: { id: string; name: string; code: string } }
+  | {
+      mode: 'classroom';
+      role: 'learner';
+      learner: { id: string; name: string };
+      class: { id: string; name: string; code: string };
+    }
   | { mode: 'classroom'; role: 'instructor' };
 
 /** Display names: 1–40 characters after trimming; letters, digits, spaces and . _ ' - only. */

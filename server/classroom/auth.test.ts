@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from './rate-limit.ts';
-import { hashToken, instructorSession, isInstructor, isInstructorSession, learnerTokenOf, newLearnerToken, originAllowed } from './auth.ts';
+import {
+  hashToken,
+  instructorSession,
+  isInstructor,
+  isInstructorSession,
+  learnerTokenOf,
+  newLearnerToken,
+  originAllowed,
+} from './auth.ts';
 
 const SECRET = 'a-long-enough-secret';
 
@@ -44,7 +52,9 @@ describe('originAllowed', () => {
     expect(originAllowed({ host: 'class.example:3000' }, [])).toBe(true);
     expect(originAllowed({ host: 'class.example:3000', origin: 'http://evil.example' }, [])).toBe(false);
     expect(originAllowed({ host: 'class.example:3000', origin: 'null' }, [])).toBe(false);
-    expect(originAllowed({ host: 'internal:3000', origin: 'https://proxy.example' }, ['https://proxy.example'])).toBe(true);
+    expect(originAllowed({ host: 'internal:3000', origin: 'https://proxy.example' }, ['https://proxy.example'])).toBe(
+      true,
+    );
   });
 });
 

@@ -79,6 +79,7 @@ export function originAllowed(headers: IncomingHttpHeaders, allowed: string[]): 
   } catch {
     return false;
   }
-  const forwarded = typeof headers['x-forwarded-host'] === 'string' ? headers['x-forwarded-host'].split(',')[0].trim() : null;
+  const forwarded =
+    typeof headers['x-forwarded-host'] === 'string' ? headers['x-forwarded-host'].split(',')[0].trim() : null;
   return host === headers.host || (forwarded !== null && host === forwarded);
 }

@@ -17,11 +17,18 @@ let adaWs: PlaygroundClient;
 let boWs: PlaygroundClient;
 const sockets: PlaygroundClient[] = [];
 
-async function runSnippet(c: PlaygroundClient, id: string, code: string): Promise<{ output: string; env: Record<string, string> }> {
+async function runSnippet(
+  c: PlaygroundClient,
+  id: string,
+  code: string,
+): Promise<{ output: string; env: Record<string, string> }> {
   c.send({ type: 'open', id, kind: 'run', language: 'python', code });
   await c.until(() => c.terminal(id).exited !== null, 30_000);
   const started = c.messages.find((m) => m.type === 'started' && m.id === id);
-  return { output: c.terminal(id).output + c.terminal(id).errors.join('\n'), env: started?.type === 'started' ? started.env : {} };
+  return {
+    output: c.terminal(id).output + c.terminal(id).errors.join('\n'),
+    env: started?.type === 'started' ? started.env : {},
+  };
 }
 
 beforeAll(async () => {
@@ -47,7 +54,12 @@ afterAll(() => {
 describe('joining', () => {
   it('knows the learner after a reload (the cookie) and refuses a second Ada', async () => {
     const session = await (await ada.fetch('/api/session')).json();
-    expect(session).toMatchObject({ mode: 'classroom', role: 'learner', learner: { name: 'Ada' }, class: { name: 'Isolation test' } });
+    expect(session).toMatchObject({
+      mode: 'classroom',
+      role: 'learner',
+      learner: { name: 'Ada' },
+      class: { name: 'Isolation test' },
+    });
     const again = await fetch(`${classroomBaseUrl()}/api/join`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -59,7 +71,11 @@ describe('joining', () => {
 
   it('says what is wrong with a bad code or name', async () => {
     const post = (body: unknown) =>
-      fetch(`${classroomBaseUrl()}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${classroomBaseUrl()}/api/join`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const unknown = await post({ code: 'ZZZZZZ', name: 'Cy' });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: string }).error).toMatch(/no class has the code ZZZZZZ/);
@@ -82,7 +98,12 @@ describe('each learner has a workspace of their own', () => {
     const opened = boWs.messages.find((m) => m.type === 'opened' && m.id === 'redis');
     const boPort = opened?.type === 'opened' ? opened.address.split(':').pop() : '';
     expect(boPort).toMatch(/^\d+$/);
-    for (const line of [`MIGRATE 127.0.0.1 ${boPort} shared:key 0 1000`, `REPLICAOF 127.0.0.1 ${boPort}`, 'CONFIG SET maxmemory 0', 'SHUTDOWN NOSAVE']) {
+    for (const line of [
+      `MIGRATE 127.0.0.1 ${boPort} shared:key 0 1000`,
+      `REPLICAOF 127.0.0.1 ${boPort}`,
+      'CONFIG SET maxmemory 0',
+      'SHUTDOWN NOSAVE',
+    ]) {
       const reply = await adaWs.run('redis', line);
       expect(reply, line).toMatch(/NOPERM|ERR|denied|not allowed/i);
     }
@@ -166,14 +187,18 @@ describe('each learner has a workspace of their own', () => {
 describe('the WebSocket API', () => {
   it('refuses a made-up token and a socket from another site', async () => {
     const { PlaygroundClient } = await import('../testing/ws-client.ts');
-    const forged = await PlaygroundClient.connect(classroomBaseUrl(), { headers: { cookie: `pg_class=${'A'.repeat(43)}` } });
+    const forged = await PlaygroundClient.connect(classroomBaseUrl(), {
+      headers: { cookie: `pg_class=${'A'.repeat(43)}` },
+    });
     await forged.until(() => forged.closed !== null);
     expect(forged.closed?.code).toBe(4401);
     const anonymous = await PlaygroundClient.connect(classroomBaseUrl());
     await anonymous.until(() => anonymous.closed !== null);
     expect(anonymous.closed?.code).toBe(4401);
     const status = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(classroomBaseUrl().replace(/^http/, 'ws') + WS_PATH, { headers: { cookie: ada.cookie, origin: 'http://evil.example' } });
+      const ws = new WebSocket(classroomBaseUrl().replace(/^http/, 'ws') + WS_PATH, {
+        headers: { cookie: ada.cookie, origin: 'http://evil.example' },
+      });
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       ws.on('open', () => resolve(101));
     });
@@ -214,7 +239,9 @@ describe('the WebSocket API', () => {
 
 describe('the instructor', () => {
   it('sees a passed check on the live grid, and the CSV', async () => {
-    const events = await EventStream.open<ClassEvent>(`${classroomBaseUrl()}/api/classes/${klass.id}/events`, { authorization: `Bearer ${instructorSecret()}` });
+    const events = await EventStream.open<ClassEvent>(`${classroomBaseUrl()}/api/classes/${klass.id}/events`, {
+      authorization: `Bearer ${instructorSecret()}`,
+    });
     try {
       await events.until((e) => e.some((x) => x.kind === 'snapshot'));
       const snap = events.events.find((x) => x.kind === 'snapshot')!;
@@ -222,13 +249,19 @@ describe('the instructor', () => {
       // The first checked step of the first memcached lesson wants this item in memcached.
       const key = 'memcached/what-it-is/the-cache-idea';
       const [, lessonSlug, stepId] = key.split('/');
-      const before = (await (await ada.fetch(`/api/lessons/memcached/${lessonSlug}/steps/${stepId}/check`, { method: 'POST' })).json()) as { ok: boolean };
+      const before = (await (
+        await ada.fetch(`/api/lessons/memcached/${lessonSlug}/steps/${stepId}/check`, { method: 'POST' })
+      ).json()) as { ok: boolean };
       expect(before.ok).toBe(false);
       await adaWs.run('memcached', 'set forecast:oslo 0 300 13');
       await adaWs.run('memcached', 'sunny in oslo');
-      const check = (await (await ada.fetch(`/api/lessons/memcached/${lessonSlug}/steps/${stepId}/check`, { method: 'POST' })).json()) as { ok: boolean };
+      const check = (await (
+        await ada.fetch(`/api/lessons/memcached/${lessonSlug}/steps/${stepId}/check`, { method: 'POST' })
+      ).json()) as { ok: boolean };
       expect(check.ok, JSON.stringify(check)).toBe(true);
-      await events.until((e) => e.some((x) => x.kind === 'learner' && x.learner.name === 'Ada' && !!x.learner.steps[key]?.doneAt));
+      await events.until((e) =>
+        e.some((x) => x.kind === 'learner' && x.learner.name === 'Ada' && !!x.learner.steps[key]?.doneAt),
+      );
       const row = [...events.events].reverse().find((x) => x.kind === 'learner' && x.learner.name === 'Ada');
       expect(row?.kind === 'learner' && row.learner.steps[key]).toMatchObject({ attempts: 2, lastOk: true });
       const csv = await (await driver.instructor(`/api/classes/${klass.id}/progress.csv`)).text();
@@ -240,7 +273,10 @@ describe('the instructor', () => {
   });
 
   it('watches a learner’s terminal live, read-only', async () => {
-    const watch = await EventStream.open<MirrorEvent>(`${classroomBaseUrl()}/api/classes/${klass.id}/learners/${bo.id}/watch`, { authorization: `Bearer ${instructorSecret()}` });
+    const watch = await EventStream.open<MirrorEvent>(
+      `${classroomBaseUrl()}/api/classes/${klass.id}/learners/${bo.id}/watch`,
+      { authorization: `Bearer ${instructorSecret()}` },
+    );
     try {
       await watch.until((e) => e.filter((x) => x.kind === 'open').length >= 4);
       await boWs.run('redis', 'ECHO "watched line"');
@@ -258,7 +294,11 @@ describe('the instructor', () => {
     });
     expect(await res.json()).toMatchObject({ ok: true, learners: 2 });
     for (const c of [adaWs, boWs]) {
-      await c.until(() => c.messages.some((m) => m.type === 'broadcast' && m.event.kind === 'snippet' && m.event.code === 'print("hi class")'));
+      await c.until(() =>
+        c.messages.some(
+          (m) => m.type === 'broadcast' && m.event.kind === 'snippet' && m.event.code === 'print("hi class")',
+        ),
+      );
     }
   });
 

@@ -13,13 +13,25 @@ import type {
   StepColumn,
   StepProgress,
 } from '../../shared/classroom-api.ts';
-import { DISPLAY_NAME_PATTERN, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalizeJoinCode } from '../../shared/classroom-api.ts';
+import {
+  DISPLAY_NAME_PATTERN,
+  JOIN_CODE_ALPHABET,
+  JOIN_CODE_LENGTH,
+  normalizeJoinCode,
+} from '../../shared/classroom-api.ts';
 import type { ServerMessage } from '../../shared/protocol.ts';
 import type { ClassroomConfig } from './config.ts';
 import { hashToken, newLearnerToken } from './auth.ts';
 import { MirrorHub } from './mirror-hub.ts';
 import { TokenBucket } from './rate-limit.ts';
-import { DuplicateError, type ClassRecord, type ClassroomStore, type LearnerRecord, type SavedFile, type StepRecord } from './store/types.ts';
+import {
+  DuplicateError,
+  type ClassRecord,
+  type ClassroomStore,
+  type LearnerRecord,
+  type SavedFile,
+  type StepRecord,
+} from './store/types.ts';
 import type { Workspaces } from './workspaces/types.ts';
 import type { LearnerProgress, ProgressStore } from '../lessons/progress-store.ts';
 
@@ -99,7 +111,10 @@ export class Classroom {
       const record: ClassRecord = {
         id: `c${randomBytes(6).toString('hex')}`,
         name: clean,
-        code: Array.from({ length: JOIN_CODE_LENGTH }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join(''),
+        code: Array.from(
+          { length: JOIN_CODE_LENGTH },
+          () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)],
+        ).join(''),
         createdAt: new Date().toISOString(),
       };
       try {
@@ -114,7 +129,9 @@ export class Classroom {
 
   async classes(): Promise<ClassSummary[]> {
     const all = await this.store.classes();
-    return Promise.all(all.map(async (c) => ({ ...this.summary(c), learners: (await this.store.learnersOf(c.id)).length })));
+    return Promise.all(
+      all.map(async (c) => ({ ...this.summary(c), learners: (await this.store.learnersOf(c.id)).length })),
+    );
   }
 
   async classOrThrow(id: string): Promise<ClassRecord> {
@@ -125,7 +142,11 @@ export class Classroom {
 
   async classByCode(code: string): Promise<ClassRecord> {
     const c = await this.store.classByCode(normalizeJoinCode(code));
-    if (!c) throw new ClassroomError(404, `no class has the code ${normalizeJoinCode(code) || '(empty)'}: check the code with your instructor`);
+    if (!c)
+      throw new ClassroomError(
+        404,
+        `no class has the code ${normalizeJoinCode(code) || '(empty)'}: check the code with your instructor`,
+      );
     return c;
   }
 
@@ -135,7 +156,11 @@ export class Classroom {
 
   async detail(classId: string): Promise<ClassDetail> {
     const c = await this.classOrThrow(classId);
-    const [learners, steps, all] = await Promise.all([this.store.learnersOf(classId), this.options.steps(), this.store.stepsOfClass(classId)]);
+    const [learners, steps, all] = await Promise.all([
+      this.store.learnersOf(classId),
+      this.options.steps(),
+      this.store.stepsOfClass(classId),
+    ]);
     return {
       class: { ...this.summary(c), learners: learners.length },
       learners: learners.map((l) => this.view(l, all.get(l.id) ?? [])),
@@ -158,11 +183,15 @@ export class Classroom {
   async join(code: string, rawName: string): Promise<{ learner: LearnerRecord; token: string; class: ClassRecord }> {
     const name = rawName.trim().replace(/\s+/g, ' ');
     if (!DISPLAY_NAME_PATTERN.test(name)) {
-      throw new ClassroomError(400, 'pick a display name of 1–40 letters, digits, spaces or . _ \' - (starting with a letter or digit)');
+      throw new ClassroomError(
+        400,
+        "pick a display name of 1–40 letters, digits, spaces or . _ ' - (starting with a letter or digit)",
+      );
     }
     const klass = await this.classByCode(code);
     const taken = (await this.store.learnersOf(klass.id)).some((l) => l.name.toLowerCase() === name.toLowerCase());
-    if (taken) throw new ClassroomError(409, `the name "${name}" is taken in this class: add an initial or pick another`);
+    if (taken)
+      throw new ClassroomError(409, `the name "${name}" is taken in this class: add an initial or pick another`);
     const token = newLearnerToken();
     const id = `l${randomBytes(8).toString('hex')}`;
     const workspaceId = await this.workspaces.claim(id);
@@ -178,7 +207,8 @@ export class Classroom {
       });
     } catch (err) {
       await this.workspaces.destroy(workspaceId).catch(() => {});
-      if (err instanceof DuplicateError) throw new ClassroomError(409, `the name "${name}" is taken in this class: add an initial or pick another`);
+      if (err instanceof DuplicateError)
+        throw new ClassroomError(409, `the name "${name}" is taken in this class: add an initial or pick another`);
       throw err;
     }
     // Start the instances now: by the time the page has loaded, the terminals can connect.
@@ -194,7 +224,8 @@ export class Classroom {
 
   async learnerOf(classId: string, learnerId: string): Promise<LearnerRecord> {
     const l = await this.store.learnerById(learnerId);
-    if (!l || l.classId !== classId || l.removedAt) throw new ClassroomError(404, `class ${classId} has no learner "${learnerId}"`);
+    if (!l || l.classId !== classId || l.removedAt)
+      throw new ClassroomError(404, `class ${classId} has no learner "${learnerId}"`);
     return l;
   }
 
@@ -204,7 +235,9 @@ export class Classroom {
     if (p) for (const s of p.sockets) s.end(4403, 'removed from the class by the instructor');
     this.presence.delete(learner.id);
     this.hub.drop(learner.id);
-    await this.workspaces.destroy(learner.workspaceId).catch((err) => this.log(`workspace ${learner.workspaceId}: ${String(err)}`));
+    await this.workspaces
+      .destroy(learner.workspaceId)
+      .catch((err) => this.log(`workspace ${learner.workspaceId}: ${String(err)}`));
     this.events.emit(learner.classId, { kind: 'removed', learnerId: learner.id });
     this.log(`${learner.name} was removed from the class`);
   }
@@ -243,7 +276,10 @@ export class Classroom {
   // ---- presence and activity ----
 
   /** A learner's socket opened: online, rate limits shared by their sockets, and the class broadcast if on. */
-  connect(learner: LearnerRecord, socket: ConnectedSocket): { admitCommand: () => string | null; admitRun: () => string | null } {
+  connect(
+    learner: LearnerRecord,
+    socket: ConnectedSocket,
+  ): { admitCommand: () => string | null; admitRun: () => string | null } {
     const p = this.presenceOf(learner);
     const wasOffline = p.sockets.size === 0;
     p.sockets.add(socket);
@@ -252,8 +288,11 @@ export class Classroom {
     const { commandsPerSecond, runsPerMinute } = this.config;
     return {
       admitCommand: () =>
-        p.commands.take() ? null : `slow down: at most ${commandsPerSecond} commands a second (bursts of ${commandsPerSecond * 4}); that line was not sent`,
-      admitRun: () => (p.runs.take() ? null : `slow down: at most ${runsPerMinute} runs a minute; wait a few seconds and run it again`),
+        p.commands.take()
+          ? null
+          : `slow down: at most ${commandsPerSecond} commands a second (bursts of ${commandsPerSecond * 4}); that line was not sent`,
+      admitRun: () =>
+        p.runs.take() ? null : `slow down: at most ${runsPerMinute} runs a minute; wait a few seconds and run it again`,
     };
   }
 
@@ -325,7 +364,11 @@ export class Classroom {
 
   view(l: LearnerRecord, steps: StepRecord[]): LearnerView {
     const p = this.presence.get(l.id);
-    const last = [p?.lastActiveAt ?? null, l.lastActiveAt].filter((x): x is string => !!x).sort().pop() ?? null;
+    const last =
+      [p?.lastActiveAt ?? null, l.lastActiveAt]
+        .filter((x): x is string => !!x)
+        .sort()
+        .pop() ?? null;
     const byStep: Record<string, StepProgress> = {};
     for (const s of steps) {
       byStep[s.step] = {

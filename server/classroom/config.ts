@@ -42,15 +42,35 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
 export function readClassroomConfig(env: NodeJS.ProcessEnv): ClassroomConfig {
   const secret = env.INSTRUCTOR_SECRET?.trim() || null;
   if (secret !== null && secret.length < MIN_INSTRUCTOR_SECRET_LENGTH) {
-    throw new Error(`INSTRUCTOR_SECRET must be at least ${MIN_INSTRUCTOR_SECRET_LENGTH} characters (or leave it unset to have one generated)`);
+    throw new Error(
+      `INSTRUCTOR_SECRET must be at least ${MIN_INSTRUCTOR_SECRET_LENGTH} characters (or leave it unset to have one generated)`,
+    );
   }
   const limits: WorkspaceLimits = {
     ...DEFAULT_WORKSPACE_LIMITS,
     redisMemoryMb: intSetting(env, 'CLASSROOM_REDIS_MEMORY_MB', DEFAULT_WORKSPACE_LIMITS.redisMemoryMb, 1, 4096),
-    memcachedMemoryMb: intSetting(env, 'CLASSROOM_MEMCACHED_MEMORY_MB', DEFAULT_WORKSPACE_LIMITS.memcachedMemoryMb, 1, 4096),
+    memcachedMemoryMb: intSetting(
+      env,
+      'CLASSROOM_MEMCACHED_MEMORY_MB',
+      DEFAULT_WORKSPACE_LIMITS.memcachedMemoryMb,
+      1,
+      4096,
+    ),
     rabbitmqMaxQueues: intSetting(env, 'CLASSROOM_MAX_QUEUES', DEFAULT_WORKSPACE_LIMITS.rabbitmqMaxQueues, 1, 10_000),
-    rabbitmqMaxConnections: intSetting(env, 'CLASSROOM_MAX_AMQP_CONNECTIONS', DEFAULT_WORKSPACE_LIMITS.rabbitmqMaxConnections, 1, 10_000),
-    mysqlMaxConnections: intSetting(env, 'CLASSROOM_MAX_MYSQL_CONNECTIONS', DEFAULT_WORKSPACE_LIMITS.mysqlMaxConnections, 1, 10_000),
+    rabbitmqMaxConnections: intSetting(
+      env,
+      'CLASSROOM_MAX_AMQP_CONNECTIONS',
+      DEFAULT_WORKSPACE_LIMITS.rabbitmqMaxConnections,
+      1,
+      10_000,
+    ),
+    mysqlMaxConnections: intSetting(
+      env,
+      'CLASSROOM_MAX_MYSQL_CONNECTIONS',
+      DEFAULT_WORKSPACE_LIMITS.mysqlMaxConnections,
+      1,
+      10_000,
+    ),
   };
   return {
     instructorSecret: secret,

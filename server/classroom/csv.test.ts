@@ -11,14 +11,39 @@ describe('progress CSV', () => {
 
   it('has a row per learner and a column per checked step', () => {
     const detail: ClassDetail = {
-      class: { id: 'c1', name: 'Tuesday', code: 'ABCDEF', joinPath: '/join/ABCDEF', createdAt: '2026-11-21T09:00:00Z', learners: 2 },
+      class: {
+        id: 'c1',
+        name: 'Tuesday',
+        code: 'ABCDEF',
+        joinPath: '/join/ABCDEF',
+        createdAt: '2026-11-21T09:00:00Z',
+        learners: 2,
+      },
       steps: [
         { key: 'm/a/one', course: 'm', lesson: 'a', lessonTitle: 'A', title: 'one', hasCheck: true },
         { key: 'm/a/read', course: 'm', lesson: 'a', lessonTitle: 'A', title: 'read', hasCheck: false },
       ],
       learners: [
-        { id: 'l1', name: 'Ada', joinedAt: 'j1', online: true, lastActiveAt: null, current: 'm/a', steps: { 'm/a/one': { attempts: 1, doneAt: '2026-11-21T09:05:00.000Z' } }, workspace: 'ready' },
-        { id: 'l2', name: 'Bo, Jr', joinedAt: 'j2', online: false, lastActiveAt: null, current: null, steps: {}, workspace: 'ready' },
+        {
+          id: 'l1',
+          name: 'Ada',
+          joinedAt: 'j1',
+          online: true,
+          lastActiveAt: null,
+          current: 'm/a',
+          steps: { 'm/a/one': { attempts: 1, doneAt: '2026-11-21T09:05:00.000Z' } },
+          workspace: 'ready',
+        },
+        {
+          id: 'l2',
+          name: 'Bo, Jr',
+          joinedAt: 'j2',
+          online: false,
+          lastActiveAt: null,
+          current: null,
+          steps: {},
+          workspace: 'ready',
+        },
       ],
       broadcastingTerminals: false,
     };

@@ -25,7 +25,10 @@ export interface RunningClassroom {
 }
 
 /** The instructor secret: INSTRUCTOR_SECRET, or one generated at the first start and kept in the store. */
-async function instructorSecret(store: ClassroomStore, configured: string | null): Promise<{ secret: string; generated: boolean }> {
+async function instructorSecret(
+  store: ClassroomStore,
+  configured: string | null,
+): Promise<{ secret: string; generated: boolean }> {
   if (configured) return { secret: configured, generated: false };
   const kept = await store.getMeta(SECRET_META);
   if (kept) return { secret: kept, generated: true };

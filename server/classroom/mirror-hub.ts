@@ -37,7 +37,8 @@ export class MirrorHub {
   /** Starts watching `owner`: the listener gets an `open` (with scrollback) per live channel at once. */
   watch(owner: string, listener: Listener): () => void {
     const o = this.owner(owner);
-    for (const [channel, c] of o.channels) listener({ kind: 'open', channel, label: c.label, scrollback: c.scrollback });
+    for (const [channel, c] of o.channels)
+      listener({ kind: 'open', channel, label: c.label, scrollback: c.scrollback });
     o.listeners.add(listener);
     return () => {
       o.listeners.delete(listener);

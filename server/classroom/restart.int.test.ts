@@ -26,13 +26,20 @@ async function startServer(): Promise<{ child: ChildProcess; baseUrl: string; lo
     CLASSROOM_PREWARM: '0',
   };
   for (const a of ADAPTERS) delete env[a.urlEnv];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--classroom'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--classroom'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready within ${START_TIMEOUT_MS} ms:\n${out}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`not ready within ${START_TIMEOUT_MS} ms:\n${out}`)),
+      START_TIMEOUT_MS,
+    );
     const look = () => {
       const m = /Playground ready at http:\/\/localhost:(\d+)/.exec(out);
       if (m) {
@@ -90,7 +97,10 @@ describe('a classroom server killed with SIGKILL', () => {
       body: JSON.stringify({ lesson: 'redis/strings', files: [{ name: 'main.py', content: 'print("kept")' }] }),
     });
     expect(saved.status).toBe(200);
-    await learner.fetch('/api/progress/current', { method: 'PUT', body: JSON.stringify({ lesson: 'memcached/' + (await firstLesson(learner)) }) });
+    await learner.fetch('/api/progress/current', {
+      method: 'PUT',
+      body: JSON.stringify({ lesson: 'memcached/' + (await firstLesson(learner)) }),
+    });
     ws.close();
 
     await killHard(first.child);
@@ -98,10 +108,17 @@ describe('a classroom server killed with SIGKILL', () => {
     const again = new ClassroomDriver(second.baseUrl, SECRET);
     const sameLearner = new Learner(second.baseUrl, learner.cookie, learner.session);
 
-    const classes = (await (await again.instructor('/api/classes')).json()) as { classes: Array<{ code: string; learners: number }> };
+    const classes = (await (await again.instructor('/api/classes')).json()) as {
+      classes: Array<{ code: string; learners: number }>;
+    };
     expect(classes.classes).toEqual([expect.objectContaining({ code: klass.code, learners: 1 })]);
-    expect(await (await sameLearner.fetch('/api/session')).json()).toMatchObject({ role: 'learner', learner: { name: 'Grace' } });
-    const files = (await (await sameLearner.fetch('/api/files?lesson=redis/strings')).json()) as { files: Array<{ content: string }> };
+    expect(await (await sameLearner.fetch('/api/session')).json()).toMatchObject({
+      role: 'learner',
+      learner: { name: 'Grace' },
+    });
+    const files = (await (await sameLearner.fetch('/api/files?lesson=redis/strings')).json()) as {
+      files: Array<{ content: string }>;
+    };
     expect(files.files[0].content).toBe('print("kept")');
     const course = (await (await sameLearner.fetch('/api/course')).json()) as { progress: { current: string | null } };
     expect(course.progress.current).toMatch(/^memcached\//);
@@ -116,6 +133,8 @@ describe('a classroom server killed with SIGKILL', () => {
 });
 
 async function firstLesson(learner: Learner): Promise<string> {
-  const course = (await (await learner.fetch('/api/course')).json()) as { courses: Array<{ slug: string; lessons: Array<{ slug: string }> }> };
+  const course = (await (await learner.fetch('/api/course')).json()) as {
+    courses: Array<{ slug: string; lessons: Array<{ slug: string }> }>;
+  };
   return course.courses.find((c) => c.slug === 'memcached')!.lessons[0].slug;
 }

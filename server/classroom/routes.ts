@@ -48,7 +48,12 @@ const filesSchema = z.object({
     .max(MAX_SAVED_FILES_PER_LESSON, `at most ${MAX_SAVED_FILES_PER_LESSON} files per lesson`),
 });
 const broadcastSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('snippet'), name: fileName, language: z.enum(RUN_LANGUAGES), code: z.string().max(MAX_RUN_CODE_BYTES) }),
+  z.object({
+    kind: z.literal('snippet'),
+    name: fileName,
+    language: z.enum(RUN_LANGUAGES),
+    code: z.string().max(MAX_RUN_CODE_BYTES),
+  }),
   z.object({ kind: z.literal('terminals'), on: z.boolean() }),
 ]);
 
@@ -62,7 +67,11 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 /** Who sent the request: the instructor, a learner of a class, or nobody known. */
-export async function principalOf(classroom: Classroom, secret: string, req: { headers: Request['headers'] }): Promise<Principal | null> {
+export async function principalOf(
+  classroom: Classroom,
+  secret: string,
+  req: { headers: Request['headers'] },
+): Promise<Principal | null> {
   if (isInstructor(secret, req.headers)) return { kind: 'instructor' };
   const token = learnerTokenOf(req.headers);
   if (!token) return null;
@@ -85,7 +94,9 @@ function openEventStream(req: Request, res: Response): (data: unknown) => void {
 
 export function createClassroomRouter(classroom: Classroom, secret: string): Router {
   const router = express.Router();
-  const json = express.json({ limit: `${Math.ceil((MAX_SAVED_FILES_PER_LESSON * MAX_SAVED_FILE_BYTES * 1.2) / 1024)}kb` });
+  const json = express.json({
+    limit: `${Math.ceil((MAX_SAVED_FILES_PER_LESSON * MAX_SAVED_FILE_BYTES * 1.2) / 1024)}kb`,
+  });
   const secure = (req: Request) => req.protocol === 'https';
 
   router.use('/api', (req, res, next) => {
@@ -119,7 +130,12 @@ export function createClassroomRouter(classroom: Classroom, secret: string): Rou
     if (p?.kind === 'instructor') view = { mode: 'classroom', role: 'instructor' };
     else if (p?.kind === 'learner') {
       const c = await classroom.classOrThrow(p.learner.classId);
-      view = { mode: 'classroom', role: 'learner', learner: { id: p.learner.id, name: p.learner.name }, class: { id: c.id, name: c.name, code: c.code } };
+      view = {
+        mode: 'classroom',
+        role: 'learner',
+        learner: { id: p.learner.id, name: p.learner.name },
+        class: { id: c.id, name: c.name, code: c.code },
+      };
     }
     res.json(view);
   });
@@ -133,7 +149,12 @@ export function createClassroomRouter(classroom: Classroom, secret: string): Rou
     const body = parse(joinSchema, req.body);
     const { learner, token, class: c } = await classroom.join(body.code, body.name);
     res.append('Set-Cookie', cookie(LEARNER_TOKEN_COOKIE, token, LEARNER_COOKIE_MAX_AGE_S, secure(req)));
-    const view: SessionView = { mode: 'classroom', role: 'learner', learner: { id: learner.id, name: learner.name }, class: { id: c.id, name: c.name, code: c.code } };
+    const view: SessionView = {
+      mode: 'classroom',
+      role: 'learner',
+      learner: { id: learner.id, name: learner.name },
+      class: { id: c.id, name: c.name, code: c.code },
+    };
     res.json(view);
   });
 
@@ -145,7 +166,10 @@ export function createClassroomRouter(classroom: Classroom, secret: string): Rou
       res.status(401).json({ error: 'that is not the instructor secret (it was printed when the playground started)' });
       return;
     }
-    res.append('Set-Cookie', cookie(INSTRUCTOR_COOKIE, instructorSession(secret), INSTRUCTOR_SESSION_MAX_AGE_S, secure(req)));
+    res.append(
+      'Set-Cookie',
+      cookie(INSTRUCTOR_COOKIE, instructorSession(secret), INSTRUCTOR_SESSION_MAX_AGE_S, secure(req)),
+    );
     const view: SessionView = { mode: 'classroom', role: 'instructor' };
     res.json(view);
   });
@@ -167,7 +191,11 @@ export function createClassroomRouter(classroom: Classroom, secret: string): Rou
   router.put('/api/files', learnerOrInstructor, json, async (req, res) => {
     const body = parse(filesSchema, req.body);
     const big = body.files.find((f) => Buffer.byteLength(f.content) > MAX_SAVED_FILE_BYTES);
-    if (big) throw new ClassroomError(413, `${big.name} is over ${MAX_SAVED_FILE_BYTES / 1024} KiB, the most a saved file may hold`);
+    if (big)
+      throw new ClassroomError(
+        413,
+        `${big.name} is over ${MAX_SAVED_FILE_BYTES / 1024} KiB, the most a saved file may hold`,
+      );
     const savedAt = new Date().toISOString();
     await classroom.saveFiles(res.locals.owner as string, body.lesson, body.files, savedAt);
     res.json({ savedAt });
@@ -242,8 +270,10 @@ export function createClassroomRouter(classroom: Classroom, secret: string): Rou
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     if (err instanceof ClassroomError) res.status(err.status).json({ error: err.message });
-    else if ((err as { type?: string }).type === 'entity.parse.failed') res.status(400).json({ error: 'the body is not valid JSON' });
-    else if ((err as { type?: string }).type === 'entity.too.large') res.status(413).json({ error: 'the body is too large' });
+    else if ((err as { type?: string }).type === 'entity.parse.failed')
+      res.status(400).json({ error: 'the body is not valid JSON' });
+    else if ((err as { type?: string }).type === 'entity.too.large')
+      res.status(413).json({ error: 'the body is too large' });
     else res.status(500).json({ error: errorText(err) });
   });
 

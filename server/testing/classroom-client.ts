@@ -52,7 +52,10 @@ export class Learner {
   }
 
   fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(this.baseUrl + path, { ...init, headers: { cookie: this.cookie, 'content-type': 'application/json', ...init.headers } });
+    return fetch(this.baseUrl + path, {
+      ...init,
+      headers: { cookie: this.cookie, 'content-type': 'application/json', ...init.headers },
+    });
   }
 
   connect(headers: Record<string, string> = {}): Promise<PlaygroundClient> {
@@ -106,7 +109,10 @@ export class EventStream<T> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.events)) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out; events so far:\n${this.events.map((e) => JSON.stringify(e).slice(0, 300)).join('\n')}`);
+      if (left <= 0)
+        throw new Error(
+          `timed out; events so far:\n${this.events.map((e) => JSON.stringify(e).slice(0, 300)).join('\n')}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 200));
         this.waiters.push(() => {

@@ -10,11 +10,21 @@ import { ROOT, type Stack } from './stack.ts';
 
 export const TEST_INSTRUCTOR_SECRET = 'test-instructor-secret';
 
-export async function startClassroomServer(stack: Stack, dataDir: string, log: (line: string) => void): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+export async function startClassroomServer(
+  stack: Stack,
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<{ baseUrl: string; stop(): Promise<void> }> {
   const dir = path.join(dataDir, 'classroom');
   await fs.mkdir(dir, { recursive: true });
   const config = readClassroomConfig({ INSTRUCTOR_SECRET: TEST_INSTRUCTOR_SECRET, CLASSROOM_PREWARM: '2' });
-  const running = await startClassroom({ supervisor: stack.supervisor, config, dataDir: dir, lessonsDir: path.join(ROOT, 'lessons'), log });
+  const running = await startClassroom({
+    supervisor: stack.supervisor,
+    config,
+    dataDir: dir,
+    lessonsDir: path.join(ROOT, 'lessons'),
+    log,
+  });
   const app = await createPlaygroundServer({
     supervisor: stack.supervisor,
     lessonsDir: path.join(ROOT, 'lessons'),

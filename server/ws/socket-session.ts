@@ -171,7 +171,11 @@ export class SocketSession {
     switch (message.type) {
       case 'open':
         if (this.terminals.has(message.id) || this.runs.has(message.id)) {
-          this.send({ type: 'error', id: message.id, message: `id "${message.id}" is already open on this connection` });
+          this.send({
+            type: 'error',
+            id: message.id,
+            message: `id "${message.id}" is already open on this connection`,
+          });
         } else if (message.kind === 'terminal') {
           void this.open(message.id, message.service);
         } else {
@@ -249,7 +253,10 @@ export class SocketSession {
     void this.startRun(channel, message);
   }
 
-  private async startRun(channel: RunChannel, message: Extract<ClientMessage, { type: 'open'; kind: 'run' }>): Promise<void> {
+  private async startRun(
+    channel: RunChannel,
+    message: Extract<ClientMessage, { type: 'open'; kind: 'run' }>,
+  ): Promise<void> {
     try {
       await this.supervisor.ready?.();
     } catch (err) {
@@ -279,7 +286,11 @@ export class SocketSession {
       return;
     }
     if (this.terminals.size >= MAX_TERMINALS_PER_SOCKET) {
-      this.send({ type: 'error', id, message: `too many terminals open (limit ${MAX_TERMINALS_PER_SOCKET}); close one first` });
+      this.send({
+        type: 'error',
+        id,
+        message: `too many terminals open (limit ${MAX_TERMINALS_PER_SOCKET}); close one first`,
+      });
       return;
     }
     if (this.supervisor.ready) {
@@ -349,15 +360,24 @@ export function parseClientMessage(text: string): Parsed {
   const record = value as Record<string, unknown>;
   const id = typeof record.id === 'string' ? record.id : undefined;
   if (typeof record.type !== 'string' || !(CLIENT_MESSAGE_TYPES as readonly string[]).includes(record.type)) {
-    return { id, error: `unknown message type ${JSON.stringify(record.type)}; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}` };
+    return {
+      id,
+      error: `unknown message type ${JSON.stringify(record.type)}; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}`,
+    };
   }
   if (record.type === 'open') {
     if (record.kind !== 'terminal' && record.kind !== 'run') {
       return { id, error: `unknown kind ${JSON.stringify(record.kind)}; expected "terminal" or "run"` };
     }
     const service = record.service;
-    if (record.kind === 'terminal' && (typeof service !== 'string' || !(SERVICE_NAMES as readonly string[]).includes(service))) {
-      return { id, error: `unknown service ${JSON.stringify(record.service)}; expected one of ${SERVICE_NAMES.join(', ')}` };
+    if (
+      record.kind === 'terminal' &&
+      (typeof service !== 'string' || !(SERVICE_NAMES as readonly string[]).includes(service))
+    ) {
+      return {
+        id,
+        error: `unknown service ${JSON.stringify(record.service)}; expected one of ${SERVICE_NAMES.join(', ')}`,
+      };
     }
   }
   const result = clientMessageSchema.safeParse(value);

@@ -57,7 +57,10 @@ export interface SavedFile {
 
 /** A unique constraint said no (join code, or a display name taken in the class). */
 export class DuplicateError extends Error {
-  constructor(readonly field: 'code' | 'name' | 'id', message: string) {
+  constructor(
+    readonly field: 'code' | 'name' | 'id',
+    message: string,
+  ) {
     super(message);
   }
 }

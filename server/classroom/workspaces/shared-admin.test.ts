@@ -56,9 +56,7 @@ describe('sharedAdminFromSupervisor', () => {
       rabbitmq: { url: 'amqp://playground:x@127.0.0.1:41000', ctx: rabbitCtx(false) },
       mysql: { url: 'mysql://learner:x@127.0.0.1:42000/playground', ctx: mysqlCtx },
     });
-    expect(() => sharedAdminFromSupervisor(supervisor, {})).toThrow(
-      /without its management API.*classroom: true/,
-    );
+    expect(() => sharedAdminFromSupervisor(supervisor, {})).toThrow(/without its management API.*classroom: true/);
   });
 
   it('needs the two CLASSROOM_* administrator URLs for servers given by URL, and strips credentials from the management URL', () => {

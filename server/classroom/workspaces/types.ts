@@ -71,7 +71,10 @@ export interface Workspaces {
   /** Stops every instance (Redis saves first). Accounts stay for the next start. */
   close(): Promise<void>;
   on<E extends keyof WorkspaceManagerEvents>(event: E, listener: (...args: WorkspaceManagerEvents[E]) => void): unknown;
-  off<E extends keyof WorkspaceManagerEvents>(event: E, listener: (...args: WorkspaceManagerEvents[E]) => void): unknown;
+  off<E extends keyof WorkspaceManagerEvents>(
+    event: E,
+    listener: (...args: WorkspaceManagerEvents[E]) => void,
+  ): unknown;
 }
 
 /**
