@@ -25,6 +25,16 @@ import {
   type StepRecord,
   type WorkspaceRecord,
 } from './types.ts';
+import {
+  CLASS_COLUMNS,
+  LEARNER_COLUMNS,
+  STEP_COLUMNS,
+  WORKSPACE_COLUMNS,
+  toStep,
+  toWorkspace,
+  type StepRow,
+  type WorkspaceRow,
+} from './rows.ts';
 
 /**
  * Connections held open. Every call is one short statement (recordCheck: one short transaction),
@@ -60,28 +70,6 @@ interface ClassRow {
 
 type LearnerRow = LearnerRecord;
 
-interface StepRow {
-  step: string;
-  doneAt: string | null;
-  attempts: number;
-  lastAttemptAt: string | null;
-  lastOk: number | null;
-}
-
-interface WorkspaceRow {
-  id: string;
-  learnerId: string | null;
-  secrets: string;
-  createdAt: string;
-}
-
-const CLASS_COLUMNS = 'id, name, code, created_at AS createdAt';
-const LEARNER_COLUMNS =
-  'id, class_id AS classId, name, token_hash AS tokenHash, workspace_id AS workspaceId, joined_at AS joinedAt, ' +
-  'last_active_at AS lastActiveAt, current, removed_at AS removedAt';
-const STEP_COLUMNS = 'step, done_at AS doneAt, attempts, last_attempt_at AS lastAttemptAt, last_ok AS lastOk';
-const WORKSPACE_COLUMNS = 'id, learner_id AS learnerId, secrets, created_at AS createdAt';
-
 // mysql2 rows are its own objects; the store answers plain records with exactly the contract's fields.
 function toClass(row: ClassRow): ClassRecord {
   return { id: row.id, name: row.name, code: row.code, createdAt: row.createdAt };
@@ -99,20 +87,6 @@ function toLearner(row: LearnerRow): LearnerRecord {
     current: row.current,
     removedAt: row.removedAt,
   };
-}
-
-function toStep(row: StepRow): StepRecord {
-  return {
-    step: row.step,
-    doneAt: row.doneAt,
-    attempts: Number(row.attempts),
-    lastAttemptAt: row.lastAttemptAt,
-    lastOk: row.lastOk === null ? null : Number(row.lastOk) === 1,
-  };
-}
-
-function toWorkspace(row: WorkspaceRow): WorkspaceRecord {
-  return { id: row.id, learnerId: row.learnerId, secrets: JSON.parse(row.secrets), createdAt: row.createdAt };
 }
 
 /**

@@ -21,6 +21,16 @@ import {
   type StepRecord,
   type WorkspaceRecord,
 } from './types.ts';
+import {
+  CLASS_COLUMNS,
+  LEARNER_COLUMNS,
+  STEP_COLUMNS,
+  WORKSPACE_COLUMNS,
+  toStep,
+  toWorkspace,
+  type StepRow,
+  type WorkspaceRow,
+} from './rows.ts';
 
 /**
  * How long a write waits for a lock held by another connection (a backup with the sqlite3 shell,
@@ -40,42 +50,6 @@ const WRITE_SYNCHRONOUS = 'FULL';
 
 /** The file holds workspace passwords; SQLite gives its -wal and -shm files the same mode. */
 const FILE_MODE = 0o600;
-
-interface StepRow {
-  step: string;
-  doneAt: string | null;
-  attempts: number;
-  lastAttemptAt: string | null;
-  lastOk: number | null;
-}
-
-interface WorkspaceRow {
-  id: string;
-  learnerId: string | null;
-  secrets: string;
-  createdAt: string;
-}
-
-const CLASS_COLUMNS = 'id, name, code, created_at AS createdAt';
-const LEARNER_COLUMNS =
-  'id, class_id AS classId, name, token_hash AS tokenHash, workspace_id AS workspaceId, joined_at AS joinedAt, ' +
-  'last_active_at AS lastActiveAt, current, removed_at AS removedAt';
-const STEP_COLUMNS = 'step, done_at AS doneAt, attempts, last_attempt_at AS lastAttemptAt, last_ok AS lastOk';
-const WORKSPACE_COLUMNS = 'id, learner_id AS learnerId, secrets, created_at AS createdAt';
-
-function toStep(row: StepRow): StepRecord {
-  return {
-    step: row.step,
-    doneAt: row.doneAt,
-    attempts: row.attempts,
-    lastAttemptAt: row.lastAttemptAt,
-    lastOk: row.lastOk === null ? null : row.lastOk === 1,
-  };
-}
-
-function toWorkspace(row: WorkspaceRow): WorkspaceRecord {
-  return { id: row.id, learnerId: row.learnerId, secrets: JSON.parse(row.secrets), createdAt: row.createdAt };
-}
 
 /**
  * SQLite names the columns of the constraint that failed ("UNIQUE constraint failed: classes.code");
