@@ -13,27 +13,18 @@ export function launchChromium(): Promise<Browser> {
 
 /** The rows xterm.js rendered for a service's terminal, as text (the DOM renderer draws one div per row). */
 export function terminalRows(page: Page, service: ServiceName): Promise<string[]> {
-  return page.$$eval(`[data-testid="terminal-${service}"] .xterm-rows > div`, (divs) =>
-    divs.map((d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()),
-  );
+  return screenRows(page, `[data-testid="terminal-${service}"]`);
 }
 
 /** Waits until the terminal's rendered rows satisfy `check`; fails with the screen in the message. */
-export async function waitForTerminal(
+export function waitForTerminal(
   page: Page,
   service: ServiceName,
   check: (lines: string[]) => boolean,
   what: string,
   timeoutMs: number,
 ): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  let lines: string[] = [];
-  while (Date.now() < deadline) {
-    lines = await terminalRows(page, service);
-    if (check(lines)) return lines;
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`${service}: timed out waiting for ${what}; the screen shows:\n${lines.filter(Boolean).join('\n')}`);
+  return waitForScreenText(page, `[data-testid="terminal-${service}"]`, check, what, timeoutMs, service);
 }
 
 /** Lines that appear after the last row containing `marker` (e.g. after the command just typed). */
@@ -59,13 +50,15 @@ export async function waitForScreenText(
   check: (lines: string[]) => boolean,
   what: string,
   timeoutMs: number,
+  /** Names the screen in the failure message (default: the selector). */
+  label = container,
 ): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   let lines: string[] = [];
   while (Date.now() < deadline) {
     lines = await screenRows(page, container);
     if (check(lines)) return lines;
-    await page.waitForTimeout(100);
+    await page.waitForTimeout(50);
   }
-  throw new Error(`${container}: timed out waiting for ${what}; it shows:\n${lines.filter(Boolean).join('\n')}`);
+  throw new Error(`${label}: timed out waiting for ${what}; the screen shows:\n${lines.filter(Boolean).join('\n')}`);
 }
