@@ -37,7 +37,7 @@ async function kb(pid: number, field: 'Pss' | 'Rss'): Promise<number> {
 }
 
 function perPid(manager: WorkspaceManager, ids: string[]): number[] {
-  return ids.flatMap((id) => Object.values(manager.pids(id)));
+  return ids.flatMap((id) => Object.values(manager.pids(id)).filter((pid): pid is number => pid !== undefined));
 }
 
 /** utime + stime of the processes, in clock ticks (/proc/<pid>/stat fields 14 and 15). */

@@ -7,13 +7,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { SERVICE_NAMES, type ServiceName } from '../shared/services.ts';
+import type { ServiceName } from '../shared/protocol.ts';
+import { SERVICES } from '../server/services/registry.ts';
 import type { ServerMessage } from '../shared/protocol.ts';
 import { WS_PATH } from '../shared/protocol.ts';
 import { freePort } from '../server/services/net-util.ts';
 import { ROOT, freshTestDataDir } from '../server/testing/stack.ts';
 import { ClassroomDriver } from '../server/testing/classroom-client.ts';
-import { ADAPTERS } from '../server/services/registry.ts';
 import { percentile } from './stats.ts';
 
 const LEARNERS = Number(process.argv[2] ?? 100);
@@ -50,7 +50,7 @@ const env: NodeJS.ProcessEnv = {
   INSTRUCTOR_SECRET: SECRET,
   CLASSROOM_PREWARM: String(LEARNERS),
 };
-for (const a of ADAPTERS) delete env[a.urlEnv];
+for (const a of SERVICES.adapters) delete env[a.urlEnv];
 console.log(`starting a classroom server with ${LEARNERS} pre-warmed workspaces…`);
 const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--classroom'], {
   cwd: ROOT,
@@ -96,14 +96,14 @@ async function joinOne(i: number): Promise<Sim> {
   const ready = new Set<string>();
   await new Promise<void>((resolve, reject) => {
     ws.on('open', () => {
-      for (const s of SERVICE_NAMES) ws.send(JSON.stringify({ type: 'open', id: s, kind: 'terminal', service: s }));
+      for (const s of SERVICES.names) ws.send(JSON.stringify({ type: 'open', id: s, kind: 'terminal', service: s }));
     });
     ws.on('message', (data) => {
       const m = JSON.parse(data.toString()) as ServerMessage;
       if (m.type === 'prompt') {
         if (!ready.has(m.id)) {
           ready.add(m.id);
-          if (ready.size === SERVICE_NAMES.length) resolve();
+          if (ready.size === SERVICES.names.length) resolve();
           return;
         }
         const at = sim.sentAt.get(m.id);
@@ -142,7 +142,7 @@ const joinedKb = await rssKb(server.pid!);
 
 let runSeq = 0;
 for (const sim of sims) {
-  for (const s of SERVICE_NAMES) {
+  for (const s of SERVICES.names) {
     const tick = () => {
       if (sim.sentAt.has(s)) {
         if (performance.now() - sim.sentAt.get(s)! > COMMAND_TIMEOUT_MS)
@@ -185,7 +185,7 @@ console.log(`\n${LEARNERS} learners × 4 terminals, ${MINUTES} min`);
 console.log(
   `terminal round trip: p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${sorted.at(-1)?.toFixed(1)} ms over ${sorted.length} commands (goal p99 ≤ 50 ms)`,
 );
-for (const s of SERVICE_NAMES) {
+for (const s of SERVICES.names) {
   const x = [...rttByService[s]].sort((a, b) => a - b);
   console.log(`  ${s.padEnd(9)} p50 ${percentile(x, 50).toFixed(2)} ms, p99 ${percentile(x, 99).toFixed(2)} ms`);
 }

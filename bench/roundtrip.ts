@@ -7,15 +7,19 @@ import net from 'node:net';
 import readline from 'node:readline';
 import amqp from 'amqplib';
 import mysql from 'mysql2/promise';
-import type { ServiceName } from '../shared/services.ts';
+import type { ServiceName } from '../shared/protocol.ts';
 import type { Endpoint } from '../server/services/types.ts';
-import { PlaygroundClient } from '../server/testing/ws-client.ts';
+import { PlaygroundClient } from '../server/ws/playground-client.ts';
 import { ms, summarize } from './stats.ts';
 
 const ITERATIONS = Number(process.argv[2] ?? 2000);
 const WARMUP = 200;
 
-const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'bench/serve.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const server = spawn(
+  process.execPath,
+  [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'bench/serve.ts'],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+);
 const first = await new Promise<string>((resolve, reject) => {
   readline.createInterface({ input: server.stdout! }).once('line', resolve);
   server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
@@ -45,7 +49,9 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 const client = await PlaygroundClient.connect(baseUrl);
-const rows: string[][] = [['command', 'direct p50', 'direct p99', 'playground p50', 'playground p99', 'added p50', 'added p99']];
+const rows: string[][] = [
+  ['command', 'direct p50', 'direct p99', 'playground p50', 'playground p99', 'added p50', 'added p99'],
+];
 
 async function compare(label: string, direct: () => Promise<unknown>, proxied: () => Promise<unknown>) {
   for (let i = 0; i < WARMUP; i++) {
@@ -82,7 +88,11 @@ function proxiedUntil(id: string, line: string, done: (output: string) => boolea
   socket.setNoDelay(true);
   await new Promise((r) => socket.once('connect', r));
   await client.open('redis', 'redis');
-  await compare('redis PING', () => rawRoundTrip(socket, '*1\r\n$4\r\nPING\r\n', '+PONG\r\n'), proxiedUntil('redis', 'PING', () => true));
+  await compare(
+    'redis PING',
+    () => rawRoundTrip(socket, '*1\r\n$4\r\nPING\r\n', '+PONG\r\n'),
+    proxiedUntil('redis', 'PING', () => true),
+  );
   socket.destroy();
 }
 // memcached get (telnet-like: no prompt marks the end, the reply's END does)
@@ -93,14 +103,22 @@ function proxiedUntil(id: string, line: string, done: (output: string) => boolea
   await new Promise((r) => socket.once('connect', r));
   await rawRoundTrip(socket, 'set bench 0 0 5\r\nhello\r\n', 'STORED\r\n');
   await client.open('mc', 'memcached');
-  await compare('memcached get', () => rawRoundTrip(socket, 'get bench\r\n', 'END\r\n'), proxiedUntil('mc', 'get bench', (o) => o.endsWith('END\r\n')));
+  await compare(
+    'memcached get',
+    () => rawRoundTrip(socket, 'get bench\r\n', 'END\r\n'),
+    proxiedUntil('mc', 'get bench', (o) => o.endsWith('END\r\n')),
+  );
   socket.destroy();
 }
 // mysql SELECT 1
 {
   const conn = await mysql.createConnection(endpoints.mysql.url);
   await client.open('db', 'mysql');
-  await compare('mysql SELECT 1;', () => conn.query('SELECT 1'), proxiedUntil('db', 'SELECT 1;', () => true));
+  await compare(
+    'mysql SELECT 1;',
+    () => conn.query('SELECT 1'),
+    proxiedUntil('db', 'SELECT 1;', () => true),
+  );
   await conn.end();
 }
 // rabbitmq basic.get
@@ -109,13 +127,19 @@ function proxiedUntil(id: string, line: string, done: (output: string) => boolea
   const ch = await conn.createChannel();
   await ch.assertQueue('bench');
   await client.open('mq', 'rabbitmq');
-  await compare('rabbitmq basic.get', () => ch.get('bench'), proxiedUntil('mq', 'basic.get queue=bench', () => true));
+  await compare(
+    'rabbitmq basic.get',
+    () => ch.get('bench'),
+    proxiedUntil('mq', 'basic.get queue=bench', () => true),
+  );
   await conn.close();
 }
 
 client.close();
 server.stdin!.end();
 await new Promise((r) => server.once('exit', r));
-console.log(`\n${ITERATIONS} round trips each, after ${WARMUP} warm-up ones; goal: added ≤ 0.300 ms at p50, ≤ 1.000 ms at p99\n`);
+console.log(
+  `\n${ITERATIONS} round trips each, after ${WARMUP} warm-up ones; goal: added ≤ 0.300 ms at p50, ≤ 1.000 ms at p99\n`,
+);
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));

@@ -1,7 +1,7 @@
 // What the e2e tests share: Debian's Chromium launched the one way these machines allow, and
 // reading a terminal the way a person does — from the rows xterm.js rendered.
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { ServiceName } from '../shared/services.ts';
+import type { ServiceName } from '../shared/protocol.ts';
 
 /** The system's Chromium; these tests never download a browser. */
 const CHROMIUM_PATH = '/usr/bin/chromium';

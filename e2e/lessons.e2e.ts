@@ -4,9 +4,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, linesAfter, waitForTerminal } from './browser.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { ServiceName } from '../shared/services.ts';
+import type { ServiceName } from '../shared/protocol.ts';
 import { testBaseUrl } from '../server/testing/endpoints.ts';
-
 
 /** How long a reply may take to show up: services answer in milliseconds, the margin is for slow CI. */
 const REPLY_TIMEOUT_MS = 15_000;

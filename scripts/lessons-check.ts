@@ -6,13 +6,12 @@
 // checks found is printed too.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createBindingsInspector } from '../server/lessons/checks/bindings.ts';
-import type { CheckOutcome } from '../server/lessons/checks/index.ts';
 import { LessonContentError } from '../server/lessons/content-error.ts';
 import { checkLesson, type LessonCheckResult } from '../server/lessons/course-check.ts';
 import { allLessons, loadCourse } from '../server/lessons/load-course.ts';
+import type { CheckOutcome } from '../server/lessons/run-checks.ts';
 import type { Step } from '../server/lessons/types.ts';
-import { errorText } from '../server/services/supervisor.ts';
+import { errorText } from '../server/util/errors.ts';
 import { ROOT, freshTestDataDir, startStack, type Stack } from '../server/testing/stack.ts';
 
 function seconds(ms: number): string {
@@ -61,8 +60,7 @@ async function main(): Promise<number> {
 
   const options = {
     baseUrl: stack.baseUrl,
-    endpointOf: (service: Parameters<typeof stack.supervisor.endpoint>[0]) => stack.supervisor.endpoint(service),
-    inspector: createBindingsInspector([dataDir]),
+    targets: stack.supervisor,
     onStep: verbose
       ? (step: Step, outcomes: CheckOutcome[], ms: number) => {
           console.log(`    · ${step.title} (${seconds(ms)})`);

@@ -15,7 +15,7 @@ import type { Classroom, ConnectedSocket } from './classroom/classroom.ts';
 import { INSTRUCTOR } from './classroom/classroom.ts';
 import { LearnerServices } from './classroom/learner-services.ts';
 import { createClassroomRouter, principalOf, type Principal } from './classroom/routes.ts';
-import type { EndpointOf } from './lessons/checks/index.ts';
+import type { LearnerTargets } from './lessons/run-checks.ts';
 import type { IncomingMessage } from 'node:http';
 
 export interface AppOptions {
@@ -69,7 +69,7 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
   }
 
   /** Classroom: the requester and their own services (each lesson check runs against those). */
-  async function identify(req: IncomingMessage): Promise<{ learner: string; endpointOf: EndpointOf } | null> {
+  async function identify(req: IncomingMessage): Promise<{ learner: string; targets: LearnerTargets } | null> {
     const { classroom, secret } = cls!;
     const p = await principalOf(classroom, secret, req);
     if (!p) return null;
@@ -79,7 +79,10 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
     if (p.kind === 'learner') classroom.activity(p.learner);
     return {
       learner: p.kind === 'instructor' ? INSTRUCTOR : p.learner.id,
-      endpointOf: (service) => endpoints[service] ?? null,
+      targets: {
+        endpoint: (service) => endpoints[service] ?? null,
+        admin: (service) => classroom.workspaces.checkAdmin(service),
+      },
     };
   }
 
@@ -88,12 +91,12 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
   app.use(
     createLessonsRouter({
       lessonsDir: options.lessonsDir,
-      supervisor: options.supervisor,
+      targets: options.supervisor,
+      services: options.supervisor.services,
       dataDir: options.dataDir,
       ...(cls
         ? {
             progress: cls.classroom.progress,
-            inspector: cls.classroom.workspaces.inspector,
             identify,
             onCheck: (learner, step, ok) =>
               learner === INSTRUCTOR ? Promise.resolve() : cls.classroom.recordCheck(learner, step, ok),

@@ -5,13 +5,14 @@ import os from 'node:os';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_NAMES, SERVICE_TITLES } from '../shared/services.ts';
 import type { ServicesStatus } from '../shared/protocol.ts';
 import { createPlaygroundServer } from './app.ts';
-import { ADAPTERS } from './services/registry.ts';
+import { SERVICES } from './services/registry.ts';
+import type { ServiceSet } from './services/service-set.ts';
 import { createSnippetRunner } from './runner/index.ts';
 import type { SnippetRunner } from './runner/types.ts';
-import { Supervisor, errorText } from './services/supervisor.ts';
+import { Supervisor } from './services/supervisor.ts';
+import { errorText } from './util/errors.ts';
 import { classroomRequested, readClassroomConfig, type ClassroomConfig } from './classroom/config.ts';
 import { startClassroom, type RunningClassroom } from './classroom/index.ts';
 
@@ -30,12 +31,13 @@ function lanAddresses(): string[] {
     .map((a) => a.address);
 }
 
-export function readinessTable(statuses: ServicesStatus): string {
+export function readinessTable(statuses: ServicesStatus, services: ServiceSet): string {
   const rows = [['service', 'version', 'address', 'ready in', 'state']];
-  for (const name of SERVICE_NAMES) {
+  for (const { name, title } of services.adapters) {
     const s = statuses[name];
+    if (!s) continue;
     rows.push([
-      SERVICE_TITLES[name],
+      title,
       s.version ?? '-',
       s.address ?? '-',
       s.readyMs !== undefined ? `${s.readyMs} ms` : '-',
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.PLAYGROUND_DATA_DIR ?? path.join(ROOT, '.playground'));
   await claimDataDir(dataDir);
   const supervisor = new Supervisor({
-    adapters: ADAPTERS,
+    adapters: SERVICES.adapters,
     dataDir,
     log: (line) => console.log(`  ${line}`),
     // The classroom creates each learner's vhost and user through the broker's management API.
@@ -143,7 +145,9 @@ async function main(): Promise<void> {
   });
   supervisor.on('status', (service, status) => {
     if (status.state === 'ready') {
-      console.log(`  ✔ ${SERVICE_TITLES[service]} ${status.version} at ${status.address} (${status.readyMs} ms)`);
+      console.log(
+        `  ✔ ${supervisor.adapter(service).title} ${status.version} at ${status.address} (${status.readyMs} ms)`,
+      );
     }
   });
 
@@ -199,15 +203,15 @@ async function main(): Promise<void> {
   // once every learner's workspace can be made.
   if (!classroomConfig) await serve();
 
-  const usingUrls = ADAPTERS.filter((a) => process.env[a.urlEnv]).map((a) => a.urlEnv);
+  const usingUrls = SERVICES.adapters.filter((a) => process.env[a.urlEnv]).map((a) => a.urlEnv);
   console.log(
-    usingUrls.length === ADAPTERS.length
+    usingUrls.length === SERVICES.adapters.length
       ? 'Checking the services given by URL…'
       : `Starting private services (data in ${path.relative(process.cwd(), dataDir) || '.'}/)${usingUrls.length ? `; using ${usingUrls.join(', ')}` : ''}…`,
   );
   const statuses = await supervisor.startAll();
   servicesUp();
-  console.log(`\n${readinessTable(statuses)}\n`);
+  console.log(`\n${readinessTable(statuses, supervisor.services)}\n`);
   console.log(
     runner
       ? '  snippets: Python and JavaScript runs ready (sandboxed)\n'

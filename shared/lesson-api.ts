@@ -1,7 +1,6 @@
 // The lesson API's response shapes (server/lessons/routes.ts). Types only, no Node imports, so the
 // client can import them too.
-import type { RunLanguage } from './protocol.ts';
-import type { ServiceName } from './services.ts';
+import type { RunLanguage, ServiceName } from './protocol.ts';
 
 export interface ProgressView {
   /** "course/lesson/step" → ISO time it was first done. */

@@ -25,7 +25,7 @@ describe('protocol', () => {
   });
 
   it.each([
-    { type: 'open', id: 't1', kind: 'terminal', service: 'postgres' },
+    { type: 'open', id: 't1', kind: 'terminal', service: 'Postgres SQL' },
     { type: 'open', id: '', kind: 'terminal', service: 'redis' },
     { type: 'open', id: 'x'.repeat(65), kind: 'terminal', service: 'redis' },
     { type: 'input', id: 't1' },

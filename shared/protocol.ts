@@ -5,14 +5,18 @@
 // server messages are plain types (the server is trusted to produce them). docs/protocol.md
 // explains every message; protocol.test.ts pins the shapes so that a change here is deliberate.
 import { z } from 'zod';
-import { SERVICE_NAMES, type ServiceName } from './services.ts';
+import { FILE_NAME_PATTERN, FILE_NAME_RULE } from './file-names.ts';
 import { MAX_ID_LENGTH, MAX_RUN_CODE_BYTES, MAX_RUN_FILES } from './limits.ts';
 import type { BroadcastEvent } from './classroom-api.ts';
 
 export { PROTOCOL_VERSION, WS_PATH } from './constants.ts';
 
 const id = z.string().min(1).max(MAX_ID_LENGTH);
-const service = z.enum(SERVICE_NAMES);
+
+/** A service's id as the server's registry names it ("redis"); which ones exist, the server says in `hello`. */
+export type ServiceName = string;
+const SERVICE_ID = /^[a-z][a-z0-9-]{0,31}$/;
+const service = z.string().regex(SERVICE_ID, 'a service name such as "redis"');
 
 export const openTerminalSchema = z.object({
   type: z.literal('open'),
@@ -26,10 +30,15 @@ export const RUN_LANGUAGES = ['python', 'javascript'] as const;
 export type RunLanguage = (typeof RUN_LANGUAGES)[number];
 
 /** A file name inside a run's working directory: plain names, no directories, no dot-files. */
-const runFileName = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, 'a plain file name (letters, digits, _ . -), up to 64 characters');
+const runFileName = z.string().regex(FILE_NAME_PATTERN, FILE_NAME_RULE);
 
+/** The main file's name when a run names none. */
+export const DEFAULT_MAIN_FILE: Record<RunLanguage, string> = { python: 'main.py', javascript: 'main.js' };
+
+/**
+ * The one check of a run request: the runner trusts what passed it (server/runner/index.ts), the
+ * socket layer parses every frame with it.
+ */
 export const openRunSchema = z.object({
   type: z.literal('open'),
   id,
@@ -46,7 +55,17 @@ export const openRunSchema = z.object({
     .optional(),
 });
 
-export const openSchema = z.discriminatedUnion('kind', [openTerminalSchema, openRunSchema]);
+/** openRunSchema, plus what needs the whole frame: no two files of one name (the main one included). */
+const openRunFrameSchema = openRunSchema.superRefine((run, ctx) => {
+  const names = [run.name ?? DEFAULT_MAIN_FILE[run.language], ...(run.files ?? []).map((f) => f.name)];
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) ctx.addIssue({ code: 'custom', path: ['files'], message: `two files are named ${JSON.stringify(twice)}` });
+});
+
+export const openSchema = z.discriminatedUnion('kind', [openTerminalSchema, openRunFrameSchema], {
+  error: (issue) =>
+    `unknown kind ${JSON.stringify((issue.input as { kind?: unknown } | undefined)?.kind)}; expected "terminal" or "run"`,
+});
 
 export const inputSchema = z.object({ type: z.literal('input'), id, data: z.string() });
 
@@ -87,7 +106,9 @@ export const CLIENT_MESSAGE_TYPES = [
   'resume',
 ] as const satisfies readonly ClientMessageType[];
 // The compiler checks that the list above names every client message type.
-const _everyTypeListed: [Exclude<ClientMessageType, (typeof CLIENT_MESSAGE_TYPES)[number]>] extends [never] ? true : false = true;
+const _everyTypeListed: [Exclude<ClientMessageType, (typeof CLIENT_MESSAGE_TYPES)[number]>] extends [never]
+  ? true
+  : false = true;
 void _everyTypeListed;
 
 /** State of one service as the server sees it. */
@@ -111,6 +132,18 @@ export interface ServiceStatus {
 
 export type ServicesStatus = Record<ServiceName, ServiceStatus>;
 
+/** What the page needs to lay out a service's terminal; `hello` lists them in the server's order. */
+export interface ServiceInfo {
+  name: ServiceName;
+  /** As people write it: "RabbitMQ". */
+  title: string;
+  /**
+   * The terminal prompts at once and the server answers later (memcached, as over telnet): whoever
+   * types a script into it waits for each reply, not for the prompt.
+   */
+  promptsBeforeReply: boolean;
+}
+
 /** A command the terminal knows, for tab completion and the one-line syntax hint. */
 export interface CommandInfo {
   /** As typed, e.g. "GET", "queue.declare", "SELECT". */
@@ -121,7 +154,7 @@ export interface CommandInfo {
 }
 
 export type ServerMessage =
-  | { type: 'hello'; protocol: number; services: ServicesStatus }
+  | { type: 'hello'; protocol: number; services: ServicesStatus; catalog: ServiceInfo[] }
   | { type: 'service'; service: ServiceName; status: ServiceStatus }
   | {
       type: 'opened';

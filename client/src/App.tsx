@@ -1,3 +1,5 @@
+// The workspace: the top bar, then the lesson beside the editor and the terminals, in resizable
+// panels whose sizes are remembered; the editor's files follow the lesson being shown.
 import { useEffect, type ReactNode } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { EditorPane } from './editor/EditorPane.tsx';
@@ -31,7 +33,7 @@ export function App({ workspace, topBarExtra, children }: Props) {
   }, [workspace, lessonId, lessonKnown]);
   return (
     <div className="app">
-      <TopBar connection={workspace.connection} extra={topBarExtra} />
+      <TopBar connection={workspace.connection} catalog={workspace.catalog} extra={topBarExtra} />
       <Group
         orientation="horizontal"
         className="main"

@@ -1,3 +1,5 @@
+// A React error boundary: one failing part (a lazy chunk that did not load) shows its fallback,
+// with a retry, instead of taking the whole page down.
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 
 interface Props {

@@ -1,3 +1,4 @@
+// A box hung below an element through a portal on the body, so a popover is not clipped by its panel.
 import { useLayoutEffect, useState, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 

@@ -1,3 +1,4 @@
+// The connection's notice (trouble, or classroom news) as a toast at the foot of the page.
 import { useEffect, useSyncExternalStore } from 'react';
 import type { Connection } from './connection.ts';
 

@@ -68,6 +68,10 @@ function setup(extra: Partial<ConnectionOptions> = {}) {
 const services = {
   memcached: { ok: true, state: 'ready', managed: true, version: '1.6.21', address: '127.0.0.1:40001' },
 } as unknown as ServicesStatus;
+const catalog = [
+  { name: 'memcached', title: 'memcached', promptsBeforeReply: true },
+  { name: 'redis', title: 'Redis', promptsBeforeReply: false },
+];
 
 describe('Connection', () => {
   test('builds the socket URL from the page location', () => {
@@ -83,10 +87,13 @@ describe('Connection', () => {
 
   test('takes services from hello and service messages', () => {
     const { connection, last } = setup();
+    const catalogs: string[][] = [];
+    connection.onCatalog((c) => catalogs.push(c.map((s) => s.name)));
     connection.start();
     last().open();
-    last().serverSends({ type: 'hello', protocol: 1, services });
-    expect(connection.getSnapshot().services?.memcached.version).toBe('1.6.21');
+    last().serverSends({ type: 'hello', protocol: 1, services, catalog });
+    expect(catalogs).toEqual([['memcached', 'redis']]);
+    expect(connection.getSnapshot().services?.memcached?.version).toBe('1.6.21');
     const seen: string[] = [];
     connection.onService((service, status) => seen.push(`${service}:${status.state}`));
     last().serverSends({
@@ -95,8 +102,8 @@ describe('Connection', () => {
       status: { ok: false, state: 'restarting', managed: true },
     });
     expect(seen).toEqual(['redis:restarting']);
-    expect(connection.getSnapshot().services?.redis.state).toBe('restarting');
-    expect(connection.getSnapshot().services?.memcached.state).toBe('ready');
+    expect(connection.getSnapshot().services?.redis?.state).toBe('restarting');
+    expect(connection.getSnapshot().services?.memcached?.state).toBe('ready');
   });
 
   test('routes terminal messages by id and drops those of unknown ids', () => {
@@ -122,7 +129,7 @@ describe('Connection', () => {
     last().open();
     last().serverSends({ type: 'error', message: 'message too large' });
     expect(connection.getSnapshot().notice?.message).toBe('message too large');
-    last().serverSends({ type: 'hello', protocol: 99, services });
+    last().serverSends({ type: 'hello', protocol: 99, services, catalog });
     expect(connection.getSnapshot().notice?.message).toMatch(/protocol 99.*Reload/);
   });
 
@@ -154,7 +161,7 @@ describe('Connection', () => {
     expect(connection.getSnapshot().retryAt).toBe(2000);
     fire();
     last().open();
-    last().serverSends({ type: 'hello', protocol: 1, services });
+    last().serverSends({ type: 'hello', protocol: 1, services, catalog });
     last().drop();
     expect(timers.map((t) => t.ms)).toEqual([250]);
     expect(events).toEqual(['opened', 'lost', 'reopened', 'lost']);

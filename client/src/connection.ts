@@ -1,9 +1,15 @@
 // The page's one WebSocket to the playground server: typed messages both ways (shared/protocol.ts),
 // terminal messages routed by id, and reconnection with backoff. The socket sits behind a small
 // interface so that tests can drive a fake one.
-import type { ClientMessage, ServerMessage, ServicesStatus, ServiceStatus } from '../../shared/protocol.ts';
+import type {
+  ClientMessage,
+  ServerMessage,
+  ServiceInfo,
+  ServiceName,
+  ServicesStatus,
+  ServiceStatus,
+} from '../../shared/protocol.ts';
 import type { BroadcastEvent } from '../../shared/classroom-api.ts';
-import type { ServiceName } from '../../shared/services.ts';
 import { PROTOCOL_VERSION, WS_PATH } from '../../shared/constants.ts';
 
 /** First retry after a lost connection: quick, since a server restart takes about this long. */
@@ -86,6 +92,7 @@ export class Connection {
   private readonly lostListeners = new Set<() => void>();
   private readonly serviceListeners = new Set<(service: ServiceName, status: ServiceStatus) => void>();
   private readonly broadcastListeners = new Set<(event: BroadcastEvent) => void>();
+  private readonly catalogListeners = new Set<(catalog: ServiceInfo[]) => void>();
   private snap: ConnectionSnapshot = {
     state: 'connecting',
     services: null,
@@ -161,6 +168,12 @@ export class Connection {
   onService(listener: (service: ServiceName, status: ServiceStatus) => void): () => void {
     this.serviceListeners.add(listener);
     return () => this.serviceListeners.delete(listener);
+  }
+
+  /** The services the server runs, from every `hello` (a server restarted with others says so). */
+  onCatalog(listener: (catalog: ServiceInfo[]) => void): () => void {
+    this.catalogListeners.add(listener);
+    return () => this.catalogListeners.delete(listener);
   }
 
   /** Classroom mode: what the instructor shares (snippets, their terminals live). */
@@ -249,6 +262,7 @@ export class Connection {
       case 'hello':
         // A good hello ends the backoff: the server is really there.
         this.attempt = 0;
+        if (Array.isArray(message.catalog)) for (const l of this.catalogListeners) l(message.catalog);
         this.update({
           services: message.services,
           notice:

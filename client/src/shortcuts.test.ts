@@ -11,9 +11,11 @@ const key = (code: string, mods: Partial<Record<'altKey' | 'ctrlKey' | 'metaKey'
 });
 
 test('Alt+1..4 pick a service terminal; Alt+L cycles layouts; Alt+/ toggles help', () => {
-  expect(shortcutFor(key('Digit1', { altKey: true }))).toEqual({ kind: 'focus-service', service: 'memcached' });
-  expect(shortcutFor(key('Digit4', { altKey: true }))).toEqual({ kind: 'focus-service', service: 'mysql' });
-  expect(shortcutFor(key('Digit5', { altKey: true }))).toBeNull();
+  // The server runs four services: Alt+1 to Alt+4 are theirs, Alt+5 stays the terminal's.
+  expect(shortcutFor(key('Digit1', { altKey: true }), 4)).toEqual({ kind: 'focus-service', index: 0 });
+  expect(shortcutFor(key('Digit4', { altKey: true }), 4)).toEqual({ kind: 'focus-service', index: 3 });
+  expect(shortcutFor(key('Digit5', { altKey: true }), 4)).toBeNull();
+  expect(shortcutFor(key('Digit5', { altKey: true }), 5)).toEqual({ kind: 'focus-service', index: 4 });
   expect(shortcutFor(key('KeyL', { altKey: true }))).toEqual({ kind: 'cycle-layout' });
   expect(shortcutFor(key('Slash', { altKey: true, shiftKey: true }))).toEqual({ kind: 'toggle-help' });
 });

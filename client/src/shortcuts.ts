@@ -2,10 +2,11 @@
 // Ctrl keys (Ctrl/Cmd+Enter, Run, is no key of a terminal's); the terminals are told to ignore
 // them (terminal-session.ts) and capturing window listeners act on them, so they work from the
 // lesson, the editor or a terminal alike.
-import { SERVICE_NAMES, SERVICE_TITLES, type ServiceName } from '../../shared/services.ts';
+import type { ServiceInfo } from '../../shared/protocol.ts';
 
 export type ShortcutAction =
-  | { kind: 'focus-service'; service: ServiceName }
+  /** Alt+N: the N-th service terminal (index N-1) of the server's list. */
+  | { kind: 'focus-service'; index: number }
   | { kind: 'cycle-layout' }
   | { kind: 'toggle-help' }
   | { kind: 'run' }
@@ -14,7 +15,8 @@ export type ShortcutAction =
 
 type KeyLike = Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code'>;
 
-export function shortcutFor(event: KeyLike): ShortcutAction | null {
+/** The page's action for a key, if it is one; Alt+N only for a service that exists (`serviceCount`). */
+export function shortcutFor(event: KeyLike, serviceCount = 0): ShortcutAction | null {
   if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
     return event.code === 'Enter' || event.code === 'NumpadEnter' ? { kind: 'run' } : null;
   }
@@ -22,8 +24,8 @@ export function shortcutFor(event: KeyLike): ShortcutAction | null {
   // event.code, not event.key: on a Mac, Option+1 types "¡".
   const digit = /^Digit([1-9])$/.exec(event.code);
   if (digit && !event.shiftKey) {
-    const service = SERVICE_NAMES[Number(digit[1]) - 1];
-    return service ? { kind: 'focus-service', service } : null;
+    const index = Number(digit[1]) - 1;
+    return index < serviceCount ? { kind: 'focus-service', index } : null;
   }
   if (event.code === 'KeyL' && !event.shiftKey) return { kind: 'cycle-layout' };
   // Brackets, not arrows: Alt+↑/↓ moves lines in the editor and words in some terminals.
@@ -33,10 +35,10 @@ export function shortcutFor(event: KeyLike): ShortcutAction | null {
   return null;
 }
 
-/** What the help popover lists, in order. */
-export const SHORTCUT_HELP: ReadonlyArray<{ keys: string; what: string }> = [
+/** What the help popover lists, in order, for the server's services. */
+export const shortcutHelp = (services: readonly ServiceInfo[]): ReadonlyArray<{ keys: string; what: string }> => [
   { keys: 'Ctrl+Enter (⌘+Enter)', what: 'Run the file open in the editor' },
-  ...SERVICE_NAMES.map((s, i) => ({ keys: `Alt+${i + 1}`, what: `${SERVICE_TITLES[s]} terminal` })),
+  ...services.slice(0, 9).map((s, i) => ({ keys: `Alt+${i + 1}`, what: `${s.title} terminal` })),
   { keys: 'Alt+L', what: 'Next layout: one pane, two side by side, 2×2' },
   { keys: 'Alt+[ / Alt+]', what: 'Previous / next lesson' },
   { keys: 'Alt+/', what: 'This help' },

@@ -1,13 +1,14 @@
-// Everything that lives as long as the page, outside React: the connection, one terminal per
-// service, the editor's files, and the runs. React components borrow terminals and run panes;
+// Everything that lives as long as the page, outside React: the connection, the services the
+// server runs and one terminal per service, the editor's files, and the runs. React components borrow terminals and run panes;
 // they never create or destroy them.
-import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
+import type { ServiceName } from '../../shared/protocol.ts';
 import { Connection, socketUrl } from './connection.ts';
 import { FileStore } from './editor/file-store.ts';
 import type { RemoteFilePersistence } from './editor/remote-files.ts';
 import { starterFilesFor } from './editor/starter-files.ts';
 import { RunEnvironment } from './runs/run-env.ts';
 import { RunManager } from './runs/run-manager.ts';
+import { ServiceCatalog } from './service-catalog.ts';
 import { shortcutFor } from './shortcuts.ts';
 import { TerminalSession } from './terminal/terminal-session.ts';
 
@@ -28,7 +29,10 @@ export interface WorkspaceOptions {
 
 export class Workspace {
   readonly connection: Connection;
-  readonly sessions: Record<ServiceName, TerminalSession>;
+  /** The services the server runs (from its `hello`, or the last visit's until then). */
+  readonly catalog: ServiceCatalog;
+  private readonly sessions = new Map<ServiceName, TerminalSession>();
+  private readonly isShortcut = (event: KeyboardEvent) => shortcutFor(event, this.catalog.names.length) !== null;
   /**
    * Holds the terminal elements (services and runs) for the life of the page; the terminal area
    * adopts it once and terminals are placed over their panes (layer-terminal.ts says why they never move).
@@ -48,17 +52,22 @@ export class Workspace {
     // Laid out from the start (xterm measures its font when it opens), out of sight until adopted.
     document.body.appendChild(this.layer);
     this.connection = new Connection({ url: socketUrl(window.location), finalCloseCodes: options.finalCloseCodes });
-    const isShortcut = (event: KeyboardEvent) => shortcutFor(event) !== null;
-    this.sessions = Object.fromEntries(
-      SERVICE_NAMES.map((service) => [
-        service,
-        new TerminalSession(service, this.connection, { storage: this.storage, layer: this.layer, isShortcut }),
-      ]),
-    ) as Record<ServiceName, TerminalSession>;
+    this.catalog = new ServiceCatalog(this.storage);
+    // A terminal for every service the server runs, made as soon as the page knows of it (and kept:
+    // a service that goes away keeps its scrollback until the page is reloaded).
+    const makeSessions = () => {
+      for (const { name } of this.catalog.getSnapshot()) this.session(name);
+    };
+    this.catalog.subscribe(makeSessions);
+    this.connection.onCatalog((list) => this.catalog.set(list));
+    makeSessions();
     this.remoteFiles = options.remoteFiles ?? null;
     this.files = new FileStore(this.storage, starterFilesFor, this.remoteFiles);
     this.env = new RunEnvironment(this.storage);
-    this.runs = new RunManager(this.connection, this.files, this.env, { layer: this.layer, isShortcut });
+    this.runs = new RunManager(this.connection, this.files, this.env, {
+      layer: this.layer,
+      isShortcut: this.isShortcut,
+    });
     // Edits are saved shortly after typing stops; a page that goes away first saves them at once.
     window.addEventListener('pagehide', () => this.files.flush());
     document.addEventListener('visibilitychange', () => {
@@ -66,6 +75,21 @@ export class Workspace {
     });
     window.addEventListener('online', () => this.connection.reconnectNow());
     this.connection.start();
+  }
+
+  /** The terminal of a service the server runs; undefined for one it does not. */
+  session(service: ServiceName): TerminalSession | undefined {
+    let session = this.sessions.get(service);
+    if (!session && this.catalog.info(service)) {
+      session = new TerminalSession(service, this.connection, {
+        catalog: this.catalog,
+        storage: this.storage,
+        layer: this.layer,
+        isShortcut: this.isShortcut,
+      });
+      this.sessions.set(service, session);
+    }
+    return session;
   }
 
   /** Brings a service's terminal on screen with the keyboard (a lesson block is about to type into it). */

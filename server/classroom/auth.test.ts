@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from './rate-limit.ts';
 import {
+  INSTRUCTOR_COOKIE,
+  LEARNER_COOKIE_MAX_AGE_S,
+  LEARNER_TOKEN_COOKIE,
+  cookie,
   hashToken,
   instructorSession,
   isInstructor,
@@ -43,6 +47,42 @@ describe('instructor sessions', () => {
     expect(isInstructor(SECRET, { authorization: `Bearer ${SECRET}x` })).toBe(false);
     expect(isInstructor(SECRET, { cookie: `pg_instructor=${instructorSession(SECRET)}` })).toBe(true);
     expect(isInstructor(SECRET, { cookie: 'pg_instructor=v1.1.abc' })).toBe(false);
+  });
+});
+
+describe('session cookies', () => {
+  /** The name=value and the attributes in a fixed order: their order means nothing. */
+  const attributes = (setCookie: string) => {
+    const [pair, ...rest] = setCookie.split('; ');
+    return { pair, attributes: rest.sort() };
+  };
+
+  it('are httpOnly, Lax, for the whole site, and Secure over https', () => {
+    const token = newLearnerToken();
+    expect(attributes(cookie(LEARNER_TOKEN_COOKIE, token, LEARNER_COOKIE_MAX_AGE_S, false))).toEqual({
+      pair: `pg_class=${token}`,
+      attributes: ['HttpOnly', 'Max-Age=15552000', 'Path=/', 'SameSite=Lax'],
+    });
+    const session = instructorSession(SECRET);
+    expect(attributes(cookie(INSTRUCTOR_COOKIE, session, 60, true))).toEqual({
+      pair: `pg_instructor=${session}`,
+      attributes: ['HttpOnly', 'Max-Age=60', 'Path=/', 'SameSite=Lax', 'Secure'],
+    });
+  });
+
+  it('clear with an empty value and Max-Age=0', () => {
+    expect(attributes(cookie(INSTRUCTOR_COOKIE, '', 0, false))).toEqual({
+      pair: 'pg_instructor=',
+      attributes: ['HttpOnly', 'Max-Age=0', 'Path=/', 'SameSite=Lax'],
+    });
+  });
+
+  it('read back what they set', () => {
+    const token = newLearnerToken();
+    const pair = attributes(cookie(LEARNER_TOKEN_COOKIE, token, LEARNER_COOKIE_MAX_AGE_S, true)).pair;
+    expect(learnerTokenOf({ cookie: `theme=dark; ${pair}; other=1` })).toBe(token);
+    const session = attributes(cookie(INSTRUCTOR_COOKIE, instructorSession(SECRET), 60, true)).pair;
+    expect(isInstructor(SECRET, { cookie: session })).toBe(true);
   });
 });
 

@@ -4,7 +4,7 @@
 // itself as a Bearer token (scripts, CSV downloads with curl). Comparisons are constant-time.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { readCookie } from '../lessons/learner-cookie.ts';
+import { parseCookie, stringifySetCookie } from 'cookie';
 
 export const LEARNER_TOKEN_COOKIE = 'pg_class';
 export const INSTRUCTOR_COOKIE = 'pg_instructor';
@@ -25,7 +25,7 @@ export function hashToken(token: string): string {
 
 /** The learner token from the Cookie header, if it has the right shape. */
 export function learnerTokenOf(headers: IncomingHttpHeaders): string | null {
-  const token = readCookie(headers.cookie, LEARNER_TOKEN_COOKIE);
+  const token = parseCookie(headers.cookie ?? '')[LEARNER_TOKEN_COOKIE];
   return token && TOKEN.test(token) ? token : null;
 }
 
@@ -53,14 +53,23 @@ export function isInstructorSession(secret: string, value: string | undefined, n
 
 /** The instructor, by session cookie or by `Authorization: Bearer <secret>`. */
 export function isInstructor(secret: string, headers: IncomingHttpHeaders): boolean {
-  if (isInstructorSession(secret, readCookie(headers.cookie, INSTRUCTOR_COOKIE))) return true;
+  if (isInstructorSession(secret, parseCookie(headers.cookie ?? '')[INSTRUCTOR_COOKIE])) return true;
   const auth = headers.authorization;
   if (auth?.startsWith('Bearer ')) return sameText(auth.slice(7).trim(), secret);
   return false;
 }
 
+/** A Set-Cookie value for one of the session cookies; Max-Age 0 with an empty value clears it. */
 export function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
-  return `${name}=${value}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+  return stringifySetCookie({
+    name,
+    value,
+    path: '/',
+    maxAge: maxAgeSeconds,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ClassEvent, ClassSummary, MirrorEvent } from '../../shared/classro
 import { WS_PATH } from '../../shared/protocol.ts';
 import { ClassroomDriver, EventStream, type Learner } from '../testing/classroom-client.ts';
 import { classroomBaseUrl, instructorSecret } from '../testing/endpoints.ts';
-import type { PlaygroundClient } from '../testing/ws-client.ts';
+import type { PlaygroundClient } from '../ws/playground-client.ts';
 
 let driver: ClassroomDriver;
 let klass: ClassSummary;
@@ -186,7 +186,7 @@ describe('each learner has a workspace of their own', () => {
 
 describe('the WebSocket API', () => {
   it('refuses a made-up token and a socket from another site', async () => {
-    const { PlaygroundClient } = await import('../testing/ws-client.ts');
+    const { PlaygroundClient } = await import('../ws/playground-client.ts');
     const forged = await PlaygroundClient.connect(classroomBaseUrl(), {
       headers: { cookie: `pg_class=${'A'.repeat(43)}` },
     });

@@ -1,29 +1,22 @@
 // The classroom at run time: classes and learners (through the store), each learner's workspace
-// (through the workspace manager), who is online, what the dashboard sees live, watching and
-// broadcasting (through the mirror hub), and the per-learner rate limits. The HTTP routes
-// (routes.ts) and the WebSocket (app.ts) call into this; it owns no sockets of its own.
-import { EventEmitter } from 'node:events';
+// (through the workspace manager), saved files and progress. Who is online and what the dashboard
+// sees live is presence's (presence.ts); the instructor's snippets and mirrored terminals are the
+// broadcaster's (broadcaster.ts); watching goes through the mirror hub. The HTTP routes (routes.ts)
+// and the WebSocket (app.ts) call into this; it owns no sockets of its own.
 import { randomBytes, randomInt } from 'node:crypto';
-import type {
-  BroadcastEvent,
-  ClassDetail,
-  ClassEvent,
-  ClassSummary,
-  LearnerView,
-  StepColumn,
-  StepProgress,
-} from '../../shared/classroom-api.ts';
+import type { ClassDetail, ClassEvent, ClassSummary, LearnerView, StepColumn } from '../../shared/classroom-api.ts';
 import {
   DISPLAY_NAME_PATTERN,
   JOIN_CODE_ALPHABET,
   JOIN_CODE_LENGTH,
   normalizeJoinCode,
 } from '../../shared/classroom-api.ts';
-import type { ServerMessage } from '../../shared/protocol.ts';
 import type { ClassroomConfig } from './config.ts';
 import { hashToken, newLearnerToken } from './auth.ts';
+import { Broadcaster, type SnippetBroadcast } from './broadcaster.ts';
+import { INSTRUCTOR } from './instructor.ts';
 import { MirrorHub } from './mirror-hub.ts';
-import { TokenBucket } from './rate-limit.ts';
+import { ClassPresence, type Admits, type ConnectedSocket } from './presence.ts';
 import {
   DuplicateError,
   type ClassRecord,
@@ -35,10 +28,9 @@ import {
 import type { Workspaces } from './workspaces/types.ts';
 import type { LearnerProgress, ProgressStore } from '../lessons/progress-store.ts';
 
-/** Writing "last active" for every keystroke would be wasteful: at most this often per learner. */
-const TOUCH_EVERY_MS = 15_000;
-/** The mirror owner for the instructor's own screen. */
-export const INSTRUCTOR = 'instructor';
+export { INSTRUCTOR } from './instructor.ts';
+export type { ConnectedSocket } from './presence.ts';
+
 const INSTRUCTOR_WORKSPACE_META = 'instructor-workspace';
 
 export class ClassroomError extends Error {
@@ -48,22 +40,6 @@ export class ClassroomError extends Error {
   ) {
     super(message);
   }
-}
-
-/** One open socket, as the classroom sees it. */
-export interface ConnectedSocket {
-  push(message: ServerMessage): void;
-  end(code: number, reason: string): void;
-}
-
-interface Presence {
-  sockets: Set<ConnectedSocket>;
-  commands: TokenBucket;
-  runs: TokenBucket;
-  lastTouch: number;
-  lastActiveAt: string | null;
-  /** Unsubscribes of the class broadcast, per socket. */
-  watching: Map<ConnectedSocket, () => void>;
 }
 
 export interface ClassroomOptions {
@@ -79,15 +55,14 @@ export interface ClassroomOptions {
 
 export class Classroom {
   readonly hub = new MirrorHub();
-  private readonly events = new EventEmitter<{ [classId: string]: [ClassEvent] }>();
-  private readonly presence = new Map<string, Presence>();
-  private readonly broadcasting = new Set<string>();
-  private instructorSockets = new Set<ConnectedSocket>();
+  private readonly presence: ClassPresence;
+  private readonly broadcaster: Broadcaster;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: ClassroomOptions) {
-    this.events.setMaxListeners(0);
     this.log = options.log ?? (() => {});
+    this.presence = new ClassPresence({ store: options.store, workspaces: options.workspaces, limits: options.config });
+    this.broadcaster = new Broadcaster(this.hub, (learnerId) => this.presence.socketsOf(learnerId));
   }
 
   get store(): ClassroomStore {
@@ -165,7 +140,7 @@ export class Classroom {
       class: { ...this.summary(c), learners: learners.length },
       learners: learners.map((l) => this.view(l, all.get(l.id) ?? [])),
       steps,
-      broadcastingTerminals: this.broadcasting.has(classId),
+      broadcastingTerminals: this.broadcaster.mirroring(classId),
     };
   }
 
@@ -173,8 +148,7 @@ export class Classroom {
   async subscribe(classId: string, listener: (event: ClassEvent) => void): Promise<() => void> {
     const detail = await this.detail(classId);
     listener({ kind: 'snapshot', detail });
-    this.events.on(classId, listener);
-    return () => this.events.off(classId, listener);
+    return this.presence.listen(classId, listener);
   }
 
   // ---- learners ----
@@ -214,7 +188,7 @@ export class Classroom {
     // Start the instances now: by the time the page has loaded, the terminals can connect.
     void this.workspaces.ensure(workspaceId).catch((err) => this.log(`workspace ${workspaceId}: ${String(err)}`));
     this.log(`${name} joined ${klass.name}`);
-    await this.changed(learner);
+    await this.presence.changed(learner);
     return { learner, token, class: klass };
   }
 
@@ -231,20 +205,18 @@ export class Classroom {
 
   async remove(learner: LearnerRecord): Promise<void> {
     await this.store.removeLearner(learner.id, new Date().toISOString());
-    const p = this.presence.get(learner.id);
-    if (p) for (const s of p.sockets) s.end(4403, 'removed from the class by the instructor');
-    this.presence.delete(learner.id);
+    this.presence.expel(learner.id);
     this.hub.drop(learner.id);
     await this.workspaces
       .destroy(learner.workspaceId)
       .catch((err) => this.log(`workspace ${learner.workspaceId}: ${String(err)}`));
-    this.events.emit(learner.classId, { kind: 'removed', learnerId: learner.id });
+    this.presence.publish(learner.classId, { kind: 'removed', learnerId: learner.id });
     this.log(`${learner.name} was removed from the class`);
   }
 
   async reset(learner: LearnerRecord): Promise<void> {
     await this.workspaces.reset(learner.workspaceId);
-    this.pushTo(learner.id, {
+    this.presence.pushTo(learner.id, {
       type: 'notice',
       level: 'warning',
       message: 'Your instructor reset your workspace: your keys, queues and tables are empty again.',
@@ -273,55 +245,33 @@ export class Classroom {
     await this.store.setMeta(`instructor-files:${lesson}`, JSON.stringify({ files, savedAt }));
   }
 
-  // ---- presence and activity ----
+  // ---- presence and activity (presence.ts) ----
 
   /** A learner's socket opened: online, rate limits shared by their sockets, and the class broadcast if on. */
-  connect(
-    learner: LearnerRecord,
-    socket: ConnectedSocket,
-  ): { admitCommand: () => string | null; admitRun: () => string | null } {
-    const p = this.presenceOf(learner);
-    const wasOffline = p.sockets.size === 0;
-    p.sockets.add(socket);
-    if (this.broadcasting.has(learner.classId)) this.watchInstructor(p, socket);
-    if (wasOffline) void this.changed(learner);
-    const { commandsPerSecond, runsPerMinute } = this.config;
-    return {
-      admitCommand: () =>
-        p.commands.take()
-          ? null
-          : `slow down: at most ${commandsPerSecond} commands a second (bursts of ${commandsPerSecond * 4}); that line was not sent`,
-      admitRun: () =>
-        p.runs.take() ? null : `slow down: at most ${runsPerMinute} runs a minute; wait a few seconds and run it again`,
-    };
+  connect(learner: LearnerRecord, socket: ConnectedSocket): Admits {
+    const admits = this.presence.connect(learner, socket);
+    this.broadcaster.joined(learner.classId, socket);
+    return admits;
   }
 
   disconnect(learner: LearnerRecord, socket: ConnectedSocket): void {
-    const p = this.presence.get(learner.id);
-    if (!p) return;
-    p.sockets.delete(socket);
-    p.watching.get(socket)?.();
-    p.watching.delete(socket);
-    if (p.sockets.size === 0) void this.changed(learner);
+    // Unknown once removed from the class: remove() ended and forgot their sockets.
+    if (!this.presence.knows(learner.id)) return;
+    this.presence.disconnect(learner, socket);
+    this.broadcaster.left(socket);
   }
 
-  /** A line, a run, a check: "last active" moves (written at most every TOUCH_EVERY_MS). */
+  /** A line, a run, a check: "last active" moves. */
   activity(learner: LearnerRecord): void {
-    const p = this.presenceOf(learner);
-    const now = Date.now();
-    p.lastActiveAt = new Date(now).toISOString();
-    this.workspaces.touch(learner.workspaceId);
-    if (now - p.lastTouch < TOUCH_EVERY_MS) return;
-    p.lastTouch = now;
-    void this.store.touchLearner(learner.id, p.lastActiveAt).then(() => this.changed(learner));
+    this.presence.activity(learner);
   }
 
   connectInstructor(socket: ConnectedSocket): void {
-    this.instructorSockets.add(socket);
+    this.presence.connectInstructor(socket);
   }
 
   disconnectInstructor(socket: ConnectedSocket): void {
-    this.instructorSockets.delete(socket);
+    this.presence.disconnectInstructor(socket);
   }
 
   // ---- progress ----
@@ -347,129 +297,40 @@ export class Classroom {
     return { done, current: learner?.current ?? null };
   }
 
-  async recordCheck(learnerId: string, step: string, ok: boolean): Promise<void> {
-    const learner = await this.store.learnerById(learnerId);
-    if (!learner || learner.removedAt) return;
-    await this.store.recordCheck(learnerId, step, ok, new Date().toISOString());
-    this.activity(learner);
-    await this.changed(learner);
+  /** A check ran: its attempt is recorded and the dashboard sees it. */
+  recordCheck(learnerId: string, step: string, ok: boolean): Promise<void> {
+    return this.presence.recordCheck(learnerId, step, ok);
   }
 
-  async setCurrent(learnerId: string, lesson: string | null): Promise<void> {
-    const learner = await this.store.learnerById(learnerId);
-    if (!learner || learner.removedAt) return;
-    await this.store.setCurrent(learnerId, lesson);
-    await this.changed({ ...learner, current: lesson });
+  setCurrent(learnerId: string, lesson: string | null): Promise<void> {
+    return this.presence.setCurrent(learnerId, lesson);
   }
 
   view(l: LearnerRecord, steps: StepRecord[]): LearnerView {
-    const p = this.presence.get(l.id);
-    const last =
-      [p?.lastActiveAt ?? null, l.lastActiveAt]
-        .filter((x): x is string => !!x)
-        .sort()
-        .pop() ?? null;
-    const byStep: Record<string, StepProgress> = {};
-    for (const s of steps) {
-      byStep[s.step] = {
-        attempts: s.attempts,
-        ...(s.doneAt ? { doneAt: s.doneAt } : {}),
-        ...(s.lastAttemptAt ? { lastAttemptAt: s.lastAttemptAt } : {}),
-        ...(s.lastOk !== null ? { lastOk: s.lastOk } : {}),
-      };
-    }
-    return {
-      id: l.id,
-      name: l.name,
-      joinedAt: l.joinedAt,
-      online: (p?.sockets.size ?? 0) > 0,
-      lastActiveAt: last,
-      current: l.current,
-      steps: byStep,
-      workspace: this.workspaces.state(l.workspaceId),
-    };
+    return this.presence.view(l, steps);
   }
 
-  /** Tells the class's dashboards about one learner's new state. */
-  private async changed(learner: LearnerRecord): Promise<void> {
-    if (this.events.listenerCount(learner.classId) === 0) return;
-    const fresh = (await this.store.learnerById(learner.id)) ?? learner;
-    if (fresh.removedAt) return;
-    const view = this.view(fresh, await this.store.stepsOf(learner.id));
-    this.events.emit(learner.classId, { kind: 'learner', learner: view });
-  }
+  // ---- broadcast (broadcaster.ts) ----
 
-  // ---- broadcast ----
-
-  async broadcast(classId: string, event: Extract<BroadcastEvent, { kind: 'snippet' }>): Promise<number> {
+  async broadcast(classId: string, event: SnippetBroadcast): Promise<number> {
     await this.classOrThrow(classId);
-    let reached = 0;
-    for (const l of await this.store.learnersOf(classId)) {
-      const p = this.presence.get(l.id);
-      if (!p || p.sockets.size === 0) continue;
-      reached++;
-      for (const s of p.sockets) s.push({ type: 'broadcast', event });
-    }
-    return reached;
+    const learnerIds = (await this.store.learnersOf(classId)).map((l) => l.id);
+    return this.broadcaster.snippet(learnerIds, event);
   }
 
   /** Mirrors the instructor's terminals and runs to every learner of the class, or stops. */
   async broadcastTerminals(classId: string, on: boolean): Promise<number> {
     await this.classOrThrow(classId);
-    const learners = await this.store.learnersOf(classId);
-    if (on) this.broadcasting.add(classId);
-    else this.broadcasting.delete(classId);
-    let reached = 0;
-    for (const l of learners) {
-      const p = this.presence.get(l.id);
-      if (!p) continue;
-      for (const s of p.sockets) {
-        if (on && !p.watching.has(s)) this.watchInstructor(p, s);
-        if (!on) {
-          p.watching.get(s)?.();
-          p.watching.delete(s);
-          s.push({ type: 'broadcast', event: { kind: 'mirror-stop' } });
-        }
-      }
-      if (p.sockets.size > 0) reached++;
-    }
+    const learnerIds = (await this.store.learnersOf(classId)).map((l) => l.id);
+    const reached = this.broadcaster.terminals(classId, learnerIds, on);
+    // The dashboard shows whether the class is mirrored: it gets the class afresh.
     const detail = await this.detail(classId);
-    this.events.emit(classId, { kind: 'snapshot', detail });
+    this.presence.publish(classId, { kind: 'snapshot', detail });
     return reached;
-  }
-
-  private watchInstructor(p: Presence, socket: ConnectedSocket): void {
-    p.watching.set(
-      socket,
-      this.hub.watch(INSTRUCTOR, (event) => socket.push({ type: 'broadcast', event: { kind: 'mirror', event } })),
-    );
-  }
-
-  private pushTo(learnerId: string, message: ServerMessage): void {
-    const p = this.presence.get(learnerId);
-    if (p) for (const s of p.sockets) s.push(message);
-  }
-
-  private presenceOf(learner: LearnerRecord): Presence {
-    let p = this.presence.get(learner.id);
-    if (!p) {
-      const { commandsPerSecond, runsPerMinute } = this.config;
-      p = {
-        sockets: new Set(),
-        commands: new TokenBucket(commandsPerSecond, commandsPerSecond * 4),
-        runs: new TokenBucket(runsPerMinute / 60, 5),
-        lastTouch: 0,
-        lastActiveAt: null,
-        watching: new Map(),
-      };
-      this.presence.set(learner.id, p);
-    }
-    return p;
   }
 
   /** Every open socket ends (the server stops). */
   closeAll(): void {
-    for (const p of this.presence.values()) for (const s of p.sockets) s.end(1001, 'the server is stopping');
-    for (const s of this.instructorSockets) s.end(1001, 'the server is stopping');
+    this.presence.closeAll();
   }
 }

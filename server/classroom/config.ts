@@ -1,7 +1,8 @@
 // Classroom mode's settings, all from the environment (or `npm start -- --classroom`), each with a
 // default that suits a class of up to 100 on one machine. docs/classroom.md lists them.
-import type { WorkspaceLimits } from './workspaces/types.ts';
-import { DEFAULT_WORKSPACE_LIMITS } from './workspaces/types.ts';
+import { SERVICES } from '../services/registry.ts';
+import type { ServiceSet } from '../services/service-set.ts';
+import type { WorkspaceManagerOptions } from './workspaces/types.ts';
 
 export interface ClassroomConfig {
   /** From INSTRUCTOR_SECRET; otherwise generated once and kept in the store (printed at start). */
@@ -18,7 +19,8 @@ export interface ClassroomConfig {
   runsPerMinute: number;
   /** PLAYGROUND_ORIGINS: extra origins allowed to open the WebSocket (comma-separated), e.g. a proxy's. */
   allowedOrigins: string[];
-  limits: WorkspaceLimits;
+  /** Per-learner limits set in the environment; each service names its own variables (LimitSetting.env). */
+  limits: NonNullable<WorkspaceManagerOptions['limits']>;
 }
 
 /** The shortest INSTRUCTOR_SECRET accepted: it guards every learner's workspace. */
@@ -39,39 +41,20 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
 }
 
 /** Reads the settings; throws an Error naming the variable when one is malformed. */
-export function readClassroomConfig(env: NodeJS.ProcessEnv): ClassroomConfig {
+export function readClassroomConfig(env: NodeJS.ProcessEnv, services: ServiceSet = SERVICES): ClassroomConfig {
   const secret = env.INSTRUCTOR_SECRET?.trim() || null;
   if (secret !== null && secret.length < MIN_INSTRUCTOR_SECRET_LENGTH) {
     throw new Error(
       `INSTRUCTOR_SECRET must be at least ${MIN_INSTRUCTOR_SECRET_LENGTH} characters (or leave it unset to have one generated)`,
     );
   }
-  const limits: WorkspaceLimits = {
-    ...DEFAULT_WORKSPACE_LIMITS,
-    redisMemoryMb: intSetting(env, 'CLASSROOM_REDIS_MEMORY_MB', DEFAULT_WORKSPACE_LIMITS.redisMemoryMb, 1, 4096),
-    memcachedMemoryMb: intSetting(
-      env,
-      'CLASSROOM_MEMCACHED_MEMORY_MB',
-      DEFAULT_WORKSPACE_LIMITS.memcachedMemoryMb,
-      1,
-      4096,
-    ),
-    rabbitmqMaxQueues: intSetting(env, 'CLASSROOM_MAX_QUEUES', DEFAULT_WORKSPACE_LIMITS.rabbitmqMaxQueues, 1, 10_000),
-    rabbitmqMaxConnections: intSetting(
-      env,
-      'CLASSROOM_MAX_AMQP_CONNECTIONS',
-      DEFAULT_WORKSPACE_LIMITS.rabbitmqMaxConnections,
-      1,
-      10_000,
-    ),
-    mysqlMaxConnections: intSetting(
-      env,
-      'CLASSROOM_MAX_MYSQL_CONNECTIONS',
-      DEFAULT_WORKSPACE_LIMITS.mysqlMaxConnections,
-      1,
-      10_000,
-    ),
-  };
+  const limits: ClassroomConfig['limits'] = {};
+  for (const adapter of services.adapters) {
+    for (const [name, setting] of Object.entries(adapter.classroom.limits)) {
+      if (!setting.env) continue;
+      (limits[adapter.name] ??= {})[name] = intSetting(env, setting.env, setting.default, setting.min, setting.max);
+    }
+  }
   return {
     instructorSecret: secret,
     storeUrl: env.CLASSROOM_STORE_URL || undefined,

@@ -51,6 +51,7 @@ export async function startClassroom(options: {
   const store = await openClassroomStore({ dataDir, url: config.storeUrl });
   const { secret, generated } = await instructorSecret(store, config.instructorSecret);
   const workspaces = new WorkspaceManager({
+    services: options.supervisor.services,
     admin: sharedAdminFromSupervisor(options.supervisor),
     store,
     dataDir,
@@ -61,7 +62,7 @@ export async function startClassroom(options: {
   });
   workspaces.setMaxListeners(0);
   await workspaces.start();
-  const course = new CourseSource(options.lessonsDir);
+  const course = new CourseSource(options.lessonsDir, options.supervisor.services);
   const classroom = new Classroom({
     config,
     store,

@@ -1,34 +1,30 @@
-// One workspace's services as a socket sees them (the ServiceAccess of server/ws/). memcached and
-// Redis are the workspace's own instances; RabbitMQ and MySQL are the shared servers reached with
-// the workspace's own account. Whatever the shared servers' supervisor reports, the endpoints
+// One workspace's services as a socket sees them (the ServiceAccess of server/ws/). Services whose
+// classroom kind is 'instance' (memcached, Redis) are the workspace's own processes; the others
+// (RabbitMQ, MySQL) are the shared servers reached with the workspace's own account. Whatever the shared servers' supervisor reports, the endpoints
 // handed out are always the workspace's: a terminal reconnecting after the broker restarted must
 // log in as the learner again, never as the playground's administrator.
 import { EventEmitter } from 'node:events';
 import type { ServiceStatus, ServicesStatus } from '../../shared/protocol.ts';
-import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
 import type { Supervisor } from '../services/supervisor.ts';
-import type { Endpoint } from '../services/types.ts';
+import type { Endpoint, ServiceAdapter, ServiceId } from '../services/types.ts';
 import type { ServiceAccess, ServiceAccessEvents } from '../ws/service-access.ts';
 import type { Workspaces } from './workspaces/types.ts';
 
-/** Services that run as the learner's own instances; the others are shared servers. */
-const OWN_INSTANCES: ReadonlySet<ServiceName> = new Set(['memcached', 'redis']);
-
 export class LearnerServices extends EventEmitter<ServiceAccessEvents> implements ServiceAccess {
-  private readonly onStatus = (service: ServiceName, status: ServiceStatus) => {
-    if (!OWN_INSTANCES.has(service)) this.emit('status', service, this.status(service, status));
+  private readonly onStatus = (service: ServiceId, status: ServiceStatus) => {
+    if (!this.ownInstance(service)) this.emit('status', service, this.status(service, status));
   };
-  private readonly onDown = (service: ServiceName, reason: string) => {
-    if (!OWN_INSTANCES.has(service)) this.emit('down', service, reason);
+  private readonly onDown = (service: ServiceId, reason: string) => {
+    if (!this.ownInstance(service)) this.emit('down', service, reason);
   };
-  private readonly onUp = (service: ServiceName) => {
+  private readonly onUp = (service: ServiceId) => {
     const own = this.endpoint(service);
-    if (!OWN_INSTANCES.has(service) && own) this.emit('up', service, own);
+    if (!this.ownInstance(service) && own) this.emit('up', service, own);
   };
-  private readonly onWorkspaceDown = (workspace: string, service: ServiceName, reason: string) => {
+  private readonly onWorkspaceDown = (workspace: string, service: ServiceId, reason: string) => {
     if (workspace === this.workspaceId) this.emit('down', service, reason);
   };
-  private readonly onWorkspaceUp = (workspace: string, service: ServiceName, endpoint: Endpoint) => {
+  private readonly onWorkspaceUp = (workspace: string, service: ServiceId, endpoint: Endpoint) => {
     if (workspace !== this.workspaceId) return;
     this.emit('up', service, endpoint);
     this.emit('status', service, this.statuses()[service]);
@@ -36,7 +32,7 @@ export class LearnerServices extends EventEmitter<ServiceAccessEvents> implement
   private readonly onWorkspaceState = (workspace: string) => {
     if (workspace !== this.workspaceId) return;
     const all = this.statuses();
-    for (const s of OWN_INSTANCES) if (this.supervisor.has(s)) this.emit('status', s, all[s]);
+    for (const a of this.adapters) if (this.ownInstance(a.name)) this.emit('status', a.name, all[a.name]);
   };
 
   constructor(
@@ -53,16 +49,25 @@ export class LearnerServices extends EventEmitter<ServiceAccessEvents> implement
     workspaces.on('state', this.onWorkspaceState);
   }
 
-  has(service: ServiceName): boolean {
+  get adapters(): readonly ServiceAdapter[] {
+    return this.supervisor.adapters;
+  }
+
+  /** The learner runs a process of their own for it (not an account on the shared server). */
+  private ownInstance(service: ServiceId): boolean {
+    return this.supervisor.adapter(service).classroom.kind === 'instance';
+  }
+
+  has(service: ServiceId): boolean {
     return this.supervisor.has(service);
   }
 
-  adapter(service: ServiceName) {
+  adapter(service: ServiceId) {
     return this.supervisor.adapter(service);
   }
 
-  endpoint(service: ServiceName): Endpoint | null {
-    if (!OWN_INSTANCES.has(service) && !this.supervisor.status(service).ok) return null;
+  endpoint(service: ServiceId): Endpoint | null {
+    if (!this.ownInstance(service) && !this.supervisor.status(service).ok) return null;
     return this.workspaces.endpoints(this.workspaceId)[service] ?? null;
   }
 
@@ -72,13 +77,11 @@ export class LearnerServices extends EventEmitter<ServiceAccessEvents> implement
 
   statuses(): ServicesStatus {
     const shared = this.supervisor.statuses();
-    return Object.fromEntries(
-      SERVICE_NAMES.filter((s) => s in shared).map((s) => [s, this.status(s, shared[s])]),
-    ) as ServicesStatus;
+    return Object.fromEntries(Object.entries(shared).map(([s, status]) => [s, this.status(s, status)]));
   }
 
-  private status(service: ServiceName, shared: ServiceStatus): ServiceStatus {
-    if (!OWN_INSTANCES.has(service)) return shared;
+  private status(service: ServiceId, shared: ServiceStatus): ServiceStatus {
+    if (!this.ownInstance(service)) return shared;
     const state = this.workspaces.state(this.workspaceId);
     const endpoint = this.workspaces.endpoints(this.workspaceId)[service];
     if (state === 'ready' && endpoint) {

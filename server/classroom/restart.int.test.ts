@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, freshTestDataDir } from '../testing/stack.ts';
 import { ClassroomDriver, Learner } from '../testing/classroom-client.ts';
-import { ADAPTERS } from '../services/registry.ts';
+import { SERVICES } from '../services/registry.ts';
 
 const SECRET = 'restart-test-instructor-secret';
 const START_TIMEOUT_MS = 120_000;
@@ -25,7 +25,7 @@ async function startServer(): Promise<{ child: ChildProcess; baseUrl: string; lo
     INSTRUCTOR_SECRET: SECRET,
     CLASSROOM_PREWARM: '0',
   };
-  for (const a of ADAPTERS) delete env[a.urlEnv];
+  for (const a of SERVICES.adapters) delete env[a.urlEnv];
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--classroom'], {
     cwd: ROOT,
     env,

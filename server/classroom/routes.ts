@@ -4,6 +4,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { FILE_NAME_PATTERN, FILE_NAME_RULE } from '../../shared/file-names.ts';
 import {
   DISPLAY_NAME_MAX,
   MAX_SAVED_FILES_PER_LESSON,
@@ -15,7 +16,7 @@ import {
 } from '../../shared/classroom-api.ts';
 import { MAX_RUN_CODE_BYTES } from '../../shared/limits.ts';
 import { RUN_LANGUAGES } from '../../shared/protocol.ts';
-import { errorText } from '../services/supervisor.ts';
+import { errorText } from '../util/errors.ts';
 import {
   INSTRUCTOR_COOKIE,
   INSTRUCTOR_SESSION_MAX_AGE_S,
@@ -40,7 +41,7 @@ const joinSchema = z.object({ code: z.string().max(32), name: z.string().max(DIS
 const loginSchema = z.object({ secret: z.string().max(1024) });
 const classSchema = z.object({ name: z.string().max(200) });
 const lessonKey = z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'a lesson as "course/lesson"');
-const fileName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, 'a plain file name (letters, digits, _ . -)');
+const fileName = z.string().regex(FILE_NAME_PATTERN, FILE_NAME_RULE);
 const filesSchema = z.object({
   lesson: lessonKey,
   files: z

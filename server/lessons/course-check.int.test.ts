@@ -4,14 +4,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBaseUrl, testEndpoint } from '../testing/endpoints.ts';
-import { createBindingsInspector } from './checks/bindings.ts';
+import { testBaseUrl, testEndpoint, testTargets } from '../testing/endpoints.ts';
 import { checkLesson, type LessonCheckOptions } from './course-check.ts';
 import { allLessons, loadCourse } from './load-course.ts';
 import type { Lesson } from './types.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '../..');
 
 let lessons: Map<string, Lesson>;
 let options: LessonCheckOptions;
@@ -22,8 +20,7 @@ beforeAll(async () => {
   lessons = new Map(allLessons(tree).map((l) => [l.slug, l]));
   options = {
     baseUrl: testBaseUrl(),
-    endpointOf: (s) => testEndpoint(s),
-    inspector: createBindingsInspector([path.join(ROOT, '.playground')]),
+    targets: testTargets(),
     lineTimeoutMs: 2_000,
     onStep: (step, outcomes) => stepsSeen.push(`${step.id}: ${outcomes.map((o) => o.message).join(' | ')}`),
   };

@@ -2,20 +2,25 @@
 // lesson fresh", then for each step its terminal, snippet and solution blocks in the order written
 // (terminal lines typed through a real terminal over the WebSocket, one after each reply; snippets
 // run in the sandbox), then the step's checks through the same code as the Check button.
-import type { ServiceName } from '../../shared/services.ts';
 import { MAX_RUN_FILES } from '../../shared/limits.ts';
-import { PlaygroundClient } from '../testing/ws-client.ts';
-import { errorText } from '../services/supervisor.ts';
-import type { BindingsInspector } from './checks/bindings.ts';
-import { runChecks, type CheckOutcome, type EndpointOf } from './checks/index.ts';
+import { DEFAULT_MAIN_FILE } from '../../shared/protocol.ts';
+import { SERVICES } from '../services/registry.ts';
+import type { ServiceSet } from '../services/service-set.ts';
+import type { RawReplies, ServiceId } from '../services/types.ts';
+import { errorText } from '../util/errors.ts';
+import { PlaygroundClient } from '../ws/playground-client.ts';
 import { resetLesson } from './reset.ts';
+import { runChecks, type CheckOutcome, type LearnerTargets } from './run-checks.ts';
 import type { Lesson, LessonBlock, SnippetBlock, Step, TerminalBlock } from './types.ts';
 
 /** A terminal line's reply (the next prompt) within this, or the line counts as stuck. */
 const LINE_TIMEOUT_MS = 10_000;
-/** memcached prompts at once (it is a raw pipe); its reply has come when output ends a reply, or stays quiet this long. */
-const MEMCACHED_QUIET_MS = 100;
-const MEMCACHED_REPLY_TIMEOUT_MS = 3_000;
+/**
+ * A raw-pipe terminal (memcached) prompts at once; its reply has come when the output holds a whole
+ * reply (RawReplies.complete), or stays quiet this long.
+ */
+const RAW_QUIET_MS = 100;
+const RAW_REPLY_TIMEOUT_MS = 3_000;
 /** A foreground run must exit within this (the runner's own limit is 30 s). */
 const RUN_TIMEOUT_MS = 40_000;
 /**
@@ -36,8 +41,10 @@ const INTERRUPT_WAIT_MS = 5_000;
 
 export interface LessonCheckOptions {
   baseUrl: string;
-  endpointOf: EndpointOf;
-  inspector: BindingsInspector;
+  /** Where the playground's services answer, for the resets and checks (its Supervisor). */
+  targets: LearnerTargets;
+  /** The services the lessons were loaded with; the playground's own unless a test brings others. */
+  services?: ServiceSet;
   /** Overrides LINE_TIMEOUT_MS (tests of a stuck line need not wait 10 s). */
   lineTimeoutMs?: number;
   /** Told each step as it passes, with what its checks found (for --verbose). */
@@ -60,13 +67,6 @@ interface RunState {
   name: string;
 }
 
-/** memcached commands whose data block follows on the next line: no reply before it. */
-const STORAGE = /^(set|add|replace|append|prepend|cas)\s/i;
-/** Replies that end a memcached answer, by command. */
-const RETRIEVAL_END = /(?:^|\n)(?:END|ERROR|CLIENT_ERROR[^\r\n]*|SERVER_ERROR[^\r\n]*)\r\n$/;
-const ANY_END =
-  /(?:^|\n)(?:END|STORED|NOT_STORED|EXISTS|NOT_FOUND|DELETED|TOUCHED|OK|RESET|ERROR|CLIENT_ERROR[^\r\n]*|SERVER_ERROR[^\r\n]*|VERSION [^\r\n]*|\d+)\r\n$/;
-
 function tail(text: string, max = 2000): string {
   const clean = text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r\n/g, '\n');
   return clean.length > max ? `…${clean.slice(-max)}` : clean;
@@ -81,7 +81,7 @@ function indent(text: string): string {
 }
 
 class LessonRun {
-  private readonly terminals = new Map<ServiceName, string>();
+  private readonly terminals = new Map<ServiceId, string>();
   private readonly background: RunState[] = [];
   private readonly files = new Map<string, string>();
   private counter = 0;
@@ -139,7 +139,7 @@ class LessonRun {
     }
   }
 
-  private async terminal(service: ServiceName): Promise<string> {
+  private async terminal(service: ServiceId): Promise<string> {
     let id = this.terminals.get(service);
     if (!id) {
       id = `term-${service}`;
@@ -157,9 +157,10 @@ class LessonRun {
     const transcript = this.client.terminal(id);
     const from = transcript.chunks.length;
     const timeout = this.options.lineTimeoutMs ?? LINE_TIMEOUT_MS;
+    const raw = (this.options.services ?? SERVICES).get(block.service).rawReplies;
     for (const line of block.lines) {
       try {
-        if (block.service === 'memcached') await this.memcachedLine(id, line);
+        if (raw) await this.rawLine(id, line, raw);
         else await this.client.run(id, line, timeout);
       } catch {
         throw new StepFailure(
@@ -172,21 +173,20 @@ class LessonRun {
     }
   }
 
-  /** memcached prompts at once; wait for its reply, which ends in a known line, or for quiet. */
-  private async memcachedLine(id: string, line: string): Promise<void> {
+  /** A terminal that prompts at once: wait for its reply, which ends in a known line, or for quiet. */
+  private async rawLine(id: string, line: string, raw: RawReplies): Promise<void> {
     const t = this.client.terminal(id);
     const from = t.chunks.length;
     this.client.send({ type: 'input', id, data: `${line}\r` });
-    if (STORAGE.test(line)) return; // the data line comes next; the reply (if any) follows it
-    const end = /^(gets?|gats?|stats)\b/i.test(line) ? RETRIEVAL_END : ANY_END;
-    const deadline = Date.now() + MEMCACHED_REPLY_TIMEOUT_MS;
+    if (!raw.expectsReply(line)) return; // e.g. the data line comes next; the reply (if any) follows it
+    const deadline = Date.now() + RAW_REPLY_TIMEOUT_MS;
     let seen = -1;
     while (Date.now() < deadline) {
-      if (end.test(t.since(from))) return;
+      if (raw.complete(line, t.since(from))) return;
       const before = t.chunks.length;
       if (before === seen) return; // quiet for a whole interval: no (more) reply is coming
       seen = before;
-      await this.client.until(() => t.chunks.length > before, MEMCACHED_QUIET_MS).catch(() => {});
+      await this.client.until(() => t.chunks.length > before, RAW_QUIET_MS).catch(() => {});
     }
   }
 
@@ -196,7 +196,7 @@ class LessonRun {
   }
 
   private async snippetBlock(step: Step, block: SnippetBlock): Promise<void> {
-    const name = block.file ?? (block.language === 'python' ? 'main.py' : 'main.js');
+    const name = block.file ?? DEFAULT_MAIN_FILE[block.language];
     const id = `run-${++this.counter}`;
     const files = this.runFiles(name);
     // Later blocks see this file as the editor would have it.

@@ -2,6 +2,8 @@
 // (an author editing a lesson sees it on the next request, without a restart).
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { SERVICES } from '../services/registry.ts';
+import type { ServiceSet } from '../services/service-set.ts';
 import { loadCourse } from './load-course.ts';
 import type { CourseTree } from './types.ts';
 
@@ -27,7 +29,10 @@ export class CourseSource {
   private print = '';
   private lookedAt = 0;
 
-  constructor(readonly lessonsDir: string) {}
+  constructor(
+    readonly lessonsDir: string,
+    private readonly services: ServiceSet = SERVICES,
+  ) {}
 
   /** The course tree; rejects with a LessonContentError while the content has problems. */
   async get(): Promise<CourseTree> {
@@ -38,7 +43,7 @@ export class CourseSource {
     const print = parts.sort().join('\n');
     if (!this.tree || print !== this.print) {
       this.print = print;
-      this.tree = loadCourse(this.lessonsDir);
+      this.tree = loadCourse(this.lessonsDir, this.services);
     }
     return this.tree;
   }

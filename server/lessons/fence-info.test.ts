@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SERVICES } from '../services/registry.ts';
 import { parseFenceInfo, splitInfo } from './fence-info.ts';
 
 describe('splitInfo', () => {
@@ -17,12 +18,12 @@ describe('splitInfo', () => {
 
 describe('parseFenceInfo', () => {
   it('knows terminal blocks, amqp meaning RabbitMQ', () => {
-    expect(parseFenceInfo('redis')).toEqual({ kind: 'terminal', service: 'redis', solution: false });
-    expect(parseFenceInfo('amqp solution')).toEqual({ kind: 'terminal', service: 'rabbitmq', solution: true });
-    expect(parseFenceInfo('mysql')).toEqual({ kind: 'terminal', service: 'mysql', solution: false });
+    expect(parseFenceInfo('redis', SERVICES)).toEqual({ kind: 'terminal', service: 'redis', solution: false });
+    expect(parseFenceInfo('amqp solution', SERVICES)).toEqual({ kind: 'terminal', service: 'rabbitmq', solution: true });
+    expect(parseFenceInfo('mysql', SERVICES)).toEqual({ kind: 'terminal', service: 'mysql', solution: false });
   });
   it('knows snippet blocks', () => {
-    expect(parseFenceInfo('javascript file=app.mjs background')).toEqual({
+    expect(parseFenceInfo('javascript file=app.mjs background', SERVICES)).toEqual({
       kind: 'snippet',
       language: 'javascript',
       file: 'app.mjs',
@@ -30,16 +31,16 @@ describe('parseFenceInfo', () => {
       expect: undefined,
       solution: false,
     });
-    expect(parseFenceInfo('python solution')).toMatchObject({ kind: 'snippet', file: undefined, solution: true });
+    expect(parseFenceInfo('python solution', SERVICES)).toMatchObject({ kind: 'snippet', file: undefined, solution: true });
   });
   it('shows everything else', () => {
-    for (const info of ['', 'text', 'sh', 'python', 'sql', 'json title="x"']) expect(parseFenceInfo(info)).toEqual({ kind: 'shown' });
+    for (const info of ['', 'text', 'sh', 'python', 'sql', 'json title="x"']) expect(parseFenceInfo(info, SERVICES)).toEqual({ kind: 'shown' });
   });
   it('refuses what would silently not run', () => {
-    expect(parseFenceInfo('redis file=x.py')).toEqual({ error: expect.stringContaining('belongs on snippet blocks') });
-    expect(parseFenceInfo('js file=x.js')).toEqual({ error: expect.stringContaining('only python and javascript') });
-    expect(parseFenceInfo('python file=../x.py')).toEqual({ error: expect.stringContaining('plain file name') });
-    expect(parseFenceInfo('python file=a.py file=b.py')).toEqual({ error: '"file" appears twice in the fence' });
-    expect(parseFenceInfo('check x')).toEqual({ error: expect.stringContaining('takes nothing after') });
+    expect(parseFenceInfo('redis file=x.py', SERVICES)).toEqual({ error: expect.stringContaining('belongs on snippet blocks') });
+    expect(parseFenceInfo('js file=x.js', SERVICES)).toEqual({ error: expect.stringContaining('only python and javascript') });
+    expect(parseFenceInfo('python file=../x.py', SERVICES)).toEqual({ error: expect.stringContaining('plain file name') });
+    expect(parseFenceInfo('python file=a.py file=b.py', SERVICES)).toEqual({ error: '"file" appears twice in the fence' });
+    expect(parseFenceInfo('check x', SERVICES)).toEqual({ error: expect.stringContaining('takes nothing after') });
   });
 });

@@ -1,20 +1,14 @@
 // The info string of a fenced block decides what the block is (docs/lesson-format.md, "Steps"):
-//   ```redis            a terminal block (memcached, redis, amqp, mysql)
+//   ```redis            a terminal block (each service's fence tag: memcached, redis, amqp, mysql)
 //   ```python file=x.py [background] [expect="text"]   a snippet block (python, javascript)
 //   ```check            the step's check (YAML)
 //   ... plus `solution` on a terminal or snippet block: hidden behind "Show solution".
 // Anything else is shown as code. Words that only make sense on runnable blocks are refused
 // elsewhere, since a typo there would quietly turn a runnable block into a shown one.
+import { isFileName } from '../../shared/file-names.ts';
 import { RUN_LANGUAGES, type RunLanguage } from '../../shared/protocol.ts';
-import type { ServiceName } from '../../shared/services.ts';
-
-/** Fence tags of terminal blocks and the service each one types into. */
-export const TERMINAL_TAGS: Record<string, ServiceName> = {
-  memcached: 'memcached',
-  redis: 'redis',
-  amqp: 'rabbitmq',
-  mysql: 'mysql',
-};
+import type { ServiceSet } from '../services/service-set.ts';
+import type { ServiceId } from '../services/types.ts';
 
 /** The file extensions a snippet of each language may have. */
 const EXTENSIONS: Record<RunLanguage, RegExp> = {
@@ -22,11 +16,8 @@ const EXTENSIONS: Record<RunLanguage, RegExp> = {
   javascript: /\.m?js$/,
 };
 
-/** The runner's rule for file names (shared/protocol.ts runFileName). */
-const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
-
 export type FenceKind =
-  | { kind: 'terminal'; service: ServiceName; solution: boolean }
+  | { kind: 'terminal'; service: ServiceId; solution: boolean }
   | { kind: 'snippet'; language: RunLanguage; file?: string; background: boolean; expect?: string; solution: boolean }
   | { kind: 'check' }
   | { kind: 'shown' };
@@ -61,7 +52,7 @@ export function splitInfo(info: string): Word[] | string {
   return words;
 }
 
-export function parseFenceInfo(info: string): FenceKind | { error: string } {
+export function parseFenceInfo(info: string, services: ServiceSet): FenceKind | { error: string } {
   const words = splitInfo(info);
   if (typeof words === 'string') return { error: words };
   if (words.length === 0) return { kind: 'shown' };
@@ -82,7 +73,7 @@ export function parseFenceInfo(info: string): FenceKind | { error: string } {
     return { kind: 'check' };
   }
 
-  const service = TERMINAL_TAGS[tag.name];
+  const service = services.byFenceTag(tag.name)?.name;
   if (service) {
     let solution = false;
     for (const w of rest) {
@@ -106,7 +97,7 @@ export function parseFenceInfo(info: string): FenceKind | { error: string } {
       switch (w.name) {
         case 'file':
           if (!w.value) return { error: 'file= needs a name, e.g. file=producer.py' };
-          if (!FILE_NAME.test(w.value)) {
+          if (!isFileName(w.value)) {
             return { error: `file=${w.value}: a plain file name (letters, digits, _ . -, up to 64 characters, no folders)` };
           }
           if (!EXTENSIONS[language].test(w.value)) {
@@ -134,13 +125,14 @@ export function parseFenceInfo(info: string): FenceKind | { error: string } {
     return { kind: 'snippet', language, file, background, expect, solution };
   }
 
-  if (tag.name === 'rabbitmq') {
-    return { error: 'the RabbitMQ terminal block is tagged ```amqp (```rabbitmq would only be shown)' };
+  const named = services.has(tag.name) ? services.get(tag.name) : undefined;
+  if (named) {
+    return { error: `the ${named.title} terminal block is tagged \`\`\`${named.fenceTag} (\`\`\`${tag.name} would only be shown)` };
   }
   const runWord = rest.find((w) => RUN_WORDS.includes(w.name));
   if (runWord) {
     return {
-      error: `"${runWord.name}" on a ${tag.name} block: only python and javascript snippets and the ${Object.keys(TERMINAL_TAGS).join(', ')} terminal blocks run`,
+      error: `"${runWord.name}" on a ${tag.name} block: only python and javascript snippets and the ${services.adapters.map((a) => a.fenceTag).join(', ')} terminal blocks run`,
     };
   }
   return { kind: 'shown' };

@@ -1,6 +1,7 @@
 // Who the learner is, in the single-user playground: a random id in an httpOnly cookie, set on the
 // first request that has none. It names the learner's progress, nothing more (no login).
 import { randomBytes } from 'node:crypto';
+import { parseCookie, stringifySetCookie } from 'cookie';
 import type { Request, Response } from 'express';
 
 export const LEARNER_COOKIE = 'pg_learner';
@@ -8,20 +9,12 @@ export const LEARNER_COOKIE = 'pg_learner';
 const MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
 const ID = /^[A-Za-z0-9_-]{16,64}$/;
 
-/** The value of one cookie from a Cookie header. */
+/**
+ * The value of one cookie from a Cookie header (the first, if the name repeats), URL-decoded. A value
+ * that does not decode comes back as sent: callers check the shape they expect.
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+  return parseCookie(header ?? '')[name];
 }
 
 export function newLearnerId(): string {
@@ -33,6 +26,16 @@ export function learnerId(req: Request, res: Response): string {
   const existing = readCookie(req.headers.cookie, LEARNER_COOKIE);
   if (existing && ID.test(existing)) return existing;
   const id = newLearnerId();
-  res.append('Set-Cookie', `${LEARNER_COOKIE}=${id}; Path=/; Max-Age=${MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax`);
+  res.append(
+    'Set-Cookie',
+    stringifySetCookie({
+      name: LEARNER_COOKIE,
+      value: id,
+      path: '/',
+      maxAge: MAX_AGE_SECONDS,
+      httpOnly: true,
+      sameSite: 'lax',
+    }),
+  );
   return id;
 }

@@ -95,11 +95,11 @@ describe('the good fixture tree', () => {
   it('parses checks: a mapping or a list, with hints and lines', async () => {
     const first = findLesson(await loadCourse(path.join(FIXTURES, 'good')), 'basics', 'first-steps')!;
     expect(first.steps[0].checks).toEqual([
-      { spec: { kind: 'memcached', key: 'fixture:greeting', equals: 'hello' }, hint: 'The data line must be exactly 5 bytes.', line: 26 },
+      { service: 'memcached', spec: { key: 'fixture:greeting', equals: 'hello' }, hint: 'The data line must be exactly 5 bytes.', line: 26 },
     ]);
     expect(first.steps[1].checks).toEqual([
-      { spec: { kind: 'redis-key', key: 'fixture:visits', type: 'string', equals: 1 }, hint: undefined, line: 44 },
-      { spec: { kind: 'redis-command', command: ['EXISTS', 'fixture:visits'], equals: 1 }, hint: 'SET creates the key.', line: 45 },
+      { service: 'redis', spec: { kind: 'key', key: 'fixture:visits', type: 'string', equals: 1 }, hint: undefined, line: 44 },
+      { service: 'redis', spec: { kind: 'command', command: ['EXISTS', 'fixture:visits'], equals: 1 }, hint: 'SET creates the key.', line: 45 },
     ]);
   });
 
@@ -161,9 +161,9 @@ describe('bad content: every problem, with file:line', () => {
       '01-c/01-checks/lesson.md:28: "rabbitmq.type" is the text "fanot"; expected one of direct, fanout, topic, headers',
       '01-c/01-checks/lesson.md:29: a query check needs "rows" (the exact rows) or "min_rows"',
       '01-c/01-checks/lesson.md:30: "mysql.rows" should be a number, not the text "three"',
-      '01-c/01-checks/lesson.md:31: a check is a mapping such as  redis: {key: visits}, not the text "just a string"',
+      '01-c/01-checks/lesson.md:31: a check is a mapping such as  memcached: {key: greeting}, not the text "just a string"',
       '01-c/01-checks/lesson.md:38: YAML: Flow map in block collection must be sufficiently indented and end with a }',
-      '01-c/01-checks/lesson.md:42: the check block is empty; write a check such as  redis: {key: visits}',
+      '01-c/01-checks/lesson.md:42: the check block is empty; write a check such as  memcached: {key: greeting}',
     ]);
   });
 

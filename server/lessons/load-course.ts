@@ -6,17 +6,16 @@ import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_RUN_CODE_BYTES } from '../../shared/limits.ts';
-import { SERVICE_NAMES } from '../../shared/services.ts';
 import { LessonContentError, ProblemList } from './content-error.ts';
 import { parseLesson } from './parse-lesson.ts';
-import { courseSchema, type CourseSettings } from './schema.ts';
+import { SERVICES } from '../services/registry.ts';
+import type { ServiceSet } from '../services/service-set.ts';
+import { lessonSchemas, type CourseSettings } from './schema.ts';
 import type { Course, CourseTree, Lesson, LessonFile } from './types.ts';
 import { YamlSource } from './yaml-source.ts';
 
 const NUMBERED = /^(\d+)-([a-z0-9][a-z0-9-]*)$/;
 
-/** Settings used to go on checking a course's lessons when its course.yaml is broken. */
-const FALLBACK_SETTINGS: CourseSettings = { title: '?', services: [...SERVICE_NAMES], language: 'python' };
 
 interface Numbered {
   name: string;
@@ -57,7 +56,7 @@ async function numberedFolders(dir: string, what: string, problems: ProblemList)
   return folders;
 }
 
-async function readCourseSettings(file: string, problems: ProblemList): Promise<CourseSettings | null> {
+async function readCourseSettings(file: string, services: ServiceSet, problems: ProblemList): Promise<CourseSettings | null> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -68,7 +67,7 @@ async function readCourseSettings(file: string, problems: ProblemList): Promise<
   const report = problems.forFile(file);
   const yaml = YamlSource.parse(text.replace(/\r\n?/g, '\n'), 1, report);
   if (!yaml) return null;
-  const parsed = courseSchema.safeParse(yaml.value ?? {}, { reportInput: true });
+  const parsed = lessonSchemas(services).course.safeParse(yaml.value ?? {}, { reportInput: true });
   if (!parsed.success) {
     yaml.reportIssues(parsed.error, report);
     return null;
@@ -98,6 +97,7 @@ async function readLesson(
   dir: string,
   folder: Numbered,
   settings: CourseSettings,
+  services: ServiceSet,
   problems: ProblemList,
 ): Promise<Lesson | null> {
   const file = path.join(dir, 'lesson.md');
@@ -109,7 +109,7 @@ async function readLesson(
     return null;
   }
   const files = await lessonFiles(dir, problems);
-  const parsed = parseLesson(source, settings, files, problems.forFile(file));
+  const parsed = parseLesson(source, settings, files, services, problems.forFile(file));
   if (!parsed) return null;
   return {
     course: courseSlug,
@@ -128,8 +128,16 @@ async function readLesson(
   };
 }
 
-/** Reads everything; answers the tree and every problem found (the tree may be partial then). */
-export async function readCourseTree(lessonsDir: string): Promise<{ tree: CourseTree; problems: ProblemList }> {
+/**
+ * Reads everything; answers the tree and every problem found (the tree may be partial then).
+ * `services` are the ones lessons may name: the playground's own unless a test brings others.
+ */
+export async function readCourseTree(
+  lessonsDir: string,
+  services: ServiceSet = SERVICES,
+): Promise<{ tree: CourseTree; problems: ProblemList }> {
+  /** Settings used to go on checking a course's lessons when its course.yaml is broken. */
+  const fallback: CourseSettings = { title: '?', services: services.names, language: 'python' };
   const problems = new ProblemList();
   const courses: Course[] = [];
   const courseFolders = await numberedFolders(lessonsDir, 'course', problems);
@@ -138,12 +146,12 @@ export async function readCourseTree(lessonsDir: string): Promise<{ tree: Course
   }
   for (const cf of courseFolders) {
     const courseDir = path.join(lessonsDir, cf.name);
-    const settings = await readCourseSettings(path.join(courseDir, 'course.yaml'), problems);
+    const settings = await readCourseSettings(path.join(courseDir, 'course.yaml'), services, problems);
     const lessonFolders = await numberedFolders(courseDir, 'lesson', problems);
     if (lessonFolders.length === 0) problems.add(courseDir, undefined, 'the course has no lesson folders (NN-slug with a lesson.md)');
     const lessons: Lesson[] = [];
     for (const lf of lessonFolders) {
-      const lesson = await readLesson(cf.slug, cf.name, path.join(courseDir, lf.name), lf, settings ?? FALLBACK_SETTINGS, problems);
+      const lesson = await readLesson(cf.slug, cf.name, path.join(courseDir, lf.name), lf, settings ?? fallback, services, problems);
       if (lesson) lessons.push(lesson);
     }
     if (settings) {
@@ -162,8 +170,8 @@ export async function readCourseTree(lessonsDir: string): Promise<{ tree: Course
 }
 
 /** The course tree; throws a LessonContentError naming every problem (file:line) if there is one. */
-export async function loadCourse(lessonsDir: string): Promise<CourseTree> {
-  const { tree, problems } = await readCourseTree(lessonsDir);
+export async function loadCourse(lessonsDir: string, services: ServiceSet = SERVICES): Promise<CourseTree> {
+  const { tree, problems } = await readCourseTree(lessonsDir, services);
   if (!problems.empty) throw new LessonContentError(problems.sorted());
   return tree;
 }

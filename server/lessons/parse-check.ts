@@ -1,33 +1,35 @@
 // A `check` block: one YAML mapping, or a list of them. Each names one service (memcached, redis,
-// rabbitmq, mysql) and, inside it, what to ask; `hint:` beside it is added to the failure message.
+// rabbitmq, mysql — whatever the ServiceSet holds) and, inside it, what to ask, which that service's
+// folder parses (ServiceAdapter.checks); `hint:` beside it is added to the failure message.
 import type { z } from 'zod';
-import {
-  exchangeCheckSchema,
-  memcachedCheckSchema,
-  queryCheckSchema,
-  queueCheckSchema,
-  redisCommandCheckSchema,
-  redisKeyCheckSchema,
-  tableCheckSchema,
-  type CheckDef,
-  type CheckSpec,
-} from './schema.ts';
+import type { ParseContext } from '../services/check-types.ts';
+import type { ServiceSet } from '../services/service-set.ts';
+import type { CheckDef } from './schema.ts';
 import { YamlSource, describeValue, type Report } from './yaml-source.ts';
-
-const CHECK_SERVICES = ['memcached', 'redis', 'rabbitmq', 'mysql'] as const;
-type CheckService = (typeof CHECK_SERVICES)[number];
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A check to show in messages: the first service's example, e.g. `memcached: {key: greeting}`. */
+function example(services: ServiceSet): string {
+  const first = services.adapters[0];
+  return `${first.name}: ${first.checks.example}`;
 }
 
 /**
  * Parses the text of a check block whose first line is `firstLine` of lesson.md. Problems go to
  * `report` with their line; the answer holds the checks that were valid.
  */
-export function parseCheckBlock(textOfBlock: string, firstLine: number, fenceLine: number, report: Report): CheckDef[] {
+export function parseCheckBlock(
+  textOfBlock: string,
+  firstLine: number,
+  fenceLine: number,
+  services: ServiceSet,
+  report: Report,
+): CheckDef[] {
   if (textOfBlock.trim() === '') {
-    report(fenceLine, 'the check block is empty; write a check such as  redis: {key: visits}');
+    report(fenceLine, `the check block is empty; write a check such as  ${example(services)}`);
     return [];
   }
   const source = YamlSource.parse(textOfBlock, firstLine, report);
@@ -36,22 +38,22 @@ export function parseCheckBlock(textOfBlock: string, firstLine: number, fenceLin
   const checks: CheckDef[] = [];
   entries.forEach((entry, index) => {
     const base = Array.isArray(source.value) ? [index] : [];
-    const check = parseEntry(entry, base, source, report);
+    const check = parseEntry(entry, base, source, services, report);
     if (check) checks.push(check);
   });
   return checks;
 }
 
-function parseEntry(entry: unknown, base: PropertyKey[], source: YamlSource, report: Report): CheckDef | null {
+function parseEntry(entry: unknown, base: PropertyKey[], source: YamlSource, services: ServiceSet, report: Report): CheckDef | null {
   const line = source.lineOf(base);
   if (!isPlainObject(entry)) {
-    report(line, `a check is a mapping such as  redis: {key: visits}, not ${describeValue(entry)}`);
+    report(line, `a check is a mapping such as  ${example(services)}, not ${describeValue(entry)}`);
     return null;
   }
   let ok = true;
-  const services: CheckService[] = [];
+  const named: string[] = [];
   for (const key of Object.keys(entry)) {
-    if ((CHECK_SERVICES as readonly string[]).includes(key)) services.push(key as CheckService);
+    if (services.has(key)) named.push(key);
     else if (key !== 'hint') {
       report(source.keyLine(base, key), `unknown key "${key}"`);
       ok = false;
@@ -62,98 +64,34 @@ function parseEntry(entry: unknown, base: PropertyKey[], source: YamlSource, rep
     report(source.keyLine(base, 'hint'), '"hint" should be text');
     ok = false;
   }
-  if (services.length !== 1) {
+  if (named.length !== 1) {
+    const all = services.names;
     report(
       line,
-      services.length === 0
-        ? 'a check names one service: memcached, redis, rabbitmq or mysql'
-        : `one check names one service, this one names ${services.join(' and ')}; make a list of two checks`,
+      named.length === 0
+        ? `a check names one service: ${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}`
+        : `one check names one service, this one names ${named.join(' and ')}; make a list of two checks`,
     );
     return null;
   }
-  const service = services[0];
+  const service = named[0];
   const path = [...base, service];
   const body = entry[service];
-  const spec = parseServiceCheck(service, body, path, source, report);
-  if (!spec || !ok) return null;
-  return { spec, hint: typeof hint === 'string' ? hint.trim() : undefined, line: source.keyLine(base, service) };
-}
-
-function parseServiceCheck(
-  service: CheckService,
-  body: unknown,
-  path: PropertyKey[],
-  source: YamlSource,
-  report: Report,
-): CheckSpec | null {
-  const line = source.lineOf(path);
+  const checks = services.get(service).checks;
   if (!isPlainObject(body)) {
-    report(line, `"${service}" should be a mapping such as ${EXAMPLES[service]}, not ${describeValue(body)}`);
+    report(source.lineOf(path), `"${service}" should be a mapping such as ${checks.example}, not ${describeValue(body)}`);
     return null;
   }
-  const parse = <S extends z.ZodType>(schema: S): z.infer<S> | null => {
-    const result = schema.safeParse(body, { reportInput: true });
-    if (result.success) return result.data;
-    source.reportIssues(result.error, report, path);
-    return null;
+  const ctx: ParseContext = {
+    parse: <S extends z.ZodType>(schema: S, value: unknown = body): z.infer<S> | null => {
+      const result = schema.safeParse(value, { reportInput: true });
+      if (result.success) return result.data;
+      source.reportIssues(result.error, report, path);
+      return null;
+    },
+    report: (message) => report(source.lineOf(path), message),
   };
-  switch (service) {
-    case 'memcached': {
-      const v = parse(memcachedCheckSchema);
-      return v && { kind: 'memcached', ...v };
-    }
-    case 'redis': {
-      if ('command' in body) {
-        const v = parse(redisCommandCheckSchema);
-        if (!v) return null;
-        const command = typeof v.command === 'string' ? v.command.trim().split(/\s+/) : v.command.map(String);
-        return { kind: 'redis-command', command, equals: v.equals };
-      }
-      if (!('key' in body)) {
-        report(line, 'a redis check names a "key" or a "command"');
-        return null;
-      }
-      const v = parse(redisKeyCheckSchema);
-      return v && { kind: 'redis-key', ...v };
-    }
-    case 'rabbitmq': {
-      if ('queue' in body && 'exchange' in body) {
-        report(line, 'a rabbitmq check names a queue or an exchange, not both; make a list of two checks');
-        return null;
-      }
-      if ('queue' in body) {
-        const v = parse(queueCheckSchema);
-        return v && { kind: 'rabbitmq-queue', ...v };
-      }
-      if ('exchange' in body) {
-        const v = parse(exchangeCheckSchema);
-        return v && { kind: 'rabbitmq-exchange', ...v };
-      }
-      report(line, 'a rabbitmq check names a "queue" or an "exchange"');
-      return null;
-    }
-    case 'mysql': {
-      if ('table' in body && 'query' in body) {
-        report(line, 'a mysql check names a table or a query, not both; make a list of two checks');
-        return null;
-      }
-      if ('table' in body) {
-        const v = parse(tableCheckSchema);
-        return v && { kind: 'mysql-table', ...v };
-      }
-      if ('query' in body) {
-        const v = parse(queryCheckSchema);
-        return v && { kind: 'mysql-query', ...v };
-      }
-      report(line, 'a mysql check names a "table" or a "query"');
-      return null;
-    }
-  }
+  const spec = checks.parse(body, ctx);
+  if (spec === null || !ok) return null;
+  return { service, spec, hint: typeof hint === 'string' ? hint.trim() : undefined, line: source.keyLine(base, service) };
 }
-
-const EXAMPLES: Record<CheckService, string> = {
-  memcached: '{key: greeting}',
-  redis: '{key: visits}',
-  rabbitmq: '{queue: hello}',
-  mysql: `{table: users}`,
-};

@@ -3,10 +3,11 @@
 // tokens carry source lines (token.map), so every problem names the line of its key or fence.
 import MarkdownIt, { type Token } from 'markdown-it';
 import type { RunLanguage } from '../../shared/protocol.ts';
-import type { ServiceName } from '../../shared/services.ts';
 import { parseFenceInfo } from './fence-info.ts';
 import { parseCheckBlock } from './parse-check.ts';
-import { frontMatterSchema, type CheckDef, type ResetSpec } from './schema.ts';
+import type { ServiceSet } from '../services/service-set.ts';
+import type { ServiceId } from '../services/types.ts';
+import { lessonSchemas, type CheckDef, type ResetSpec } from './schema.ts';
 import type { LessonBlock, LessonFile, Step } from './types.ts';
 import { YamlSource, type Report } from './yaml-source.ts';
 
@@ -32,14 +33,14 @@ markdown.renderer.rules.fence = (tokens, idx, options, env, self) => {
 };
 
 export interface LessonSettings {
-  services: ServiceName[];
+  services: ServiceId[];
   language: RunLanguage;
 }
 
 export interface ParsedLesson {
   title: string;
   summary?: string;
-  services: ServiceName[];
+  services: ServiceId[];
   reset: ResetSpec;
   introHtml: string;
   steps: Step[];
@@ -70,7 +71,13 @@ function plainText(inline: Token | undefined): string {
  * content from the file of its name). Problems go to `report`; the answer is null when the lesson
  * cannot be built at all.
  */
-export function parseLesson(source: string, settings: LessonSettings, files: LessonFile[], report: Report): ParsedLesson | null {
+export function parseLesson(
+  source: string,
+  settings: LessonSettings,
+  files: LessonFile[],
+  serviceSet: ServiceSet,
+  report: Report,
+): ParsedLesson | null {
   const text = source.replace(/\r\n?/g, '\n');
   const lines = text.split('\n');
   if (lines[0].trimEnd() !== '---') {
@@ -84,7 +91,7 @@ export function parseLesson(source: string, settings: LessonSettings, files: Les
   }
   const yaml = YamlSource.parse(lines.slice(1, close).join('\n'), 2, report);
   if (!yaml) return null;
-  const front = frontMatterSchema.safeParse(yaml.value ?? {}, { reportInput: true });
+  const front = lessonSchemas(serviceSet).frontMatter.safeParse(yaml.value ?? {}, { reportInput: true });
   if (!front.success) {
     yaml.reportIssues(front.error, report);
     return null;
@@ -106,7 +113,7 @@ export function parseLesson(source: string, settings: LessonSettings, files: Les
   const introEnd = headings[0] ?? tokens.length;
   for (const token of tokens.slice(0, introEnd)) {
     if (token.type !== 'fence') continue;
-    const kind = parseFenceInfo(token.info);
+    const kind = parseFenceInfo(token.info, serviceSet);
     if ('error' in kind) report(lineOf(token), kind.error);
     else if (kind.kind !== 'shown') {
       report(lineOf(token), `a ${kind.kind} block belongs in a step, after a "## " heading, not in the introduction`);
@@ -134,7 +141,7 @@ export function parseLesson(source: string, settings: LessonSettings, files: Les
     for (const token of body) {
       if (token.type !== 'fence') continue;
       const line = lineOf(token);
-      const kind = parseFenceInfo(token.info);
+      const kind = parseFenceInfo(token.info, serviceSet);
       if ('error' in kind) {
         report(line, kind.error);
         continue;
@@ -144,7 +151,7 @@ export function parseLesson(source: string, settings: LessonSettings, files: Les
         case 'shown':
           break;
         case 'check':
-          checks.push(...parseCheckBlock(token.content, line + 1, line, report));
+          checks.push(...parseCheckBlock(token.content, line + 1, line, serviceSet, report));
           token.meta = { check: true } satisfies FenceMeta;
           break;
         case 'terminal':

@@ -1,23 +1,16 @@
 // "Start this lesson fresh" against the live services: exactly what `reset` lists goes, the rest stays.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import amqp, { type ChannelModel } from 'amqplib';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memcachedCommand } from '../services/memcached/index.ts';
+import { memcachedCommand } from '../services/memcached/request.ts';
 import { parseMysqlUrl } from '../services/mysql/mysql-url.ts';
 import { connectOptions } from '../services/rabbitmq/amqp-url.ts';
-import { testEndpoint } from '../testing/endpoints.ts';
-import { createBindingsInspector } from './checks/bindings.ts';
+import { testEndpoint, testTargets } from '../testing/endpoints.ts';
 import { resetLesson } from './reset.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const T = `rst${process.pid}`;
-const options = {
-  endpointOf: (s: Parameters<typeof testEndpoint>[0]) => testEndpoint(s),
-  inspector: createBindingsInspector([path.join(ROOT, '.playground')]),
-};
+const options = { targets: testTargets() };
 
 let redis: Redis;
 let broker: ChannelModel;
@@ -99,7 +92,7 @@ describe('resetLesson', () => {
   });
 
   it('an unreachable service is reported, not thrown', async () => {
-    const result = await resetLesson({ redis: ['x'], memcached: ['y'] }, { ...options, endpointOf: () => null });
+    const result = await resetLesson({ redis: ['x'], memcached: ['y'] }, { targets: { endpoint: () => null } });
     expect(result).toEqual({
       ok: false,
       cleared: [],

@@ -11,40 +11,36 @@
 // Unknown courses, lessons and steps answer 404 {error}; a check that cannot reach its service
 // answers {ok: false} with the reason, never a 500.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import type { ServiceName } from '../../shared/services.ts';
-import { errorText } from '../services/supervisor.ts';
-import type { Endpoint } from '../services/types.ts';
+import { SERVICES } from '../services/registry.ts';
+import type { ServiceSet } from '../services/service-set.ts';
+import { errorText } from '../util/errors.ts';
 import type { BlockView, CheckResponse, CourseListing, FirstLessonView, LessonRef, LessonView, ResetResponse } from '../../shared/lesson-api.ts';
-import { createBindingsInspector, type BindingsInspector } from './checks/bindings.ts';
-import { runChecks, type EndpointOf } from './checks/index.ts';
 import { LessonContentError, formatProblem } from './content-error.ts';
 import { CourseSource } from './course-source.ts';
 import { learnerId } from './learner-cookie.ts';
 import { allLessons, findLesson } from './load-course.ts';
 import { JsonFileProgressStore, MemoryProgressStore, type ProgressStore } from './progress-store.ts';
 import { resetLesson } from './reset.ts';
+import { runChecks, type LearnerTargets } from './run-checks.ts';
 import type { Lesson, LessonBlock, CourseTree } from './types.ts';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface LessonsRouterOptions {
   lessonsDir: string;
-  /** Where each service answers now (the Supervisor, or a test's fixed endpoints). */
-  supervisor: { endpoint(service: ServiceName): Endpoint | null };
+  /** Where each service answers now, and the playground's access to each (the Supervisor, or a test's). */
+  targets: LearnerTargets;
+  /** The services lessons may name; the playground's own unless a test brings others. */
+  services?: ServiceSet;
   /** The server's data directory (`.playground/`): progress.json lives here. */
   dataDir?: string;
   /** Defaults to `<dataDir>/progress.json`, or memory without a dataDir. */
   progress?: ProgressStore;
-  /** Defaults to one that finds the private broker under dataDir (or any run under .playground/). */
-  inspector?: BindingsInspector;
   /**
    * Classroom mode: who the request comes from and where their own services answer; null answers
-   * 401. Without it, the single-user learner cookie and the supervisor's endpoints.
+   * 401. Without it, the single-user learner cookie and `targets`.
    */
-  identify?: (req: Request) => Promise<{ learner: string; endpointOf: EndpointOf } | null>;
+  identify?: (req: Request) => Promise<{ learner: string; targets: LearnerTargets } | null>;
   /** Every check's result (passed or not), for the classroom's dashboard. */
   onCheck?: (learner: string, step: string, ok: boolean) => Promise<void>;
   /** The learner opened a lesson. */
@@ -91,12 +87,11 @@ export function lessonView(tree: CourseTree, lesson: Lesson): LessonView {
 }
 
 export function createLessonsRouter(options: LessonsRouterOptions): Router {
-  const source = new CourseSource(options.lessonsDir);
+  const services = options.services ?? SERVICES;
+  const source = new CourseSource(options.lessonsDir, services);
   const { dataDir } = options;
   const progress = options.progress ?? (dataDir ? new JsonFileProgressStore(path.join(dataDir, 'progress.json')) : new MemoryProgressStore());
-  const inspector = options.inspector ?? createBindingsInspector([...(dataDir ? [dataDir] : []), path.join(ROOT, '.playground')]);
-  const sharedEndpointOf: EndpointOf = (service: ServiceName) => options.supervisor.endpoint(service);
-  const endpointOf = (res: Response): EndpointOf => (res.locals.endpointOf as EndpointOf | undefined) ?? sharedEndpointOf;
+  const targetsOf = (res: Response): LearnerTargets => (res.locals.targets as LearnerTargets | undefined) ?? options.targets;
   const router = express.Router();
 
   async function lessonOf(req: Request): Promise<{ tree: CourseTree; lesson: Lesson }> {
@@ -119,7 +114,7 @@ export function createLessonsRouter(options: LessonsRouterOptions): Router {
       return;
     }
     res.locals.learner = who.learner;
-    res.locals.endpointOf = who.endpointOf;
+    res.locals.targets = who.targets;
     next();
   });
 
@@ -159,7 +154,7 @@ export function createLessonsRouter(options: LessonsRouterOptions): Router {
     const { lesson } = await lessonOf(req);
     const step = lesson.steps.find((s) => s.id === req.params.step);
     if (!step) throw new NotFound(`lesson "${lesson.course}/${lesson.slug}" has no step "${req.params.step}"`);
-    const results = await runChecks(step.checks, { endpointOf: endpointOf(res), inspector });
+    const results = await runChecks(step.checks, { targets: targetsOf(res), services });
     const ok = results.every((r) => r.ok);
     const key = `${lesson.course}/${lesson.slug}/${step.id}`;
     if (ok) await progress.markDone(res.locals.learner as string, key, new Date());
@@ -170,7 +165,7 @@ export function createLessonsRouter(options: LessonsRouterOptions): Router {
 
   router.post('/api/lessons/:course/:lesson/reset', async (req, res) => {
     const { lesson } = await lessonOf(req);
-    const result = await resetLesson(lesson.reset, { endpointOf: endpointOf(res), inspector });
+    const result = await resetLesson(lesson.reset, { targets: targetsOf(res), services });
     const body: ResetResponse = { ok: result.ok, cleared: result.cleared, errors: result.errors };
     res.json(body);
   });

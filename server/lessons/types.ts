@@ -1,11 +1,11 @@
 // The course tree the loader builds: what the HTTP API serves and lessons:check runs.
 import type { RunLanguage } from '../../shared/protocol.ts';
-import type { ServiceName } from '../../shared/services.ts';
+import type { ServiceId } from '../services/types.ts';
 import type { CheckDef, ResetSpec } from './schema.ts';
 
 export interface TerminalBlock {
   kind: 'terminal';
-  service: ServiceName;
+  service: ServiceId;
   code: string;
   /** The lines typed into the terminal, one at a time. */
   lines: string[];
@@ -56,7 +56,7 @@ export interface Lesson {
   file: string;
   title: string;
   summary?: string;
-  services: ServiceName[];
+  services: ServiceId[];
   language: RunLanguage;
   reset: ResetSpec;
   introHtml: string;
@@ -72,7 +72,7 @@ export interface Course {
   folder: string;
   title: string;
   summary?: string;
-  services: ServiceName[];
+  services: ServiceId[];
   language: RunLanguage;
   lessons: Lesson[];
 }

@@ -2,6 +2,7 @@
 // the exit code the learner sees. bubblewrap reports a program killed by signal N as 128 + N, as
 // shells do, and the words for those follow bash's.
 import os from 'node:os';
+import { DIM, RESET } from '../../shared/ansi.ts';
 import type { RunLimits } from './run-limits.ts';
 
 /** Why the runner itself stopped a run. */
@@ -77,5 +78,5 @@ export function signalMessage(code: number, limits: Pick<RunLimits, 'cpuSeconds'
 
 /** A notice line as terminal text, dimmed so it reads as the playground's and not the program's. */
 export function noticeLine(text: string): string {
-  return `\x1b[2m[${text}]\x1b[0m\r\n`;
+  return `${DIM}[${text}]${RESET}\r\n`;
 }

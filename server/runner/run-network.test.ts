@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildRunNetwork, sqlalchemyUrl } from './run-network.ts';
+import { sqlalchemyUrl } from '../services/mysql/index.ts';
+import { buildRunNetwork } from './run-network.ts';
 
 const loopback = {
   memcached: { url: '127.0.0.1:40001', address: '127.0.0.1:40001' },
@@ -68,7 +69,7 @@ describe('buildRunNetwork', () => {
   });
 
   it('throws on an endpoint it cannot forward', () => {
-    expect(() => buildRunNetwork({ memcached: { url: 'nonsense', address: '' } })).toThrow(/host:port/);
+    expect(() => buildRunNetwork({ memcached: { url: 'nonsense', address: '' } })).toThrow(/expected host:port/);
   });
 });
 

@@ -1,26 +1,15 @@
-// What a run's program sees of the network: one environment variable per service, and the list of
-// ports the sandbox forwards to the learner's real endpoints (see sandbox.ts for why forwarding).
+// What a run's program sees of the network: the variables each service's adapter names (snippetEnv:
+// REDIS_URL and the others), and the list of ports the sandbox forwards to the learner's real
+// endpoints (see sandbox.ts for why forwarding).
 //
 // Inside its own network namespace the program has a loopback of its own. The forwarder listens
 // there on the SAME port as the real endpoint, so for the usual loopback endpoints the URLs inside
 // are exactly the ones the terminals show. An endpoint on another host is reached through
 // 127.0.0.1 inside (the only address there is), on its port or, if two targets share a port, on
 // a free one above FALLBACK_PORT_BASE.
-import type { ServiceName } from '../../shared/services.ts';
-import type { Endpoint } from '../services/types.ts';
-
-export const SERVICE_ENV = {
-  memcached: 'MEMCACHED_SERVERS',
-  redis: 'REDIS_URL',
-  rabbitmq: 'AMQP_URL',
-  mysql: 'MYSQL_URL',
-} as const satisfies Record<ServiceName, string>;
-
-/** The same MySQL credentials and database in SQLAlchemy's form, with the PyMySQL driver. */
-export const SQLALCHEMY_ENV = 'SQLALCHEMY_URL';
-
-/** Where a URL without a port connects, per scheme. */
-const DEFAULT_PORTS: Record<string, number> = { 'redis:': 6379, 'amqp:': 5672, 'mysql:': 3306, 'mariadb:': 3306 };
+import { SERVICES } from '../services/registry.ts';
+import type { ServiceSet } from '../services/service-set.ts';
+import type { Endpoint, Forwarder, ServiceId } from '../services/types.ts';
 
 /** Inside ports for a second target on an already forwarded port: above the ephemeral range's usual start. */
 const FALLBACK_PORT_BASE = 20_000;
@@ -70,17 +59,17 @@ function stripBrackets(host: string): string {
 /** host:port (memcached's form), forwarded; the inside form keeps "localhost" when it was given. */
 function forwardHostPort(value: string, plan: PortPlan): string {
   const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(value.trim());
-  if (!match) throw new Error(`memcached: expected host:port, got ${JSON.stringify(value)}`);
+  if (!match) throw new Error(`expected host:port, got ${JSON.stringify(value)}`);
   const host = match[1];
   const port = plan.insidePort(host, Number(match[2]));
   return `${isLoopback(host) && port === Number(match[2]) ? host : INSIDE_HOST}:${port}`;
 }
 
 /** A URL with a host and port, forwarded; unchanged when it already points at the inside address. */
-function forwardUrl(value: string, plan: PortPlan): string {
+function forwardUrl(value: string, defaultPort: number, plan: PortPlan): string {
   const url = new URL(value.trim());
   const host = stripBrackets(url.hostname);
-  const targetPort = url.port === '' ? DEFAULT_PORTS[url.protocol] : Number(url.port);
+  const targetPort = url.port === '' ? defaultPort : Number(url.port);
   if (!host || !targetPort) throw new Error(`cannot forward ${JSON.stringify(value)}: no host or port`);
   const port = plan.insidePort(host, targetPort);
   if (isLoopback(host) && port === targetPort) return value.trim();
@@ -89,25 +78,20 @@ function forwardUrl(value: string, plan: PortPlan): string {
   return url.toString();
 }
 
-/** mysql://user:pass@host:port/db → mysql+pymysql://user:pass@host:port/db */
-export function sqlalchemyUrl(mysqlUrl: string): string {
-  return mysqlUrl.replace(/^(?:mysql|mariadb):\/\//, 'mysql+pymysql://');
-}
-
-export function buildRunNetwork(endpoints: Partial<Record<ServiceName, Endpoint>>): RunNetwork {
+/** The variables and forwards of a run whose learner reaches each service at `endpoints`. */
+export function buildRunNetwork(
+  endpoints: Partial<Record<ServiceId, Endpoint>>,
+  services: ServiceSet = SERVICES,
+): RunNetwork {
   const plan = new PortPlan();
+  const forward: Forwarder = {
+    hostPort: (value) => forwardHostPort(value, plan),
+    url: (value, defaultPort) => forwardUrl(value, defaultPort, plan),
+  };
   const env: Record<string, string> = {};
-  if (endpoints.memcached) {
-    env[SERVICE_ENV.memcached] = endpoints.memcached.url
-      .split(',')
-      .map((s) => forwardHostPort(s, plan))
-      .join(',');
-  }
-  if (endpoints.redis) env[SERVICE_ENV.redis] = forwardUrl(endpoints.redis.url, plan);
-  if (endpoints.rabbitmq) env[SERVICE_ENV.rabbitmq] = forwardUrl(endpoints.rabbitmq.url, plan);
-  if (endpoints.mysql) {
-    env[SERVICE_ENV.mysql] = forwardUrl(endpoints.mysql.url, plan);
-    env[SQLALCHEMY_ENV] = sqlalchemyUrl(env[SERVICE_ENV.mysql]);
+  for (const adapter of services.adapters) {
+    const endpoint = endpoints[adapter.name];
+    if (endpoint) Object.assign(env, adapter.snippetEnv(endpoint, forward));
   }
   return { env, forwards: plan.forwards };
 }

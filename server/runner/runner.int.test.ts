@@ -6,7 +6,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
+import type { ServiceName } from '../../shared/protocol.ts';
+import { SERVICES } from '../services/registry.ts';
 import type { Endpoint } from '../services/types.ts';
 import { testEndpoint } from '../testing/endpoints.ts';
 import { CapturedRun } from './captured-run.ts';
@@ -20,7 +21,7 @@ let workDir: string;
 let endpoints: Record<ServiceName, Endpoint>;
 
 beforeAll(async () => {
-  endpoints = Object.fromEntries(SERVICE_NAMES.map((s) => [s, testEndpoint(s)])) as Record<ServiceName, Endpoint>;
+  endpoints = Object.fromEntries(SERVICES.names.map((s) => [s, testEndpoint(s)]));
   workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'playground-runner-int-'));
   runner = await createSnippetRunner({ workDir, wallTimeMs: 20_000, log: () => {} });
   await runner.warm();

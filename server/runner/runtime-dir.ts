@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOST_ETC_ENTRIES, USR_LINK_NAMES, type HostLayout } from './bwrap-args.ts';
 import { packageClosure, RUN_NODE_PACKAGES } from './node-packages.ts';
+import { isAlive } from '../util/process.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const PROJECT_ROOT = path.resolve(HERE, '../..');
@@ -71,15 +72,6 @@ async function sweepSandboxDirs(sandboxesDir: string): Promise<void> {
     const pid = Number(/^(\d+)-/.exec(name)?.[1]);
     if (pid && isAlive(pid)) continue;
     await fsp.rm(path.join(sandboxesDir, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

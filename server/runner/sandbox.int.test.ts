@@ -6,7 +6,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
+import type { ServiceName } from '../../shared/protocol.ts';
+import { SERVICES } from '../services/registry.ts';
 import type { Endpoint } from '../services/types.ts';
 import { testEndpoint } from '../testing/endpoints.ts';
 import { CapturedRun } from './captured-run.ts';
@@ -31,7 +32,7 @@ let endpoints: Record<ServiceName, Endpoint>;
 
 beforeAll(async () => {
   process.env.PLAYGROUND_TEST_SECRET = SECRET;
-  endpoints = Object.fromEntries(SERVICE_NAMES.map((s) => [s, testEndpoint(s)])) as Record<ServiceName, Endpoint>;
+  endpoints = Object.fromEntries(SERVICES.names.map((s) => [s, testEndpoint(s)]));
   workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'playground-sandbox-int-'));
   runner = await createSnippetRunner({
     workDir,

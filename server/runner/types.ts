@@ -2,8 +2,7 @@
 // signals, and hears its output and exit. How a run is contained (the sandbox) is the runner's
 // business alone; a different backend never touches the socket layer or the UI.
 import type { RunLanguage } from '../../shared/protocol.ts';
-import type { ServiceName } from '../../shared/services.ts';
-import type { Endpoint } from '../services/types.ts';
+import type { Endpoint, ServiceId } from '../services/types.ts';
 
 export interface RunRequest {
   language: RunLanguage;
@@ -14,7 +13,7 @@ export interface RunRequest {
   /** Files beside the main one. */
   files: { name: string; content: string }[];
   /** The learner's services: the only addresses the program can reach. */
-  endpoints: Partial<Record<ServiceName, Endpoint>>;
+  endpoints: Partial<Record<ServiceId, Endpoint>>;
   cols?: number;
   rows?: number;
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { processesOfUid } from './proc-scan.ts';
+import { isAlive } from '../util/process.ts';
 
 /** Host-wide, outside any project tree and outside every sandbox. */
 export const LOCK_DIR = path.join(os.tmpdir(), 'service-playground-sandbox-uids');
@@ -63,14 +64,5 @@ export class UidAllocator {
       }
     }
     return true;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -7,22 +7,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlaygroundServer, type PlaygroundServer } from '../app.ts';
 import { testEndpoint } from '../testing/endpoints.ts';
-import { PlaygroundClient } from '../testing/ws-client.ts';
+import { PlaygroundClient } from '../ws/playground-client.ts';
 import { memcached } from './memcached/index.ts';
 import { redis } from './redis/index.ts';
 import { mysql } from './mysql/index.ts';
 import { rabbitmq } from './rabbitmq/index.ts';
 import { Supervisor } from './supervisor.ts';
 import type { ServiceAdapter } from './types.ts';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from '../util/process.ts';
 
 describe('a supervisor with private memcached and redis', () => {
   let dir: string;
@@ -95,9 +87,9 @@ describe('a supervisor with private memcached and redis', () => {
 
   it('stops every process it started', async () => {
     const pids = [supervisor.pid('memcached')!, supervisor.pid('redis')!];
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every((p) => isAlive(p))).toBe(true);
     await supervisor.stopAll();
-    expect(pids.some(alive)).toBe(false);
+    expect(pids.some((p) => isAlive(p))).toBe(false);
   });
 });
 
@@ -135,8 +127,16 @@ describe('services given by URL', () => {
       env: { MEMCACHED_SERVERS: 'localhost', REDIS_URL: 'redis://127.0.0.1:1' },
     });
     const statuses = await supervisor.startAll();
-    expect(statuses.memcached).toMatchObject({ ok: false, state: 'failed', message: expect.stringContaining('expected host:port') });
-    expect(statuses.redis).toMatchObject({ ok: false, state: 'failed', message: expect.stringMatching(/REDIS_URL \(127\.0\.0\.1:1\) does not answer/) });
+    expect(statuses.memcached).toMatchObject({
+      ok: false,
+      state: 'failed',
+      message: expect.stringContaining('expected host:port'),
+    });
+    expect(statuses.redis).toMatchObject({
+      ok: false,
+      state: 'failed',
+      message: expect.stringMatching(/REDIS_URL \(127\.0\.0\.1:1\) does not answer/),
+    });
     await supervisor.stopAll();
     await fs.rm(dir, { recursive: true, force: true });
   });

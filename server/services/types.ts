@@ -1,7 +1,14 @@
-// The one small interface every service implements. Adding a fifth service means one new folder
-// under server/services/ exporting a ServiceAdapter, and one line in registry.ts.
+// The one interface every service implements. A service's folder under server/services/ holds all
+// of it — terminal, private instance, step checks and lesson reset, per-learner provisioning for
+// classroom mode, the variables a snippet run finds — and registry.ts lists the folders. The
+// lessons engine, the classroom and the runner loop over the registry and name no service, so a
+// fifth service is one more folder and one line in registry.ts (fifth-service.int.test.ts shows it).
 import type { CommandInfo } from '../../shared/protocol.ts';
-import type { ServiceName } from '../../shared/services.ts';
+import type { ServiceChecks, ServiceReset } from './check-types.ts';
+import type { LearnerAccounts, LearnerInstances } from './classroom-types.ts';
+
+/** A service's id, as the registry, the protocol and lessons name it ("redis"). */
+export type ServiceId = string;
 
 /** Where a running instance answers. Each adapter reads its own URL format. */
 export interface Endpoint {
@@ -85,8 +92,36 @@ export interface TerminalSession {
   close(): void;
 }
 
+/**
+ * A terminal that prompts at once and answers later, as telnet does (memcached): whoever types a
+ * script into it (lessons:check, a lesson's Run button) paces lines by the replies instead.
+ */
+export interface RawReplies {
+  /** Whether the server answers this line by itself (a storage command waits for its data line). */
+  expectsReply(line: string): boolean;
+  /** Whether `output`, everything since `line` was sent, holds its whole reply. */
+  complete(line: string, output: string): boolean;
+}
+
+/**
+ * A snippet run's view of the network: the server forwards each endpoint into the sandbox and
+ * answers the address the program inside uses for it (server/runner/run-network.ts).
+ */
+export interface Forwarder {
+  /** `host:port` outside → `host:port` inside; keeps "localhost" where it was given. */
+  hostPort(value: string): string;
+  /** A URL outside → the same URL pointing inside; a URL without a port uses the service's conventional one. */
+  url(value: string, defaultPort: number): string;
+}
+
 export interface ServiceAdapter {
-  name: ServiceName;
+  name: ServiceId;
+  /** As people write it: "Redis", "RabbitMQ". */
+  title: string;
+  /** The fence tag of a lesson block that types into its terminal (```amqp for RabbitMQ). */
+  fenceTag: string;
+  /** The port its clients assume when none is given (6379 for Redis). */
+  conventionalPort: number;
   /** Environment variable that points the playground at an external server instead. */
   urlEnv: string;
   /** Turns the env variable's value into an endpoint; throws a clear Error when malformed. */
@@ -100,4 +135,21 @@ export interface ServiceAdapter {
   caseInsensitive: boolean;
   /** Opens a session; the first prompt comes through output.prompt(). Throws if it cannot connect. */
   openTerminal(endpoint: Endpoint, output: TerminalOutput): Promise<TerminalSession>;
+  /** Set when the terminal is a raw pipe that prompts before the server answers. */
+  rawReplies?: RawReplies;
+  /** The variables a snippet run finds for this endpoint (REDIS_URL…), each pointing inside the sandbox. */
+  snippetEnv(endpoint: Endpoint, forward: Forwarder): Record<string, string>;
+  /**
+   * The playground's own privileged access to the server behind `endpoint` (RabbitMQ: reading a
+   * vhost's bindings, which AMQP cannot list), as plain data (it crosses to test workers): built
+   * from the private instance's context, or from the URL for an external server. Checks and resets
+   * get it back as `scope.admin`.
+   */
+  admin?(endpoint: Endpoint, ctx: ManagedContext | null): unknown;
+  /** A lesson's `check` entries for this service, and how they are asked. */
+  checks: ServiceChecks;
+  /** The entry of a lesson's `reset:` front matter for this service, and how it is cleared. */
+  reset: ServiceReset;
+  /** Classroom mode: each learner's own instance (a process) or own account on the shared server. */
+  classroom: LearnerInstances | LearnerAccounts;
 }

@@ -36,7 +36,6 @@ async function makeHost() {
   };
   const host = new TerminalHost({
     id: 't',
-    service: 'memcached',
     adapter,
     endpoint: () => ({ url: 'x', address: '127.0.0.1:1' }),
     send: (m) => sent.push(m),

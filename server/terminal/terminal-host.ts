@@ -1,6 +1,7 @@
 // One terminal on the server side: it turns `input` frames into lines for the service's session,
 // one at a time, batches the session's output into `output` frames with flow control, and survives
 // the service restarting underneath it.
+import { DIM, RED, RESET } from '../../shared/ansi.ts';
 import {
   MAX_LINE_BYTES,
   MAX_PENDING_INPUT_BYTES,
@@ -9,21 +10,21 @@ import {
   OUTPUT_LOW_WATERMARK_BYTES,
 } from '../../shared/limits.ts';
 import type { ServerMessage } from '../../shared/protocol.ts';
-import type { ServiceName } from '../../shared/services.ts';
-import { SERVICE_TITLES } from '../../shared/services.ts';
-import type { Endpoint, PausableSource, ServiceAdapter, TerminalOutput, TerminalSession } from '../services/types.ts';
-import { errorText } from '../services/supervisor.ts';
+import type {
+  Endpoint,
+  PausableSource,
+  ServiceAdapter,
+  ServiceId,
+  TerminalOutput,
+  TerminalSession,
+} from '../services/types.ts';
+import { errorText } from '../util/errors.ts';
 
 /** After a session's connection fails while its service is still up, wait this long, then reopen. */
 const REOPEN_DELAY_MS = 300;
 
-const DIM = '\x1b[2m';
-const RED = '\x1b[31m';
-const RESET = '\x1b[0m';
-
 export interface TerminalHostOptions {
   id: string;
-  service: ServiceName;
   adapter: ServiceAdapter;
   /** Where the service answers now, or null while it is down. */
   endpoint: () => Endpoint | null;
@@ -67,15 +68,19 @@ export class TerminalHost {
     return this.options.id;
   }
 
-  get service(): ServiceName {
-    return this.options.service;
+  get service(): ServiceId {
+    return this.options.adapter.name;
   }
 
   /** Opens the service session; resolves false (after telling the client) when it cannot. */
   async open(): Promise<boolean> {
     const endpoint = this.options.endpoint();
     if (!endpoint) {
-      this.options.send({ type: 'error', id: this.id, message: `${SERVICE_TITLES[this.service]} is not available right now` });
+      this.options.send({
+        type: 'error',
+        id: this.id,
+        message: `${this.options.adapter.title} is not available right now`,
+      });
       return false;
     }
     const commands = await this.options.adapter.commands(endpoint).catch(() => []);
@@ -106,7 +111,9 @@ export class TerminalHost {
       this.pump();
       return true;
     } catch (err) {
-      this.writeLine(`${RED}cannot connect to ${SERVICE_TITLES[this.service]} at ${endpoint.address}: ${errorText(err)}${RESET}`);
+      this.writeLine(
+        `${RED}cannot connect to ${this.options.adapter.title} at ${endpoint.address}: ${errorText(err)}${RESET}`,
+      );
       return false;
     }
   }
@@ -278,14 +285,14 @@ export class TerminalHost {
   /** The service died: say so at once; the session waits for serviceUp(). */
   serviceDown(reason: string): void {
     if (this.closed) return;
-    this.writeLine(`${RED}[${SERVICE_TITLES[this.service]} stopped: ${reason} — restarting it…]${RESET}`);
+    this.writeLine(`${RED}[${this.options.adapter.title} stopped: ${reason} — restarting it…]${RESET}`);
     this.dropSession();
   }
 
   serviceUp(endpoint: Endpoint): void {
     if (this.closed) return;
     this.dropSession();
-    this.writeLine(`${DIM}[${SERVICE_TITLES[this.service]} is back; reconnected]${RESET}`);
+    this.writeLine(`${DIM}[${this.options.adapter.title} is back; reconnected]${RESET}`);
     void this.connect(endpoint);
   }
 

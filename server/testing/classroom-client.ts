@@ -2,7 +2,7 @@
 // secret, learners by joining with a code and then using the cookie the server set, over HTTP and
 // the WebSocket.
 import type { ClassSummary, SessionView } from '../../shared/classroom-api.ts';
-import { PlaygroundClient } from './ws-client.ts';
+import { PlaygroundClient } from '../ws/playground-client.ts';
 
 export class ClassroomDriver {
   constructor(

@@ -28,6 +28,8 @@ export async function setup(project: TestProject): Promise<void> {
   const shared = await holder.__playgroundTestStack;
   shared.users++;
   project.provide('endpoints', shared.stack.endpoints);
+  const { supervisor } = shared.stack;
+  project.provide('serviceAdmins', Object.fromEntries(supervisor.services.names.map((s) => [s, supervisor.admin(s)])));
   project.provide('baseUrl', shared.stack.baseUrl);
   project.provide('classroomBaseUrl', shared.classroom.baseUrl);
   project.provide('instructorSecret', TEST_INSTRUCTOR_SECRET);

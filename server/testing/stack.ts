@@ -3,13 +3,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_NAMES, type ServiceName } from '../../shared/services.ts';
 import { createPlaygroundServer, type PlaygroundServer } from '../app.ts';
 import { readinessTable, runnerWorkDir, startRunner } from '../main.ts';
-import { stopLeftovers } from '../classroom/workspaces/leftovers.ts';
-import { ADAPTERS } from '../services/registry.ts';
+import { stopLeftovers } from '../services/process/leftovers.ts';
+import { SERVICES } from '../services/registry.ts';
 import { Supervisor } from '../services/supervisor.ts';
-import type { Endpoint } from '../services/types.ts';
+import type { Endpoint, ServiceId } from '../services/types.ts';
+import { isAlive } from '../util/process.ts';
 import type { SnippetRunner } from '../runner/types.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,7 +17,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export interface Stack {
   supervisor: Supervisor;
   app: PlaygroundServer;
-  endpoints: Record<ServiceName, Endpoint>;
+  endpoints: Record<ServiceId, Endpoint>;
   baseUrl: string;
   /** The snippet runner the server uses (a classroom server for the tests shares it). */
   runner: SnippetRunner;
@@ -31,22 +31,22 @@ export async function startStack(
 ): Promise<Stack> {
   // Always private instances: a developer's URL settings must not leak into tests or benchmarks.
   const env = { ...process.env };
-  for (const a of ADAPTERS) delete env[a.urlEnv];
+  for (const a of SERVICES.adapters) delete env[a.urlEnv];
   const supervisor = new Supervisor({
-    adapters: ADAPTERS,
+    adapters: SERVICES.adapters,
     dataDir,
     env,
     log,
     classroom: options.classroom,
   });
   const statuses = await supervisor.startAll();
-  log(`\n${readinessTable(statuses)}`);
-  const failed = SERVICE_NAMES.filter((s) => !statuses[s].ok);
+  log(`\n${readinessTable(statuses, supervisor.services)}`);
+  const failed = SERVICES.names.filter((s) => !statuses[s].ok);
   if (failed.length > 0) {
     await supervisor.stopAll();
     throw new Error(`services did not start: ${failed.map((s) => `${s} (${statuses[s].message})`).join('; ')}`);
   }
-  const endpoints = Object.fromEntries(SERVICE_NAMES.map((s) => [s, supervisor.endpoint(s)!])) as Stack['endpoints'];
+  const endpoints = Object.fromEntries(SERVICES.names.map((s) => [s, supervisor.endpoint(s)!]));
   const { runner, problem } = await startRunner(runnerWorkDir(dataDir));
   if (!runner) throw new Error(problem);
   const app = await createPlaygroundServer({
@@ -83,22 +83,12 @@ export async function freshTestDataDir(prefix = 'test'): Promise<string> {
   for (const name of await fs.readdir(base)) {
     const pid = Number(/^(?:test|bench|lessons)-(\d+)$/.exec(name)?.[1]);
     if (!pid || isAlive(pid)) continue;
-    const stale = new Supervisor({ adapters: [], dataDir: path.join(base, name) });
-    await stale.startAll(); // with no adapters this only stops the leftovers named in its pid files
-    // Learners' memcached and Redis of classroom workspace managers, anywhere under the run's directory.
+    // The shared servers' pid files (`pids/`) and those of classroom workspace managers' learner
+    // instances (`…/workspaces/pids/`), anywhere under the run's directory.
     for (const dir of await fs.readdir(path.join(base, name), { recursive: true })) {
-      if (dir.endsWith(path.join('workspaces', 'pids'))) await stopLeftovers(path.join(base, name, dir), () => {});
+      if (path.basename(dir) === 'pids') await stopLeftovers(path.join(base, name, dir));
     }
     await fs.rm(path.join(base, name), { recursive: true, force: true });
   }
   return path.join(base, `${prefix}-${process.pid}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -2,7 +2,7 @@
 // the program, `close` or a closed socket kills it, and `started`, `output`, `exit` go back.
 import type { ServerMessage } from '../../shared/protocol.ts';
 import type { Run, RunRequest, SnippetRunner } from '../runner/types.ts';
-import { errorText } from '../services/supervisor.ts';
+import { errorText } from '../util/errors.ts';
 
 export class RunChannel {
   private run: Run | null = null;

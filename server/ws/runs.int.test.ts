@@ -2,7 +2,7 @@
 // variables) → `output` → `exit`, with stdin, Ctrl-C and `close`, against the real services.
 import { afterEach, describe, expect, it } from 'vitest';
 import { testBaseUrl, testEndpoint } from '../testing/endpoints.ts';
-import { PlaygroundClient } from '../testing/ws-client.ts';
+import { PlaygroundClient } from './playground-client.ts';
 import { processesOfUid } from '../runner/proc-scan.ts';
 
 const clients: PlaygroundClient[] = [];
@@ -71,7 +71,13 @@ describe('runs over /ws', () => {
   it('stops a program on Ctrl-C and on close, with a non-zero exit', async () => {
     const c = await connect();
     for (const id of ['a', 'b']) {
-      c.send({ type: 'open', id, kind: 'run', language: 'python', code: 'import time\nprint("waiting", flush=True)\ntime.sleep(60)' });
+      c.send({
+        type: 'open',
+        id,
+        kind: 'run',
+        language: 'python',
+        code: 'import time\nprint("waiting", flush=True)\ntime.sleep(60)',
+      });
     }
     await c.waitForOutput('a', /waiting/, 0, 20_000);
     await c.waitForOutput('b', /waiting/, 0, 20_000);
@@ -86,7 +92,14 @@ describe('runs over /ws', () => {
   it('refuses a run with a bad file name or language, saying which', async () => {
     const c = await connect();
     c.send({ type: 'open', id: 'r1', kind: 'run', language: 'ruby', code: 'puts 1' });
-    c.send({ type: 'open', id: 'r2', kind: 'run', language: 'python', code: 'x', files: [{ name: '../etc/passwd', content: '' }] });
+    c.send({
+      type: 'open',
+      id: 'r2',
+      kind: 'run',
+      language: 'python',
+      code: 'x',
+      files: [{ name: '../etc/passwd', content: '' }],
+    });
     await c.until(() => c.terminal('r1').errors.length > 0 && c.terminal('r2').errors.length > 0);
     expect(c.terminal('r1').errors[0]).toMatch(/^bad open message: "language"/);
     expect(c.terminal('r2').errors[0]).toMatch(/^bad open message: "files\.0\.name": a plain file name/);
@@ -106,7 +119,8 @@ describe('runs over /ws', () => {
     expect(await processesOfUid(uid)).not.toEqual([]);
     c.close();
     const deadline = Date.now() + 10_000;
-    while ((await processesOfUid(uid)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while ((await processesOfUid(uid)).length > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(await processesOfUid(uid)).toEqual([]);
   });
 });

@@ -3,20 +3,21 @@
 // single-user playground's Supervisor is one; in classroom mode each learner gets a view over
 // their own workspace (server/classroom/learner-services.ts).
 import type { ServiceStatus, ServicesStatus } from '../../shared/protocol.ts';
-import type { ServiceName } from '../../shared/services.ts';
-import type { Endpoint, ServiceAdapter } from '../services/types.ts';
+import type { Endpoint, ServiceAdapter, ServiceId } from '../services/types.ts';
 
 export interface ServiceAccessEvents {
-  status: [service: ServiceName, status: ServiceStatus];
-  down: [service: ServiceName, reason: string];
-  up: [service: ServiceName, endpoint: Endpoint];
+  status: [service: ServiceId, status: ServiceStatus];
+  down: [service: ServiceId, reason: string];
+  up: [service: ServiceId, endpoint: Endpoint];
 }
 
 export interface ServiceAccess {
-  has(service: ServiceName): boolean;
-  adapter(service: ServiceName): ServiceAdapter;
+  /** The services, in the registry's order. */
+  readonly adapters: readonly ServiceAdapter[];
+  has(service: ServiceId): boolean;
+  adapter(service: ServiceId): ServiceAdapter;
   /** Where this socket's learner reaches the service now, or null while it is not ready. */
-  endpoint(service: ServiceName): Endpoint | null;
+  endpoint(service: ServiceId): Endpoint | null;
   statuses(): ServicesStatus;
   /** Resolves once the endpoints are usable (a reclaimed workspace starts again); rejects with the reason. */
   ready?(): Promise<void>;

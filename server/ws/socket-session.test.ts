@@ -21,14 +21,25 @@ describe('parseClientMessage', () => {
     expect(error('{"type":"fly","id":"a"}')).toBe(
       'unknown message type "fly"; expected one of open, input, resize, signal, close, pause, resume',
     );
-    expect(error('{"type":"open","id":"a","kind":"terminal","service":"mongo"}')).toBe(
-      'unknown service "mongo"; expected one of memcached, redis, rabbitmq, mysql',
+    // Which services exist is the server's registry's business (SocketSession.open); the frame
+    // only has to name one in the form of a service id.
+    expect(error('{"type":"open","id":"a","kind":"terminal","service":"Mongo DB"}')).toBe(
+      'bad open message: "service": a service name such as "redis"',
     );
     expect(error('{"type":"open","id":"a","kind":"shell","service":"redis"}')).toBe(
       'unknown kind "shell"; expected "terminal" or "run"',
     );
     expect(error('{"type":"input","id":"a","data":5}')).toMatch(/^bad input message: "data": /);
     expect(error('{"type":"resize","id":"a","cols":-1,"rows":2}')).toMatch(/^bad resize message: "cols": /);
+  });
+
+  it('refuses a run whose files share a name, the main one included', () => {
+    const run = (files: string) =>
+      `{"type":"open","id":"r","kind":"run","language":"python","code":"","name":"app.py","files":${files}}`;
+    expect(error(run('[{"name":"app.py","content":""}]'))).toBe(
+      'bad open message: "files": two files are named "app.py"',
+    );
+    expect(parseClientMessage(run('[{"name":"lib.py","content":""}]'))).toHaveProperty('message');
   });
 
   it('keeps the id of a bad message so the client can route the error', () => {

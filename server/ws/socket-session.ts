@@ -11,19 +11,19 @@ import {
 } from '../../shared/limits.ts';
 import {
   CLIENT_MESSAGE_TYPES,
+  DEFAULT_MAIN_FILE,
   PROTOCOL_VERSION,
   clientMessageSchema,
   encodeServerMessage,
   type ClientMessage,
   type ServerMessage,
 } from '../../shared/protocol.ts';
-import { SERVICE_NAMES, SERVICE_TITLES, type ServiceName } from '../../shared/services.ts';
+import type { ServiceStatus } from '../../shared/protocol.ts';
 import { TerminalHost } from '../terminal/terminal-host.ts';
 import type { SnippetRunner } from '../runner/types.ts';
-import { errorText } from '../services/supervisor.ts';
+import type { Endpoint, ServiceId } from '../services/types.ts';
+import { errorText } from '../util/errors.ts';
 import { RunChannel } from './run-channel.ts';
-import type { Endpoint } from '../services/types.ts';
-import type { ServiceStatus } from '../../shared/protocol.ts';
 import type { ServiceAccess } from './service-access.ts';
 
 /** What a watcher sees of this socket's terminals and runs (classroom mode; see server/classroom/mirror-hub.ts). */
@@ -52,12 +52,12 @@ export class SocketSession {
   private readonly terminals = new Map<string, TerminalHost>();
   private readonly runs = new Map<string, RunChannel>();
   private corked = false;
-  private readonly onStatus = (service: ServiceName, status: ServiceStatus) =>
+  private readonly onStatus = (service: ServiceId, status: ServiceStatus) =>
     this.send({ type: 'service', service, status });
-  private readonly onDown = (service: ServiceName, reason: string) => {
+  private readonly onDown = (service: ServiceId, reason: string) => {
     for (const t of this.terminals.values()) if (t.service === service) t.serviceDown(reason);
   };
-  private readonly onUp = (service: ServiceName, endpoint: Endpoint) => {
+  private readonly onUp = (service: ServiceId, endpoint: Endpoint) => {
     for (const t of this.terminals.values()) if (t.service === service) t.serviceUp(endpoint);
   };
 
@@ -80,7 +80,12 @@ export class SocketSession {
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
-    this.send({ type: 'hello', protocol: PROTOCOL_VERSION, services: supervisor.statuses() });
+    this.send({
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      services: supervisor.statuses(),
+      catalog: supervisor.adapters.map((a) => ({ name: a.name, title: a.title, promptsBeforeReply: !!a.rawReplies })),
+    });
   }
 
   /** Sends a message that belongs to no terminal (classroom broadcasts and notices). */
@@ -111,7 +116,7 @@ export class SocketSession {
     const tap = this.tap!;
     switch (message.type) {
       case 'opened':
-        tap.open(message.id, `${SERVICE_TITLES[message.service]}`);
+        tap.open(message.id, this.supervisor.adapter(message.service).title);
         return;
       case 'started':
         tap.open(message.id, `run: ${this.runLabels.get(message.id) ?? message.language}`);
@@ -249,7 +254,7 @@ export class SocketSession {
       },
     );
     this.runs.set(id, channel);
-    this.runLabels.set(id, message.name ?? (message.language === 'python' ? 'main.py' : 'main.js'));
+    this.runLabels.set(id, message.name ?? DEFAULT_MAIN_FILE[message.language]);
     void this.startRun(channel, message);
   }
 
@@ -266,11 +271,11 @@ export class SocketSession {
       return;
     }
     if (this.disposed || !this.runner) return;
-    const endpoints = Object.fromEntries(
-      SERVICE_NAMES.filter((s) => this.supervisor.has(s))
-        .map((s) => [s, this.supervisor.endpoint(s)] as const)
-        .filter(([, e]) => e !== null),
-    );
+    const endpoints: Record<ServiceId, Endpoint> = {};
+    for (const { name } of this.supervisor.adapters) {
+      const endpoint = this.supervisor.endpoint(name);
+      if (endpoint) endpoints[name] = endpoint;
+    }
     await channel.start(this.runner, {
       language: message.language,
       code: message.code,
@@ -280,9 +285,11 @@ export class SocketSession {
     });
   }
 
-  private async open(id: string, service: ServiceName): Promise<void> {
+  private async open(id: string, service: ServiceId): Promise<void> {
     if (!this.supervisor.has(service)) {
-      this.send({ type: 'error', id, message: `${service} is not configured on this server` });
+      const known = this.supervisor.adapters.map((a) => a.name).join(', ');
+      this.send({ type: 'error', id, message: `unknown service ${JSON.stringify(service)}; expected one of ${known}` });
+      this.send({ type: 'exit', id, code: 1 });
       return;
     }
     if (this.terminals.size >= MAX_TERMINALS_PER_SOCKET) {
@@ -297,7 +304,8 @@ export class SocketSession {
       try {
         await this.supervisor.ready();
       } catch (err) {
-        this.send({ type: 'error', id, message: `your ${SERVICE_TITLES[service]} is not ready: ${errorText(err)}` });
+        const title = this.supervisor.adapter(service).title;
+        this.send({ type: 'error', id, message: `your ${title} is not ready: ${errorText(err)}` });
         this.send({ type: 'exit', id, code: 1 });
         return;
       }
@@ -306,7 +314,6 @@ export class SocketSession {
     const tap = this.tap;
     const host = new TerminalHost({
       id,
-      service,
       adapter: this.supervisor.adapter(service),
       endpoint: () => this.supervisor.endpoint(service),
       send: (m) => this.send(m),
@@ -365,26 +372,12 @@ export function parseClientMessage(text: string): Parsed {
       error: `unknown message type ${JSON.stringify(record.type)}; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}`,
     };
   }
-  if (record.type === 'open') {
-    if (record.kind !== 'terminal' && record.kind !== 'run') {
-      return { id, error: `unknown kind ${JSON.stringify(record.kind)}; expected "terminal" or "run"` };
-    }
-    const service = record.service;
-    if (
-      record.kind === 'terminal' &&
-      (typeof service !== 'string' || !(SERVICE_NAMES as readonly string[]).includes(service))
-    ) {
-      return {
-        id,
-        error: `unknown service ${JSON.stringify(record.service)}; expected one of ${SERVICE_NAMES.join(', ')}`,
-      };
-    }
-  }
   const result = clientMessageSchema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const where = issue.path.length ? `"${issue.path.join('.')}"` : 'message';
-    return { id, error: `bad ${record.type} message: ${where}: ${issue.message}` };
+    // An unknown kind says itself; other problems name their field.
+    if (issue.code === 'invalid_union' && issue.path.join('.') === 'kind') return { id, error: issue.message };
+    return { id, error: `bad ${record.type} message: "${issue.path.join('.')}": ${issue.message}` };
   }
   return { message: result.data };
 }

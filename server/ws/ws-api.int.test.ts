@@ -9,7 +9,7 @@ import {
   WS_MAX_PAYLOAD_BYTES,
 } from '../../shared/limits.ts';
 import { testBaseUrl } from '../testing/endpoints.ts';
-import { PlaygroundClient } from '../testing/ws-client.ts';
+import { PlaygroundClient } from './playground-client.ts';
 
 const clients: PlaygroundClient[] = [];
 async function connect(): Promise<PlaygroundClient> {

@@ -1,3 +1,5 @@
+// The bare pages around the workspace: the boot screen while the page finds out what to show, and
+// the centred card the join page and the instructor's sign-in sit on.
 import type { ReactNode } from 'react';
 
 /** The page before it knows what to show, or when it cannot find out: the brand, a line, a way on. */

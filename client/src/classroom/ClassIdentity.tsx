@@ -1,3 +1,4 @@
+// Classroom bits of the top bar: the learner's name and class, and the instructor's dashboard link.
 /** The learner's name and class in the top bar: who the instructor sees, and where. */
 export function ClassIdentity({ name, className, code }: { name: string; className: string; code: string }) {
   return (

@@ -1,7 +1,8 @@
+// The instructor's sign-in page: the secret printed when the playground started, then the dashboard.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { SessionView } from '../../../shared/classroom-api.ts';
+import { HttpError } from '../http.ts';
 import { PageCard } from './BootScreen.tsx';
-import { HttpError } from './http.ts';
 import { postInstructorLogin } from './session-api.ts';
 
 type Attempt = { kind: 'idle' } | { kind: 'signing-in' } | { kind: 'failed'; message: string };

@@ -1,8 +1,10 @@
+// The join page: a learner types the class code (checked as typed, looked up once it can be one)
+// and a display name, and joins the class.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalizeJoinCode } from '../../../shared/classroom-api.ts';
+import { HttpError } from '../http.ts';
 import { PageCard } from './BootScreen.tsx';
 import { displayNameProblem } from './display-name.ts';
-import { HttpError } from './http.ts';
 import { fetchJoinInfo, postJoin } from './session-api.ts';
 
 /** A code typed by hand is looked up once typing pauses this long. */

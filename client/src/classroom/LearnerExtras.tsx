@@ -1,3 +1,4 @@
+// What floats over a learner's workspace from the instructor: shared snippets and their live screen.
 import { useSyncExternalStore } from 'react';
 import type { Workspace } from '../workspace.ts';
 import type { BroadcastStore } from './broadcast-store.ts';

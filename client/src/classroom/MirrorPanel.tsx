@@ -1,3 +1,5 @@
+// The instructor's live terminals on a learner's page: a panel docked in a corner or dragged
+// anywhere, folded to a button when in the way.
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { MirrorTerminals } from './MirrorTerminals.tsx';
 import type { MirrorScreens } from './mirror-screens.ts';

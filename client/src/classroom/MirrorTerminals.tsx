@@ -1,3 +1,5 @@
+// A read-only view of mirrored terminals, their tabs and screen: the instructor's on a learner's
+// page, a learner's on the dashboard.
 import { useLayoutEffect, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import type { MirrorScreens } from './mirror-screens.ts';
 

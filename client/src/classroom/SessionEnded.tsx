@@ -1,3 +1,4 @@
+// What covers the page once the server has ended this browser's classroom session: the way back in.
 import { useSyncExternalStore } from 'react';
 import type { Connection } from '../connection.ts';
 import { joinPath } from './page-route.ts';

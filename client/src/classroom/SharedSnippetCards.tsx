@@ -1,3 +1,4 @@
+// Cards for the snippets the instructor shared: a preview of each, "Open in editor" and dismiss.
 import { useState, useSyncExternalStore } from 'react';
 import type { Workspace } from '../workspace.ts';
 import type { BroadcastStore, SharedSnippet } from './broadcast-store.ts';

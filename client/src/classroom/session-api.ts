@@ -1,7 +1,7 @@
 // The classroom endpoints the page needs before (and beside) the workspace: who this browser is,
 // joining a class, the instructor's sign-in. The dashboard's own calls live in dashboard/api.ts.
 import type { JoinRequest, SessionView } from '../../../shared/classroom-api.ts';
-import { HttpError, requestJson } from './http.ts';
+import { HttpError, requestJson } from '../http.ts';
 
 /**
  * GET /api/session. A server without the classroom answers 404 there: that is single-user mode,

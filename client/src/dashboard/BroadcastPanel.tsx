@@ -1,3 +1,4 @@
+// The dashboard's broadcast panel: share a snippet with the class, or show them your terminals live.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { MAX_SAVED_FILE_BYTES } from '../../../shared/classroom-api.ts';
 import type { RunLanguage } from '../../../shared/protocol.ts';

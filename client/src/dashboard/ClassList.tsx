@@ -1,6 +1,7 @@
+// The dashboard's first page: the instructor's classes, and a form to create one.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ClassSummary } from '../../../shared/classroom-api.ts';
-import { HttpError } from '../classroom/http.ts';
+import { HttpError } from '../http.ts';
 import { createClass, fetchClasses } from './api.ts';
 import type { Navigate } from './Dashboard.tsx';
 

@@ -1,7 +1,9 @@
+// One class live on the dashboard: how to join, who is there, the progress grid kept current by the
+// class's event stream, broadcasting, and the drawer that watches one learner.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ClassDetail } from '../../../shared/classroom-api.ts';
 import { cellState } from '../../../shared/classroom-api.ts';
-import { HttpError } from '../classroom/http.ts';
+import { HttpError } from '../http.ts';
 import { classEventsUrl, fetchClass, fetchCourse, progressCsvUrl } from './api.ts';
 import { BroadcastPanel } from './BroadcastPanel.tsx';
 import { applyClassEvent, parseClassEvent } from './class-events.ts';

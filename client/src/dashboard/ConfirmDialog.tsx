@@ -1,3 +1,4 @@
+// A modal yes/no before something that cannot be taken back (resetting or removing a learner).
 import { useEffect, useRef, type ReactNode } from 'react';
 
 interface Props {

@@ -1,3 +1,4 @@
+// How learners join, on the dashboard: the class code and link to copy, or shown big to the room.
 import { useEffect, useState } from 'react';
 import type { ClassSummary } from '../../../shared/classroom-api.ts';
 

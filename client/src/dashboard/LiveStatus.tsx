@@ -1,3 +1,4 @@
+// The state of one of the dashboard's live streams, with a reconnect link once the browser gives up.
 import { STREAM_TEXT, type StreamStatus } from './use-event-stream.ts';
 
 /** The state of a live stream, with a way to try again once the browser has given up. */

@@ -1,3 +1,5 @@
+// The class's progress grid: learners down, steps across, each cell the state of a learner's step
+// (done, working, stuck, idle), and its legend.
 import { memo, useMemo, type KeyboardEvent } from 'react';
 import {
   STUCK_FAILED_ATTEMPTS,

@@ -1,3 +1,4 @@
+// One learner watched from the dashboard: their terminals, live and read-only, with reset and remove.
 import { useState } from 'react';
 import type { LearnerView } from '../../../shared/classroom-api.ts';
 import { MirrorTerminals } from '../classroom/MirrorTerminals.tsx';

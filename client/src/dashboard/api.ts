@@ -2,7 +2,7 @@
 // rides along on these same-origin requests.
 import type { BroadcastRequest, ClassDetail, ClassSummary, FilesView } from '../../../shared/classroom-api.ts';
 import type { CourseListing } from '../../../shared/lesson-api.ts';
-import { requestJson } from '../classroom/http.ts';
+import { requestJson } from '../http.ts';
 
 const classPath = (id: string) => `/api/classes/${encodeURIComponent(id)}`;
 const learnerPath = (classId: string, learnerId: string) =>

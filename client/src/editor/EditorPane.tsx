@@ -1,3 +1,5 @@
+// The editor pane: file tabs, the run environment, reset, Stop and Run in its toolbar, and the
+// Monaco editor (loaded lazily) below.
 import { lazy, Suspense, useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { ErrorBoundary } from '../ErrorBoundary.tsx';
 import { EnvPopover } from '../runs/EnvPopover.tsx';

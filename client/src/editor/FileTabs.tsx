@@ -1,3 +1,4 @@
+// The editor's tab strip: a tab per file (rename, delete) and + for a new file, names checked as typed.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Floating } from '../Floating.tsx';
 import type { FileStore, FileStoreSnapshot } from './file-store.ts';

@@ -1,3 +1,4 @@
+// Classroom mode: whether the class server has the editor's files, and why not when it has not.
 import { useSyncExternalStore } from 'react';
 import type { RemoteFilePersistence, RemoteSaveState } from './remote-files.ts';
 

@@ -1,7 +1,8 @@
 // The editor's files as plain data: what a lesson starts with, what the learner made of it, and the
 // changes the tab strip offers (add, rename, delete). Pure functions, so the rules are tested
 // without a browser; file-store.ts keeps the result in localStorage.
-import { FILE_NAME_PATTERN, MAX_EDITOR_FILES, fileNameProblem } from './file-names.ts';
+import { isFileName } from '../../../shared/file-names.ts';
+import { MAX_EDITOR_FILES, fileNameProblem } from './file-names.ts';
 
 export interface EditorFile {
   name: string;
@@ -48,7 +49,7 @@ export function parseState(json: string | null): EditorFilesState | null {
   const kept: EditorFile[] = [];
   for (const f of files as unknown[]) {
     const { name, content } = (f ?? {}) as { name?: unknown; content?: unknown };
-    if (typeof name !== 'string' || typeof content !== 'string' || !FILE_NAME_PATTERN.test(name)) continue;
+    if (typeof name !== 'string' || typeof content !== 'string' || !isFileName(name)) continue;
     if (kept.some((k) => k.name.toLowerCase() === name.toLowerCase())) continue;
     kept.push({ name, content });
     if (kept.length === MAX_EDITOR_FILES) break;

@@ -1,11 +1,9 @@
 // Names of the editor's files. A run carries them to the sandbox as plain file names, so the editor
-// accepts exactly the names the protocol accepts (runFileName in shared/protocol.ts). The pattern
-// is repeated here, not imported: shared/protocol.ts brings zod, which the page's first bundle does
-// without. file-names.test.ts checks the two against each other.
+// accepts exactly the names the protocol accepts (shared/file-names.ts, which the protocol's schema
+// uses too).
 import type { RunLanguage } from '../../../shared/protocol.ts';
+import { FILE_NAME_PATTERN } from '../../../shared/file-names.ts';
 import { MAX_RUN_FILES } from '../../../shared/limits.ts';
-
-export const FILE_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
 /**
  * Files the editor holds at most. Every file can go along with a run (a main file plus at most

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { MAX_SAVED_FILE_BYTES, MAX_SAVED_FILES_PER_LESSON } from '../../../shared/classroom-api.ts';
-import type { FetchLike } from '../classroom/http.ts';
+import type { FetchLike } from '../http.ts';
 import { FileStore, type FileStorage } from './file-store.ts';
 import {
   KEEPALIVE_MAX_BYTES,

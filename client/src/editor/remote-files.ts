@@ -9,7 +9,7 @@ import {
   type SaveFilesRequest,
 } from '../../../shared/classroom-api.ts';
 import { utf8Length } from '../../../shared/char-width.ts';
-import { HttpError, isRetryable, requestJson, type FetchLike } from '../classroom/http.ts';
+import { HttpError, isRetryable, requestJson, type FetchLike } from '../http.ts';
 import type { EditorFile } from './editor-files.ts';
 
 /** What the file store needs of a second home for its files. */

@@ -2,7 +2,6 @@
 // the buttons that do what the block says — type it into a terminal, or open/run it in the editor.
 import { useEffect, useRef, useState } from 'react';
 import type { BlockView } from '../../../shared/lesson-api.ts';
-import { SERVICE_TITLES } from '../../../shared/services.ts';
 import type { Workspace } from '../workspace.ts';
 import { TypingError, typeLines } from './block-typist.ts';
 
@@ -69,14 +68,18 @@ function TerminalBlock({ block, workspace }: { block: BlockView; workspace: Work
   useEffect(() => () => abort.current?.abort(), []);
 
   const run = () => {
-    const session = workspace.sessions[service];
+    const session = workspace.session(service);
+    if (!session) {
+      setTyping({ kind: 'failed', message: `this server has no ${service} terminal` });
+      return;
+    }
     workspace.showTerminal(service);
     abort.current?.abort();
     const controller = new AbortController();
     abort.current = controller;
     setTyping({ kind: 'typing' });
     typeLines(session, block.lines ?? block.code.split('\n'), {
-      promptsAtOnce: service === 'memcached',
+      promptsAtOnce: session.promptsBeforeReply,
       signal: controller.signal,
     }).then(
       () => setTyping({ kind: 'idle' }),
@@ -100,7 +103,7 @@ function TerminalBlock({ block, workspace }: { block: BlockView; workspace: Work
           data-testid="block-run"
           onClick={run}
         >
-          ▶ {typing.kind === 'typing' ? 'Typing…' : `Run in ${SERVICE_TITLES[service]}`}
+          ▶ {typing.kind === 'typing' ? 'Typing…' : `Run in ${workspace.catalog.title(service)}`}
         </button>
         {typing.kind === 'typing' && (
           <button type="button" className="button button-small button-quiet" onClick={() => abort.current?.abort()}>

@@ -1,3 +1,4 @@
+// The run environment popover: the service URLs a program sees, to copy one by one or as exports.
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Floating } from '../Floating.tsx';
 import { copyText } from '../terminal/clipboard.ts';

@@ -1,3 +1,4 @@
+// A terminal pane showing a run of a file, with Stop, Run again and close in its header.
 import { PaneSelect, type PaneChoice } from '../terminal/PaneSelect.tsx';
 import { TerminalPane } from '../terminal/TerminalPane.tsx';
 import type { PaneKey } from '../terminal/pane-layout.ts';

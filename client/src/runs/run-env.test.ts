@@ -1,17 +1,19 @@
 import { describe, expect, test } from 'vitest';
 import { ENV_STORAGE_KEY, RunEnvironment, envEntries, exportLines, parseStoredEnv, shellQuote } from './run-env.ts';
 
+/** As a `started` message brings it: in the server's order of its services. */
 const env = {
-  SQLALCHEMY_URL: 'mysql+pymysql://learner:p@ss@127.0.0.1:3306/playground',
+  MEMCACHED_SERVERS: '127.0.0.1:11211',
   REDIS_URL: 'redis://127.0.0.1:6379',
   AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672/%2F',
-  MEMCACHED_SERVERS: '127.0.0.1:11211',
   MYSQL_URL: "mysql://learner:it's@127.0.0.1:3306/playground",
+  SQLALCHEMY_URL: 'mysql+pymysql://learner:p@ss@127.0.0.1:3306/playground',
 };
 
 describe('run environment', () => {
-  test('lists the variables in the services order', () => {
-    expect(envEntries({ ...env, EXTRA: 'x' }).map(([k]) => k)).toEqual([
+  test('lists the variables in the order the server gave them, kept through storage', () => {
+    const stored = parseStoredEnv(JSON.stringify({ env: { ...env, EXTRA: 'x' }, at: 1 }))!;
+    expect(envEntries(stored.env).map(([k]) => k)).toEqual([
       'MEMCACHED_SERVERS',
       'REDIS_URL',
       'AMQP_URL',

@@ -1,9 +1,6 @@
 // The service variables a run's program finds in its environment (REDIS_URL and the others), as
-// the server reported them in its last `started`. They are kept in localStorage so the editor can
+// the server reported them in its last `started`, in the order it gives them (its services' order). They are kept in localStorage so the editor can
 // show them before the first run of a visit; a run always brings the current ones.
-
-/** The order the environment strip lists them in: the services' order, then anything new, by name. */
-const KNOWN_ORDER = ['MEMCACHED_SERVERS', 'REDIS_URL', 'AMQP_URL', 'MYSQL_URL', 'SQLALCHEMY_URL'];
 
 export const ENV_STORAGE_KEY = 'playground.run.env';
 
@@ -15,12 +12,9 @@ export interface RunEnvSnapshot {
   current: boolean;
 }
 
+/** The variables as the environment strip lists them: in the server's order. */
 export function envEntries(env: Record<string, string>): Array<[string, string]> {
-  const rank = (name: string) => {
-    const at = KNOWN_ORDER.indexOf(name);
-    return at === -1 ? KNOWN_ORDER.length : at;
-  };
-  return Object.entries(env).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+  return Object.entries(env);
 }
 
 /** A value quoted for a POSIX shell: single quotes, each ' written as '\''. */

@@ -3,6 +3,7 @@
 // a run (echo, Backspace, Enter), so keystrokes go to it raw; Ctrl-C becomes a signal. A finished
 // pane can take the next run of its file, below a separator line.
 import type { Terminal } from '@xterm/xterm';
+import { BOLD, DIM, GREEN, HIDE_CURSOR, RED, RESET, SHOW_CURSOR } from '../../../shared/ansi.ts';
 import type { Connection, TerminalChannel, TerminalMessage } from '../connection.ts';
 import { handleClipboardKey } from '../terminal/clipboard.ts';
 import { LayerTerminal, type PaneRect, type Placeable } from '../terminal/layer-terminal.ts';
@@ -10,15 +11,7 @@ import type { ShortcutTest } from '../terminal/terminal-session.ts';
 import { isLive, stopStep, type RunPaneInfo } from './run-panes.ts';
 import { commandLine, type BuiltRun } from './run-request.ts';
 
-const DIM = '\x1b[2m';
-const BOLD = '\x1b[1m';
-const RED = '\x1b[31m';
-const GREEN = '\x1b[32m';
-const RESET = '\x1b[0m';
 const CTRL_C = '\x03';
-/** The cursor blinks while a program may read input, and goes away once it has ended. */
-const SHOW_CURSOR = '\x1b[?25h';
-const HIDE_CURSOR = '\x1b[?25l';
 
 /** Width of the line between two runs in one pane. */
 const SEPARATOR_WIDTH = 48;
@@ -108,6 +101,7 @@ export class RunSession implements TerminalChannel, Placeable {
       return this.fail('not connected to the playground server; try again once it is back', runs);
     const id = `run-${nextRunNumber++}`;
     this.id = id;
+    // The cursor blinks while a program may read input, and goes away once it has ended (detach).
     this.term.write(SHOW_CURSOR);
     this.unroute = this.connection.route(id, this);
     this.connection.send({ type: 'open', id, kind: 'run', ...run.spec });

@@ -1,3 +1,4 @@
+// The picker in a pane's header that chooses what a pane of a split layout shows.
 import type { PaneKey } from './pane-layout.ts';
 
 export interface PaneChoice {

@@ -1,3 +1,4 @@
+// A terminal pane showing a service's terminal, with its state, address and a reconnect button.
 import { useSyncExternalStore } from 'react';
 import { PaneSelect, type PaneChoice } from './PaneSelect.tsx';
 import { SessionDot } from './SessionDot.tsx';

@@ -1,3 +1,4 @@
+// The dot showing a service terminal's state: open, on the way, or ended.
 import { useSyncExternalStore } from 'react';
 import type { TerminalSession } from './terminal-session.ts';
 

@@ -1,7 +1,17 @@
+// The "?" button and its popover listing the keyboard shortcuts: page, terminal, run pane, editor.
 import { useEffect, useRef } from 'react';
-import { EDITOR_HELP, LINE_EDITOR_HELP, RUN_PANE_HELP, SHORTCUT_HELP } from '../shortcuts.ts';
+import type { ServiceInfo } from '../../../shared/protocol.ts';
+import { EDITOR_HELP, LINE_EDITOR_HELP, RUN_PANE_HELP, shortcutHelp } from '../shortcuts.ts';
 
-export function ShortcutHelp({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+export function ShortcutHelp({
+  open,
+  onOpenChange,
+  services,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  services: readonly ServiceInfo[];
+}) {
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -34,7 +44,7 @@ export function ShortcutHelp({ open, onOpenChange }: { open: boolean; onOpenChan
       </button>
       {open && (
         <div className="help-popover" role="dialog" aria-label="Keyboard shortcuts" data-testid="help-popover">
-          <HelpList title="Page" items={SHORTCUT_HELP} />
+          <HelpList title="Page" items={shortcutHelp(services)} />
           <HelpList title="In a terminal" items={LINE_EDITOR_HELP} />
           <HelpList title="In a run's pane" items={RUN_PANE_HELP} />
           <HelpList title="Editor tabs" items={EDITOR_HELP} />

@@ -1,8 +1,9 @@
+// The terminal area: tabs for the service terminals and the runs, the layout (one, two or four
+// panes), and the layer on which the terminals are placed over the panes that show them.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
-import { SERVICE_NAMES, SERVICE_TITLES, isServiceName } from '../../../shared/services.ts';
 import { RunDot, RunPane } from '../runs/RunPane.tsx';
-import { isLive, paneTitle, statusText } from '../runs/run-panes.ts';
+import { isLive, isRunPaneKey, paneTitle, statusText } from '../runs/run-panes.ts';
 import { shortcutFor } from '../shortcuts.ts';
 import type { Workspace } from '../workspace.ts';
 import type { Placeable } from './layer-terminal.ts';
@@ -19,7 +20,7 @@ import {
   serializePaneLayout,
   setLayout,
   showPane,
-  syncRunPanes,
+  syncPanes,
   visiblePanes,
   type PaneKey,
   type PaneLayout,
@@ -51,19 +52,22 @@ const LAYOUT_ICONS: Record<PaneLayout, ReactNode> = {
 };
 
 export function TerminalArea({ workspace }: { workspace: Workspace }) {
-  const { runs } = workspace;
+  const { runs, catalog } = workspace;
   const { panes: runPanes } = useSyncExternalStore(runs.subscribe, runs.getSnapshot);
+  const services = useSyncExternalStore(catalog.subscribe, catalog.getSnapshot);
   const [stored, setState] = useState<PaneLayoutState>(() =>
-    parsePaneLayout(workspace.storage?.getItem(LAYOUT_KEY) ?? null),
+    parsePaneLayout(workspace.storage?.getItem(LAYOUT_KEY) ?? null, catalog.names),
   );
-  // Run panes come and go outside React; the layout follows them at every change and every render.
+  // The server's services and the run panes come and go outside React; the layout follows them at
+  // every change and every render.
   const withRuns = useCallback(
     (s: PaneLayoutState) =>
-      syncRunPanes(
+      syncPanes(
         s,
+        catalog.names,
         runs.getSnapshot().panes.map((p) => p.key),
       ),
-    [runs],
+    [runs, catalog],
   );
   const state = withRuns(stored);
   const [helpOpen, setHelpOpen] = useState(false);
@@ -85,13 +89,14 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
   );
 
   const contentOf = useCallback(
-    (key: PaneKey): Placeable | undefined => (isServiceName(key) ? workspace.sessions[key] : runs.session(key)),
+    (key: PaneKey | undefined): Placeable | undefined =>
+      key === undefined ? undefined : isRunPaneKey(key) ? runs.session(key) : workspace.session(key),
     [workspace, runs],
   );
 
   useEffect(() => {
     setState(withRuns);
-  }, [runPanes, withRuns]);
+  }, [runPanes, services, withRuns]);
 
   useEffect(() => {
     try {
@@ -131,7 +136,7 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
   // The terminals sit in a layer above the panes, so a click into one is seen here, not by its pane.
   const runKeys = runPanes.map((p) => p.key).join(' ');
   useEffect(() => {
-    const keys: PaneKey[] = [...SERVICE_NAMES, ...runKeys.split(' ').filter(Boolean)];
+    const keys: PaneKey[] = [...catalog.names, ...runKeys.split(' ').filter(Boolean)];
     const offs = keys.map(
       (key) =>
         contentOf(key)?.onFocused(() =>
@@ -142,22 +147,24 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
         ) ?? (() => {}),
     );
     return () => offs.forEach((off) => off());
-  }, [runKeys, contentOf, change]);
+  }, [runKeys, services, catalog, contentOf, change]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const action = shortcutFor(event);
+      const action = shortcutFor(event, catalog.names.length);
       // Run belongs to the editor (EditorPane listens for it), the lesson keys to the lesson pane.
       if (!action || action.kind === 'run' || action.kind === 'prev-lesson' || action.kind === 'next-lesson') return;
       event.preventDefault();
       event.stopPropagation();
-      if (action.kind === 'focus-service') change((s) => showPane(s, action.service));
-      else if (action.kind === 'cycle-layout') change(cycleLayout);
+      if (action.kind === 'focus-service') {
+        const service = catalog.names[action.index];
+        if (service) change((s) => showPane(s, service));
+      } else if (action.kind === 'cycle-layout') change(cycleLayout);
       else setHelpOpen((open) => !open);
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [change]);
+  }, [change, catalog]);
 
   const visible = visiblePanes(state);
   const focusedKey = focusedPane(state);
@@ -179,7 +186,7 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
     }
   }, [focusedKey, runPanes.length]);
   const choices: PaneChoice[] = [
-    ...SERVICE_NAMES.map((s) => ({ key: s, title: SERVICE_TITLES[s] })),
+    ...services.map((s) => ({ key: s.name, title: s.title })),
     ...runPanes.map((p) => ({ key: p.key, title: paneTitle(p) })),
   ];
   const pane = (index: number) => {
@@ -192,10 +199,12 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
       onFocus: () => change((s) => focusPane(s, index), false),
       onChoose: (k: PaneKey) => change((s) => assignPane(s, index, k)),
     };
-    if (isServiceName(key)) {
-      return (
-        <ServicePane key={key} session={workspace.sessions[key]} showHeader={state.layout !== 'single'} {...common} />
-      );
+    // Fewer terminals and runs than panes (a server with few services): the pane stays empty.
+    if (key === undefined) return <div key={`empty-${index}`} className="terminal-pane" />;
+    if (!isRunPaneKey(key)) {
+      const session = workspace.session(key);
+      if (!session) return <div key={key} className="terminal-pane" />;
+      return <ServicePane key={key} session={session} showHeader={state.layout !== 'single'} {...common} />;
     }
     const info = runPanes.find((p) => p.key === key);
     const session = runs.session(key);
@@ -247,21 +256,22 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
     <section className="terminal-area" aria-label="Terminals" data-layout={state.layout}>
       <div className="pane-toolbar">
         <div className="terminal-tabs" role="tablist" aria-label="Terminals" ref={tabs}>
-          {SERVICE_NAMES.map((service, i) => {
-            const shown = visible.includes(service);
+          {services.map(({ name, title }, i) => {
+            const shown = visible.includes(name);
+            const session = workspace.session(name);
             return (
               <button
-                key={service}
+                key={name}
                 type="button"
                 role="tab"
                 aria-selected={shown}
-                className={`terminal-tab${shown ? ' shown' : ''}${focusedKey === service ? ' focused' : ''}`}
-                title={`${SERVICE_TITLES[service]} (Alt+${i + 1})`}
-                data-testid={`tab-${service}`}
-                onClick={() => change((s) => showPane(s, service))}
+                className={`terminal-tab${shown ? ' shown' : ''}${focusedKey === name ? ' focused' : ''}`}
+                title={i < 9 ? `${title} (Alt+${i + 1})` : title}
+                data-testid={`tab-${name}`}
+                onClick={() => change((s) => showPane(s, name))}
               >
-                <SessionDot session={workspace.sessions[service]} />
-                {SERVICE_TITLES[service]}
+                {session && <SessionDot session={session} />}
+                {title}
               </button>
             );
           })}
@@ -328,7 +338,7 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
               </button>
             ))}
           </div>
-          <ShortcutHelp open={helpOpen} onOpenChange={setHelpOpen} />
+          <ShortcutHelp open={helpOpen} onOpenChange={setHelpOpen} services={services} />
         </div>
       </div>
       <div className="terminal-panes">

@@ -1,3 +1,4 @@
+// One pane of the terminal area: a header, and a body over which a terminal (service or run) is placed.
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { Placeable } from './layer-terminal.ts';
 

@@ -1,6 +1,7 @@
 // Turns what xterm.js reports through onData (the bytes a real terminal would send to a program)
 // into editing keys. xterm delivers one key, or one whole paste, per onData call, so no state
 // is carried between calls.
+import { PASTE_END, PASTE_START } from '../../../shared/ansi.ts';
 
 export type EditKey =
   | 'enter'
@@ -30,9 +31,6 @@ export type EditKey =
   | 'transpose';
 
 export type KeyToken = { kind: 'text'; text: string } | { kind: 'paste'; text: string } | { kind: 'key'; key: EditKey };
-
-const PASTE_START = '\x1b[200~';
-const PASTE_END = '\x1b[201~';
 
 const CONTROL_KEYS: Record<string, EditKey> = {
   '\r': 'enter',

@@ -2,43 +2,27 @@
 // never wait for the network; only whole lines go to the server. It is pure logic: keystrokes in
 // (xterm's onData), terminal text out (for xterm.write) plus submit/interrupt actions.
 //
-// Screen model. Everything the editor draws — queued type-ahead, the prompt, the line being
-// edited and its dim syntax hint — is the "edit region". It sits right after the output, which
-// may end mid-line. The editor keeps the region's text and the cursor position relative to the
-// region's first row, computed from character widths and the terminal's column count, so it can
-// always go back to the start of the region, erase it (CSI J) and draw it again. Output that
-// arrives while the region is drawn is written in its place and the region is drawn again below
-// it, as readline does.
+// This module holds the line, the cursor and the key bindings, and composes the rest: edit-region.ts
+// draws what the editor holds after the output (the screen model), reverse-search.ts is Ctrl-R,
+// completion.ts is Tab completion and the syntax hint, history-walk.ts is Up and Down, type-ahead.ts
+// keeps lines entered before the server was ready, and line-text.ts knows where characters and
+// words begin and end.
+import { RED, RESET } from '../../../shared/ansi.ts';
 import { MAX_LINE_BYTES, MAX_PENDING_INPUT_BYTES } from '../../../shared/limits.ts';
 import type { CommandInfo } from '../../../shared/protocol.ts';
-import { charWidth, stringWidth, utf8Length } from '../../../shared/char-width.ts';
+import { utf8Length } from '../../../shared/char-width.ts';
 import { CommandCatalog } from './command-catalog.ts';
+import { complete, completionList, syntaxHint } from './completion.ts';
+import { EditRegion, type RegionContent } from './edit-region.ts';
 import { LineHistory } from './history.ts';
+import { HistoryWalk } from './history-walk.ts';
 import { parseKeys, type EditKey } from './key-parser.ts';
+import * as lineText from './line-text.ts';
+import { ReverseSearch } from './reverse-search.ts';
+import { TypeAhead } from './type-ahead.ts';
 
-/** Type-ahead lines shown dimmed below the output while they wait their turn; more are counted. */
-export const QUEUED_LINES_SHOWN = 3;
-
-/** Completions listed by a second Tab; the rest are counted (a screenful is as much as anyone reads). */
-export const COMPLETIONS_LISTED = 100;
-
-/** A hint squeezed into fewer cells than this says nothing useful, so it is left out. */
-const MIN_HINT_CELLS = 4;
-
-/** SGR runs of output remembered to restore after the region is erased; a long styled stream needs no more. */
-const MAX_OUTPUT_SGR = 16;
-
-const CSI = '\x1b[';
-const DIM = '\x1b[2m';
-const UNDIM = '\x1b[22m';
-const RED = '\x1b[31m';
-const RESET = '\x1b[0m';
-/**
- * After the last column is filled the terminal waits to wrap. A space makes the wrap happen (the
- * rows stay one logical line, so reflow and copy keep working), backspace steps back onto it and
- * ECH blanks it again. (Not EL: at column 0 xterm.js takes EL to start a new logical line.)
- */
-const FORCE_WRAP = ' \b\x1b[X';
+export { COMPLETIONS_LISTED } from './completion.ts';
+export { QUEUED_LINES_SHOWN } from './type-ahead.ts';
 
 export interface LineEditorSink {
   /** Text for the terminal (xterm.write). */
@@ -56,120 +40,11 @@ export interface LineEditorOptions {
   maxPendingBytes?: number;
 }
 
-interface Pos {
-  row: number;
-  /** 0..cols; cols means the terminal's "wrap pending" state after filling a row. */
-  col: number;
-}
-
-interface Composed {
-  text: string;
-  /** Where the cursor goes. */
-  cursor: Pos;
-  end: Pos;
-  /** The text ends exactly at the right margin: the terminal waits to wrap. */
-  pendingEnd: boolean;
-}
-
-interface SearchState {
-  query: string;
-  /** History index of the current match; entries.length while nothing matched yet. */
-  index: number;
-  matchAt: number;
-  failed: boolean;
-  original: { buffer: string; cursor: number };
-}
-
-/**
- * Moves `pos` over `text` the way xterm.js would print it: wide characters wrap early, escape
- * sequences take no room, CR returns, LF goes down.
- */
-function advance(pos: Pos, text: string, cols: number): Pos {
-  let { row, col } = pos;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x1b) {
-      i = skipEscape(text, i);
-      continue;
-    }
-    if (code === 0x0d) col = 0;
-    else if (code === 0x0a) row++;
-    else if (code === 0x08) col = Math.max(0, Math.min(col, cols - 1) - 1);
-    else if (code === 0x09) col = Math.min(cols - 1, (Math.floor(col / 8) + 1) * 8);
-    else if (code >= 0x20) {
-      let cp = code;
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-        cp = text.codePointAt(i)!;
-        if (cp > 0xffff) i++;
-      }
-      const w = charWidth(cp);
-      if (w === 0) continue;
-      if (col + w > cols) {
-        row++;
-        col = 0;
-      }
-      col += w;
-    }
-  }
-  return { row, col };
-}
-
-/** Index of the last character of the escape sequence starting at `i`. */
-function skipEscape(text: string, i: number): number {
-  const next = text[i + 1];
-  if (next === '[') {
-    let j = i + 2;
-    while (j < text.length && !(text.charCodeAt(j) >= 0x40 && text.charCodeAt(j) <= 0x7e)) j++;
-    return j;
-  }
-  if (next === ']') {
-    // OSC, ended by BEL or ST (ESC \).
-    let j = i + 2;
-    while (j < text.length && text[j] !== '\x07' && !(text[j] === '\x1b' && text[j + 1] === '\\')) j++;
-    return text[j] === '\x1b' ? j + 1 : j;
-  }
-  return i + 1;
-}
-
-/** The position where the next character would appear (a pending wrap means the next row). */
-function normalize(pos: Pos, cols: number): Pos {
-  return pos.col >= cols ? { row: pos.row + 1, col: 0 } : pos;
-}
-
-/** Relative cursor movement; never scrolls. */
-function moveCursor(from: Pos, to: Pos): string {
-  let s = '';
-  if (from.row > to.row) s += `${CSI}${from.row - to.row}A`;
-  else if (to.row > from.row) s += `${CSI}${to.row - from.row}B`;
-  if (from.col !== to.col) s += `${CSI}${to.col + 1}G`;
-  return s;
-}
-
-/** Cuts plain text to at most `cells` cells, marking the cut with an ellipsis. */
-function fitCells(text: string, cells: number): string {
-  if (cells <= 0) return '';
-  if (stringWidth(text) <= cells) return text;
-  let out = '';
-  let width = 0;
-  for (const ch of text) {
-    const w = charWidth(ch.codePointAt(0)!);
-    if (width + w > cells - 1) break;
-    out += ch;
-    width += w;
-  }
-  return `${out}…`;
-}
-
-function isWordChar(ch: string): boolean {
-  return /[\p{L}\p{N}_]/u.test(ch);
-}
-
 export class LineEditor {
-  private cols: number;
   private readonly history: LineHistory;
   private readonly maxLineBytes: number;
-  private readonly maxPendingBytes: number;
   private catalog = new CommandCatalog();
+  private readonly region: EditRegion;
 
   private buffer = '';
   /** UTF-16 index into buffer, always on a character boundary. */
@@ -177,38 +52,25 @@ export class LineEditor {
   /** The server prompted and waits for a line. */
   private ready = false;
   private promptText = '';
-  /** Lines entered before the server was ready for them (type-ahead, pasted lines). */
-  private queued: string[] = [];
-  private queuedBytes = 0;
-  private historyIndex: number | null = null;
-  private draft = '';
+  private readonly typeAhead: TypeAhead;
+  private readonly walk: HistoryWalk;
   private killed = '';
   private lastKeyWasTab = false;
-  private search: SearchState | null = null;
-
-  /** Column where output left the cursor (cols: wrap pending). The region starts here. */
-  private outCol = 0;
-  /** Cells of the output's last line, to find outCol again after a resize reflows it. */
-  private outLineWidth = 0;
-  /** SGR sequences output left switched on. */
-  private outSgr: string[] = [];
-  /** Region text on screen; '' when nothing is drawn and the cursor is where output left it. */
-  private drawn = '';
-  /** The terminal's cursor, relative to the region's first row. */
-  private pos: Pos = { row: 0, col: 0 };
-  private atDrawnEnd = true;
-
-  private pendingWrite = '';
-  private depth = 0;
+  private search: ReverseSearch | null = null;
 
   constructor(
     private readonly sink: LineEditorSink,
     options: LineEditorOptions = {},
   ) {
-    this.cols = Math.max(1, options.cols ?? 80);
+    this.region = new EditRegion(
+      (data) => this.sink.write(data),
+      Math.max(1, options.cols ?? 80),
+      (final) => this.regionContent(final),
+    );
     this.history = options.history ?? new LineHistory();
+    this.walk = new HistoryWalk(this.history);
     this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
-    this.maxPendingBytes = options.maxPendingBytes ?? MAX_PENDING_INPUT_BYTES;
+    this.typeAhead = new TypeAhead(options.maxPendingBytes ?? MAX_PENDING_INPUT_BYTES);
   }
 
   /** For tests and the UI: what the learner is editing. */
@@ -218,18 +80,18 @@ export class LineEditor {
       cursor: this.cursor,
       ready: this.ready,
       prompt: this.promptText,
-      queued: this.queued,
+      queued: this.typeAhead.lines,
     };
   }
 
   setCommands(commands: readonly CommandInfo[], caseInsensitive: boolean): void {
     this.catalog = new CommandCatalog(commands, caseInsensitive);
-    this.batch(() => this.render());
+    this.region.batch(() => this.region.render());
   }
 
   /** Keystrokes or a paste, as xterm's onData reports them. */
   input(data: string): void {
-    this.batch(() => {
+    this.region.batch(() => {
       for (const token of parseKeys(data)) {
         const wasTab = token.kind === 'key' && token.key === 'tab';
         if (token.kind === 'text') this.typeText(token.text);
@@ -242,25 +104,17 @@ export class LineEditor {
 
   /** Text from the clipboard, when it does not come through xterm (a paste button, the context menu). */
   pasteText(text: string): void {
-    this.batch(() => this.paste(text));
+    this.region.batch(() => this.paste(text));
   }
 
   /** Output of the service; may arrive at any time, also while the learner types. */
   output(data: string): void {
-    if (!data) return;
-    this.batch(() => {
-      const wasDrawn = this.drawn !== '';
-      this.erase();
-      if (wasDrawn && this.outSgr.length) this.emit(this.outSgr.join(''));
-      this.emit(data);
-      this.trackOutput(data);
-      this.render();
-    });
+    this.region.output(data);
   }
 
   /** A line of our own (notices, errors) between the output and the region. */
   notice(text: string): void {
-    this.output(`${this.outCol !== 0 ? '\r\n' : ''}${text}${RESET}\r\n`);
+    this.output(`${this.region.outputMidLine ? '\r\n' : ''}${text}${RESET}\r\n`);
   }
 
   error(text: string): void {
@@ -269,15 +123,14 @@ export class LineEditor {
 
   /** The server waits for the next line. A queued line takes its turn, as type-ahead does in a shell. */
   prompt(text: string): void {
-    this.batch(() => {
-      const line = this.queued.shift();
+    this.region.batch(() => {
+      const line = this.typeAhead.shift();
       if (line === undefined) {
         this.ready = true;
         this.promptText = text;
-        this.render();
+        this.region.render();
         return;
       }
-      this.queuedBytes -= utf8Length(line) + 1;
       this.ready = false;
       this.output(`${text}${line}\r\n`);
       this.sink.submit(line);
@@ -289,7 +142,7 @@ export class LineEditor {
    * is echoed after the prompt and kept in history. What the learner had typed stays in the buffer.
    */
   enterLine(line: string): void {
-    this.batch(() => {
+    this.region.batch(() => {
       const kept = { buffer: this.buffer, cursor: this.cursor };
       this.search = null;
       this.buffer = line;
@@ -297,62 +150,55 @@ export class LineEditor {
       this.enter();
       this.buffer = kept.buffer;
       this.cursor = kept.cursor;
-      this.render();
+      this.region.render();
     });
   }
 
   /** The server will not take lines for now (connection lost): keep what is typed and queued. */
   suspend(): void {
-    this.batch(() => {
+    this.region.batch(() => {
       this.ready = false;
-      this.render();
+      this.region.render();
     });
   }
 
   /** The session ended: queued lines have nowhere to go. */
   dropQueue(): void {
-    this.batch(() => {
-      this.queued = [];
-      this.queuedBytes = 0;
+    this.region.batch(() => {
+      this.typeAhead.clear();
       this.ready = false;
-      this.render();
+      this.region.render();
     });
   }
 
   /**
-   * The terminal changed width (call right after xterm's resize). xterm reflows wrapped lines to
-   * the new width except the one holding the cursor (its `reflowCursorLine` option is off, as
-   * shells redraw that line themselves): so the rows of the line being edited stay where they
-   * are, and only type-ahead lines above it (separate lines) may take more or fewer rows now.
+   * The terminal changed width (call right after xterm's resize). The line being edited keeps its
+   * rows; EditRegion.resize says why.
    */
   resize(cols: number): void {
-    if (cols === this.cols || cols < 1) return;
-    this.batch(() => {
-      const oldCols = this.cols;
-      const oldStart = this.startCol();
-      this.cols = cols;
-      const lines = this.drawn.split('\r\n');
-      if (lines.length === 1) {
-        // Pending wrap stays pending (the region starts on the next row); otherwise xterm has
-        // clamped the cursor into the narrower row.
-        this.outCol = this.outCol >= oldCols ? cols : Math.min(this.outCol, cols - 1);
-      } else {
-        const rest = this.outLineWidth % cols;
-        this.outCol = this.outLineWidth > 0 && rest === 0 ? cols : rest;
-        const rowsAbove = (width: number, startCol: number) => {
-          let p: Pos = { row: 0, col: startCol };
-          for (const line of lines.slice(0, -1)) p = { row: advance(p, line, width).row + 1, col: 0 };
-          return p.row;
-        };
-        this.pos = {
-          row: this.pos.row - rowsAbove(oldCols, oldStart) + rowsAbove(cols, this.startCol()),
-          col: this.pos.col,
-        };
+    this.region.resize(cols);
+  }
+
+  /** What the region shows: waiting lines, then the prompt (or the search) and the line with its hint. */
+  private regionContent(final: boolean): RegionContent {
+    const waiting = this.typeAhead.shown;
+    let lead = '';
+    let line = this.buffer;
+    let cursorAt = this.cursor;
+    const search = this.search;
+    if (search) {
+      lead = search.label;
+      const match = search.match;
+      if (match) {
+        line = match.line;
+        cursorAt = match.cursor;
       }
-      this.pos = { row: this.pos.row, col: Math.min(this.pos.col, cols - 1) };
-      if (this.drawn) this.atDrawnEnd = false;
-      this.render();
-    });
+    } else if (this.ready) {
+      lead = this.promptText;
+    }
+    if (final) cursorAt = line.length;
+    const after = final || search ? undefined : (cells: number) => syntaxHint(this.catalog, line, cells);
+    return { waiting, lead, line, cursorAt, after };
   }
 
   // ---- keys ------------------------------------------------------------------------------
@@ -367,37 +213,31 @@ export class LineEditor {
       case 'tab':
         return this.complete();
       case 'backspace':
-        if (this.cursor > 0) this.deleteRange(this.prevIndex(this.cursor), this.cursor);
+        if (this.cursor > 0) this.deleteRange(lineText.prevIndex(this.buffer, this.cursor), this.cursor);
         return;
       case 'delete':
-        if (this.cursor < this.buffer.length) this.deleteRange(this.cursor, this.nextIndex(this.cursor));
-        return;
+        return this.deleteForward();
       case 'eof':
         // Ctrl-D deletes forward; on an empty line it would end a shell, and here it does nothing.
-        if (this.cursor < this.buffer.length) this.deleteRange(this.cursor, this.nextIndex(this.cursor));
-        return;
+        return this.deleteForward();
       case 'left':
-        return this.moveTo(this.prevIndex(this.cursor));
+        return this.moveTo(lineText.prevIndex(this.buffer, this.cursor));
       case 'right':
-        return this.moveTo(this.nextIndex(this.cursor));
+        return this.moveTo(lineText.nextIndex(this.buffer, this.cursor));
       case 'home':
         return this.moveTo(0);
       case 'end':
         return this.moveTo(this.buffer.length);
       case 'word-left':
-        return this.moveTo(this.wordStartBefore(this.cursor));
+        return this.moveTo(lineText.wordStartBefore(this.buffer, this.cursor));
       case 'word-right':
-        return this.moveTo(this.wordEndAfter(this.cursor));
+        return this.moveTo(lineText.wordEndAfter(this.buffer, this.cursor));
       case 'kill-word-left':
-        return this.kill(this.wordStartBefore(this.cursor), this.cursor);
+        return this.kill(lineText.wordStartBefore(this.buffer, this.cursor), this.cursor);
       case 'kill-word-right':
-        return this.kill(this.cursor, this.wordEndAfter(this.cursor));
-      case 'rubout-word': {
-        let i = this.cursor;
-        while (i > 0 && /\s/.test(this.buffer[i - 1])) i--;
-        while (i > 0 && !/\s/.test(this.buffer[i - 1])) i--;
-        return this.kill(i, this.cursor);
-      }
+        return this.kill(this.cursor, lineText.wordEndAfter(this.buffer, this.cursor));
+      case 'rubout-word':
+        return this.kill(lineText.ruboutWordStart(this.buffer, this.cursor), this.cursor);
       case 'kill-to-end':
         return this.kill(this.cursor, this.buffer.length);
       case 'kill-to-start':
@@ -408,13 +248,13 @@ export class LineEditor {
       case 'transpose':
         return this.transpose();
       case 'up':
-        return this.historyUp();
+        return this.recall(this.walk.up(this.buffer));
       case 'down':
-        return this.historyDown();
+        return this.recall(this.walk.down());
       case 'interrupt':
         return this.interrupt();
       case 'clear-screen':
-        return this.clearScreen();
+        return this.region.clear();
       case 'reverse-search':
         return this.startSearch();
       case 'cancel':
@@ -429,24 +269,18 @@ export class LineEditor {
 
   private typeText(text: string): void {
     if (this.search) {
-      this.search.query += text;
-      this.findMatch(
-        this.search.index < this.history.entries.length ? this.search.index : this.history.entries.length - 1,
-      );
-      this.render();
+      this.search.type(text);
+      this.region.render();
       return;
     }
     this.insert(text);
   }
 
   private paste(raw: string): void {
-    if (this.search) this.acceptSearch();
-    // Tabs become spaces: a pasted tab is whitespace, not a request to complete.
-    const text = raw.replace(/\r\n?/g, '\n').replace(/\t/g, ' ');
-    const lines = text.split('\n');
+    if (this.search) this.endSearch(this.search.match);
+    const lines = lineText.pastedLines(raw);
     lines.forEach((line, i) => {
-      const clean = line.replace(/[\x00-\x1f\x7f-\x9f]/g, '');
-      const ok = this.insert(clean);
+      const ok = this.insert(line);
       if (i < lines.length - 1) {
         // A line refused for its length is dropped whole, line end included: sending the part
         // before it as a line of its own would be a different command.
@@ -465,7 +299,7 @@ export class LineEditor {
     }
     this.buffer = this.buffer.slice(0, this.cursor) + text + this.buffer.slice(this.cursor);
     this.cursor += text.length;
-    this.render();
+    this.region.render();
     return true;
   }
 
@@ -473,7 +307,11 @@ export class LineEditor {
     if (from >= to) return;
     this.buffer = this.buffer.slice(0, from) + this.buffer.slice(to);
     this.cursor = from;
-    this.render();
+    this.region.render();
+  }
+
+  private deleteForward(): void {
+    if (this.cursor < this.buffer.length) this.deleteRange(this.cursor, lineText.nextIndex(this.buffer, this.cursor));
   }
 
   private kill(from: number, to: number): void {
@@ -485,407 +323,116 @@ export class LineEditor {
   private moveTo(index: number): void {
     if (index === this.cursor) return;
     this.cursor = index;
-    this.render();
+    this.region.render();
   }
 
   private transpose(): void {
-    const chars = Array.from(this.buffer);
-    let at = Array.from(this.buffer.slice(0, this.cursor)).length;
-    if (chars.length < 2 || at === 0) return;
-    if (at === chars.length) at--;
-    [chars[at - 1], chars[at]] = [chars[at], chars[at - 1]];
-    this.buffer = chars.join('');
-    this.cursor = chars.slice(0, at + 1).join('').length;
-    this.render();
-  }
-
-  /** One character back, skipping combining marks that belong to it. */
-  private prevIndex(i: number): number {
-    while (i > 0) {
-      i--;
-      const code = this.buffer.charCodeAt(i);
-      if (code >= 0xdc00 && code <= 0xdfff && i > 0) i--;
-      if (i === 0 || charWidth(this.buffer.codePointAt(i)!) !== 0) break;
-    }
-    return i;
-  }
-
-  private nextIndex(i: number): number {
-    if (i >= this.buffer.length) return i;
-    i += this.buffer.codePointAt(i)! > 0xffff ? 2 : 1;
-    while (i < this.buffer.length && charWidth(this.buffer.codePointAt(i)!) === 0) {
-      i += this.buffer.codePointAt(i)! > 0xffff ? 2 : 1;
-    }
-    return i;
-  }
-
-  private wordStartBefore(i: number): number {
-    while (i > 0 && !isWordChar(this.buffer[i - 1])) i--;
-    while (i > 0 && isWordChar(this.buffer[i - 1])) i--;
-    return i;
-  }
-
-  private wordEndAfter(i: number): number {
-    const n = this.buffer.length;
-    while (i < n && !isWordChar(this.buffer[i])) i++;
-    while (i < n && isWordChar(this.buffer[i])) i++;
-    return i;
+    const result = lineText.transposed(this.buffer, this.cursor);
+    if (!result) return;
+    this.buffer = result.text;
+    this.cursor = result.cursor;
+    this.region.render();
   }
 
   private setBuffer(text: string): void {
     this.buffer = text;
     this.cursor = text.length;
-    this.render();
+    this.region.render();
   }
 
-  private historyUp(): void {
-    const entries = this.history.entries;
-    if (entries.length === 0) return;
-    if (this.historyIndex === null) {
-      this.draft = this.buffer;
-      this.historyIndex = entries.length;
-    }
-    if (this.historyIndex === 0) return;
-    this.historyIndex--;
-    this.setBuffer(entries[this.historyIndex]);
-  }
-
-  private historyDown(): void {
-    if (this.historyIndex === null) return;
-    this.historyIndex++;
-    if (this.historyIndex >= this.history.entries.length) {
-      this.historyIndex = null;
-      this.setBuffer(this.draft);
-    } else {
-      this.setBuffer(this.history.entries[this.historyIndex]);
-    }
+  /** Shows a line from the history walk, the cursor at its end. */
+  private recall(line: string | null): void {
+    if (line !== null) this.setBuffer(line);
   }
 
   private enter(): void {
     const line = this.buffer;
-    this.historyIndex = null;
-    this.draft = '';
+    this.walk.reset();
     if (this.ready) {
-      this.commitLine('');
+      this.region.commitLine('');
       this.buffer = '';
       this.cursor = 0;
       this.ready = false;
       this.history.add(line);
       this.sink.submit(line);
-      this.render();
+      this.region.render();
       return;
     }
-    const bytes = utf8Length(line) + 1;
-    if (this.queuedBytes + bytes > this.maxPendingBytes) {
+    if (!this.typeAhead.push(line)) {
       this.buffer = '';
       this.cursor = 0;
-      this.error(`too much input waiting (limit ${this.maxPendingBytes} bytes); line dropped`);
+      this.error(`too much input waiting (limit ${this.typeAhead.maxBytes} bytes); line dropped`);
       return;
     }
-    this.queued.push(line);
-    this.queuedBytes += bytes;
     this.history.add(line);
     this.buffer = '';
     this.cursor = 0;
-    this.render();
+    this.region.render();
   }
 
   private interrupt(): void {
     this.search = null;
-    this.historyIndex = null;
+    this.walk.reset();
     // Waiting lines are dropped before the line is left on screen: they will not run, so they
     // should not look as if they had.
-    this.queued = [];
-    this.queuedBytes = 0;
-    this.commitLine('^C');
+    this.typeAhead.clear();
+    this.region.commitLine('^C');
     this.buffer = '';
     this.cursor = 0;
     // The server answers an interrupt with a fresh prompt; until then lines are type-ahead.
     this.ready = false;
     this.sink.interrupt();
-    this.render();
+    this.region.render();
   }
 
-  private clearScreen(): void {
-    this.emit(`${CSI}H${CSI}2J`);
-    this.drawn = '';
-    this.atDrawnEnd = true;
-    this.outCol = 0;
-    this.outLineWidth = 0;
-    this.render();
-  }
-
-  // ---- completion ------------------------------------------------------------------------
+  // ---- completion (completion.ts) --------------------------------------------------------
 
   private complete(): void {
-    if (this.catalog.size === 0) return;
-    const before = this.buffer.slice(0, this.cursor);
-    const wordStart = before.length - before.trimStart().length;
-    const prefix = before.slice(wordStart);
-    // Only the command name (the first word) completes.
-    if (/\s/.test(prefix)) return;
-    const candidates = this.catalog.complete(prefix);
-    if (candidates.length === 0) return;
-    let wordEnd = this.cursor;
-    while (wordEnd < this.buffer.length && !/\s/.test(this.buffer[wordEnd])) wordEnd++;
-    if (candidates.length === 1) {
-      const spaceFollows = this.buffer[wordEnd] === ' ';
-      this.replaceWord(wordStart, wordEnd, candidates[0] + (spaceFollows ? '' : ' '));
-      if (spaceFollows) this.moveTo(this.cursor + 1);
-      return;
-    }
-    const common = this.catalog.commonPrefix(candidates);
-    if (common.length > prefix.length) {
-      this.replaceWord(wordStart, this.cursor, common);
-      return;
-    }
-    if (this.lastKeyWasTab) this.listCompletions(candidates);
-  }
-
-  private replaceWord(from: number, to: number, text: string): void {
-    this.buffer = this.buffer.slice(0, from) + text + this.buffer.slice(to);
-    this.cursor = from + text.length;
-    this.render();
-  }
-
-  /** Prints the candidates in columns under the line, then the line again (as bash does). */
-  private listCompletions(candidates: readonly string[]): void {
-    const shown = candidates.slice(0, COMPLETIONS_LISTED);
-    const width = Math.max(...shown.map((c) => stringWidth(c))) + 2;
-    const perRow = Math.max(1, Math.floor(this.cols / width));
-    const rows = Math.ceil(shown.length / perRow);
-    let text = '';
-    for (let r = 0; r < rows; r++) {
-      let line = '';
-      for (let c = 0; c < perRow; c++) {
-        // Column-major, like ls: read down, then across.
-        const item = shown[c * rows + r];
-        if (item === undefined) continue;
-        line += item + ' '.repeat(Math.max(0, width - stringWidth(item)));
-      }
-      text += `${line.trimEnd()}\r\n`;
-    }
-    if (candidates.length > shown.length) text += `${DIM}… and ${candidates.length - shown.length} more${UNDIM}\r\n`;
-    this.commitLine('');
-    this.emit(text);
-    this.render();
-  }
-
-  // ---- reverse search (Ctrl-R) -----------------------------------------------------------
-
-  private startSearch(): void {
-    const entries = this.history.entries;
-    if (!this.search) {
-      this.search = {
-        query: '',
-        index: entries.length,
-        matchAt: this.cursor,
-        failed: false,
-        original: { buffer: this.buffer, cursor: this.cursor },
-      };
-    } else if (this.search.query) {
-      this.findMatch(this.search.index - 1);
-    }
-    this.render();
-  }
-
-  /** Looks for the query from history index `from` back to the oldest entry. */
-  private findMatch(from: number): void {
-    const s = this.search!;
-    const entries = this.history.entries;
-    for (let i = Math.min(from, entries.length - 1); i >= 0; i--) {
-      const at = entries[i].indexOf(s.query);
-      if (at !== -1) {
-        s.index = i;
-        s.matchAt = at;
-        s.failed = false;
+    const completion = complete(this.catalog, this.buffer, this.cursor, this.lastKeyWasTab);
+    switch (completion.kind) {
+      case 'replace': {
+        const { from, to, text } = completion;
+        this.buffer = this.buffer.slice(0, from) + text + this.buffer.slice(to);
+        this.cursor = from + text.length;
+        this.region.render();
+        if (completion.stepOverSpace) this.moveTo(this.cursor + 1);
         return;
       }
+      case 'list':
+        // Under the line, then the line again (as bash does).
+        this.region.commitLine('');
+        this.region.emit(completionList(completion.candidates, this.region.columns));
+        this.region.render();
+        return;
+      case 'none':
+        return;
     }
-    s.failed = true;
+  }
+
+  // ---- reverse search (reverse-search.ts) ------------------------------------------------
+
+  private startSearch(): void {
+    if (!this.search) this.search = new ReverseSearch(this.history, this.buffer, this.cursor);
+    else this.search.again();
+    this.region.render();
   }
 
   /** Handles a key during search; false when the key should act on the accepted line instead. */
   private searchKey(key: EditKey): boolean {
-    const s = this.search!;
-    switch (key) {
-      case 'reverse-search':
-        this.startSearch();
-        return true;
-      case 'backspace':
-        s.query = s.query.slice(0, -1);
-        s.index = this.history.entries.length;
-        if (s.query) this.findMatch(s.index - 1);
-        else s.failed = false;
-        this.render();
-        return true;
-      case 'cancel':
-      case 'escape':
-        this.buffer = s.original.buffer;
-        this.cursor = s.original.cursor;
-        this.search = null;
-        this.render();
-        return true;
-      case 'interrupt':
-        this.acceptSearch();
-        return false;
-      default:
-        this.acceptSearch();
-        return false;
-    }
+    const search = this.search!;
+    const step = search.key(key);
+    if (step === 'searching') this.region.render();
+    else this.endSearch(step === 'cancel' ? search.original : search.match);
+    return step !== 'accept';
   }
 
-  private acceptSearch(): void {
-    const s = this.search;
-    if (!s) return;
-    if (s.index < this.history.entries.length) {
-      this.buffer = this.history.entries[s.index];
-      this.cursor = s.matchAt;
+  /** Ends the search with `line` (the match, or the line from before on cancel) in the editor. */
+  private endSearch(line: { line: string; cursor: number } | null): void {
+    if (line) {
+      this.buffer = line.line;
+      this.cursor = line.cursor;
     }
     this.search = null;
-    this.render();
-  }
-
-  // ---- drawing ---------------------------------------------------------------------------
-
-  private batch(fn: () => void): void {
-    this.depth++;
-    try {
-      fn();
-    } finally {
-      this.depth--;
-      if (this.depth === 0 && this.pendingWrite) {
-        const data = this.pendingWrite;
-        this.pendingWrite = '';
-        this.sink.write(data);
-      }
-    }
-  }
-
-  private emit(data: string): void {
-    this.pendingWrite += data;
-  }
-
-  private startCol(): number {
-    return this.outCol >= this.cols ? 0 : this.outCol;
-  }
-
-  /** The region as it should look now. `final` draws the line as it stays on screen after Enter. */
-  private compose(final: boolean): Composed {
-    const cols = this.cols;
-    let text = this.outSgr.length ? RESET : '';
-    let pos: Pos = { row: 0, col: this.startCol() };
-    const put = (s: string) => {
-      text += s;
-      pos = advance(pos, s, cols);
-    };
-    const room = () => cols - normalize(pos, cols).col - 1;
-
-    const shown = this.queued.slice(0, QUEUED_LINES_SHOWN);
-    for (const line of shown) put(`${DIM}${fitCells(line, room())}${UNDIM}\r\n`);
-    if (this.queued.length > shown.length) {
-      put(`${DIM}${fitCells(`… ${this.queued.length - shown.length} more lines waiting`, room())}${UNDIM}\r\n`);
-    }
-
-    let line = this.buffer;
-    let cursorAt = this.cursor;
-    const s = this.search;
-    if (s) {
-      put(`(${s.failed ? 'failed ' : ''}reverse-i-search)\`${s.query}': `);
-      if (s.index < this.history.entries.length) {
-        line = this.history.entries[s.index];
-        cursorAt = s.matchAt;
-      }
-    } else if (this.ready) {
-      put(this.promptText);
-    }
-    if (final) cursorAt = line.length;
-
-    put(line.slice(0, cursorAt));
-    const cursor = normalize(pos, cols);
-    put(line.slice(cursorAt));
-
-    if (!final && !s && this.catalog.size > 0) {
-      const hint = this.catalog.hint(line);
-      const cells = room();
-      if (hint && cells >= MIN_HINT_CELLS) put(`${DIM}${fitCells(hint, cells)}${UNDIM}`);
-    }
-
-    const pendingEnd = pos.col >= cols;
-    return { text, cursor, end: normalize(pos, cols), pendingEnd };
-  }
-
-  /** Brings the screen in line with the state, rewriting as little as it can. */
-  private render(final = false): void {
-    const next = this.compose(final);
-    if (this.atDrawnEnd && next.text.startsWith(this.drawn)) {
-      // Typing at the end of the line: only the new characters.
-      const suffix = next.text.slice(this.drawn.length);
-      if (!suffix && !this.drawn) return;
-      if (!this.drawn && this.outCol >= this.cols) {
-        // Output filled its last row: wrap now, so the region starts at the beginning of the
-        // next row whatever its first character is.
-        this.emit(FORCE_WRAP);
-        this.outCol = 0;
-      }
-      if (suffix) this.emit(suffix + (next.pendingEnd ? FORCE_WRAP : ''));
-    } else {
-      this.emit(
-        `${moveCursor(this.pos, { row: 0, col: this.startCol() })}${CSI}J${next.text}${next.pendingEnd ? FORCE_WRAP : ''}`,
-      );
-    }
-    this.emit(moveCursor(next.end, next.cursor));
-    this.pos = next.cursor;
-    this.drawn = next.text;
-    this.atDrawnEnd = next.cursor.row === next.end.row && next.cursor.col === next.end.col;
-  }
-
-  /** Erases the region; the cursor goes back to where output left it. */
-  private erase(): void {
-    if (!this.drawn) return;
-    this.emit(`${moveCursor(this.pos, { row: 0, col: this.startCol() })}${CSI}J`);
-    if (this.outCol >= this.cols) this.outCol = 0;
-    this.drawn = '';
-    this.atDrawnEnd = true;
-  }
-
-  /** Leaves the line on screen as output (after Enter, Ctrl-C, a completion list). */
-  private commitLine(suffix: string): void {
-    this.render(true);
-    this.emit(`${suffix}\r\n`);
-    this.drawn = '';
-    this.atDrawnEnd = true;
-    this.outCol = 0;
-    this.outLineWidth = 0;
-    this.outSgr = [];
-  }
-
-  private trackOutput(data: string): void {
-    if (data.includes('\x1b')) {
-      for (const m of data.matchAll(/\x1b\[([0-9;:]*)m/g)) {
-        if (m[1] === '' || m[1] === '0' || m[1].startsWith('0;')) this.outSgr = [];
-        if (m[1] !== '' && m[1] !== '0') this.outSgr.push(m[0]);
-        if (this.outSgr.length > MAX_OUTPUT_SGR) this.outSgr.shift();
-      }
-    }
-    // Only the text after the last line feed decides where the region starts.
-    const lf = data.lastIndexOf('\n');
-    let tail = data;
-    if (lf !== -1) {
-      tail = data.slice(lf + 1);
-      this.outCol = 0;
-      this.outLineWidth = 0;
-    }
-    const cr = tail.lastIndexOf('\r');
-    if (cr !== -1) {
-      tail = tail.slice(cr + 1);
-      this.outCol = 0;
-      this.outLineWidth = 0;
-    }
-    if (!tail) return;
-    const from = this.outCol;
-    const to = advance({ row: 0, col: from }, tail, this.cols);
-    this.outCol = to.col;
-    this.outLineWidth += to.row * this.cols + to.col - from;
+    this.region.render();
   }
 }

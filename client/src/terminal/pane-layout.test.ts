@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  INITIAL_PANE_LAYOUT,
+  initialPaneLayout,
   assignPane,
   cycleLayout,
   focusedPane,
@@ -9,10 +9,16 @@ import {
   serializePaneLayout,
   setLayout,
   showPane,
-  syncRunPanes,
+  syncPanes,
   visiblePanes,
   type PaneLayoutState,
 } from './pane-layout.ts';
+
+/** The services as the server's `hello` lists them. */
+const SERVICES = ['memcached', 'redis', 'rabbitmq', 'mysql'];
+const INITIAL_PANE_LAYOUT = initialPaneLayout(SERVICES);
+const syncRunPanes = (s: PaneLayoutState, runs: string[]) => syncPanes(s, SERVICES, runs);
+const parse = (json: string | null) => parsePaneLayout(json, SERVICES);
 
 describe('pane layout', () => {
   test('cycles single → split → grid → single', () => {
@@ -54,13 +60,24 @@ describe('pane layout', () => {
 
   test('reads back only valid saved states', () => {
     const saved = { layout: 'grid', order: ['mysql', 'redis', 'rabbitmq', 'memcached'], focused: 2 };
-    expect(parsePaneLayout(JSON.stringify(saved))).toEqual(saved);
-    expect(parsePaneLayout(JSON.stringify({ ...saved, focused: 9, layout: 'split' })).focused).toBe(1);
-    expect(parsePaneLayout(JSON.stringify({ ...saved, order: ['mysql', 'mysql', 'redis', 'memcached'] }))).toBe(
+    expect(parse(JSON.stringify(saved))).toEqual(saved);
+    expect(parse(JSON.stringify({ ...saved, focused: 9, layout: 'split' })).focused).toBe(1);
+    expect(parse(JSON.stringify({ ...saved, order: ['mysql', 'mysql', 'redis', 'memcached'] }))).toEqual(
       INITIAL_PANE_LAYOUT,
     );
-    expect(parsePaneLayout('{oops')).toBe(INITIAL_PANE_LAYOUT);
-    expect(parsePaneLayout(null)).toBe(INITIAL_PANE_LAYOUT);
+    expect(parse('{oops')).toEqual(INITIAL_PANE_LAYOUT);
+    expect(parse(null)).toEqual(INITIAL_PANE_LAYOUT);
+  });
+
+  test('follows the services the server runs: a new one joins at the end, a gone one leaves', () => {
+    const saved = { layout: 'split', order: ['mysql', 'redis', 'rabbitmq', 'memcached'], focused: 1 };
+    const more = parsePaneLayout(JSON.stringify(saved), [...SERVICES, 'queue5']);
+    expect(more.order).toEqual(['mysql', 'redis', 'rabbitmq', 'memcached', 'queue5']);
+    const fewer = parsePaneLayout(JSON.stringify(saved), ['memcached', 'mysql']);
+    expect(fewer).toEqual({ layout: 'split', order: ['mysql', 'memcached'], focused: 1 });
+    // Before the server has said anything on a first visit: no services yet, nothing shown.
+    expect(visiblePanes(initialPaneLayout([]))).toEqual([]);
+    expect(syncPanes(initialPaneLayout([]), SERVICES, []).order).toEqual(SERVICES);
   });
 });
 
@@ -148,6 +165,6 @@ describe('run panes in the layout', () => {
       order: ['redis', 'memcached', 'rabbitmq', 'mysql'],
       focused: 0,
     });
-    expect(parsePaneLayout(serializePaneLayout(s)).order).toEqual(['redis', 'memcached', 'rabbitmq', 'mysql']);
+    expect(parse(serializePaneLayout(s)).order).toEqual(['redis', 'memcached', 'rabbitmq', 'mysql']);
   });
 });

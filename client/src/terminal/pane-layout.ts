@@ -1,8 +1,8 @@
 // Which panes the terminal area shows, and where: one pane (tabs), two side by side, or a 2×2
-// grid. A pane shows a service terminal or a run; `order` holds all of them, the four services
+// grid. A pane shows a service terminal or a run; `order` holds all of them, the server's services
 // always and the open run panes, and the first N are on screen. Keeping a permutation (rather than
 // a list of panes) means nothing is shown twice and switching a pane to something else is a swap.
-import { SERVICE_NAMES, isServiceName, type ServiceName } from '../../../shared/services.ts';
+import { isRunPaneKey } from '../runs/run-panes.ts';
 
 export type PaneLayout = 'single' | 'split' | 'grid';
 
@@ -26,7 +26,15 @@ export interface PaneLayoutState {
   focused: number;
 }
 
-export const INITIAL_PANE_LAYOUT: PaneLayoutState = { layout: 'single', order: [...SERVICE_NAMES], focused: 0 };
+/** A service terminal's pane (the other panes are runs'). */
+function isServiceKey(key: PaneKey): boolean {
+  return !isRunPaneKey(key);
+}
+
+/** One pane, the services in the server's order, the first one focused. */
+export function initialPaneLayout(services: readonly string[]): PaneLayoutState {
+  return { layout: 'single', order: [...services], focused: 0 };
+}
 
 export function visiblePanes(state: PaneLayoutState): PaneKey[] {
   return state.order.slice(0, PANES_SHOWN[state.layout]);
@@ -75,13 +83,17 @@ export function focusPane(state: PaneLayoutState, pane: number): PaneLayoutState
 }
 
 /**
- * Follows the open run panes: closed ones leave `order` (what was behind them moves up), new ones
- * join at the end, off screen until placed.
+ * Follows the server's services and the open run panes: those that went leave `order` (what was
+ * behind them moves up), new ones join at the end, off screen until placed.
  */
-export function syncRunPanes(state: PaneLayoutState, runKeys: readonly PaneKey[]): PaneLayoutState {
-  const wanted = new Set(runKeys);
-  const kept = state.order.filter((k) => isServiceName(k) || wanted.has(k));
-  const added = runKeys.filter((k) => !kept.includes(k));
+export function syncPanes(
+  state: PaneLayoutState,
+  services: readonly string[],
+  runKeys: readonly PaneKey[],
+): PaneLayoutState {
+  const wanted = new Set([...services, ...runKeys]);
+  const kept = state.order.filter((k) => wanted.has(k));
+  const added = [...services, ...runKeys].filter((k) => !kept.includes(k));
   if (added.length === 0 && kept.length === state.order.length) return state;
   const focusedKey = focusedPane(state);
   const order = [...kept, ...added];
@@ -111,9 +123,8 @@ export function placeRun(state: PaneLayoutState, key: PaneKey, isLiveRun: (key: 
     return { layout: 'split', order: [other, key, ...rest], focused: 1 };
   }
   const visible = state.order.slice(0, shown);
-  const isRun = (k: PaneKey) => !isServiceName(k);
-  let target = visible.findIndex((k) => isRun(k) && !isLiveRun(k));
-  if (target === -1) target = lastIndex(visible, (k) => isServiceName(k));
+  let target = visible.findIndex((k) => isRunPaneKey(k) && !isLiveRun(k));
+  if (target === -1) target = lastIndex(visible, isServiceKey);
   if (target === -1) target = shown - 1;
   return { ...state, order: replaceShown(state.order, shown, target, key), focused: target };
 }
@@ -136,32 +147,35 @@ function lastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
 
 /** What is saved: run panes do not outlive the page, so only the services' places are kept. */
 export function serializePaneLayout(state: PaneLayoutState): string {
-  const order = state.order.filter(isServiceName);
+  const order = state.order.filter(isServiceKey);
   const focusedKey = focusedPane(state);
-  const focused = isServiceName(focusedKey) ? order.indexOf(focusedKey) : 0;
+  const focused = isServiceKey(focusedKey) ? order.indexOf(focusedKey) : 0;
   return JSON.stringify({ layout: state.layout, order, focused: Math.min(focused, PANES_SHOWN[state.layout] - 1) });
 }
 
-/** Reads a saved state back, or the initial one if it is not a valid state. */
-export function parsePaneLayout(json: string | null): PaneLayoutState {
+/**
+ * Reads a saved state back, or the initial one for `services` if it is not a valid state (services
+ * the server has gained or lost since are added or dropped by syncPanes).
+ */
+export function parsePaneLayout(json: string | null, services: readonly string[]): PaneLayoutState {
+  const initial = initialPaneLayout(services);
   try {
     const value = JSON.parse(json ?? 'null') as Partial<PaneLayoutState> | null;
-    if (!value || !PANE_LAYOUTS.includes(value.layout as PaneLayout)) return INITIAL_PANE_LAYOUT;
+    if (!value || !PANE_LAYOUTS.includes(value.layout as PaneLayout)) return initial;
     const order = value.order;
     if (
       !Array.isArray(order) ||
-      order.length !== SERVICE_NAMES.length ||
-      !order.every((s) => typeof s === 'string' && isServiceName(s)) ||
+      !order.every((s) => typeof s === 'string' && isServiceKey(s)) ||
       new Set(order).size !== order.length
     ) {
-      return INITIAL_PANE_LAYOUT;
+      return initial;
     }
     const layout = value.layout as PaneLayout;
     const focused = Number.isInteger(value.focused)
       ? Math.min(Math.max(0, value.focused!), PANES_SHOWN[layout] - 1)
       : 0;
-    return { layout, order: order as ServiceName[], focused };
+    return syncPanes({ layout, order: order as string[], focused }, services, []);
   } catch {
-    return INITIAL_PANE_LAYOUT;
+    return initial;
   }
 }

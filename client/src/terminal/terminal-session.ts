@@ -3,9 +3,10 @@
 // long as the page, so switching tabs or layouts keeps the scrollback; layer-terminal.ts places it
 // over whichever pane shows it.
 import type { Terminal } from '@xterm/xterm';
-import type { ServiceStatus } from '../../../shared/protocol.ts';
-import { SERVICE_TITLES, type ServiceName } from '../../../shared/services.ts';
+import { BRACKETED_PASTE_ON, DIM, RESET } from '../../../shared/ansi.ts';
+import type { ServiceName, ServiceStatus } from '../../../shared/protocol.ts';
 import type { Connection, TerminalChannel, TerminalMessage } from '../connection.ts';
+import type { ServiceCatalog } from '../service-catalog.ts';
 import { utf8Length } from '../../../shared/char-width.ts';
 import { handleClipboardKey } from './clipboard.ts';
 import { WriteFlowControl } from './flow-control.ts';
@@ -19,12 +20,6 @@ export interface SessionSnapshot {
   state: SessionState;
   address: string | null;
 }
-
-const DIM = '\x1b[2m';
-const RESET = '\x1b[0m';
-
-/** Turns on bracketed paste in xterm, so a paste reaches the line editor marked as one. */
-const BRACKETED_PASTE_ON = '\x1b[?2004h';
 
 let nextTerminalNumber = 1;
 
@@ -49,10 +44,16 @@ export class TerminalSession implements TerminalChannel, Placeable {
   constructor(
     readonly service: ServiceName,
     private readonly connection: Connection,
-    options: { storage: HistoryStorage | null; layer: HTMLElement; isShortcut: ShortcutTest },
+    private readonly options: {
+      catalog: ServiceCatalog;
+      storage: HistoryStorage | null;
+      layer: HTMLElement;
+      isShortcut: ShortcutTest;
+    },
   ) {
     this.view = new LayerTerminal(options.layer, { testid: `terminal-${service}`, service });
     this.term = this.view.term;
+    // So a paste reaches the line editor marked as one.
     this.term.write(BRACKETED_PASTE_ON);
 
     this.flow = new WriteFlowControl(
@@ -89,7 +90,12 @@ export class TerminalSession implements TerminalChannel, Placeable {
   }
 
   get title(): string {
-    return SERVICE_TITLES[this.service];
+    return this.options.catalog.title(this.service);
+  }
+
+  /** The server answers after the prompt (memcached): typing a script waits for replies, not prompts. */
+  get promptsBeforeReply(): boolean {
+    return this.options.catalog.info(this.service)?.promptsBeforeReply ?? false;
   }
 
   subscribe = (listener: () => void): (() => void) => {

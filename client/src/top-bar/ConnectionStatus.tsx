@@ -1,3 +1,5 @@
+// The connection's state in the top bar: connected, (re)connecting, offline with a countdown and
+// "retry now", or ended.
 import { useEffect, useState } from 'react';
 import type { ConnectionSnapshot } from '../connection.ts';
 

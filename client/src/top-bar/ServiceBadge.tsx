@@ -1,5 +1,6 @@
-import type { ServiceStatus } from '../../../shared/protocol.ts';
-import { SERVICE_TITLES, type ServiceName } from '../../../shared/services.ts';
+// A service's badge in the top bar: its state as a coloured dot, its version, and a tooltip with its
+// address and, when it is missing, how to install it.
+import type { ServiceName, ServiceStatus } from '../../../shared/protocol.ts';
 
 /** Badge colour by state: green ready, amber on the way, red unusable. */
 function tone(status: ServiceStatus | null): 'ok' | 'busy' | 'down' | 'unknown' {
@@ -8,7 +9,15 @@ function tone(status: ServiceStatus | null): 'ok' | 'busy' | 'down' | 'unknown' 
   return status.state === 'starting' || status.state === 'restarting' ? 'busy' : 'down';
 }
 
-export function ServiceBadge({ service, status }: { service: ServiceName; status: ServiceStatus | null }) {
+export function ServiceBadge({
+  service,
+  title,
+  status,
+}: {
+  service: ServiceName;
+  title: string;
+  status: ServiceStatus | null;
+}) {
   const t = tone(status);
   const label = status ? status.state : 'waiting for the server';
   return (
@@ -16,13 +25,13 @@ export function ServiceBadge({ service, status }: { service: ServiceName; status
       className={`badge badge-${t}`}
       tabIndex={0}
       data-testid={`badge-${service}`}
-      aria-label={`${SERVICE_TITLES[service]}: ${label}`}
+      aria-label={`${title}: ${label}`}
     >
       <span className="badge-dot" aria-hidden="true" />
-      <span className="badge-name">{SERVICE_TITLES[service]}</span>
+      <span className="badge-name">{title}</span>
       {status?.version && <span className="badge-version">{status.version}</span>}
       <span className="tooltip" role="tooltip">
-        <strong>{SERVICE_TITLES[service]}</strong> — {label}
+        <strong>{title}</strong> — {label}
         {status?.address && (
           <span className="tooltip-row">
             at <code>{status.address}</code>

@@ -1,11 +1,21 @@
+// The top bar: the brand, a badge per service, the classroom's extras and the connection's state.
 import { useSyncExternalStore, type ReactNode } from 'react';
-import { SERVICE_NAMES } from '../../../shared/services.ts';
 import type { Connection } from '../connection.ts';
+import type { ServiceCatalog } from '../service-catalog.ts';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { ServiceBadge } from './ServiceBadge.tsx';
 
-export function TopBar({ connection, extra }: { connection: Connection; extra?: ReactNode }) {
+export function TopBar({
+  connection,
+  catalog,
+  extra,
+}: {
+  connection: Connection;
+  catalog: ServiceCatalog;
+  extra?: ReactNode;
+}) {
   const snapshot = useSyncExternalStore(connection.subscribe, connection.getSnapshot);
+  const services = useSyncExternalStore(catalog.subscribe, catalog.getSnapshot);
   return (
     <header className="top-bar">
       <div className="brand">
@@ -15,8 +25,8 @@ export function TopBar({ connection, extra }: { connection: Connection; extra?: 
         <span className="brand-name">Service Playground</span>
       </div>
       <nav className="service-badges" aria-label="Services">
-        {SERVICE_NAMES.map((service) => (
-          <ServiceBadge key={service} service={service} status={snapshot.services?.[service] ?? null} />
+        {services.map(({ name, title }) => (
+          <ServiceBadge key={name} service={name} title={title} status={snapshot.services?.[name] ?? null} />
         ))}
       </nav>
       {extra}

@@ -2,9 +2,9 @@
 // acknowledged write and leaves no half-done one: an interrupted transaction is rolled back when
 // its connection drops.
 import { afterAll, it } from 'vitest';
-import { expectAcknowledged, randomKillPoint, runAndKill, type KilledRun } from './kill9-harness.ts';
+import { expectAcknowledged, randomKillPoint, runAndKill, type KilledRun } from '../../testing/store/kill9-harness.ts';
 import { MysqlClassroomStore } from './mysql-store.ts';
-import { TestDatabases } from './mysql-test-db.ts';
+import { TestDatabases } from '../../testing/store/mysql-test-db.ts';
 
 const ROUNDS = 2;
 

@@ -6,8 +6,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openClassroomStore } from './index.ts';
 import { MYSQL_MIGRATIONS } from './mysql-schema.ts';
 import { MysqlClassroomStore } from './mysql-store.ts';
-import { TestDatabases } from './mysql-test-db.ts';
-import { describeStoreConformance } from './store.conformance.ts';
+import { TestDatabases } from '../../testing/store/mysql-test-db.ts';
+import { describeStoreConformance } from '../../testing/store/store.conformance.ts';
 
 const databases = new TestDatabases();
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { expectAcknowledged, randomKillPoint, runAndKill, type KilledRun } from './kill9-harness.ts';
+import { expectAcknowledged, randomKillPoint, runAndKill, type KilledRun } from '../../testing/store/kill9-harness.ts';
 import { SqliteClassroomStore } from './sqlite-store.ts';
 
 const ROUNDS = 3;

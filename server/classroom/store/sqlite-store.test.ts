@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openClassroomStore } from './index.ts';
 import { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite-schema.ts';
 import { SqliteClassroomStore } from './sqlite-store.ts';
-import { describeStoreConformance } from './store.conformance.ts';
+import { describeStoreConformance } from '../../testing/store/store.conformance.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'classroom-store-'));
 let fileCount = 0;

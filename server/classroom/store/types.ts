@@ -2,7 +2,7 @@
 // of their token), each learner's step results, current lesson and saved editor files, the
 // workspaces' records (ports are not kept; passwords are), and a few settings. Two implementations:
 // SQLite under .playground/ (the default) and a MySQL database (CLASSROOM_STORE_URL). Both behave
-// the same; store.conformance.ts holds the tests they share.
+// the same; server/testing/store/store.conformance.ts holds the tests they share.
 //
 // Every write is durable when its promise resolves: a server killed with SIGKILL right after loses
 // nothing that was acknowledged.

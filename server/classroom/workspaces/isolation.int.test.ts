@@ -3,21 +3,22 @@
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceName } from '../../../shared/services.ts';
-import { memcachedCommand } from '../../services/memcached/index.ts';
+import type { ServiceName } from '../../../shared/protocol.ts';
+import { memcachedCommand } from '../../services/memcached/request.ts';
 import { parseAmqpTarget } from '../../services/rabbitmq/amqp-url.ts';
+import { readBindings, type RabbitmqAdmin } from '../../services/rabbitmq/bindings.ts';
 import type { Endpoint } from '../../services/types.ts';
-import { amqpOpen } from './testing/amqp-open.ts';
-import { testSharedAdmin } from './testing/shared-admin-context.ts';
+import { amqpOpen } from '../../testing/workspaces/amqp-open.ts';
+import { testSharedAdmin } from '../../testing/workspaces/shared-admin-context.ts';
 import {
   amqpConnection,
   connectedRedis,
   mysqlConnection,
   testManager,
   type TestManager,
-} from './testing/test-manager.ts';
+} from '../../testing/workspaces/test-manager.ts';
 
-const LIMITS = { redisMemoryMb: 4, rabbitmqMaxQueues: 5, rabbitmqMaxConnections: 3, mysqlMaxConnections: 3 };
+const LIMITS = { redis: { memoryMb: 4 }, rabbitmq: { maxQueues: 5, maxConnections: 3 }, mysql: { maxConnections: 3 } };
 
 let t: TestManager;
 let A: string;
@@ -100,7 +101,7 @@ describe('Redis', () => {
     expect(await rb.exists('secret-of-a')).toBe(0);
     expect(await ra.call('ROLE')).toEqual(['master', 0, []]);
     expect(await rb.call('ROLE')).toEqual(['master', 0, []]);
-    expect(await ra.config('GET', 'maxmemory')).toEqual(['maxmemory', String(LIMITS.redisMemoryMb * 1024 * 1024)]);
+    expect(await ra.config('GET', 'maxmemory')).toEqual(['maxmemory', String(LIMITS.redis.memoryMb * 1024 * 1024)]);
   });
 
   it('keeps the commands the lessons use working', async () => {
@@ -225,35 +226,35 @@ describe('RabbitMQ', () => {
       cb.sendToQueue('jobs', Buffer.from('for B'));
       await ca.deleteQueue('jobs');
       expect((await cb.checkQueue('jobs')).messageCount).toBe(1);
-      const bindings = await t.manager.inspector.bindings(b.rabbitmq);
+      const bindings = await readBindings(b.rabbitmq, t.manager.checkAdmin('rabbitmq') as RabbitmqAdmin);
       expect(bindings).toContainEqual({
         source: '',
         destination: 'jobs',
         destinationKind: 'queue',
         routingKey: 'jobs',
       });
-      expect(await t.manager.inspector.bindings(a.rabbitmq)).toEqual([]);
+      expect(await readBindings(a.rabbitmq, t.manager.checkAdmin('rabbitmq') as RabbitmqAdmin)).toEqual([]);
     } finally {
       await Promise.all([ma.close(), mb.close()]);
     }
   });
 
-  it(`refuses queue ${LIMITS.rabbitmqMaxQueues + 1} and connection ${LIMITS.rabbitmqMaxConnections + 1} of a vhost`, async () => {
+  it(`refuses queue ${LIMITS.rabbitmq.maxQueues + 1} and connection ${LIMITS.rabbitmq.maxConnections + 1} of a vhost`, async () => {
     const models = [await amqpConnection(a.rabbitmq)];
     try {
       const channel = await models[0].createChannel();
       channel.on('error', () => {});
-      for (let i = 0; i < LIMITS.rabbitmqMaxQueues; i++) await channel.assertQueue(`limit-${i}`);
+      for (let i = 0; i < LIMITS.rabbitmq.maxQueues; i++) await channel.assertQueue(`limit-${i}`);
       await expect(channel.assertQueue('one-too-many')).rejects.toThrow(
-        `406 (PRECONDITION-FAILED) with message "PRECONDITION_FAILED - cannot declare queue 'one-too-many': queue limit in vhost '${A}' (${LIMITS.rabbitmqMaxQueues}) is reached"`,
+        `406 (PRECONDITION-FAILED) with message "PRECONDITION_FAILED - cannot declare queue 'one-too-many': queue limit in vhost '${A}' (${LIMITS.rabbitmq.maxQueues}) is reached"`,
       );
-      while (models.length < LIMITS.rabbitmqMaxConnections) models.push(await amqpConnection(a.rabbitmq));
+      while (models.length < LIMITS.rabbitmq.maxConnections) models.push(await amqpConnection(a.rabbitmq));
       const creds = login(a.rabbitmq);
       expect(await open(creds.username!, creds.password!, A)).toEqual({
         ok: false,
         stage: 'open',
         code: 530,
-        text: `NOT_ALLOWED - access to vhost '${A}' refused for user '${A}': connection limit (${LIMITS.rabbitmqMaxConnections}) is reached`,
+        text: `NOT_ALLOWED - access to vhost '${A}' refused for user '${A}': connection limit (${LIMITS.rabbitmq.maxConnections}) is reached`,
       });
     } finally {
       await Promise.all(models.map((m) => m.close().catch(() => {})));
@@ -315,13 +316,13 @@ describe('MySQL', () => {
     await ma.query(`USE ws_${A}`);
   });
 
-  it(`refuses connection ${LIMITS.mysqlMaxConnections + 1} of a learner (max_user_connections)`, async () => {
+  it(`refuses connection ${LIMITS.mysql.maxConnections + 1} of a learner (max_user_connections)`, async () => {
     const more: Connection[] = [];
     try {
-      while (more.length < LIMITS.mysqlMaxConnections - 1) more.push(await mysqlConnection(a.mysql));
+      while (more.length < LIMITS.mysql.maxConnections - 1) more.push(await mysqlConnection(a.mysql));
       await expect(mysqlConnection(a.mysql)).rejects.toMatchObject({
         code: 'ER_USER_LIMIT_REACHED',
-        message: `User '${A}' has exceeded the 'max_user_connections' resource (current value: ${LIMITS.mysqlMaxConnections})`,
+        message: `User '${A}' has exceeded the 'max_user_connections' resource (current value: ${LIMITS.mysql.maxConnections})`,
       });
     } finally {
       await Promise.all(more.map((c) => c.end()));

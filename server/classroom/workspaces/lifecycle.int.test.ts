@@ -4,12 +4,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkspaceState } from '../../../shared/classroom-api.ts';
-import { memcachedCommand } from '../../services/memcached/index.ts';
+import { memcachedCommand } from '../../services/memcached/request.ts';
 import { parseAmqpTarget } from '../../services/rabbitmq/amqp-url.ts';
-import { MysqlAccounts } from './mysql-accounts.ts';
-import { RabbitmqAccounts } from './rabbitmq-accounts.ts';
-import { amqpOpen } from './testing/amqp-open.ts';
-import { testSharedAdmin } from './testing/shared-admin-context.ts';
+import { readBindings, type RabbitmqAdmin } from '../../services/rabbitmq/bindings.ts';
+import { MysqlAccounts } from '../../services/mysql/classroom.ts';
+import { RabbitmqAccounts } from '../../services/rabbitmq/classroom.ts';
+import { amqpOpen } from '../../testing/workspaces/amqp-open.ts';
+import { testSharedAdmin } from '../../testing/workspaces/shared-admin-context.ts';
 import {
   alive,
   amqpConnection,
@@ -18,7 +19,7 @@ import {
   mysqlConnection,
   testManager,
   type TestManager,
-} from './testing/test-manager.ts';
+} from '../../testing/workspaces/test-manager.ts';
 
 /** Short enough to watch a reclaim happen, long enough not to race the test's own steps. */
 const IDLE_MS = 400;
@@ -148,7 +149,7 @@ describe('one workspace', () => {
       ch.on('error', () => {});
       await expect(ch.checkQueue('jobs')).rejects.toThrow(/404 \(NOT-FOUND\)/);
       await amqpAfter.close().catch(() => {});
-      expect(await t.manager.inspector.bindings(e.rabbitmq)).toEqual([]);
+      expect(await readBindings(e.rabbitmq, t.manager.checkAdmin('rabbitmq') as RabbitmqAdmin)).toEqual([]);
       await sql.destroy();
       const sqlAfter = await mysqlConnection(e.mysql);
       const [tables] = await sqlAfter.query('SHOW TABLES');
@@ -215,7 +216,7 @@ describe('one workspace', () => {
     await expect(t.manager.ensure(id)).rejects.toThrow(/no workspace/);
 
     const admin = testSharedAdmin();
-    expect(await new RabbitmqAccounts(admin.rabbitmq).exists(id)).toEqual({ vhost: false, user: false });
+    expect(await new RabbitmqAccounts(admin.rabbitmq, {}).exists(id)).toEqual({ vhost: false, user: false });
     const creds = parseAmqpTarget(e.rabbitmq.url);
     expect(
       await amqpOpen({
@@ -230,7 +231,7 @@ describe('one workspace', () => {
       stage: 'login',
       code: 403,
     });
-    const mysql = new MysqlAccounts(admin.mysql);
+    const mysql = new MysqlAccounts(admin.mysql, {});
     try {
       expect(await mysql.accountsOf(id)).toEqual([]);
       expect(await mysql.databaseExists(id)).toBe(false);

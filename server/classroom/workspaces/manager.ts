@@ -1,117 +1,125 @@
 // The workspace manager: per-learner isolation as a service. See types.ts for what a workspace is
-// and the contract; here is how it is kept.
+// and the contract; here is how it is kept. It names no service: every service's folder says how
+// its part is made (ServiceAdapter.classroom, server/services/classroom-types.ts).
 //
-// - Accounts (RabbitMQ vhost + user, MySQL database + users) are made when a workspace is
-//   provisioned and live as long as it does. The private broker's database is wiped at every
-//   playground start (its node name follows its port; see services/rabbitmq/managed.ts), so
-//   start() writes every known workspace's accounts again, on both servers, idempotently: one
-//   definitions import for RabbitMQ, one round trip for MariaDB. A broker given by URL keeps
-//   them, and the same import is a no-op there.
-// - Instances (memcached, Redis) run only while needed: started by ensure() (and for the warm
-//   pool), stopped when nobody has held the workspace for idleReclaimMs (Redis saves first), and
-//   started again, on new ports, by the next ensure().
+// - Accounts (a RabbitMQ vhost + user, a MySQL database + users: services of kind 'account') are
+//   made when a workspace is provisioned and live as long as it does. A shared server may lose them
+//   (the private broker's database is wiped at every playground start), so start() writes every
+//   known workspace's accounts again, idempotently, in one call per server.
+// - Instances (memcached, Redis: services of kind 'instance') run only while needed: started by
+//   ensure() (and for the warm pool, warm-pool.ts), stopped when nobody has held the workspace for
+//   idleReclaimMs (idle-reclaim.ts; Redis saves first), and started again, on new ports, by the next
+//   ensure(). Each is a SupervisedProcess, like the shared servers: restarted when it dies.
 // - Lifecycle operations on one workspace (start, reclaim, reset, destroy) run one after another.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ServiceName } from '../../../shared/services.ts';
 import type { WorkspaceState } from '../../../shared/classroom-api.ts';
-import type { BindingsInspector } from '../../lessons/checks/bindings.ts';
-import { errorText, installCommand } from '../../services/supervisor.ts';
-import type { Endpoint } from '../../services/types.ts';
+import type {
+  AccountManager,
+  InstanceContext,
+  LearnerAccount,
+  LearnerInstances,
+} from '../../services/classroom-types.ts';
+import { stopLeftovers } from '../../services/process/leftovers.ts';
+import { releasePort, reservePort } from '../../services/process/ports.ts';
+import { SupervisedProcess } from '../../services/process/supervised-process.ts';
+import { SERVICES } from '../../services/registry.ts';
+import type { ServiceSet } from '../../services/service-set.ts';
+import { installCommand } from '../../services/supervisor.ts';
+import type { Endpoint, ServiceAdapter, ServiceId } from '../../services/types.ts';
+import { errorText } from '../../util/errors.ts';
 import type { WorkspaceRecord } from '../store/types.ts';
-import { managementInspector } from './inspector.ts';
-import { stopLeftovers } from './leftovers.ts';
-import { flushMemcached, MEMCACHED, memcachedEndpoint, memcachedSpec } from './memcached-instance.ts';
-import { MysqlAccounts } from './mysql-accounts.ts';
-import { RabbitmqAccounts } from './rabbitmq-accounts.ts';
-import { flushRedis, REDIS_SERVER, redisEndpoint, redisSnapshot, redisSpec } from './redis-instance.ts';
-import { SupervisedProcess, type InstanceSpec } from './supervised-process.ts';
+import { serial, type Entry } from './entry.ts';
+import { IdleReclaim } from './idle-reclaim.ts';
 import {
-  DEFAULT_WORKSPACE_LIMITS,
+  workspaceLimits,
   type WorkspaceLimits,
   type WorkspaceManagerEvents,
   type WorkspaceManagerOptions,
   type Workspaces,
 } from './types.ts';
+import { WarmPool } from './warm-pool.ts';
 import { newPassword, newWorkspaceId, WORKSPACE_ID_PATTERN } from './workspace-id.ts';
 
 /** Workspaces kept ready for learners who have not joined yet, unless the options say otherwise. */
 export const DEFAULT_PREWARM = 4;
 /** A workspace nobody holds for this long has its instances stopped, unless the options say otherwise. */
 export const DEFAULT_IDLE_RECLAIM_MS = 20 * 60_000;
-/**
- * Workspaces the pool provisions at once when it fills: enough to fill a pool for a whole class in
- * a few seconds at start(), few enough to leave the 2 cores to learners already working.
- */
-const POOL_FILL_CONCURRENCY = 4;
-
-/** The names under which a workspace's secrets are kept in its record. */
-const SECRET = { rabbitmq: 'rabbitmq', mysql: 'mysql', redis: 'redis' } as const;
-
-type InstanceName = 'memcached' | 'redis';
-
-interface Entry {
-  record: WorkspaceRecord;
-  dir: string;
-  state: WorkspaceState;
-  memcached: SupervisedProcess;
-  redis: SupervisedProcess;
-  /** The vhost, database and users exist (for this run of the server). */
-  accountsReady: boolean;
-  /** Instances started and not stopped since (one of them may be restarting after a crash). */
-  running: boolean;
-  /** An idle reclaim waits its turn; activity before it runs calls it off. */
-  reclaimQueued: boolean;
-  holds: number;
-  idleTimer: NodeJS.Timeout | null;
-  /** The start in progress; concurrent ensure() calls share it. */
-  starting: Promise<void> | null;
-  /** The tail of this workspace's lifecycle operations. */
-  chain: Promise<unknown>;
-  /** A warm workspace taken by claim() (its record may not say so yet). */
-  claimed: boolean;
-  destroyed: boolean;
-}
+/** Between readiness probes: memcached and Redis answer ~10–20 ms after spawn, so poll finely. */
+const INSTANCE_READY_POLL_MS = 3;
+/** An instance that has not answered by then is stuck (or the machine is overloaded). */
+const INSTANCE_START_TIMEOUT_MS = 10_000;
+/** First wait before restarting an instance that died; doubles on each quick death. */
+const INSTANCE_RESTART_BACKOFF_MS = 100;
+/** Spawns on a fresh port when an instance exits before answering (someone else took the port). */
+const INSTANCE_START_ATTEMPTS = 3;
 
 export class UnknownWorkspaceError extends Error {}
 
+type InstanceService = ServiceAdapter & { classroom: LearnerInstances };
+
 export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> implements Workspaces {
-  readonly inspector: BindingsInspector;
   private readonly entries = new Map<string, Entry>();
+  private readonly services: ServiceSet;
+  /** The services each learner runs an instance of, and those they get an account on. */
+  private readonly instanceServices: InstanceService[];
+  private readonly accounts = new Map<ServiceId, AccountManager>();
   private readonly limits: WorkspaceLimits;
-  private readonly prewarm: number;
-  private readonly idleReclaimMs: number;
-  private readonly rabbitmq: RabbitmqAccounts;
-  private readonly mysql: MysqlAccounts;
   private readonly root: string;
   private readonly pidDir: string;
   private readonly isRoot = process.getuid?.() === 0;
   private readonly log: (line: string) => void;
+  private readonly idle: IdleReclaim;
+  private readonly pool: WarmPool;
   private started = false;
   private closing = false;
-  private filling: Promise<void> | null = null;
 
   constructor(private readonly options: WorkspaceManagerOptions) {
     super();
-    this.limits = { ...DEFAULT_WORKSPACE_LIMITS, ...options.limits };
-    this.prewarm = options.prewarm ?? DEFAULT_PREWARM;
-    this.idleReclaimMs = options.idleReclaimMs ?? DEFAULT_IDLE_RECLAIM_MS;
-    this.rabbitmq = new RabbitmqAccounts(options.admin.rabbitmq);
-    this.mysql = new MysqlAccounts(options.admin.mysql);
-    this.inspector = managementInspector(this.rabbitmq);
+    this.services = options.services ?? SERVICES;
+    this.limits = workspaceLimits(this.services, options.limits);
+    this.instanceServices = this.services.adapters.filter((a): a is InstanceService => a.classroom.kind === 'instance');
+    for (const a of this.services.adapters) {
+      if (a.classroom.kind !== 'account') continue;
+      if (!(a.name in options.admin))
+        throw new Error(`no administrator access for ${a.title}, which classroom mode needs`);
+      this.accounts.set(a.name, a.classroom.open(options.admin[a.name], this.limits[a.name]));
+    }
     this.root = path.join(options.dataDir, 'workspaces');
     this.pidDir = path.join(this.root, 'pids');
     this.log = options.log ?? (() => {});
+    this.idle = new IdleReclaim({
+      idleMs: options.idleReclaimMs ?? DEFAULT_IDLE_RECLAIM_MS,
+      // The warm pool is never reclaimed: keeping it running is its point.
+      watched: (e) => !e.destroyed && !this.closing && e.running && e.record.learnerId !== null,
+      reclaim: async (e) => {
+        await this.stopInstances(e);
+        this.setState(e, 'reclaimed');
+        this.log(`workspace ${e.record.id}: idle, instances stopped`);
+      },
+      log: this.log,
+    });
+    this.pool = new WarmPool({
+      size: options.prewarm ?? DEFAULT_PREWARM,
+      entries: () => this.entries.values(),
+      serving: (e) => this.isServing(e),
+      provision: () => this.provision(null),
+      start: (e) => this.startInstances(e),
+      closing: () => this.closing,
+      log: this.log,
+    });
   }
 
   async start(): Promise<void> {
     if (this.started) return;
-    const missing = [MEMCACHED, REDIS_SERVER].filter((b) => !existsSync(b));
+    const missing = this.instanceServices.flatMap((a) => a.classroom.binaries).filter((b) => !existsSync(b));
     if (missing.length > 0) {
+      const packages = this.instanceServices.flatMap((a) => a.classroom.aptPackages);
+      const owners = this.instanceServices.map((a) => a.title).join(' and ');
       throw new Error(
-        `classroom mode runs a memcached and a Redis per learner: ${missing.join(', ')} not found — ${installCommand(['memcached', 'redis-server'])}`,
+        `classroom mode runs a ${owners} per learner: ${missing.join(', ')} not found — ${installCommand(packages)}`,
       );
     }
     await fs.mkdir(this.pidDir, { recursive: true });
@@ -123,8 +131,8 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
         continue;
       }
       let record = stored;
-      if (!Object.values(SECRET).every((name) => stored.secrets[name])) {
-        // A record from an older layout: new passwords, which the restore below sets.
+      if (!this.services.names.every((name) => stored.secrets[name])) {
+        // A record from an older layout: new passwords for what it lacks, which the restore below sets.
         record = { ...stored, secrets: { ...this.newSecrets(), ...stored.secrets } };
         await this.options.store.putWorkspace(record);
       }
@@ -132,27 +140,18 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     }
     const all = [...this.entries.values()];
     const began = performance.now();
-    await Promise.all([
-      this.rabbitmq.restore(
-        all.map((e) => this.account(e, 'rabbitmq')),
-        this.limits,
-      ),
-      this.mysql.restore(
-        all.map((e) => this.account(e, 'mysql')),
-        this.limits,
-      ),
-    ]);
+    await Promise.all([...this.accounts].map(([service, m]) => m.restore(all.map((e) => this.account(e, service)))));
     for (const e of all) e.accountsReady = true;
     if (all.length > 0) {
       this.log(`restored the accounts of ${all.length} workspaces in ${Math.round(performance.now() - began)} ms`);
     }
     this.started = true;
-    await this.fillPool();
+    await this.pool.fill();
   }
 
   async claim(learnerId: string): Promise<string> {
     this.assertStarted();
-    const warm = this.takeWarm();
+    const warm = this.pool.take();
     if (!warm) return this.provision(learnerId);
     warm.record = { ...warm.record, learnerId };
     try {
@@ -163,35 +162,34 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
       throw err;
     }
     if (!warm.running) void this.startInstances(warm).catch(() => {});
-    this.armIdle(warm);
-    void this.fillPool();
+    this.idle.arm(warm);
+    void this.pool.fill();
     return warm.record.id;
   }
 
-  async ensure(workspaceId: string): Promise<Record<ServiceName, Endpoint>> {
+  async ensure(workspaceId: string): Promise<Record<ServiceId, Endpoint>> {
     const entry = this.entryOf(workspaceId);
-    this.touchEntry(entry);
+    this.idle.touch(entry);
     if (!this.isServing(entry)) await this.startInstances(entry);
     const endpoints = this.endpoints(workspaceId);
-    if (!endpoints.memcached || !endpoints.redis || !endpoints.rabbitmq || !endpoints.mysql) {
+    if (!this.services.names.every((s) => endpoints[s])) {
       throw new Error(`workspace ${workspaceId} is not running (${entry.state})`);
     }
-    return endpoints as Record<ServiceName, Endpoint>;
+    return endpoints as Record<ServiceId, Endpoint>;
   }
 
-  endpoints(workspaceId: string): Partial<Record<ServiceName, Endpoint>> {
+  endpoints(workspaceId: string): Partial<Record<ServiceId, Endpoint>> {
     const entry = this.entries.get(workspaceId);
     if (!entry || entry.destroyed) return {};
-    const result: Partial<Record<ServiceName, Endpoint>> = {};
+    const result: Partial<Record<ServiceId, Endpoint>> = {};
     if (entry.running) {
-      const memcachedPort = entry.memcached.port;
-      const redisPort = entry.redis.port;
-      if (memcachedPort !== null) result.memcached = memcachedEndpoint(memcachedPort);
-      if (redisPort !== null) result.redis = redisEndpoint(redisPort);
+      for (const a of this.instanceServices) {
+        const port = entry.instances.get(a.name)!.port;
+        if (port !== null) result[a.name] = a.classroom.endpoint(port);
+      }
     }
     if (entry.accountsReady) {
-      result.rabbitmq = this.rabbitmq.endpoint(this.account(entry, 'rabbitmq'));
-      result.mysql = this.mysql.endpoint(this.account(entry, 'mysql'));
+      for (const [service, m] of this.accounts) result[service] = m.endpoint(this.account(entry, service));
     }
     return result;
   }
@@ -202,37 +200,25 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
   }
 
   hold(workspaceId: string): () => void {
-    const entry = this.entryOf(workspaceId);
-    entry.holds++;
-    entry.reclaimQueued = false;
-    this.clearIdle(entry);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      entry.holds--;
-      if (entry.holds === 0) this.armIdle(entry);
-    };
+    return this.idle.hold(this.entryOf(workspaceId));
   }
 
   touch(workspaceId: string): void {
     const entry = this.entries.get(workspaceId);
-    if (entry) this.touchEntry(entry);
+    if (entry) this.idle.touch(entry);
   }
 
   async reset(workspaceId: string): Promise<void> {
     const entry = this.entryOf(workspaceId);
-    await this.serial(entry, async () => {
-      const redisPort = entry.running ? entry.redis.port : null;
-      const memcachedPort = entry.running ? entry.memcached.port : null;
+    await serial(entry, async () => {
       await Promise.all([
-        this.rabbitmq.recreateVhost(this.account(entry, 'rabbitmq'), this.limits),
-        this.mysql.recreateDatabase(entry.record.id),
-        // A stopped Redis keeps its keys in its snapshot; a stopped memcached has none.
-        redisPort !== null
-          ? flushRedis(redisPort, entry.record.secrets[SECRET.redis])
-          : fs.rm(redisSnapshot(entry.dir), { force: true }),
-        memcachedPort !== null ? flushMemcached(memcachedPort) : Promise.resolve(),
+        ...[...this.accounts].map(([service, m]) => m.reset(this.account(entry, service))),
+        ...this.instanceServices.map((a) => {
+          const port = entry.running ? entry.instances.get(a.name)!.port : null;
+          const ctx = this.instanceContext(entry, a.name);
+          // A stopped instance may keep what it stored (a Redis snapshot); a running one is flushed.
+          return port !== null ? a.classroom.flush(port, ctx) : (a.classroom.forget?.(ctx) ?? Promise.resolve());
+        }),
       ]);
       this.log(`workspace ${entry.record.id}: reset`);
     });
@@ -245,8 +231,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     const entry = this.entries.get(workspaceId);
     const remove = async () => {
       await Promise.all([
-        this.rabbitmq.remove(workspaceId),
-        this.mysql.remove(workspaceId),
+        ...[...this.accounts.values()].map((m) => m.remove(workspaceId)),
         fs.rm(path.join(this.root, workspaceId), { recursive: true, force: true }),
       ]);
       await this.options.store.deleteWorkspace(workspaceId);
@@ -257,13 +242,17 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
       return;
     }
     entry.destroyed = true;
-    this.clearIdle(entry);
-    await this.serial(entry, async () => {
+    this.idle.clear(entry);
+    await serial(entry, async () => {
       await this.stopInstances(entry);
       await remove();
     });
     this.entries.delete(workspaceId);
     this.log(`workspace ${workspaceId}: destroyed`);
+  }
+
+  checkAdmin(service: ServiceId): unknown {
+    return this.accounts.get(service)?.checkAdmin() ?? null;
   }
 
   stats(): { total: number; running: number; warm: number; reclaimed: number } {
@@ -272,7 +261,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     let reclaimed = 0;
     for (const e of this.entries.values()) {
       if (e.running) running++;
-      if (this.isWarm(e) && e.state === 'ready') warm++;
+      if (this.pool.isWarm(e) && e.state === 'ready') warm++;
       if (e.state === 'reclaimed') reclaimed++;
     }
     return { total: this.entries.size, running, warm, reclaimed };
@@ -280,31 +269,27 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
 
   async close(): Promise<void> {
     this.closing = true;
-    for (const e of this.entries.values()) this.clearIdle(e);
-    await this.filling?.catch(() => {});
+    for (const e of this.entries.values()) this.idle.clear(e);
+    await this.pool.settled();
     // Not through each workspace's chain: a stop must not wait behind a slow reset.
     await Promise.all([...this.entries.values()].map((e) => this.stopInstances(e).catch(() => {})));
-    await this.mysql.close().catch(() => {});
+    await Promise.all([...this.accounts.values()].map((m) => m.close().catch(() => {})));
   }
 
   /** Synchronous last resort for process 'exit': SIGTERM to every instance (Redis still saves). */
   signalAllNow(): void {
-    for (const e of this.entries.values()) {
-      e.memcached.signalNow('SIGTERM');
-      e.redis.signalNow('SIGTERM');
-    }
+    for (const e of this.entries.values()) for (const p of e.instances.values()) p.signalNow('SIGTERM');
   }
 
   /** Pids of a workspace's running instances, for tests and the benchmark's memory figures. */
-  pids(workspaceId: string): Partial<Record<InstanceName, number>> {
+  pids(workspaceId: string): Partial<Record<ServiceId, number>> {
     const entry = this.entries.get(workspaceId);
-    const result: Partial<Record<InstanceName, number>> = {};
-    if (entry?.memcached.pid) result.memcached = entry.memcached.pid;
-    if (entry?.redis.pid) result.redis = entry.redis.pid;
+    const result: Partial<Record<ServiceId, number>> = {};
+    for (const [service, p] of entry?.instances ?? []) if (p.pid) result[service] = p.pid;
     return result;
   }
 
-  // ---- provisioning and the warm pool ----
+  // ---- provisioning ----
 
   private async provision(learnerId: string | null): Promise<string> {
     let id = newWorkspaceId();
@@ -318,10 +303,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
         (async () => {
           // The record first: a server that dies from here on restores (or cleans) what follows.
           await this.options.store.putWorkspace(record);
-          await Promise.all([
-            this.rabbitmq.create(this.account(entry, 'rabbitmq'), this.limits),
-            this.mysql.create(this.account(entry, 'mysql'), this.limits),
-          ]);
+          await Promise.all([...this.accounts].map(([service, m]) => m.create(this.account(entry, service))));
           entry.accountsReady = true;
         })(),
         this.startInstances(entry),
@@ -335,74 +317,31 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     return id;
   }
 
-  private isWarm(e: Entry): boolean {
-    return e.record.learnerId === null && !e.claimed && !e.destroyed;
-  }
-
-  /** A warm workspace for claim(): a running one if any, else a stopped one (it starts at once). */
-  private takeWarm(): Entry | null {
-    let stopped: Entry | null = null;
-    for (const e of this.entries.values()) {
-      if (!this.isWarm(e) || !e.accountsReady || e.state === 'failed') continue;
-      if (e.state === 'ready' && this.isServing(e)) {
-        e.claimed = true;
-        return e;
-      }
-      if (!e.running && !e.starting) stopped ??= e;
-    }
-    if (stopped) stopped.claimed = true;
-    return stopped;
-  }
-
-  /** Brings the warm pool up to `prewarm`: stopped unassigned workspaces first, then new ones. */
-  private fillPool(): Promise<void> {
-    this.filling ??= (async () => {
-      try {
-        const worker = async () => {
-          for (;;) {
-            if (this.closing) return;
-            const warm = [...this.entries.values()].filter((e) => this.isWarm(e) && e.state !== 'failed');
-            const coming = warm.filter((e) => e.running || e.starting || e.state === 'provisioning');
-            if (coming.length >= this.prewarm) return;
-            const stopped = warm.find((e) => !e.running && !e.starting && e.accountsReady);
-            if (stopped) await this.startInstances(stopped).catch(() => {});
-            else await this.provision(null);
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(POOL_FILL_CONCURRENCY, Math.max(this.prewarm, 1)) }, worker));
-      } catch (err) {
-        this.log(`warm pool: ${errorText(err)}`);
-      } finally {
-        this.filling = null;
-      }
-    })();
-    return this.filling;
-  }
-
   // ---- instances ----
 
   private isServing(entry: Entry): boolean {
-    return entry.running && entry.memcached.port !== null && entry.redis.port !== null;
+    return entry.running && [...entry.instances.values()].every((p) => p.port !== null);
   }
 
   private startInstances(entry: Entry): Promise<void> {
-    entry.starting ??= this.serial(entry, async () => {
+    entry.starting ??= serial(entry, async () => {
       if (entry.destroyed) throw new UnknownWorkspaceError(`workspace ${entry.record.id} was destroyed`);
       if (this.closing) throw new Error('the workspace manager is closing');
       if (this.isServing(entry)) return;
       this.setState(entry, 'provisioning');
       await fs.mkdir(entry.dir, { recursive: true });
+      const processes = [...entry.instances.values()];
       try {
-        await Promise.all([entry.memcached.start(), entry.redis.start()]);
+        await Promise.all(processes.map((p) => p.start()));
       } catch (err) {
-        await Promise.all([entry.memcached.stop(), entry.redis.stop()]);
+        await Promise.all(processes.map((p) => p.stop()));
         this.setState(entry, 'failed');
         this.log(`workspace ${entry.record.id}: could not start its instances — ${errorText(err)}`);
         throw err;
       }
       entry.running = true;
       if (entry.accountsReady) this.setState(entry, 'ready');
-      this.armIdle(entry);
+      this.idle.arm(entry);
     }).finally(() => {
       entry.starting = null;
     });
@@ -410,100 +349,77 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
   }
 
   private async stopInstances(entry: Entry): Promise<void> {
-    this.clearIdle(entry);
+    this.idle.clear(entry);
     entry.running = false;
-    await Promise.all([entry.memcached.stop(), entry.redis.stop()]);
+    await Promise.all([...entry.instances.values()].map((p) => p.stop()));
   }
 
   private newEntry(record: WorkspaceRecord, state: WorkspaceState): Entry {
     const id = record.id;
-    const dir = path.join(this.root, id);
     const entry: Entry = {
       record,
-      dir,
+      dir: path.join(this.root, id),
       state,
+      instances: new Map(),
       accountsReady: false,
       running: false,
-      reclaimQueued: false,
       holds: 0,
       idleTimer: null,
+      reclaimQueued: false,
       starting: null,
       chain: Promise.resolve(),
       claimed: false,
       destroyed: false,
-      memcached: null!,
-      redis: null!,
     };
-    const supervised = (service: InstanceName, spec: InstanceSpec) =>
-      new SupervisedProcess({
-        spec,
-        dir,
-        logFile: path.join(dir, 'instances.log'),
-        pidFile: path.join(this.pidDir, `${id}.${service}.pid`),
-        onDown: (reason) => {
-          this.log(`workspace ${id}: ${service} ${reason}; restarting`);
-          this.emit('down', id, service, reason);
-        },
-        onUp: (port) => {
-          this.log(`workspace ${id}: ${service} is back`);
-          if (entry.running && entry.state !== 'failed') this.setState(entry, 'ready');
-          this.emit('up', id, service, service === 'redis' ? redisEndpoint(port) : memcachedEndpoint(port));
-        },
-        onFailed: (reason) => {
-          this.log(`workspace ${id}: ${service} ${reason}`);
-          this.setState(entry, 'failed');
-        },
-      });
-    entry.memcached = supervised('memcached', memcachedSpec(this.limits, this.isRoot));
-    entry.redis = supervised(
-      'redis',
-      redisSpec({ dir, limits: this.limits, adminPassword: record.secrets[SECRET.redis] }),
-    );
+    for (const a of this.instanceServices) entry.instances.set(a.name, this.supervised(entry, a));
     return entry;
   }
 
-  // ---- idle reclaim ----
-
-  private touchEntry(entry: Entry): void {
-    entry.reclaimQueued = false;
-    if (entry.holds === 0) this.armIdle(entry);
-  }
-
-  private armIdle(entry: Entry): void {
-    this.clearIdle(entry);
-    // The warm pool is never reclaimed: keeping it running is its point.
-    if (entry.destroyed || this.closing || entry.holds > 0 || !entry.running || entry.record.learnerId === null) return;
-    entry.idleTimer = setTimeout(() => this.reclaim(entry), this.idleReclaimMs);
-    entry.idleTimer.unref();
-  }
-
-  private clearIdle(entry: Entry): void {
-    if (entry.idleTimer) clearTimeout(entry.idleTimer);
-    entry.idleTimer = null;
-  }
-
-  private reclaim(entry: Entry): void {
-    entry.idleTimer = null;
-    entry.reclaimQueued = true;
-    void this.serial(entry, async () => {
-      // From here on the instances are stopping (running is false at once): ensure() starts them
-      // again after this, through the same queue.
-      const due = entry.reclaimQueued;
-      entry.reclaimQueued = false;
-      if (!due || entry.holds > 0 || !entry.running || entry.destroyed || this.closing) return;
-      await this.stopInstances(entry);
-      this.setState(entry, 'reclaimed');
-      this.log(`workspace ${entry.record.id}: idle, instances stopped`);
-    }).catch((err) => this.log(`workspace ${entry.record.id}: reclaim failed — ${errorText(err)}`));
+  /** A learner's instance of one service: on a fresh loopback port at every start. */
+  private supervised(entry: Entry, adapter: InstanceService): SupervisedProcess {
+    const id = entry.record.id;
+    const service = adapter.name;
+    const kit = adapter.classroom;
+    return new SupervisedProcess({
+      spec: {
+        command: kit.command,
+        stopSignal: kit.stopSignal,
+        prepare: async () => {
+          const port = await reservePort();
+          try {
+            const args = await kit.prepare(port, this.instanceContext(entry, service));
+            return { args, port, release: () => releasePort(port) };
+          } catch (err) {
+            releasePort(port);
+            throw err;
+          }
+        },
+        probe: (launch, pid) => kit.probe(launch.port!, pid),
+      },
+      cwd: entry.dir,
+      logFile: path.join(entry.dir, 'instances.log'),
+      pidFile: path.join(this.pidDir, `${id}.${service}.pid`),
+      startTimeoutMs: INSTANCE_START_TIMEOUT_MS,
+      readyPollMs: INSTANCE_READY_POLL_MS,
+      restartBackoffMs: INSTANCE_RESTART_BACKOFF_MS,
+      startAttempts: INSTANCE_START_ATTEMPTS,
+      onDown: (reason) => {
+        this.log(`workspace ${id}: ${service} ${reason}; restarting`);
+        this.emit('down', id, service, reason);
+      },
+      onUp: (launch) => {
+        this.log(`workspace ${id}: ${service} is back`);
+        if (entry.running && entry.state !== 'failed') this.setState(entry, 'ready');
+        this.emit('up', id, service, kit.endpoint(launch.port!));
+      },
+      onFailed: (reason) => {
+        this.log(`workspace ${id}: ${service} ${reason}`);
+        this.setState(entry, 'failed');
+      },
+    });
   }
 
   // ---- helpers ----
-
-  private serial<T>(entry: Entry, operation: () => Promise<T>): Promise<T> {
-    const result = entry.chain.then(operation, operation);
-    entry.chain = result.catch(() => {});
-    return result;
-  }
 
   private setState(entry: Entry, state: WorkspaceState): void {
     if (entry.state === state) return;
@@ -523,11 +439,17 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     if (this.closing) throw new Error('the workspace manager is closed');
   }
 
-  private account(entry: Entry, service: 'rabbitmq' | 'mysql'): { id: string; password: string } {
-    return { id: entry.record.id, password: entry.record.secrets[SECRET[service]] };
+  /** A workspace's account on a shared server: named after the workspace, with its own password there. */
+  private account(entry: Entry, service: ServiceId): LearnerAccount {
+    return { id: entry.record.id, password: entry.record.secrets[service] };
   }
 
+  private instanceContext(entry: Entry, service: ServiceId): InstanceContext {
+    return { dir: entry.dir, limits: this.limits[service], secret: entry.record.secrets[service], isRoot: this.isRoot };
+  }
+
+  /** A password per service (a learner's account there, or the manager's own user in their instance). */
   private newSecrets(): Record<string, string> {
-    return { [SECRET.rabbitmq]: newPassword(), [SECRET.mysql]: newPassword(), [SECRET.redis]: newPassword() };
+    return Object.fromEntries(this.services.names.map((name) => [name, newPassword()]));
   }
 }

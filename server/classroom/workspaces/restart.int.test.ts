@@ -6,14 +6,14 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import type { ServiceName } from '../../../shared/services.ts';
-import { memcachedCommand } from '../../services/memcached/index.ts';
+import type { ServiceName } from '../../../shared/protocol.ts';
+import { memcachedCommand } from '../../services/memcached/request.ts';
 import { parseAmqpTarget } from '../../services/rabbitmq/amqp-url.ts';
 import type { Endpoint } from '../../services/types.ts';
-import { MysqlAccounts } from './mysql-accounts.ts';
-import { RabbitmqAccounts } from './rabbitmq-accounts.ts';
-import { amqpOpen } from './testing/amqp-open.ts';
-import { testSharedAdmin } from './testing/shared-admin-context.ts';
+import { MysqlAccounts } from '../../services/mysql/classroom.ts';
+import { RabbitmqAccounts } from '../../services/rabbitmq/classroom.ts';
+import { amqpOpen } from '../../testing/workspaces/amqp-open.ts';
+import { testSharedAdmin } from '../../testing/workspaces/shared-admin-context.ts';
 import {
   alive,
   connectedRedis,
@@ -21,9 +21,16 @@ import {
   testDataDir,
   testManager,
   type TestManager,
-} from './testing/test-manager.ts';
+} from '../../testing/workspaces/test-manager.ts';
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testing', 'provision-child.ts');
+const CHILD = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'testing',
+  'workspaces',
+  'provision-child.ts',
+);
 
 interface ChildReport {
   id: string;
@@ -66,8 +73,8 @@ it('start() after a SIGKILL stops the leftovers, keeps Redis’s keys and restor
   // A playground start wipes the private broker (its node name follows its port); take the
   // accounts away on both servers, as a restart on a new machine would, to prove they come back.
   const admin = testSharedAdmin();
-  await new RabbitmqAccounts(admin.rabbitmq).remove(before.id);
-  const mysql = new MysqlAccounts(admin.mysql);
+  await new RabbitmqAccounts(admin.rabbitmq, {}).remove(before.id);
+  const mysql = new MysqlAccounts(admin.mysql, {});
   try {
     await mysql.remove(before.id);
   } finally {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { managedPassword } from '../../services/rabbitmq/managed.ts';
 import { rootPassword } from '../../services/mysql/managed.ts';
+import { SERVICES } from '../../services/registry.ts';
 import type { Supervisor } from '../../services/supervisor.ts';
 import type { ManagedContext } from '../../services/types.ts';
 import { sharedAdminFromSupervisor } from './shared-admin.ts';
@@ -11,6 +12,8 @@ function fakeSupervisor(services: {
   mysql: { url: string; ctx: ManagedContext | null };
 }): Supervisor {
   return {
+    // memcached and Redis are each learner's own instances: no administrator access is read for them.
+    adapters: SERVICES.adapters,
     endpoint: (s: 'rabbitmq' | 'mysql') => ({ url: services[s].url, address: '' }),
     status: () => ({ ok: true, state: 'ready', managed: true }),
     managedContext: (s: 'rabbitmq' | 'mysql') => services[s].ctx,

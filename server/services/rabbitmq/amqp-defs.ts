@@ -1,10 +1,28 @@
 // amqplib's generated protocol definitions (lib/defs.js): every AMQP 0-9-1 method with its numeric
-// id, field names, types and defaults. The package's `exports` map hides lib/, so we require the
-// file by its absolute path next to the package entry point.
+// id, field names, types and defaults. No public entry exposes them (amqplib 2.3.1's `exports` map
+// has `.` and `./callback_api`, which export connect, credentials and IllegalOperationError only),
+// and the map hides lib/, so we require the file by its absolute path next to the package entry
+// point. That is no public API: amqp-defs.test.ts fails when the installed amqplib is not the one
+// below, or when the table's ids and fields change.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-export type AmqpType = 'bit' | 'octet' | 'short' | 'long' | 'longlong' | 'shortstr' | 'longstr' | 'table' | 'timestamp';
+/** The amqplib whose lib/defs.js this module was written and checked against. */
+export const AMQPLIB_VERSION_CHECKED = '2.3.1';
+
+/** The field types lib/defs.js uses; the terminal parses and formats each. */
+export const AMQP_TYPES = [
+  'bit',
+  'octet',
+  'short',
+  'long',
+  'longlong',
+  'shortstr',
+  'longstr',
+  'table',
+  'timestamp',
+] as const;
+export type AmqpType = (typeof AMQP_TYPES)[number];
 
 export interface AmqpArgInfo {
   name: string;

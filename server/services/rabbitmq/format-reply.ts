@@ -2,24 +2,21 @@
 // `field=value` syntax the learner types, so a reply line can be read back as input. Every string
 // from the broker is escaped: a message body must never drive the learner's terminal (ANSI codes)
 // or break a line.
+import { DIM, RED, RESET } from '../../../shared/ansi.ts';
 import type { AmqpType } from './amqp-defs.ts';
 import { anyMethod, MESSAGE_PROPERTIES, BODY_FIELD, type FieldSpec } from './method-table.ts';
 
 /** Bytes of a body shown before it is cut; a pasted megabyte would bury everything else. */
 export const BODY_PREVIEW_BYTES = 1024;
 
-const ANSI_RED = '\x1b[31m';
-const ANSI_DIM = '\x1b[2m';
-const ANSI_RESET = '\x1b[0m';
-
 export const CRLF = '\r\n';
 
 export function errorLine(text: string): string {
-  return `${ANSI_RED}${text}${ANSI_RESET}${CRLF}`;
+  return `${RED}${text}${RESET}${CRLF}`;
 }
 
 export function noteLine(text: string): string {
-  return `${ANSI_DIM}${text}${ANSI_RESET}${CRLF}`;
+  return `${DIM}${text}${RESET}${CRLF}`;
 }
 
 const SIMPLE_ESCAPES: Record<number, string> = {

@@ -1,7 +1,12 @@
-// RabbitMQ: a terminal that speaks AMQP 0-9-1 methods as text (`queue.declare queue=hello`), and a
-// private broker for the playground. See terminal.ts for the session, managed.ts for the broker.
+// RabbitMQ: a terminal that speaks AMQP 0-9-1 methods as text (`queue.declare queue=hello`;
+// terminal.ts), a private broker for the playground (managed.ts), queue and exchange checks and
+// resets (checks.ts, with bindings read by bindings.ts and routed by routing.ts), and a vhost and
+// user per learner on the shared broker in classroom mode (classroom.ts).
 import type { ServiceAdapter } from '../types.ts';
 import { AMQP_URL_ENV, parseAmqpUrl } from './amqp-url.ts';
+import { rabbitmqAdmin } from './bindings.ts';
+import { rabbitmqChecks, rabbitmqReset } from './checks.ts';
+import { rabbitmqLearners } from './classroom.ts';
 import { COMMAND_INFOS } from './help-text.ts';
 import { managedRabbitmq } from './managed.ts';
 import { connectAmqp, openAmqpTerminal } from './terminal.ts';
@@ -11,6 +16,10 @@ const PROBE_CLIENT_NAME = 'playground health probe';
 
 export const rabbitmq: ServiceAdapter = {
   name: 'rabbitmq',
+  title: 'RabbitMQ',
+  // Lessons tag AMQP method blocks ```amqp: the terminal speaks the protocol, not a rabbitmq CLI.
+  fenceTag: 'amqp',
+  conventionalPort: 5672,
   urlEnv: AMQP_URL_ENV,
   // AMQP method names are lower-case (queue.declare), as the spec and every client library write them.
   caseInsensitive: false,
@@ -30,4 +39,9 @@ export const rabbitmq: ServiceAdapter = {
     return COMMAND_INFOS;
   },
   openTerminal: openAmqpTerminal,
+  snippetEnv: (endpoint, forward) => ({ [AMQP_URL_ENV]: forward.url(endpoint.url, rabbitmq.conventionalPort) }),
+  admin: rabbitmqAdmin,
+  checks: rabbitmqChecks,
+  reset: rabbitmqReset,
+  classroom: rabbitmqLearners,
 };

@@ -38,7 +38,7 @@ const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin';
 /** ctx.ports, in order. */
 const AMQP_PORT = 0;
 const DIST_PORT = 1;
-const EPMD_PORT = 2;
+export const EPMD_PORT = 2;
 /** The management plugin's HTTP port: allocated always, listened on only in classroom mode. */
 const MANAGEMENT_PORT = 3;
 

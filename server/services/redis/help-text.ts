@@ -1,11 +1,7 @@
 // What HELP and the terminal's own colon commands print. HELP <command> is laid out exactly as
 // redis-cli prints it (cliOutputCommandHelp), colours included; the text comes from the catalog.
+import { BOLD, GREY, RESET, YELLOW } from '../../../shared/ansi.ts';
 import type { CommandDoc } from './command-docs.ts';
-
-const BOLD = '\x1b[1m';
-const GREY = '\x1b[90m';
-const YELLOW = '\x1b[33m';
-const RESET = '\x1b[0m';
 
 function commandHelp(doc: CommandDoc, withGroup: boolean): string {
   let out = `\r\n  ${BOLD}${doc.name}${RESET} ${GREY}${doc.syntax}${RESET}\r\n`;

@@ -1,7 +1,10 @@
-// Redis: a terminal that behaves like redis-cli 7, a private redis-server for lessons, and a
-// command catalog read from the server's own COMMAND DOCS.
+// Redis: a terminal that behaves like redis-cli 7 (terminal.ts) with a command catalog read from the
+// server's own COMMAND DOCS, a private redis-server for lessons, key and command checks and resets
+// (checks.ts), and a hardened redis-server per learner in classroom mode (classroom.ts).
 import type { CommandInfo } from '../../../shared/protocol.ts';
 import type { ServiceAdapter } from '../types.ts';
+import { redisChecks, redisReset } from './checks.ts';
+import { redisLearners, REDIS_SERVER } from './classroom.ts';
 import { commandCatalog, toCommandInfo } from './command-docs.ts';
 import { redisRequest } from './connection.ts';
 import { isErrorValue, valueText } from './reply-value.ts';
@@ -17,6 +20,9 @@ const catalogsByVersion = new Map<string, Promise<CommandInfo[]>>();
 
 export const redis: ServiceAdapter = {
   name: 'redis',
+  title: 'Redis',
+  fenceTag: 'redis',
+  conventionalPort: 6379,
   urlEnv: 'REDIS_URL',
   caseInsensitive: true,
   parseUrl(value) {
@@ -25,7 +31,7 @@ export const redis: ServiceAdapter = {
   },
   managed: {
     aptPackages: ['redis-server'],
-    binaries: ['/usr/bin/redis-server'],
+    binaries: [REDIS_SERVER],
     portCount: 1,
     startTimeoutMs: 5000,
     spawn(ctx) {
@@ -43,7 +49,7 @@ export const redis: ServiceAdapter = {
         '--logfile', '',
         '--maxmemory', MANAGED_MAX_MEMORY,
       ];
-      return { command: '/usr/bin/redis-server', args };
+      return { command: REDIS_SERVER, args };
     },
     endpoint(ctx) {
       const address = `127.0.0.1:${ctx.ports[0]}`;
@@ -71,4 +77,8 @@ export const redis: ServiceAdapter = {
     return catalog;
   },
   openTerminal: openRedisTerminal,
+  snippetEnv: (endpoint, forward) => ({ REDIS_URL: forward.url(endpoint.url, redis.conventionalPort) }),
+  checks: redisChecks,
+  reset: redisReset,
+  classroom: redisLearners,
 };

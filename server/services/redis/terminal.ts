@@ -3,6 +3,7 @@
 // prompt carries the selected database and the transaction state; SUBSCRIBE and MONITOR stream
 // until Ctrl-C, which (like any interrupt of a running command) drops the connection and opens a
 // fresh one. Everything a learner types ends as terminal text, never as an exception.
+import { DIM, RESET } from '../../../shared/ansi.ts';
 import type { Endpoint, TerminalOutput, TerminalSession } from '../types.ts';
 import { commandCatalog } from './command-docs.ts';
 import {
@@ -30,9 +31,6 @@ export const MAX_REPEAT = 100_000;
 export const MAX_RAW_VIEW_BYTES = 64 * 1024;
 
 const SUBSCRIBE_COMMANDS = new Set(['subscribe', 'psubscribe', 'ssubscribe']);
-
-const DIM = '\x1b[2m';
-const RESET = '\x1b[0m';
 
 type Activity =
   | 'idle' // at the prompt
