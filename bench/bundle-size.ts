@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ROOT } from '../server/testing/stack.ts';
+import { ROOT } from '../server/stack.ts';
 
 const DIST = path.join(ROOT, 'dist', 'client');
 const GOAL_BYTES = 250 * 1024;
@@ -20,7 +20,9 @@ for (const file of initial) {
   total += size;
   console.log(`initial  ${file}  ${kb(size)} gzipped`);
 }
-const lazy = readdirSync(path.join(DIST, 'assets')).filter((f) => f.endsWith('.js') && !initial.includes(`assets/${f}`));
+const lazy = readdirSync(path.join(DIST, 'assets')).filter(
+  (f) => f.endsWith('.js') && !initial.includes(`assets/${f}`),
+);
 let lazyTotal = 0;
 for (const f of lazy) lazyTotal += gz(`assets/${f}`);
 console.log(`lazy     ${lazy.length} chunks  ${kb(lazyTotal)} gzipped (Monaco and its workers)`);

@@ -14,7 +14,7 @@ import type { SharedAdmin } from '../server/classroom/workspaces/types.ts';
 import { mysql } from '../server/services/mysql/index.ts';
 import { rabbitmq } from '../server/services/rabbitmq/index.ts';
 import { Supervisor } from '../server/services/supervisor.ts';
-import { freshTestDataDir } from '../server/testing/stack.ts';
+import { freshTestDataDir } from '../server/stack.ts';
 import { percentile } from './stats.ts';
 
 const N = Number(process.argv[2] ?? 30);

@@ -12,7 +12,7 @@ import { SERVICES } from '../server/services/registry.ts';
 import type { ServerMessage } from '../shared/protocol.ts';
 import { WS_PATH } from '../shared/protocol.ts';
 import { freePort } from '../server/services/net-util.ts';
-import { ROOT, freshTestDataDir } from '../server/testing/stack.ts';
+import { ROOT, freshTestDataDir } from '../server/stack.ts';
 import { ClassroomDriver } from '../server/testing/classroom-client.ts';
 import { percentile } from './stats.ts';
 

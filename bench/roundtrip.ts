@@ -8,7 +8,7 @@ import readline from 'node:readline';
 import amqp from 'amqplib';
 import mysql from 'mysql2/promise';
 import type { ServiceName } from '../shared/protocol.ts';
-import type { Endpoint } from '../server/services/types.ts';
+import type { Endpoint } from '../server/services/endpoint.ts';
 import { PlaygroundClient } from '../server/ws/playground-client.ts';
 import { ms, summarize } from './stats.ts';
 

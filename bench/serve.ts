@@ -1,6 +1,6 @@
 // Runs a whole playground in its own process for the benchmarks (so the load generator never
 // shares an event loop with the server) and prints one JSON line: {"baseUrl", "endpoints"}.
-import { freshTestDataDir, startStack } from '../server/testing/stack.ts';
+import { freshTestDataDir, startStack } from '../server/stack.ts';
 import fs from 'node:fs/promises';
 
 const dataDir = await freshTestDataDir('bench');

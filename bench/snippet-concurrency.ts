@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { CapturedRun } from '../server/runner/captured-run.ts';
 import { createSnippetRunner } from '../server/runner/index.ts';
-import { freshTestDataDir, startStack } from '../server/testing/stack.ts';
+import { freshTestDataDir, startStack } from '../server/stack.ts';
 import { ms, summarize } from './stats.ts';
 
 const CONCURRENT = Number(process.argv[2] ?? 20);

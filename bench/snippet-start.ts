@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CapturedRun } from '../server/runner/captured-run.ts';
 import { createSnippetRunner, type PlaygroundSnippetRunner } from '../server/runner/index.ts';
-import { freshTestDataDir, startStack } from '../server/testing/stack.ts';
+import { freshTestDataDir, startStack } from '../server/stack.ts';
 import { ms, summarize } from './stats.ts';
 
 const SAMPLES = Number(process.argv[2] ?? 20);

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { freePort } from '../server/services/net-util.ts';
-import { ROOT } from '../server/testing/stack.ts';
+import { ROOT } from '../server/stack.ts';
 
 const RUNS = Number(process.argv[2] ?? 3);
 const DATA_DIR = path.join(ROOT, '.playground', 'bench-startup');
@@ -54,4 +54,6 @@ for (let i = 0; i < RUNS; i++) {
 }
 console.log(last.table.join('\n'));
 times.sort((a, b) => a - b);
-console.log(`\nnpm start → all four ready: median ${(times[Math.floor(times.length / 2)] / 1000).toFixed(2)} s over ${RUNS} starts (goal ≤ 8 s)`);
+console.log(
+  `\nnpm start → all four ready: median ${(times[Math.floor(times.length / 2)] / 1000).toFixed(2)} s over ${RUNS} starts (goal ≤ 8 s)`,
+);

@@ -12,7 +12,7 @@ import { allLessons, loadCourse } from '../server/lessons/load-course.ts';
 import type { CheckOutcome } from '../server/lessons/run-checks.ts';
 import type { Step } from '../server/lessons/types.ts';
 import { errorText } from '../server/util/errors.ts';
-import { ROOT, freshTestDataDir, startStack, type Stack } from '../server/testing/stack.ts';
+import { ROOT, freshTestDataDir, startStack, type Stack } from '../server/stack.ts';
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;

@@ -35,14 +35,8 @@ const runFileName = z.string().regex(FILE_NAME_PATTERN, FILE_NAME_RULE);
 /** The main file's name when a run names none. */
 export const DEFAULT_MAIN_FILE: Record<RunLanguage, string> = { python: 'main.py', javascript: 'main.js' };
 
-/**
- * The one check of a run request: the runner trusts what passed it (server/runner/index.ts), the
- * socket layer parses every frame with it.
- */
-export const openRunSchema = z.object({
-  type: z.literal('open'),
-  id,
-  kind: z.literal('run'),
+/** What a run is: the one definition of its rules, for the socket's frames and the runner alike. */
+const runFields = {
   language: z.enum(RUN_LANGUAGES),
   /** The program to run (the main file). */
   code: z.string().max(MAX_RUN_CODE_BYTES),
@@ -53,16 +47,26 @@ export const openRunSchema = z.object({
     .array(z.object({ name: runFileName, content: z.string().max(MAX_RUN_CODE_BYTES) }))
     .max(MAX_RUN_FILES)
     .optional(),
-});
+};
 
-/** openRunSchema, plus what needs the whole frame: no two files of one name (the main one included). */
-const openRunFrameSchema = openRunSchema.superRefine((run, ctx) => {
+/** What needs the whole run: no two files of one name (the main one included). */
+function filesApart(
+  run: { language: RunLanguage; name?: string; files?: { name: string }[] },
+  ctx: z.RefinementCtx,
+): void {
   const names = [run.name ?? DEFAULT_MAIN_FILE[run.language], ...(run.files ?? []).map((f) => f.name)];
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice) ctx.addIssue({ code: 'custom', path: ['files'], message: `two files are named ${JSON.stringify(twice)}` });
-});
+}
 
-export const openSchema = z.discriminatedUnion('kind', [openTerminalSchema, openRunFrameSchema], {
+/** A run on its own, as the runner takes it (server/runner/index.ts checks every request with it). */
+export const runSchema = z.object(runFields).superRefine(filesApart);
+
+export const openRunSchema = z
+  .object({ type: z.literal('open'), id, kind: z.literal('run'), ...runFields })
+  .superRefine(filesApart);
+
+export const openSchema = z.discriminatedUnion('kind', [openTerminalSchema, openRunSchema], {
   error: (issue) =>
     `unknown kind ${JSON.stringify((issue.input as { kind?: unknown } | undefined)?.kind)}; expected "terminal" or "run"`,
 });

@@ -6,7 +6,8 @@
 import { EventEmitter } from 'node:events';
 import type { ServiceStatus, ServicesStatus } from '../../shared/protocol.ts';
 import type { Supervisor } from '../services/supervisor.ts';
-import type { Endpoint, ServiceAdapter, ServiceId } from '../services/types.ts';
+import type { Endpoint, ServiceId } from '../services/endpoint.ts';
+import type { ServiceAdapter } from '../services/types.ts';
 import type { ServiceAccess, ServiceAccessEvents } from '../ws/service-access.ts';
 import type { Workspaces } from './workspaces/types.ts';
 

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, freshTestDataDir } from '../testing/stack.ts';
+import { ROOT, freshTestDataDir } from '../stack.ts';
 import { ClassroomDriver, Learner } from '../testing/classroom-client.ts';
 import { SERVICES } from '../services/registry.ts';
 

@@ -3,7 +3,7 @@
 // connections for the whole run. Everything kept is closed together at the end.
 import { ServiceUnavailable, type CheckScope } from '../services/check-types.ts';
 import type { ServiceSet } from '../services/service-set.ts';
-import type { Endpoint, ServiceId } from '../services/types.ts';
+import type { Endpoint, ServiceId } from '../services/endpoint.ts';
 
 /** Where one learner's services answer now (null while one is not ready), and the playground's access to each. */
 export interface LearnerTargets {

@@ -7,7 +7,7 @@ import { memcachedCommand } from '../services/memcached/request.ts';
 import { parseMysqlUrl } from '../services/mysql/mysql-url.ts';
 import { connectOptions } from '../services/rabbitmq/amqp-url.ts';
 import { SERVICES } from '../services/registry.ts';
-import type { Endpoint } from '../services/types.ts';
+import type { Endpoint } from '../services/endpoint.ts';
 import { testEndpoint, testTargets } from '../testing/endpoints.ts';
 import type { LearnerTargets } from './check-scopes.ts';
 import { parseCheckBlock } from './parse-check.ts';

@@ -8,7 +8,7 @@
 import { isFileName } from '../../shared/file-names.ts';
 import { RUN_LANGUAGES, type RunLanguage } from '../../shared/protocol.ts';
 import type { ServiceSet } from '../services/service-set.ts';
-import type { ServiceId } from '../services/types.ts';
+import type { ServiceId } from '../services/endpoint.ts';
 
 /** The file extensions a snippet of each language may have. */
 const EXTENSIONS: Record<RunLanguage, RegExp> = {

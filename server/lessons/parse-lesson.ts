@@ -6,7 +6,7 @@ import type { RunLanguage } from '../../shared/protocol.ts';
 import { parseFenceInfo } from './fence-info.ts';
 import { parseCheckBlock } from './parse-check.ts';
 import type { ServiceSet } from '../services/service-set.ts';
-import type { ServiceId } from '../services/types.ts';
+import type { ServiceId } from '../services/endpoint.ts';
 import { lessonSchemas, type CheckDef, type ResetSpec } from './schema.ts';
 import type { LessonBlock, LessonFile, Step } from './types.ts';
 import { YamlSource, type Report } from './yaml-source.ts';

@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceName } from '../../shared/protocol.ts';
 import { memcachedCommand } from '../services/memcached/request.ts';
-import type { Endpoint } from '../services/types.ts';
+import type { Endpoint } from '../services/endpoint.ts';
 import { testBaseUrl, testEndpoint } from '../testing/endpoints.ts';
 import type { CheckResponse, CourseListing, LessonView, ResetResponse } from '../../shared/lesson-api.ts';
 import { createLessonsRouter } from './routes.ts';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { RUN_LANGUAGES } from '../../shared/protocol.ts';
 import type { ServiceSet } from '../services/service-set.ts';
-import type { ServiceId } from '../services/types.ts';
+import type { ServiceId } from '../services/endpoint.ts';
 
 const text = z.string().min(1);
 

@@ -1,6 +1,6 @@
 // The course tree the loader builds: what the HTTP API serves and lessons:check runs.
 import type { RunLanguage } from '../../shared/protocol.ts';
-import type { ServiceId } from '../services/types.ts';
+import type { ServiceId } from '../services/endpoint.ts';
 import type { CheckDef, ResetSpec } from './schema.ts';
 
 export interface TerminalBlock {

@@ -5,8 +5,7 @@
 //   const { run, env } = await runner.start({ language: 'python', code, files: [], endpoints }, output);
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_RUN_CODE_BYTES, MAX_RUN_FILES } from '../../shared/limits.ts';
-import { RUN_LANGUAGES, type RunLanguage } from '../../shared/protocol.ts';
+import { DEFAULT_MAIN_FILE, runSchema, type RunLanguage } from '../../shared/protocol.ts';
 import { BWRAP, INSIDE, INSIDE_PATH, PYTHON } from './bwrap-args.ts';
 import { openHostForwarder, socketName } from './host-forwarder.ts';
 import {
@@ -46,9 +45,6 @@ export interface PlaygroundSnippetRunner extends SnippetRunner {
   warm(): Promise<void>;
 }
 
-const DEFAULT_MAIN: Record<RunLanguage, string> = { python: 'main.py', javascript: 'main.js' };
-/** Same rule as the protocol's: plain names, no directories, no dot-files. */
-const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 const MIB = 1024 * 1024;
 /** Without these no run can start; scripts/setup.mjs installs them (and Python's client libraries). */
 const REQUIRED_BINARIES = [
@@ -139,22 +135,23 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
   };
 }
 
-/** The checks the protocol's schema makes, again: the runner may be called by other code. */
+/**
+ * The request as the protocol's own schema checks a run frame (shared/protocol.ts): the socket
+ * layer has parsed it already, but the runner is the sandbox's door and may be called by other
+ * code (tests, benches), so it asks the same one definition again. Answers the main file's name.
+ */
 function checkRequest(request: RunRequest): string {
-  if (!RUN_LANGUAGES.includes(request.language))
-    throw new Error(`unknown language ${JSON.stringify(request.language)}`);
-  const main = request.name ?? DEFAULT_MAIN[request.language];
-  const names = [main, ...request.files.map((f) => f.name)];
-  for (const name of names) {
-    if (!FILE_NAME.test(name)) throw new Error(`bad file name ${JSON.stringify(name)}: letters, digits, _ . - only`);
+  const result = runSchema.safeParse({
+    language: request.language,
+    code: request.code,
+    name: request.name,
+    files: request.files,
+  });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`bad run request: ${issue.path.length ? `"${issue.path.join('.')}": ` : ''}${issue.message}`);
   }
-  if (new Set(names).size !== names.length) throw new Error('two files have the same name');
-  if (request.files.length > MAX_RUN_FILES) throw new Error(`at most ${MAX_RUN_FILES} files beside the main one`);
-  for (const content of [request.code, ...request.files.map((f) => f.content)]) {
-    if (Buffer.byteLength(content) > MAX_RUN_CODE_BYTES)
-      throw new Error(`a file is larger than ${MAX_RUN_CODE_BYTES} bytes`);
-  }
-  return main;
+  return request.name ?? DEFAULT_MAIN_FILE[request.language];
 }
 
 function launchRequest(

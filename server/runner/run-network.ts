@@ -9,7 +9,8 @@
 // a free one above FALLBACK_PORT_BASE.
 import { SERVICES } from '../services/registry.ts';
 import type { ServiceSet } from '../services/service-set.ts';
-import type { Endpoint, Forwarder, ServiceId } from '../services/types.ts';
+import type { Endpoint, ServiceId } from '../services/endpoint.ts';
+import type { Forwarder } from '../services/types.ts';
 
 /** Inside ports for a second target on an already forwarded port: above the ephemeral range's usual start. */
 const FALLBACK_PORT_BASE = 20_000;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceName } from '../../shared/protocol.ts';
 import { SERVICES } from '../services/registry.ts';
-import type { Endpoint } from '../services/types.ts';
+import type { Endpoint } from '../services/endpoint.ts';
 import { testEndpoint } from '../testing/endpoints.ts';
 import { CapturedRun } from './captured-run.ts';
 import { createSnippetRunner, type PlaygroundSnippetRunner } from './index.ts';

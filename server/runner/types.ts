@@ -2,7 +2,7 @@
 // signals, and hears its output and exit. How a run is contained (the sandbox) is the runner's
 // business alone; a different backend never touches the socket layer or the UI.
 import type { RunLanguage } from '../../shared/protocol.ts';
-import type { Endpoint, ServiceId } from '../services/types.ts';
+import type { Endpoint, ServiceId } from '../services/endpoint.ts';
 
 export interface RunRequest {
   language: RunLanguage;

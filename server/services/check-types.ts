@@ -3,7 +3,7 @@
 // the learner's live instance. The engine parses YAML, reports problems at their lines, runs the
 // checks with a time limit and collects what a reset cleared; the service knows what to ask.
 import type { z } from 'zod';
-import type { Endpoint } from './types.ts';
+import type { Endpoint } from './endpoint.ts';
 
 /** What one check answers: whether it passed, and in plain words what it found. */
 export interface CheckOutcome {

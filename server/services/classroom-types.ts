@@ -4,7 +4,8 @@
 // idle and starts again), or an account on the shared server (RabbitMQ: a vhost and a user;
 // MySQL: a database and a user), which lives as long as the workspace. The manager keeps the
 // lifecycle; the service knows how to run, make, empty and remove its part.
-import type { Endpoint, ManagedContext } from './types.ts';
+import type { Endpoint } from './endpoint.ts';
+import type { ManagedContext } from './managed-types.ts';
 
 /** A per-learner limit the service itself enforces; docs/classroom.md lists them. */
 export interface LimitSetting {

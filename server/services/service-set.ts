@@ -1,6 +1,7 @@
 // An ordered set of service adapters with lookups by name and fence tag: the playground's own
 // (registry.ts) or a test's.
-import type { ServiceAdapter, ServiceId } from './types.ts';
+import type { ServiceAdapter } from './types.ts';
+import type { ServiceId } from './endpoint.ts';
 
 export class ServiceSet {
   readonly adapters: readonly ServiceAdapter[];

@@ -14,7 +14,9 @@ import { ServiceSet } from './service-set.ts';
 import { stopLeftovers } from './process/leftovers.ts';
 import { releasePort, reservePort } from './process/ports.ts';
 import { SupervisedProcess } from './process/supervised-process.ts';
-import type { Endpoint, ManagedContext, ServiceAdapter, ServiceId } from './types.ts';
+import type { Endpoint, ServiceId } from './endpoint.ts';
+import type { ManagedContext } from './managed-types.ts';
+import type { ServiceAdapter } from './types.ts';
 
 /** First wait before restarting a managed instance that died; doubles on each quick death. */
 const RESTART_BACKOFF_START_MS = 250;

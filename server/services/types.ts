@@ -6,58 +6,8 @@
 import type { CommandInfo } from '../../shared/protocol.ts';
 import type { ServiceChecks, ServiceReset } from './check-types.ts';
 import type { LearnerAccounts, LearnerInstances } from './classroom-types.ts';
-
-/** A service's id, as the registry, the protocol and lessons name it ("redis"). */
-export type ServiceId = string;
-
-/** Where a running instance answers. Each adapter reads its own URL format. */
-export interface Endpoint {
-  /** What a client library connects to, e.g. "redis://127.0.0.1:40123", "127.0.0.1:40124". */
-  url: string;
-  /** host:port, for display. */
-  address: string;
-}
-
-/** Free loopback ports and a private directory, handed to a managed instance. */
-export interface ManagedContext {
-  /** `.playground/<service>/`, created before prepare() runs; it survives restarts. */
-  dir: string;
-  /** As many free loopback ports as the spec asked for. */
-  ports: number[];
-  /** Per-installation secrets (passwords, cookies), generated once and kept under .playground/. */
-  secret: string;
-  /** true when the server runs as root (some daemons need `-u` or `--user` then). */
-  isRoot: boolean;
-  /** Classroom mode: RabbitMQ with its management API (per-learner vhosts), MariaDB with room for every learner's connections. */
-  classroom?: boolean;
-}
-
-export interface SpawnSpec {
-  command: string;
-  args: string[];
-  env?: Record<string, string>;
-}
-
-/** How the supervisor runs a private instance of a service. */
-export interface ManagedSpec {
-  /** Debian packages that provide the binaries (what `apt-get install` needs). */
-  aptPackages: string[];
-  /** Absolute paths that must exist; a missing one makes the service unavailable. */
-  binaries: string[];
-  /** Free loopback ports to allocate. */
-  portCount: number;
-  /** One-time or per-start preparation: data directories, config files. */
-  prepare?(ctx: ManagedContext): Promise<void>;
-  spawn(ctx: ManagedContext): SpawnSpec;
-  /** The URL clients use once it answers. */
-  endpoint(ctx: ManagedContext): Endpoint;
-  /** Milliseconds to wait for the first answer before giving up. */
-  startTimeoutMs: number;
-  /** Runs once the instance answers and before it is reported ready (users, databases). */
-  afterReady?(ctx: ManagedContext, endpoint: Endpoint): Promise<void>;
-  /** Extra cleanup after the process exits (e.g. an epmd it started). */
-  cleanup?(ctx: ManagedContext): Promise<void>;
-}
+import type { Endpoint, ServiceId } from './endpoint.ts';
+import type { ManagedContext, ManagedSpec } from './managed-types.ts';
 
 /** What a terminal session writes to the learner. */
 export interface TerminalOutput {
@@ -152,4 +102,8 @@ export interface ServiceAdapter {
   reset: ServiceReset;
   /** Classroom mode: each learner's own instance (a process) or own account on the shared server. */
   classroom: LearnerInstances | LearnerAccounts;
+  // Next, each in the service's own folder and named here when it is built: `hints` (one line that
+  // says what to change when pasted code fails against this service, next to `conventionalPort`),
+  // `inspect` (a live view of what is inside the learner's instance) and `decode` (its wire
+  // protocol, request paired with reply, for the terminal's and the runner's forwarders).
 }

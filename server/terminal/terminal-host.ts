@@ -10,14 +10,8 @@ import {
   OUTPUT_LOW_WATERMARK_BYTES,
 } from '../../shared/limits.ts';
 import type { ServerMessage } from '../../shared/protocol.ts';
-import type {
-  Endpoint,
-  PausableSource,
-  ServiceAdapter,
-  ServiceId,
-  TerminalOutput,
-  TerminalSession,
-} from '../services/types.ts';
+import type { Endpoint, ServiceId } from '../services/endpoint.ts';
+import type { PausableSource, ServiceAdapter, TerminalOutput, TerminalSession } from '../services/types.ts';
 import { errorText } from '../util/errors.ts';
 
 /** After a session's connection fails while its service is still up, wait this long, then reopen. */

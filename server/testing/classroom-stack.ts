@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createPlaygroundServer } from '../app.ts';
 import { readClassroomConfig } from '../classroom/config.ts';
 import { startClassroom } from '../classroom/index.ts';
-import { ROOT, type Stack } from './stack.ts';
+import { ROOT, type Stack } from '../stack.ts';
 
 export const TEST_INSTRUCTOR_SECRET = 'test-instructor-secret';
 

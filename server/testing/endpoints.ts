@@ -3,7 +3,7 @@
 // and provides their endpoints; nothing here is a mock.
 import { inject } from 'vitest';
 import type { LearnerTargets } from '../lessons/check-scopes.ts';
-import type { Endpoint, ServiceId } from '../services/types.ts';
+import type { Endpoint, ServiceId } from '../services/endpoint.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

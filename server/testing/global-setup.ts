@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
 import { sharedAdminFromSupervisor } from '../classroom/workspaces/shared-admin.ts';
-import { freshTestDataDir, startStack, type Stack } from './stack.ts';
+import { freshTestDataDir, startStack, type Stack } from '../stack.ts';
 import { TEST_INSTRUCTOR_SECRET, startClassroomServer } from './classroom-stack.ts';
 
 interface Shared {

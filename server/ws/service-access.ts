@@ -3,7 +3,8 @@
 // single-user playground's Supervisor is one; in classroom mode each learner gets a view over
 // their own workspace (server/classroom/learner-services.ts).
 import type { ServiceStatus, ServicesStatus } from '../../shared/protocol.ts';
-import type { Endpoint, ServiceAdapter, ServiceId } from '../services/types.ts';
+import type { Endpoint, ServiceId } from '../services/endpoint.ts';
+import type { ServiceAdapter } from '../services/types.ts';
 
 export interface ServiceAccessEvents {
   status: [service: ServiceId, status: ServiceStatus];

@@ -21,7 +21,7 @@ import {
 import type { ServiceStatus } from '../../shared/protocol.ts';
 import { TerminalHost } from '../terminal/terminal-host.ts';
 import type { SnippetRunner } from '../runner/types.ts';
-import type { Endpoint, ServiceId } from '../services/types.ts';
+import type { Endpoint, ServiceId } from '../services/endpoint.ts';
 import { errorText } from '../util/errors.ts';
 import { RunChannel } from './run-channel.ts';
 import type { ServiceAccess } from './service-access.ts';

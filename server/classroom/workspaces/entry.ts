@@ -3,7 +3,7 @@
 // (idle-reclaim.ts) all work on these.
 import type { WorkspaceState } from '../../../shared/classroom-api.ts';
 import type { SupervisedProcess } from '../../services/process/supervised-process.ts';
-import type { ServiceId } from '../../services/types.ts';
+import type { ServiceId } from '../../services/endpoint.ts';
 import type { WorkspaceRecord } from '../store/types.ts';
 
 export interface Entry {

@@ -2,6 +2,7 @@
 // come back), holds, reset, destroy, and a learner's Redis that dies being restarted.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isAlive } from '../../util/process.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkspaceState } from '../../../shared/classroom-api.ts';
 import { memcachedCommand } from '../../services/memcached/request.ts';
@@ -12,7 +13,6 @@ import { RabbitmqAccounts } from '../../services/rabbitmq/classroom.ts';
 import { amqpOpen } from '../../testing/workspaces/amqp-open.ts';
 import { testSharedAdmin } from '../../testing/workspaces/shared-admin-context.ts';
 import {
-  alive,
   amqpConnection,
   connectedRedis,
   eventually,
@@ -94,8 +94,8 @@ describe('one workspace', () => {
     release();
     await eventually('it is reclaimed', () => t.manager.state(id) === 'reclaimed');
     expect(seen).toEqual(['reclaimed']);
-    expect(alive(pids.redis)).toBe(false);
-    expect(alive(pids.memcached)).toBe(false);
+    expect(isAlive(pids.redis)).toBe(false);
+    expect(isAlive(pids.memcached)).toBe(false);
     expect(Object.keys(t.manager.endpoints(id)).sort()).toEqual(['mysql', 'rabbitmq']);
     expect(t.manager.stats().reclaimed).toBeGreaterThanOrEqual(1);
 
@@ -208,8 +208,8 @@ describe('one workspace', () => {
     const e = await t.manager.ensure(id);
     const pids = t.manager.pids(id);
     await t.manager.destroy(id);
-    expect(alive(pids.redis)).toBe(false);
-    expect(alive(pids.memcached)).toBe(false);
+    expect(isAlive(pids.redis)).toBe(false);
+    expect(isAlive(pids.memcached)).toBe(false);
     expect(await t.store.workspaceById(id)).toBeNull();
     await expect(fs.stat(path.join(t.dataDir, 'workspaces', id))).rejects.toThrow(/ENOENT/);
     expect(t.manager.state(id)).toBe('failed');

@@ -28,7 +28,8 @@ import { SupervisedProcess } from '../../services/process/supervised-process.ts'
 import { SERVICES } from '../../services/registry.ts';
 import type { ServiceSet } from '../../services/service-set.ts';
 import { installCommand } from '../../services/supervisor.ts';
-import type { Endpoint, ServiceAdapter, ServiceId } from '../../services/types.ts';
+import type { Endpoint, ServiceId } from '../../services/endpoint.ts';
+import type { ServiceAdapter } from '../../services/types.ts';
 import { errorText } from '../../util/errors.ts';
 import type { WorkspaceRecord } from '../store/types.ts';
 import { serial, type Entry } from './entry.ts';

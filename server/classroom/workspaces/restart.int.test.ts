@@ -5,17 +5,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '../../util/process.ts';
 import { afterAll, expect, it } from 'vitest';
 import type { ServiceName } from '../../../shared/protocol.ts';
 import { memcachedCommand } from '../../services/memcached/request.ts';
 import { parseAmqpTarget } from '../../services/rabbitmq/amqp-url.ts';
-import type { Endpoint } from '../../services/types.ts';
+import type { Endpoint } from '../../services/endpoint.ts';
 import { MysqlAccounts } from '../../services/mysql/classroom.ts';
 import { RabbitmqAccounts } from '../../services/rabbitmq/classroom.ts';
 import { amqpOpen } from '../../testing/workspaces/amqp-open.ts';
 import { testSharedAdmin } from '../../testing/workspaces/shared-admin-context.ts';
 import {
-  alive,
   connectedRedis,
   mysqlConnection,
   testDataDir,
@@ -65,8 +65,8 @@ it('start() after a SIGKILL stops the leftovers, keeps Redis’s keys and restor
   dataDir = await testDataDir();
   const before = await provisionAndGetKilled(dataDir);
   // The killed server's instances live on in their own process groups.
-  expect(alive(before.pids.redis)).toBe(true);
-  expect(alive(before.pids.memcached)).toBe(true);
+  expect(isAlive(before.pids.redis)).toBe(true);
+  expect(isAlive(before.pids.memcached)).toBe(true);
   const pidFiles = await fs.readdir(path.join(dataDir, 'workspaces', 'pids'));
   expect(pidFiles.sort()).toEqual([`${before.id}.memcached.pid`, `${before.id}.redis.pid`]);
 
@@ -82,8 +82,8 @@ it('start() after a SIGKILL stops the leftovers, keeps Redis’s keys and restor
   }
 
   t = await testManager({ dataDir });
-  expect(alive(before.pids.redis)).toBe(false);
-  expect(alive(before.pids.memcached)).toBe(false);
+  expect(isAlive(before.pids.redis)).toBe(false);
+  expect(isAlive(before.pids.memcached)).toBe(false);
   expect(await fs.readdir(path.join(dataDir, 'workspaces', 'pids'))).toEqual([]);
   expect(t.manager.state(before.id)).toBe('reclaimed');
 

@@ -3,7 +3,7 @@ import { managedPassword } from '../../services/rabbitmq/managed.ts';
 import { rootPassword } from '../../services/mysql/managed.ts';
 import { SERVICES } from '../../services/registry.ts';
 import type { Supervisor } from '../../services/supervisor.ts';
-import type { ManagedContext } from '../../services/types.ts';
+import type { ManagedContext } from '../../services/managed-types.ts';
 import { sharedAdminFromSupervisor } from './shared-admin.ts';
 
 /** Just what sharedAdminFromSupervisor reads of a supervisor. */

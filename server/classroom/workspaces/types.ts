@@ -7,7 +7,7 @@
 import type { WorkspaceState } from '../../../shared/classroom-api.ts';
 import type { Limits } from '../../services/classroom-types.ts';
 import type { ServiceSet } from '../../services/service-set.ts';
-import type { Endpoint, ServiceId } from '../../services/types.ts';
+import type { Endpoint, ServiceId } from '../../services/endpoint.ts';
 import type { ClassroomStore } from '../store/types.ts';
 
 /** Per-learner limits by service (`{ redis: { memoryMb: 32, … }, … }`); docs/classroom.md lists them. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { show } from '../check-compare.ts';
 import { absentAlone, scalar } from '../check-schema.ts';
 import { fail, pass, type ServiceChecks, type ServiceReset } from '../check-types.ts';
-import type { Endpoint } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
 import { memcachedCommand, memcachedServers } from './request.ts';
 
 /** memcached's own rule: up to 250 bytes, no spaces or control characters. */

@@ -2,7 +2,7 @@
 // but everyone behind it shares one keyspace), so isolation is a small process per learner: ~1–3 MB,
 // ~20 ms to start.
 import type { LearnerInstances } from '../classroom-types.ts';
-import type { Endpoint } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
 import { memcachedCommand } from './request.ts';
 
 export const MEMCACHED = '/usr/bin/memcached';

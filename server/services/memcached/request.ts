@@ -1,7 +1,7 @@
 // One command over a short-lived socket, for probes, checks, resets and the classroom's flush —
 // never for terminals, which keep their own connection (terminal.ts).
 import { connectTcp, parseHostPort } from '../net-util.ts';
-import type { Endpoint } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
 
 /** Lines that end a reply, for commands whose reply is one line or ends in END. */
 const REPLY_END = /^(END|ERROR|VERSION .*)\r\n/m;

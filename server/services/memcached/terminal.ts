@@ -2,7 +2,8 @@
 // the server with "\r\n"; every byte the server sends back is shown as it is.
 import type net from 'node:net';
 import { connectTcp, parseHostPort } from '../net-util.ts';
-import type { Endpoint, RawReplies, TerminalOutput, TerminalSession } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
+import type { RawReplies, TerminalOutput, TerminalSession } from '../types.ts';
 
 const CONNECT_TIMEOUT_MS = 3000;
 

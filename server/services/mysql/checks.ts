@@ -7,7 +7,7 @@
 import mysql from 'mysql2/promise';
 import { z } from 'zod';
 import { abbreviate, plural, textOf } from '../check-compare.ts';
-import { absentAlone, count, scalar, text } from '../check-schema.ts';
+import { absentAlone, count, parseKinds, scalar, text } from '../check-schema.ts';
 import {
   CONNECT_TIMEOUT_MS,
   fail,
@@ -162,22 +162,7 @@ async function checkQuery(spec: QueryCheck, scope: CheckScope): Promise<CheckOut
 
 export const mysqlChecks: ServiceChecks<MysqlCheck> = {
   example: '{table: users}',
-  parse(body, ctx) {
-    if ('table' in body && 'query' in body) {
-      ctx.report('a mysql check names a table or a query, not both; make a list of two checks');
-      return null;
-    }
-    if ('table' in body) {
-      const v = ctx.parse(tableCheckSchema);
-      return v && { kind: 'table', ...v };
-    }
-    if ('query' in body) {
-      const v = ctx.parse(queryCheckSchema);
-      return v && { kind: 'query', ...v };
-    }
-    ctx.report('a mysql check names a "table" or a "query"');
-    return null;
-  },
+  parse: (body, ctx) => parseKinds('mysql', body, ctx, { table: tableCheckSchema, query: queryCheckSchema }),
   run: (spec, scope) => (spec.kind === 'table' ? checkTable(spec, scope) : checkQuery(spec, scope)),
 };
 

@@ -14,7 +14,8 @@
 // unix socket), not a connection per call.
 import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
 import type { AccountManager, LearnerAccount, LearnerAccounts, Limits } from '../classroom-types.ts';
-import type { Endpoint, ManagedContext } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
+import type { ManagedContext } from '../managed-types.ts';
 import { rootPassword, socketPath } from './managed.ts';
 import { formatMysqlUrl, parseMysqlUrl } from './mysql-url.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { ManagedContext } from '../types.ts';
+import type { ManagedContext } from '../managed-types.ts';
 import { mysql } from './index.ts';
 import { initStatements, learnerPassword, nativePasswordHash, rootPassword, socketPath } from './managed.ts';
 import { parseMysqlUrl } from './mysql-url.ts';

@@ -13,7 +13,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Endpoint, ManagedContext, ManagedSpec } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
+import type { ManagedContext, ManagedSpec } from '../managed-types.ts';
 import { closeConnection, connect, queryText } from './connection.ts';
 import { formatMysqlUrl } from './mysql-url.ts';
 

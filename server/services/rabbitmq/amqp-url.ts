@@ -1,7 +1,7 @@
 // AMQP_URL, `amqp://user:pass@host:port[/vhost]`, as RabbitMQ's own URI spec reads it: the vhost is
 // the path without its leading slash, URL-encoded (`/%2F` and no path at all both mean "/").
 import type { Options } from 'amqplib';
-import type { Endpoint } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
 
 export const AMQP_URL_ENV = 'AMQP_URL';
 const DEFAULT_AMQP_PORT = 5672;

@@ -16,7 +16,7 @@
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { z } from 'zod';
 import { plural } from '../check-compare.ts';
-import { absentAlone, count, text } from '../check-schema.ts';
+import { absentAlone, count, parseKinds, text } from '../check-schema.ts';
 import {
   CONNECT_TIMEOUT_MS,
   fail,
@@ -286,22 +286,7 @@ async function checkExchange(spec: ExchangeCheck, scope: CheckScope): Promise<Ch
 
 export const rabbitmqChecks: ServiceChecks<RabbitmqCheck> = {
   example: '{queue: hello}',
-  parse(body, ctx) {
-    if ('queue' in body && 'exchange' in body) {
-      ctx.report('a rabbitmq check names a queue or an exchange, not both; make a list of two checks');
-      return null;
-    }
-    if ('queue' in body) {
-      const v = ctx.parse(queueCheckSchema);
-      return v && { kind: 'queue', ...v };
-    }
-    if ('exchange' in body) {
-      const v = ctx.parse(exchangeCheckSchema);
-      return v && { kind: 'exchange', ...v };
-    }
-    ctx.report('a rabbitmq check names a "queue" or an "exchange"');
-    return null;
-  },
+  parse: (body, ctx) => parseKinds('rabbitmq', body, ctx, { queue: queueCheckSchema, exchange: exchangeCheckSchema }),
   run: (spec, scope) => (spec.kind === 'queue' ? checkQueue(spec, scope) : checkExchange(spec, scope)),
 };
 

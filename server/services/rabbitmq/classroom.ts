@@ -16,7 +16,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Limiter } from '../../util/limiter.ts';
 import type { AccountManager, LearnerAccount, LearnerAccounts, Limits } from '../classroom-types.ts';
-import type { Endpoint, ManagedContext } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
+import type { ManagedContext } from '../managed-types.ts';
 import { parseAmqpTarget } from './amqp-url.ts';
 import { managementRequest, type RabbitmqAdmin } from './bindings.ts';
 import { MANAGED_USER, managedPassword, managementUrl } from './managed.ts';

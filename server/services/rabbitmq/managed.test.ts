@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../net-util.ts';
-import type { ManagedContext } from '../types.ts';
+import type { ManagedContext } from '../managed-types.ts';
 import { parseAmqpTarget } from './amqp-url.ts';
 import {
   enabledPlugins,

@@ -12,7 +12,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Endpoint, ManagedContext, ManagedSpec, SpawnSpec } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
+import type { ManagedContext, ManagedSpec, SpawnSpec } from '../managed-types.ts';
 
 /** The Debian package's entry point; only used to find the broker's install directory. */
 export const RABBITMQ_SERVER_SCRIPT = '/usr/lib/rabbitmq/bin/rabbitmq-server';

@@ -7,7 +7,8 @@
 // output.fail(); the terminal host then reconnects.
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage, type Message } from 'amqplib';
 import type { Readable } from 'node:stream';
-import type { Endpoint, TerminalOutput, TerminalSession } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
+import type { TerminalOutput, TerminalSession } from '../types.ts';
 import { defs } from './amqp-defs.ts';
 import { connectOptions, parseAmqpTarget, vhostOf } from './amqp-url.ts';
 import {

@@ -7,7 +7,7 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { plural, sameAsText, show, textOf } from '../check-compare.ts';
-import { absentAlone, count, scalar, text } from '../check-schema.ts';
+import { absentAlone, count, parseKinds, scalar, text } from '../check-schema.ts';
 import {
   CONNECT_TIMEOUT_MS,
   fail,
@@ -229,18 +229,11 @@ async function checkCommand(spec: RedisCommandCheck, scope: CheckScope): Promise
 export const redisChecks: ServiceChecks<RedisCheck> = {
   example: '{key: visits}',
   parse(body, ctx) {
-    if ('command' in body) {
-      const v = ctx.parse(commandCheckSchema);
-      if (!v) return null;
-      const command = typeof v.command === 'string' ? v.command.trim().split(/\s+/) : v.command.map(String);
-      return { kind: 'command', command, equals: v.equals };
-    }
-    if (!('key' in body)) {
-      ctx.report('a redis check names a "key" or a "command"');
-      return null;
-    }
-    const v = ctx.parse(keyCheckSchema);
-    return v && { kind: 'key', ...v };
+    const v = parseKinds('redis', body, ctx, { key: keyCheckSchema, command: commandCheckSchema });
+    if (v?.kind !== 'command') return v;
+    // Written as one string or a list of words; asked as the list.
+    const command = typeof v.command === 'string' ? v.command.trim().split(/\s+/) : v.command.map(String);
+    return { kind: 'command', command, equals: v.equals };
   },
   run: (spec, scope) => (spec.kind === 'key' ? checkKey(spec, scope) : checkCommand(spec, scope)),
 };

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { InstanceContext, LearnerInstances, Limits } from '../classroom-types.ts';
-import type { Endpoint } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
 import { redisRequest } from './connection.ts';
 import { isErrorValue, valueText } from './reply-value.ts';
 import type { RedisTarget } from './redis-url.ts';

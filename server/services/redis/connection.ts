@@ -5,6 +5,7 @@ import { connectTcp } from '../net-util.ts';
 import type { RedisTarget } from './redis-url.ts';
 import { type ReplyInfo, type RespEvents, RespReader, type RespType, encodeCommand } from './resp.ts';
 import { type RespValue, ValueBuilder, isErrorValue, valueText } from './reply-value.ts';
+import { withTimeout } from '../../util/async.ts';
 
 /** Where the events of one reply (or, for a stream, of many) go. */
 export interface ReplySink {
@@ -216,20 +217,4 @@ export async function redisRequest(target: RedisTarget, commands: string[][], ti
   } finally {
     connection.destroy();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(message)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
 }

@@ -11,7 +11,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CapturedOutput } from '../../testing/capture-output.ts';
 import { testEndpoint } from '../../testing/endpoints.ts';
 import { freePort } from '../net-util.ts';
-import type { Endpoint, TerminalSession } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
+import type { TerminalSession } from '../types.ts';
 import { redis } from './index.ts';
 
 const endpoint = testEndpoint('redis');

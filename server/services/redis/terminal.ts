@@ -4,7 +4,8 @@
 // until Ctrl-C, which (like any interrupt of a running command) drops the connection and opens a
 // fresh one. Everything a learner types ends as terminal text, never as an exception.
 import { DIM, RESET } from '../../../shared/ansi.ts';
-import type { Endpoint, TerminalOutput, TerminalSession } from '../types.ts';
+import type { Endpoint } from '../endpoint.ts';
+import type { TerminalOutput, TerminalSession } from '../types.ts';
 import { commandCatalog } from './command-docs.ts';
 import {
   type OpenedConnection,

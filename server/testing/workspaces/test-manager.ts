@@ -4,12 +4,11 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import { Redis } from 'ioredis';
 import { createConnection, type Connection } from 'mysql2/promise';
-import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseMysqlUrl } from '../../services/mysql/mysql-url.ts';
-import type { Endpoint } from '../../services/types.ts';
-import { freshTestDataDir } from '../stack.ts';
+import type { Endpoint } from '../../services/endpoint.ts';
+import { freshTestDataDir } from '../../stack.ts';
 import { openClassroomStore } from '../../classroom/store/index.ts';
 import type { ClassroomStore } from '../../classroom/store/types.ts';
 import { WorkspaceManager } from '../../classroom/workspaces/manager.ts';
@@ -89,22 +88,6 @@ export async function amqpConnection(endpoint: Endpoint): Promise<ChannelModel> 
   const model = await amqp.connect(endpoint.url);
   model.on('error', () => {});
   return model;
-}
-
-/**
- * Running, and not a zombie: an instance orphaned by a killed server may be reparented to a pid 1
- * that never reaps it, and kill(pid, 0) still succeeds on those.
- */
-export function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state !== 'Z' && state !== 'X';
 }
 
 /** Polls until `condition` holds; fails the test with `what` after `timeoutMs`. */

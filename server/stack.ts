@@ -1,18 +1,18 @@
-// A whole playground for tests and benchmarks: the supervisor starts private instances of the four
+// A whole private playground, in-process, for lessons:check, tests and benchmarks: the supervisor starts private instances of the four
 // services (as `npm start` does) in `dataDir`, and a server on a free loopback port serves them.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPlaygroundServer, type PlaygroundServer } from '../app.ts';
-import { readinessTable, runnerWorkDir, startRunner } from '../main.ts';
-import { stopLeftovers } from '../services/process/leftovers.ts';
-import { SERVICES } from '../services/registry.ts';
-import { Supervisor } from '../services/supervisor.ts';
-import type { Endpoint, ServiceId } from '../services/types.ts';
-import { isAlive } from '../util/process.ts';
-import type { SnippetRunner } from '../runner/types.ts';
+import { createPlaygroundServer, type PlaygroundServer } from './app.ts';
+import { readinessTable, runnerWorkDir, startRunner } from './main.ts';
+import { stopLeftovers } from './services/process/leftovers.ts';
+import { SERVICES } from './services/registry.ts';
+import { Supervisor } from './services/supervisor.ts';
+import type { Endpoint, ServiceId } from './services/endpoint.ts';
+import { isAlive } from './util/process.ts';
+import type { SnippetRunner } from './runner/types.ts';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface Stack {
   supervisor: Supervisor;
