@@ -1,28 +1,7 @@
 // Tab completion and the syntax hint (completion.ts), driven through the line editor and checked
 // on a real (headless) xterm.js screen.
 import { describe, expect, test } from 'vitest';
-import type { CommandInfo } from '../../../shared/protocol.ts';
-import { HeadlessScreen } from './headless-screen.ts';
-
-const CTRL = (ch: string) => String.fromCharCode(ch.toUpperCase().charCodeAt(0) - 64);
-
-const REDIS_COMMANDS: CommandInfo[] = [
-  { name: 'GET', syntax: 'key' },
-  { name: 'GETDEL', syntax: 'key' },
-  { name: 'GETEX', syntax: 'key [EX seconds | PX milliseconds | PERSIST]' },
-  { name: 'SET', syntax: 'key value [NX | XX] [GET] [EX seconds | PX milliseconds]' },
-  { name: 'SETNX', syntax: 'key value' },
-  { name: 'PING', syntax: '[message]' },
-  { name: 'HSET', syntax: 'key field value [field value ...]' },
-  { name: 'CLIENT LIST', syntax: '[TYPE NORMAL|MASTER]' },
-  { name: 'CLIENT KILL', syntax: 'ip:port' },
-];
-
-function redis(): HeadlessScreen {
-  const s = new HeadlessScreen({ commands: REDIS_COMMANDS, caseInsensitive: true });
-  s.editor.prompt('redis> ');
-  return s;
-}
+import { CTRL, HeadlessScreen, redisScreen as redis } from './headless-screen.ts';
 
 describe('completion and hints', () => {
   test('a unique match completes with a space', async () => {

@@ -101,3 +101,26 @@ export class HeadlessScreen {
     this.editor.resize(cols);
   }
 }
+
+/** A sample of Redis's command catalog, as the server sends it in `opened`. */
+export const REDIS_COMMANDS: CommandInfo[] = [
+  { name: 'GET', syntax: 'key' },
+  { name: 'GETDEL', syntax: 'key' },
+  { name: 'GETEX', syntax: 'key [EX seconds | PX milliseconds | PERSIST]' },
+  { name: 'SET', syntax: 'key value [NX | XX] [GET] [EX seconds | PX milliseconds]' },
+  { name: 'SETNX', syntax: 'key value' },
+  { name: 'PING', syntax: '[message]' },
+  { name: 'HSET', syntax: 'key field value [field value ...]' },
+  { name: 'CLIENT LIST', syntax: '[TYPE NORMAL|MASTER]' },
+  { name: 'CLIENT KILL', syntax: 'ip:port' },
+];
+
+/** A Redis terminal's editor on a headless screen, at its first prompt. */
+export function redisScreen(options: ConstructorParameters<typeof HeadlessScreen>[0] = {}): HeadlessScreen {
+  const s = new HeadlessScreen({ commands: REDIS_COMMANDS, caseInsensitive: true, ...options });
+  s.editor.prompt('redis> ');
+  return s;
+}
+
+/** Ctrl+letter as the terminal sends it. */
+export const CTRL = (ch: string) => String.fromCharCode(ch.toUpperCase().charCodeAt(0) - 64);

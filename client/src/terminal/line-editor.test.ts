@@ -1,8 +1,7 @@
 // The line editor, driven by keys and checked on a real (headless) xterm.js screen.
 import { describe, expect, test } from 'vitest';
 import { MAX_LINE_BYTES } from '../../../shared/limits.ts';
-import type { CommandInfo } from '../../../shared/protocol.ts';
-import { HeadlessScreen, MemoryStorage } from './headless-screen.ts';
+import { CTRL, HeadlessScreen, MemoryStorage, redisScreen as redis } from './headless-screen.ts';
 import { HISTORY_LIMIT, LineHistory } from './history.ts';
 
 const LEFT = '\x1b[D';
@@ -12,27 +11,8 @@ const HOME = '\x1b[H';
 const END = '\x1b[F';
 const DELETE = '\x1b[3~';
 const BACKSPACE = '\x7f';
-const CTRL = (ch: string) => String.fromCharCode(ch.toUpperCase().charCodeAt(0) - 64);
 const ALT = (ch: string) => `\x1b${ch}`;
 const paste = (text: string) => `\x1b[200~${text}\x1b[201~`;
-
-const REDIS_COMMANDS: CommandInfo[] = [
-  { name: 'GET', syntax: 'key' },
-  { name: 'GETDEL', syntax: 'key' },
-  { name: 'GETEX', syntax: 'key [EX seconds | PX milliseconds | PERSIST]' },
-  { name: 'SET', syntax: 'key value [NX | XX] [GET] [EX seconds | PX milliseconds]' },
-  { name: 'SETNX', syntax: 'key value' },
-  { name: 'PING', syntax: '[message]' },
-  { name: 'HSET', syntax: 'key field value [field value ...]' },
-  { name: 'CLIENT LIST', syntax: '[TYPE NORMAL|MASTER]' },
-  { name: 'CLIENT KILL', syntax: 'ip:port' },
-];
-
-function redis(options: ConstructorParameters<typeof HeadlessScreen>[0] = {}): HeadlessScreen {
-  const s = new HeadlessScreen({ commands: REDIS_COMMANDS, caseInsensitive: true, ...options });
-  s.editor.prompt('redis> ');
-  return s;
-}
 
 describe('typing and editing', () => {
   test('echoes locally and sends nothing until Enter', async () => {

@@ -1,9 +1,7 @@
 // Reverse history search (reverse-search.ts), driven through the line editor and checked on a
 // real (headless) xterm.js screen.
 import { expect, test } from 'vitest';
-import { HeadlessScreen } from './headless-screen.ts';
-
-const CTRL = (ch: string) => String.fromCharCode(ch.toUpperCase().charCodeAt(0) - 64);
+import { CTRL, HeadlessScreen } from './headless-screen.ts';
 
 test('Ctrl-R searches backwards; Enter runs the match, Ctrl-G gives the line back', async () => {
   const s = new HeadlessScreen({ cols: 80, commands: [], caseInsensitive: true });
