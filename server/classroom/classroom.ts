@@ -205,6 +205,8 @@ export class Classroom {
 
   async remove(learner: LearnerRecord): Promise<void> {
     await this.store.removeLearner(learner.id, new Date().toISOString());
+    // Their sockets leave the class broadcast before presence forgets them (disconnect() cannot then).
+    for (const socket of this.presence.socketsOf(learner.id)) this.broadcaster.left(socket);
     this.presence.expel(learner.id);
     this.hub.drop(learner.id);
     await this.workspaces

@@ -21,7 +21,9 @@ const dirs: string[] = [];
 async function context(): Promise<ManagedContext> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rabbitmq-managed-'));
   dirs.push(dir);
-  return { dir, ports: [40001, 40002, 40003, 40004], secret: 'test-secret', isRoot: false };
+  // The epmd port is a free one: prepare() and cleanup() run `epmd -kill` there, which waits for an
+  // answer if another program (a test stack's server, say) happens to listen on a fixed port.
+  return { dir, ports: [40001, 40002, await freePort(), 40004], secret: 'test-secret', isRoot: false };
 }
 
 afterEach(async () => {
@@ -91,7 +93,7 @@ describe('the managed RabbitMQ', () => {
       RABBITMQ_NODENAME: 'playground-40001@localhost',
       RABBITMQ_NODE_PORT: '40001',
       RABBITMQ_DIST_PORT: '40002',
-      ERL_EPMD_PORT: '40003',
+      ERL_EPMD_PORT: String(ctx.ports[2]),
       ERL_EPMD_ADDRESS: '127.0.0.1',
       RABBITMQ_CONFIG_FILE: path.join(ctx.dir, 'rabbitmq.conf'),
       RABBITMQ_ENABLED_PLUGINS_FILE: path.join(ctx.dir, 'enabled_plugins'),
@@ -154,7 +156,7 @@ describe('the managed RabbitMQ', () => {
       await fs.writeFile(path.join(ctx.dir, 'epmd.port'), `${port}\n`);
       await managedRabbitmq.prepare!(ctx);
       expect(running()).toBe(false);
-      expect(await fs.readFile(path.join(ctx.dir, 'epmd.port'), 'utf8')).toBe('40003\n');
+      expect(await fs.readFile(path.join(ctx.dir, 'epmd.port'), 'utf8')).toBe(`${ctx.ports[2]}\n`);
     });
   });
 
