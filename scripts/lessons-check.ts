@@ -3,7 +3,8 @@
 // lesson fresh", every terminal, snippet and solution block in order, then each step's check, which
 // must pass. Filters keep only lessons whose folder path contains one of them, e.g.
 // `npm run lessons:check -- 02-redis 03-rabbitmq/02`. With --verbose, each step and what its
-// checks found is printed too.
+// checks found is printed too. With --prove, every step is also proven to fail its check before it
+// is done and to pass again when done twice (server/lessons/course-check.ts).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LessonContentError } from '../server/lessons/content-error.ts';
@@ -22,6 +23,7 @@ async function main(): Promise<number> {
   const began = performance.now();
   const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const verbose = process.argv.includes('--verbose');
+  const prove = process.argv.includes('--prove');
   let tree;
   try {
     tree = await loadCourse(path.join(ROOT, 'lessons'));
@@ -61,6 +63,7 @@ async function main(): Promise<number> {
   const options = {
     baseUrl: stack.baseUrl,
     targets: stack.supervisor,
+    prove,
     onStep: verbose
       ? (step: Step, outcomes: CheckOutcome[], ms: number) => {
           console.log(`    · ${step.title} (${seconds(ms)})`);
@@ -76,13 +79,20 @@ async function main(): Promise<number> {
       const steps = `${lesson.steps.length} step${lesson.steps.length === 1 ? '' : 's'}`;
       console.log(`${result.ok ? '✓' : '✗'} ${lesson.folder} (${steps}, ${seconds(result.ms)})`);
       if (result.failure) console.log(result.failure.replace(/^/gm, '    '));
+      for (const v of result.violations) console.log(`    ✗ ${lesson.folder}/${v}`.replace(/\n/g, '\n      '));
+      for (const a of result.allowed) console.log(`    · allowed: ${lesson.folder}/${a}`);
     }
   } finally {
     await stop();
   }
   const failed = results.filter((r) => !r.ok).length;
+  const violations = results.reduce((n, r) => n + r.violations.length, 0);
+  const allowed = results.reduce((n, r) => n + r.allowed.length, 0);
   console.log(`\n${seconds(performance.now() - began)} in all`);
   console.log(`${results.length - failed} passed, ${failed} failed`);
+  console.log(
+    `proofs: ${violations} step${violations === 1 ? '' : 's'} whose check passes before it or that break${violations === 1 ? 's' : ''} done twice; ${allowed} allowed with a reason`,
+  );
   return failed > 0 ? 1 : 0;
 }
 

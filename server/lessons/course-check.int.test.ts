@@ -76,4 +76,24 @@ describe('checkLesson', () => {
     const result = await checkLesson(lessons.get('stuck-line')!, options);
     expect(result.failure).toMatch(/^step "Subscribe in a terminal block" \(lesson\.md:8\): the redis line "SUBSCRIBE runnable:never" got no reply \(no prompt within 2 s\); output:\n/);
   });
+
+  it('with prove, reports a check that passes before its step and a step that breaks done twice, and lists the allowed ones', async () => {
+    const plain = await checkLesson(lessons.get('proofs')!, options);
+    expect(plain).toMatchObject({ ok: true, violations: [], allowed: [] });
+
+    const result = await checkLesson(lessons.get('proofs')!, { ...options, prove: true });
+    expect(result.failure).toBeUndefined();
+    expect(result.ok).toBe(false);
+    expect(result.violations).toHaveLength(2);
+    expect(result.violations[0]).toMatch(
+      /^step "Checks what the last step did" \(lesson\.md:\d+\): its check passes before the step is done \(Redis has key "runnable6:name"/,
+    );
+    expect(result.violations[1]).toMatch(
+      /^done a second time, step "Counts once" \(lesson\.md:\d+\): the check failed:\n {4}✗ Redis key "runnable6:count" holds "2", not "1"/,
+    );
+    expect(result.allowed).toEqual([
+      expect.stringMatching(/^step "Looks without changing anything" \(lesson\.md:\d+\): its check may pass before the step — the key is the first step's/),
+      expect.stringMatching(/^step "Pushes one job" \(lesson\.md:\d+\): not repeatable — a second push makes two jobs/),
+    ]);
+  });
 });

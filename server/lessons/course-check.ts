@@ -2,6 +2,12 @@
 // lesson fresh", then for each step its terminal, snippet and solution blocks in the order written
 // (terminal lines typed through a real terminal over the WebSocket, one after each reply; snippets
 // run in the sandbox), then the step's checks through the same code as the Check button.
+//
+// Around each step it proves two more things a learner relies on: the step's check FAILS before
+// the step is done (a check that passes anyway teaches nothing), and the step done a second time
+// still passes (learners repeat steps). A step that breaks either is a violation, reported with
+// its lesson.md line, unless its check fence excuses it with a reason (`passes-before="…"`,
+// `not-repeatable="…"`), which is listed instead.
 import { MAX_RUN_FILES } from '../../shared/limits.ts';
 import { DEFAULT_MAIN_FILE } from '../../shared/protocol.ts';
 import { SERVICES } from '../services/registry.ts';
@@ -46,6 +52,8 @@ export interface LessonCheckOptions {
   targets: LearnerTargets;
   /** The services the lessons were loaded with; the playground's own unless a test brings others. */
   services?: ServiceSet;
+  /** Also prove each step: its check fails before it, and it passes done twice (see the top of the file). */
+  prove?: boolean;
   /** Overrides LINE_TIMEOUT_MS (tests of a stuck line need not wait 10 s). */
   lineTimeoutMs?: number;
   /** Told each step as it passes, with what its checks found (for --verbose). */
@@ -54,10 +62,15 @@ export interface LessonCheckOptions {
 
 export interface LessonCheckResult {
   lesson: Lesson;
+  /** Every step passed, and no step broke a proof. */
   ok: boolean;
   ms: number;
   /** What went wrong: the step, the block (with its line), and the output that shows it. */
   failure?: string;
+  /** Steps whose check passes before them, or that break done twice, each with its lesson.md line. */
+  violations: string[];
+  /** The proofs skipped on purpose, each with its reason from the check fence. */
+  allowed: string[];
 }
 
 class StepFailure extends Error {}
@@ -82,6 +95,8 @@ function indent(text: string): string {
 }
 
 class LessonRun {
+  readonly violations: string[] = [];
+  readonly allowed: string[] = [];
   private readonly terminals = new Map<ServiceId, string>();
   private readonly background: RunState[] = [];
   private readonly files = new Map<string, string>();
@@ -112,6 +127,49 @@ class LessonRun {
 
   private async runStep(step: Step): Promise<void> {
     const began = performance.now();
+    if (this.options.prove) await this.proveFailsBefore(step);
+    const outcomes = await this.doStep(step);
+    this.options.onStep?.(step, outcomes, performance.now() - began);
+    if (this.options.prove) await this.proveRepeatable(step);
+  }
+
+  /** Where a step's check is written: the line of its first check in lesson.md. */
+  private checkLine(step: Step): string {
+    return `step "${step.title}" (lesson.md:${step.checks[0]?.line ?? step.line})`;
+  }
+
+  /** The step's check, asked before the step is done, must not pass: the state has not the step's effect yet. */
+  private async proveFailsBefore(step: Step): Promise<void> {
+    if (step.checks.length === 0) return;
+    if (step.allowed.passesBefore !== undefined) {
+      this.allowed.push(`${this.checkLine(step)}: its check may pass before the step — ${step.allowed.passesBefore}`);
+      return;
+    }
+    const outcomes = await runChecks(step.checks, this.options);
+    if (outcomes.every((o) => o.ok)) {
+      this.violations.push(
+        `${this.checkLine(step)}: its check passes before the step is done (${outcomes.map((o) => o.message).join('; ')})`,
+      );
+    }
+  }
+
+  /** The step done a second time must still pass, as a learner who repeats it would expect. */
+  private async proveRepeatable(step: Step): Promise<void> {
+    if (step.blocks.length === 0) return;
+    if (step.allowed.notRepeatable !== undefined) {
+      this.allowed.push(`${this.checkLine(step)}: not repeatable — ${step.allowed.notRepeatable}`);
+      return;
+    }
+    try {
+      await this.doStep(step);
+    } catch (err) {
+      if (!(err instanceof StepFailure)) throw err;
+      this.violations.push(`done a second time, ${err.message}`);
+    }
+  }
+
+  /** The step's blocks in order, then its checks, which must pass; background runs stop after. */
+  private async doStep(step: Step): Promise<CheckOutcome[]> {
     let outcomes: CheckOutcome[] = [];
     for (const block of step.blocks) {
       if (block.kind === 'terminal') await this.terminalBlock(step, block);
@@ -128,7 +186,7 @@ class LessonRun {
     }
     // Background programs run until the step's check passed, as a learner stops them then.
     await this.stopBackground();
-    this.options.onStep?.(step, outcomes, performance.now() - began);
+    return outcomes;
   }
 
   private async settledChecks(step: Step): Promise<CheckOutcome[]> {
@@ -282,13 +340,16 @@ function normalized(text: string): string {
 export async function checkLesson(lesson: Lesson, options: LessonCheckOptions): Promise<LessonCheckResult> {
   const began = performance.now();
   let client: PlaygroundClient | null = null;
+  let run: LessonRun | null = null;
+  const proofs = () => ({ violations: run?.violations ?? [], allowed: run?.allowed ?? [] });
   try {
     client = await PlaygroundClient.connect(options.baseUrl);
-    await new LessonRun(lesson, client, options).run();
-    return { lesson, ok: true, ms: performance.now() - began };
+    run = new LessonRun(lesson, client, options);
+    await run.run();
+    return { lesson, ok: run.violations.length === 0, ms: performance.now() - began, ...proofs() };
   } catch (err) {
     const failure = err instanceof StepFailure ? err.message : `unexpected error: ${errorText(err)}`;
-    return { lesson, ok: false, ms: performance.now() - began, failure };
+    return { lesson, ok: false, ms: performance.now() - began, failure, ...proofs() };
   } finally {
     client?.close();
   }

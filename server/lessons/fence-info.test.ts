@@ -41,6 +41,15 @@ describe('parseFenceInfo', () => {
     expect(parseFenceInfo('js file=x.js', SERVICES)).toEqual({ error: expect.stringContaining('only python and javascript') });
     expect(parseFenceInfo('python file=../x.py', SERVICES)).toEqual({ error: expect.stringContaining('plain file name') });
     expect(parseFenceInfo('python file=a.py file=b.py', SERVICES)).toEqual({ error: '"file" appears twice in the fence' });
-    expect(parseFenceInfo('check x', SERVICES)).toEqual({ error: expect.stringContaining('takes nothing after') });
+    expect(parseFenceInfo('check x', SERVICES)).toEqual({ error: expect.stringContaining('takes only passes-before="why" or not-repeatable="why"') });
+    expect(parseFenceInfo('check passes-before=""', SERVICES)).toEqual({ error: expect.stringContaining('needs the reason') });
+  });
+
+  it("knows the check fence's excuses from lessons:check proofs, each with its reason", () => {
+    expect(parseFenceInfo('check', SERVICES)).toEqual({ kind: 'check', allowed: {} });
+    expect(parseFenceInfo('check passes-before="made in step 1" not-repeatable="counts once"', SERVICES)).toEqual({
+      kind: 'check',
+      allowed: { passesBefore: 'made in step 1', notRepeatable: 'counts once' },
+    });
   });
 });

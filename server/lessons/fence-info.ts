@@ -1,7 +1,8 @@
 // The info string of a fenced block decides what the block is (docs/lesson-format.md, "Steps"):
 //   ```redis            a terminal block (each service's fence tag: memcached, redis, amqp, mysql)
 //   ```python file=x.py [background] [expect="text"]   a snippet block (python, javascript)
-//   ```check            the step's check (YAML)
+//   ```check            the step's check (YAML); `passes-before="why"` or `not-repeatable="why"`
+//                       excuse a step from one of lessons:check's proofs (docs/lesson-format.md)
 //   ... plus `solution` on a terminal or snippet block: hidden behind "Show solution".
 // Anything else is shown as code. Words that only make sense on runnable blocks are refused
 // elsewhere, since a typo there would quietly turn a runnable block into a shown one.
@@ -19,8 +20,23 @@ const EXTENSIONS: Record<RunLanguage, RegExp> = {
 export type FenceKind =
   | { kind: 'terminal'; service: ServiceId; solution: boolean }
   | { kind: 'snippet'; language: RunLanguage; file?: string; background: boolean; expect?: string; solution: boolean }
-  | { kind: 'check' }
+  | { kind: 'check'; allowed: CheckAllowances }
   | { kind: 'shown' };
+
+/**
+ * What lessons:check is told not to prove of a step, each with the reason a reader sees: that its
+ * check fails before the step is done (`passesBefore`), or that the step passes done twice
+ * (`notRepeatable`).
+ */
+export interface CheckAllowances {
+  passesBefore?: string;
+  notRepeatable?: string;
+}
+
+const ALLOWANCES: Record<string, keyof CheckAllowances> = {
+  'passes-before': 'passesBefore',
+  'not-repeatable': 'notRepeatable',
+};
 
 interface Word {
   name: string;
@@ -69,8 +85,19 @@ export function parseFenceInfo(info: string, services: ServiceSet): FenceKind | 
   }
 
   if (tag.name === 'check') {
-    if (rest.length > 0) return { error: `a check fence takes nothing after "check" (found "${rest[0].name}")` };
-    return { kind: 'check' };
+    const allowed: CheckAllowances = {};
+    for (const w of rest) {
+      const key = ALLOWANCES[w.name];
+      if (!key) {
+        return {
+          error: `a check fence takes only ${Object.keys(ALLOWANCES).map((k) => `${k}="why"`).join(' or ')} after "check" (found "${w.name}")`,
+        };
+      }
+      if (!w.value?.trim()) return { error: `${w.name}= needs the reason, e.g. ${w.name}="the queue is made in step 1"` };
+      if (allowed[key] !== undefined) return { error: `"${w.name}" appears twice in the fence` };
+      allowed[key] = w.value.trim();
+    }
+    return { kind: 'check', allowed };
   }
 
   const service = services.byFenceTag(tag.name)?.name;

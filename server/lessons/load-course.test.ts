@@ -140,7 +140,7 @@ describe('bad content: every problem, with file:line', () => {
       '01-c/01-fences/lesson.md:36: a runnable python block needs file=NAME (e.g. file=app.py)',
       `01-c/01-fences/lesson.md:40: cannot read the fence's words near "\\"quote"; quote values like expect="some text"`,
       '01-c/01-fences/lesson.md:44: the redis block is empty',
-      '01-c/01-fences/lesson.md:47: a check fence takes nothing after "check" (found "foo")',
+      '01-c/01-fences/lesson.md:47: a check fence takes only passes-before="why" or not-repeatable="why" after "check" (found "foo")',
       '01-c/02-structure/lesson.md:5: a check block belongs in a step, after a "## " heading, not in the introduction',
       '01-c/02-structure/lesson.md:13: a step titled like "Same title!" already exists (line 9); step titles must differ',
       '01-c/03-no-steps/lesson.md:4: the lesson has no steps: each step starts with a "## " heading',

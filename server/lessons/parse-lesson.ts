@@ -3,7 +3,7 @@
 // tokens carry source lines (token.map), so every problem names the line of its key or fence.
 import MarkdownIt, { type Token } from 'markdown-it';
 import type { RunLanguage } from '../../shared/protocol.ts';
-import { parseFenceInfo } from './fence-info.ts';
+import { parseFenceInfo, type CheckAllowances } from './fence-info.ts';
 import { parseCheckBlock } from './parse-check.ts';
 import type { ServiceSet } from '../services/service-set.ts';
 import type { ServiceId } from '../services/endpoint.ts';
@@ -136,6 +136,7 @@ export function parseLesson(
 
     const blocks: LessonBlock[] = [];
     const checks: CheckDef[] = [];
+    const allowed: CheckAllowances = {};
     // Past the heading's three tokens (open, inline, close).
     const body = tokens.slice(start + 3, end);
     for (const token of body) {
@@ -152,6 +153,7 @@ export function parseLesson(
           break;
         case 'check':
           checks.push(...parseCheckBlock(token.content, line + 1, line, serviceSet, report));
+          Object.assign(allowed, kind.allowed);
           token.meta = { check: true } satisfies FenceMeta;
           break;
         case 'terminal':
@@ -191,7 +193,7 @@ export function parseLesson(
       }
     }
     const html = markdown.renderer.render(body, markdown.options, { mode: 'placeholders' } satisfies RenderEnv);
-    steps.push({ id, title, html, blocks, checks, line: headingLine });
+    steps.push({ id, title, html, blocks, checks, allowed, line: headingLine });
   });
 
   return {

@@ -1,6 +1,7 @@
 // The course tree the loader builds: what the HTTP API serves and lessons:check runs.
 import type { RunLanguage } from '../../shared/protocol.ts';
 import type { ServiceId } from '../services/endpoint.ts';
+import type { CheckAllowances } from './fence-info.ts';
 import type { CheckDef, ResetSpec } from './schema.ts';
 
 export interface TerminalBlock {
@@ -37,6 +38,8 @@ export interface Step {
   html: string;
   blocks: LessonBlock[];
   checks: CheckDef[];
+  /** The proofs lessons:check skips for this step, with why (the check fence's words). */
+  allowed: CheckAllowances;
   /** Line of the `## ` heading. */
   line: number;
 }
