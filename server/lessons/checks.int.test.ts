@@ -74,6 +74,22 @@ describe('memcached checks', () => {
   it('adds the hint to a failure', async () => {
     expect(await one(`memcached: {key: "${T}:nothing"}\nhint: Use set.`)).toEqual(fails(`memcached has no key "${T}:nothing". Use set.`));
   });
+  it('asks whether a key is there without moving the counters a lesson watches', async () => {
+    const stats = async () => {
+      const reply = await memcachedCommand(testEndpoint('memcached'), 'stats', /^END\r\n/m);
+      const stat = (name: string) => Number(new RegExp(`^STAT ${name} (\\d+)`, 'm').exec(reply)?.[1]);
+      return { cmd_get: stat('cmd_get'), get_hits: stat('get_hits'), get_misses: stat('get_misses') };
+    };
+    const before = await stats();
+    await one(`memcached: {key: "${key}"}`);
+    await one(`memcached: {key: "${T}:nothing", absent: true}`);
+    expect(await stats()).toEqual(before);
+  });
+  it('a counter of stats', async () => {
+    expect(await one(`memcached: {stat: curr_items, min: 1}`)).toEqual(passes(/^memcached's curr_items is \d+$/));
+    expect(await one(`memcached: {stat: curr_items, equals: 0}`)).toEqual(fails(/^memcached's curr_items is \d+, not 0$/));
+    expect(await one(`memcached: {stat: no_such_counter, min: 0}`)).toEqual(fails(`memcached's stats have no counter "no_such_counter"`));
+  });
 });
 
 describe('redis key checks', () => {
@@ -165,6 +181,35 @@ describe('rabbitmq queue checks', () => {
     expect(await one(`rabbitmq: {queue: ${T}_consumed, consumers: 1}`)).toMatchObject({ ok: true });
     expect(await one(`rabbitmq: {queue: ${q}, consumers: 1}`)).toEqual(fails(`queue "${q}" has 0 consumers, not 1`));
     expect(await one(`rabbitmq: {queue: ${q}, min_consumers: 1}`)).toEqual(fails(`queue "${q}" has 0 consumers; expected at least 1`));
+  });
+  it('persistent messages and the prefetch of consumers, read with the playground access', async () => {
+    const ch = await broker.createChannel();
+    await ch.assertQueue(`${T}_persist`, { durable: true });
+    await ch.purgeQueue(`${T}_persist`);
+    ch.sendToQueue(`${T}_persist`, Buffer.from('kept'), { persistent: true });
+    ch.sendToQueue(`${T}_persist`, Buffer.from('kept too'), { persistent: true });
+    ch.sendToQueue(`${T}_persist`, Buffer.from('lost on a restart'));
+    await ch.checkQueue(`${T}_persist`);
+    expect(await one(`rabbitmq: {queue: ${T}_persist, persistent: 2}`)).toEqual(
+      passes(`queue "${T}_persist" exists (3 messages, 0 consumers, 2 persistent messages of 3)`),
+    );
+    expect(await one(`rabbitmq: {queue: ${T}_persist, min_persistent: 3}`)).toEqual(
+      fails(`queue "${T}_persist" holds 2 persistent messages of 3; expected at least 3 persistent`),
+    );
+    expect(await one(`rabbitmq: {queue: ${q}, persistent: 3}`)).toEqual(fails(`queue "${q}" holds 0 persistent messages of 3, not 3 persistent`));
+
+    expect(await one(`rabbitmq: {queue: ${T}_consumed, prefetch: 1}`)).toEqual(
+      fails(`queue "${T}_consumed" has consumers with prefetch unlimited, not all 1`),
+    );
+    expect(await one(`rabbitmq: {queue: ${q}, prefetch: 1}`)).toEqual(fails(`queue "${q}" has no consumer, so no prefetch to compare`));
+    const fair = await broker.createChannel();
+    await fair.prefetch(1);
+    await fair.assertQueue(`${T}_fair`, { durable: false });
+    await fair.consume(`${T}_fair`, () => {});
+    expect(await one(`rabbitmq: {queue: ${T}_fair, prefetch: 1}`)).toEqual(
+      passes(`queue "${T}_fair" exists (0 messages, 1 consumer, prefetch 1 on every consumer)`),
+    );
+    await fair.close();
   });
   it('durable, without changing the queue', async () => {
     expect(await one(`rabbitmq: {queue: ${q}, durable: true}`)).toEqual(passes(`queue "${q}" exists (3 messages, 0 consumers, durable)`));

@@ -95,7 +95,7 @@ describe('the good fixture tree', () => {
   it('parses checks: a mapping or a list, with hints and lines', async () => {
     const first = findLesson(await loadCourse(path.join(FIXTURES, 'good')), 'basics', 'first-steps')!;
     expect(first.steps[0].checks).toEqual([
-      { service: 'memcached', spec: { key: 'fixture:greeting', equals: 'hello' }, hint: 'The data line must be exactly 5 bytes.', line: 26 },
+      { service: 'memcached', spec: { kind: 'key', key: 'fixture:greeting', equals: 'hello' }, hint: 'The data line must be exactly 5 bytes.', line: 26 },
     ]);
     expect(first.steps[1].checks).toEqual([
       { service: 'redis', spec: { kind: 'key', key: 'fixture:visits', type: 'string', equals: 1 }, hint: undefined, line: 44 },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceName } from '../../../shared/protocol.ts';
 import { memcachedCommand } from '../../services/memcached/request.ts';
 import { parseAmqpTarget } from '../../services/rabbitmq/amqp-url.ts';
-import { readBindings, type RabbitmqAdmin } from '../../services/rabbitmq/bindings.ts';
+import { readBindings, type RabbitmqAdmin } from '../../services/rabbitmq/admin.ts';
 import type { Endpoint } from '../../services/endpoint.ts';
 import { amqpOpen } from '../../testing/workspaces/amqp-open.ts';
 import { testSharedAdmin } from '../../testing/workspaces/shared-admin-context.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkspaceState } from '../../../shared/classroom-api.ts';
 import { memcachedCommand } from '../../services/memcached/request.ts';
 import { parseAmqpTarget } from '../../services/rabbitmq/amqp-url.ts';
-import { readBindings, type RabbitmqAdmin } from '../../services/rabbitmq/bindings.ts';
+import { readBindings, type RabbitmqAdmin } from '../../services/rabbitmq/admin.ts';
 import { MysqlAccounts } from '../../services/mysql/classroom.ts';
 import { RabbitmqAccounts } from '../../services/rabbitmq/classroom.ts';
 import { amqpOpen } from '../../testing/workspaces/amqp-open.ts';

@@ -45,6 +45,8 @@ describe('sharedAdminFromSupervisor', () => {
         managementUrl: 'http://127.0.0.1:41003',
         user: 'playground',
         password: managedPassword('s3cret'),
+        // rabbitmqctl on the private node, for what the management API (statistics off) cannot tell checks.
+        ctl: { node: 'playground-41000@localhost', epmdPort: 41002, dir: '/data/rabbitmq' },
       },
       mysql: {
         host: '127.0.0.1',

@@ -2,10 +2,15 @@
 // server of the endpoint (a client library spreads keys over the list, so a key may live on any).
 //
 //   check:  memcached: {key: greeting, equals: hello}   |   memcached: {key: greeting, absent: true}
+//           memcached: {stat: get_hits, min: 2}         (summed over the servers)
 //   reset:  memcached: [greeting, "user:1"]
+//
+// A check must not change what a lesson measures: whether a key is there is asked with `me` (meta
+// debug), which moves no counter. Only `equals` reads the value, with a `get` — one more cmd_get
+// and get_hits; a lesson that watches those counters checks them with `stat` instead.
 import { z } from 'zod';
 import { show } from '../check-compare.ts';
-import { absentAlone, scalar } from '../check-schema.ts';
+import { absentAlone, count, parseKinds, scalar } from '../check-schema.ts';
 import { fail, pass, type ServiceChecks, type ServiceReset } from '../check-types.ts';
 import type { Endpoint } from '../endpoint.ts';
 import { memcachedCommand, memcachedServers } from './request.ts';
@@ -15,7 +20,7 @@ export const memcachedKey = z
   .string()
   .regex(/^[^\s\x00-\x1f\x7f]{1,250}$/, 'a memcached key has no spaces or control characters (1–250 characters)');
 
-const checkSchema = z
+const keyCheckSchema = z
   .strictObject({
     key: memcachedKey,
     equals: scalar.optional(),
@@ -23,9 +28,44 @@ const checkSchema = z
   })
   .superRefine((v, ctx) => absentAlone(v, ['key'], ctx));
 
-export type MemcachedCheck = z.infer<typeof checkSchema>;
+/** A counter of `stats` (get_hits, curr_items…), summed over the servers. */
+const statCheckSchema = z
+  .strictObject({
+    stat: z.string().regex(/^[a-z_]+$/, 'a stats name such as get_hits'),
+    equals: count.optional(),
+    min: count.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.equals === undefined && v.min === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['stat'], message: 'a stat check needs "equals" or "min"' });
+    }
+  });
+
+export type MemcachedCheck =
+  ({ kind: 'key' } & z.infer<typeof keyCheckSchema>) | ({ kind: 'stat' } & z.infer<typeof statCheckSchema>);
 
 const FAILED = /^(ERROR|CLIENT_ERROR|SERVER_ERROR)/m;
+
+/** Whether any server has `key`, asked with `me` (meta debug): no counter moves. */
+export async function memcachedHas(endpoint: Endpoint, key: string): Promise<boolean> {
+  for (const server of memcachedServers(endpoint)) {
+    const reply = await memcachedCommand(server, `me ${key}`, /^(ME .*|EN|ERROR|CLIENT_ERROR.*|SERVER_ERROR.*)\r\n/m);
+    if (FAILED.test(reply)) throw new Error(`memcached answered ${reply.trim()}`);
+    if (reply.startsWith('ME ')) return true;
+  }
+  return false;
+}
+
+/** A counter of `stats`, summed over the servers. */
+async function statSum(endpoint: Endpoint, name: string): Promise<number | null> {
+  let sum: number | null = null;
+  for (const server of memcachedServers(endpoint)) {
+    const reply = await memcachedCommand(server, 'stats', /^END\r\n/m);
+    const value = new RegExp(`^STAT ${name} (\\d+)\r$`, 'm').exec(reply)?.[1];
+    if (value !== undefined) sum = (sum ?? 0) + Number(value);
+  }
+  return sum;
+}
 
 /** The value of `key` (as UTF-8), or null when no server has it. */
 export async function memcachedGet(endpoint: Endpoint, key: string): Promise<string | null> {
@@ -43,18 +83,28 @@ export async function memcachedGet(endpoint: Endpoint, key: string): Promise<str
 
 export const memcachedChecks: ServiceChecks<MemcachedCheck> = {
   example: '{key: greeting}',
-  parse: (_body, ctx) => ctx.parse(checkSchema),
+  parse: (body, ctx) => parseKinds('memcached', body, ctx, { key: keyCheckSchema, stat: statCheckSchema }),
   async run(spec, scope) {
-    const value = await memcachedGet(scope.endpoint(), spec.key);
-    const k = `"${spec.key}"`;
-    if (spec.absent) return value === null ? pass(`memcached has no key ${k}`) : fail(`memcached still has key ${k}`);
-    if (value === null) return fail(`memcached has no key ${k}`);
-    if (spec.equals !== undefined) {
-      const expected = String(spec.equals);
-      if (value !== expected) return fail(`memcached key ${k} holds ${show(value)}, not ${show(expected)}`);
-      return pass(`memcached key ${k} holds ${show(value)}`);
+    if (spec.kind === 'stat') {
+      const value = await statSum(scope.endpoint(), spec.stat);
+      if (value === null) return fail(`memcached's stats have no counter "${spec.stat}"`);
+      if (spec.equals !== undefined && value !== spec.equals)
+        return fail(`memcached's ${spec.stat} is ${value}, not ${spec.equals}`);
+      if (spec.min !== undefined && value < spec.min)
+        return fail(`memcached's ${spec.stat} is ${value}; expected at least ${spec.min}`);
+      return pass(`memcached's ${spec.stat} is ${value}`);
     }
-    return pass(`memcached has key ${k}`);
+    const k = `"${spec.key}"`;
+    if (spec.equals === undefined) {
+      const has = await memcachedHas(scope.endpoint(), spec.key);
+      if (spec.absent) return has ? fail(`memcached still has key ${k}`) : pass(`memcached has no key ${k}`);
+      return has ? pass(`memcached has key ${k}`) : fail(`memcached has no key ${k}`);
+    }
+    const value = await memcachedGet(scope.endpoint(), spec.key);
+    if (value === null) return fail(`memcached has no key ${k}`);
+    const expected = String(spec.equals);
+    if (value !== expected) return fail(`memcached key ${k} holds ${show(value)}, not ${show(expected)}`);
+    return pass(`memcached key ${k} holds ${show(value)}`);
   },
 };
 

@@ -27,7 +27,7 @@ import {
   type ServiceReset,
 } from '../check-types.ts';
 import { connectOptions } from './amqp-url.ts';
-import { CannotInspectBindings, readBindings, type RabbitmqAdmin } from './bindings.ts';
+import { CannotInspect, readBindings, readQueueDetails, type RabbitmqAdmin } from './admin.ts';
 import { routesTo, UnsupportedExchange, type Binding } from './routing.ts';
 
 const NOT_FOUND = 404;
@@ -42,6 +42,11 @@ const queueCheckSchema = z
     consumers: count.optional(),
     min_consumers: count.optional(),
     durable: z.boolean().optional(),
+    /** Messages published persistent (delivery_mode 2): what survives a restart of the broker. */
+    persistent: count.optional(),
+    min_persistent: count.optional(),
+    /** Every consumer's prefetch (basic.qos prefetch_count); needs at least one consumer. */
+    prefetch: count.optional(),
     absent: z.literal(true).optional(),
   })
   .superRefine((v, ctx) => absentAlone(v, ['queue'], ctx));
@@ -190,7 +195,15 @@ async function checkQueue(spec: QueueCheck, scope: CheckScope): Promise<CheckOut
   if (spec.absent) return state.exists ? fail(`queue "${q}" still exists`) : pass(`there is no queue "${q}"`);
   if (!state.exists) return fail(`there is no queue "${q}"`);
   const found: string[] = [];
-  const counting = [spec.messages, spec.min_messages, spec.consumers, spec.min_consumers].some((v) => v !== undefined);
+  const counting = [
+    spec.messages,
+    spec.min_messages,
+    spec.consumers,
+    spec.min_consumers,
+    spec.persistent,
+    spec.min_persistent,
+    spec.prefetch,
+  ].some((v) => v !== undefined);
   if (state.locked) {
     if (counting || spec.durable !== undefined) {
       return fail(
@@ -220,6 +233,34 @@ async function checkQueue(spec: QueueCheck, scope: CheckScope): Promise<CheckOut
     if (durable !== spec.durable)
       return fail(spec.durable ? `queue "${q}" is not durable` : `queue "${q}" is durable; expected a transient queue`);
     found.push(durable ? 'durable' : 'transient');
+  }
+  if (spec.persistent !== undefined || spec.min_persistent !== undefined || spec.prefetch !== undefined) {
+    let details;
+    try {
+      details = await readQueueDetails(scope.endpoint(), scope.admin as RabbitmqAdmin | null, q);
+    } catch (err) {
+      if (err instanceof CannotInspect) return fail(err.message);
+      throw err;
+    }
+    const persistent = details.persistentMessages;
+    const held = `${plural(persistent, 'persistent message')} of ${messages}`;
+    if (spec.persistent !== undefined && persistent !== spec.persistent) {
+      return fail(`queue "${q}" holds ${held}, not ${spec.persistent} persistent`);
+    }
+    if (spec.min_persistent !== undefined && persistent < spec.min_persistent) {
+      return fail(`queue "${q}" holds ${held}; expected at least ${spec.min_persistent} persistent`);
+    }
+    if (spec.persistent !== undefined || spec.min_persistent !== undefined) found.push(held);
+    if (spec.prefetch !== undefined) {
+      const { prefetch } = details;
+      if (prefetch.length === 0) return fail(`queue "${q}" has no consumer, so no prefetch to compare`);
+      const other = prefetch.filter((p) => p !== spec.prefetch);
+      if (other.length > 0) {
+        const shown = prefetch.map((p) => (p === 0 ? 'unlimited' : String(p))).join(', ');
+        return fail(`queue "${q}" has consumers with prefetch ${shown}, not all ${spec.prefetch}`);
+      }
+      found.push(`prefetch ${spec.prefetch} on every consumer`);
+    }
   }
   return pass(`queue "${q}" exists (${found.join(', ')})`);
 }
@@ -267,7 +308,7 @@ async function checkExchange(spec: ExchangeCheck, scope: CheckScope): Promise<Ch
         .filter((b) => b.source === x && b.destinationKind === 'queue' && b.destination === to)
         .map((b) => b.routingKey);
     } catch (err) {
-      if (err instanceof CannotInspectBindings || err instanceof UnsupportedExchange) return fail(err.message);
+      if (err instanceof CannotInspect || err instanceof UnsupportedExchange) return fail(err.message);
       throw err;
     }
     if (!routed) {

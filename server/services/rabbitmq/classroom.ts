@@ -19,7 +19,7 @@ import type { AccountManager, LearnerAccount, LearnerAccounts, Limits } from '..
 import type { Endpoint } from '../endpoint.ts';
 import type { ManagedContext } from '../managed-types.ts';
 import { parseAmqpTarget } from './amqp-url.ts';
-import { managementRequest, type RabbitmqAdmin } from './bindings.ts';
+import { ctlAccess, managementRequest, type CtlAccess, type ManagementAccess, type RabbitmqAdmin } from './admin.ts';
 import { MANAGED_USER, managedPassword, managementUrl } from './managed.ts';
 
 /**
@@ -42,6 +42,8 @@ export interface RabbitmqAdminAccess {
   managementUrl: string;
   user: string;
   password: string;
+  /** rabbitmqctl on the playground's own broker, for what its management API (statistics off) cannot tell checks. */
+  ctl?: CtlAccess;
 }
 
 /**
@@ -94,7 +96,13 @@ function adminAccess(endpoint: Endpoint, ctx: ManagedContext | null, env: NodeJS
           "learners' vhosts and users: start the supervisor with { classroom: true }",
       );
     }
-    return { ...amqp, managementUrl: managementUrl(ctx), user: MANAGED_USER, password: managedPassword(ctx.secret) };
+    return {
+      ...amqp,
+      managementUrl: managementUrl(ctx),
+      user: MANAGED_USER,
+      password: managedPassword(ctx.secret),
+      ctl: ctlAccess(ctx),
+    };
   }
   const raw = env[RABBITMQ_MANAGEMENT_URL_ENV]?.trim();
   if (!raw) {
@@ -121,14 +129,14 @@ function adminAccess(endpoint: Endpoint, ctx: ManagedContext | null, env: NodeJS
 
 /** The manager's handle on the broker's management API. */
 export class RabbitmqAccounts implements AccountManager {
-  private readonly admin: Extract<RabbitmqAdmin, { via: 'management' }>;
+  private readonly admin: ManagementAccess;
   private readonly creating = new Limiter(CREATE_CONCURRENCY);
 
   constructor(
     private readonly access: RabbitmqAdminAccess,
     private readonly limits: Limits,
   ) {
-    this.admin = { via: 'management', url: access.managementUrl, user: access.user, password: access.password };
+    this.admin = { url: access.managementUrl, user: access.user, password: access.password };
   }
 
   /** The learner's AMQP URL: their user, their vhost. */
@@ -188,9 +196,9 @@ export class RabbitmqAccounts implements AccountManager {
     return { vhost: vhost !== null, user: user !== null };
   }
 
-  /** Checks read any learner's bindings with the administrator's access. */
+  /** Checks read any learner's bindings and queue details with the administrator's access. */
   checkAdmin(): RabbitmqAdmin {
-    return this.admin;
+    return { ctl: this.access.ctl, management: this.admin };
   }
 
   async close(): Promise<void> {}

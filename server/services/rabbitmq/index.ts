@@ -4,7 +4,7 @@
 // user per learner on the shared broker in classroom mode (classroom.ts).
 import type { ServiceAdapter } from '../types.ts';
 import { AMQP_URL_ENV, parseAmqpUrl } from './amqp-url.ts';
-import { rabbitmqAdmin } from './bindings.ts';
+import { rabbitmqAdmin } from './admin.ts';
 import { rabbitmqChecks, rabbitmqReset } from './checks.ts';
 import { rabbitmqLearners } from './classroom.ts';
 import { COMMAND_INFOS } from './help-text.ts';
