@@ -5,3 +5,10 @@
 export const PROTOCOL_VERSION = 1;
 
 export const WS_PATH = '/ws';
+
+/** Languages a snippet can be written in. */
+export const RUN_LANGUAGES = ['python', 'javascript'] as const;
+export type RunLanguage = (typeof RUN_LANGUAGES)[number];
+
+/** The main file's name when a run names none. */
+export const DEFAULT_MAIN_FILE: Record<RunLanguage, string> = { python: 'main.py', javascript: 'main.js' };

@@ -44,6 +44,8 @@ export interface BlockView {
   expect?: string;
   /** Hidden behind "Show solution". */
   solution: boolean;
+  /** Snippet blocks: the same program in other languages, shown as tabs beside this one. */
+  alternatives?: BlockView[];
 }
 
 export interface LessonRef {

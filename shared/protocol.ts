@@ -8,8 +8,9 @@ import { z } from 'zod';
 import { FILE_NAME_PATTERN, FILE_NAME_RULE } from './file-names.ts';
 import { MAX_ID_LENGTH, MAX_RUN_CODE_BYTES, MAX_RUN_FILES } from './limits.ts';
 import type { BroadcastEvent } from './classroom-api.ts';
+import { DEFAULT_MAIN_FILE, RUN_LANGUAGES, type RunLanguage } from './constants.ts';
 
-export { PROTOCOL_VERSION, WS_PATH } from './constants.ts';
+export { DEFAULT_MAIN_FILE, PROTOCOL_VERSION, RUN_LANGUAGES, WS_PATH, type RunLanguage } from './constants.ts';
 
 const id = z.string().min(1).max(MAX_ID_LENGTH);
 
@@ -25,15 +26,8 @@ export const openTerminalSchema = z.object({
   service,
 });
 
-/** Languages a snippet can be written in. */
-export const RUN_LANGUAGES = ['python', 'javascript'] as const;
-export type RunLanguage = (typeof RUN_LANGUAGES)[number];
-
 /** A file name inside a run's working directory: plain names, no directories, no dot-files. */
 const runFileName = z.string().regex(FILE_NAME_PATTERN, FILE_NAME_RULE);
-
-/** The main file's name when a run names none. */
-export const DEFAULT_MAIN_FILE: Record<RunLanguage, string> = { python: 'main.py', javascript: 'main.js' };
 
 /** What a run is: the one definition of its rules, for the socket's frames and the runner alike. */
 const runFields = {

@@ -96,4 +96,15 @@ describe('checkLesson', () => {
       expect.stringMatching(/^step "Pushes one job" \(lesson\.md:\d+\): not repeatable — a second push makes two jobs/),
     ]);
   });
+
+  it('with prove, runs a snippet written in two languages once in each', async () => {
+    const result = await checkLesson(lessons.get('alternatives')!, { ...options, prove: true });
+    expect(result).toMatchObject({ ok: true, violations: [], allowed: [] });
+    const redis = new Redis(testEndpoint('redis').url);
+    try {
+      expect(await redis.mget('runnable7:python', 'runnable7:javascript')).toEqual(['yes', 'yes']);
+    } finally {
+      redis.disconnect();
+    }
+  });
 });

@@ -7,7 +7,8 @@
 // the step is done (a check that passes anyway teaches nothing), and the step done a second time
 // still passes (learners repeat steps). A step that breaks either is a violation, reported with
 // its lesson.md line, unless its check fence excuses it with a reason (`passes-before="…"`,
-// `not-repeatable="…"`), which is listed instead.
+// `not-repeatable="…"`), which is listed instead. The second time, a snippet written in another
+// language too (```javascript … alt) runs in that language, so both versions are proven.
 import { MAX_RUN_FILES } from '../../shared/limits.ts';
 import { DEFAULT_MAIN_FILE } from '../../shared/protocol.ts';
 import { SERVICES } from '../services/registry.ts';
@@ -161,19 +162,22 @@ class LessonRun {
       return;
     }
     try {
-      await this.doStep(step);
+      await this.doStep(step, true);
     } catch (err) {
       if (!(err instanceof StepFailure)) throw err;
       this.violations.push(`done a second time, ${err.message}`);
     }
   }
 
-  /** The step's blocks in order, then its checks, which must pass; background runs stop after. */
-  private async doStep(step: Step): Promise<CheckOutcome[]> {
+  /**
+   * The step's blocks in order, then its checks, which must pass; background runs stop after.
+   * `alternatives`: each snippet in its other language where it has one (the proof's second time).
+   */
+  private async doStep(step: Step, alternatives = false): Promise<CheckOutcome[]> {
     let outcomes: CheckOutcome[] = [];
     for (const block of step.blocks) {
       if (block.kind === 'terminal') await this.terminalBlock(step, block);
-      else await this.snippetBlock(step, block);
+      else await this.snippetBlock(step, (alternatives && block.alternatives[0]) || block);
     }
     for (const run of this.background) await this.waitForExpect(step, run);
     if (step.checks.length > 0) {

@@ -30,6 +30,7 @@ describe('parseFenceInfo', () => {
       background: true,
       expect: undefined,
       solution: false,
+      alt: false,
     });
     expect(parseFenceInfo('python solution', SERVICES)).toMatchObject({ kind: 'snippet', file: undefined, solution: true });
   });
@@ -51,5 +52,11 @@ describe('parseFenceInfo', () => {
       kind: 'check',
       allowed: { passesBefore: 'made in step 1', notRepeatable: 'counts once' },
     });
+  });
+
+  it('marks a snippet that is another language of the one before it', () => {
+    expect(parseFenceInfo('javascript file=hello.js alt', SERVICES)).toMatchObject({ kind: 'snippet', file: 'hello.js', alt: true });
+    expect(parseFenceInfo('python file=hello.py', SERVICES)).toMatchObject({ kind: 'snippet', alt: false });
+    expect(parseFenceInfo('javascript file=hello.js alt=yes', SERVICES)).toEqual({ error: '"alt" takes no value' });
   });
 });

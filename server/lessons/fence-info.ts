@@ -1,6 +1,8 @@
 // The info string of a fenced block decides what the block is (docs/lesson-format.md, "Steps"):
 //   ```redis            a terminal block (each service's fence tag: memcached, redis, amqp, mysql)
 //   ```python file=x.py [background] [expect="text"]   a snippet block (python, javascript)
+//   ```javascript file=x.js alt                        the same snippet in another language: the
+//                       page shows the two as one block with a tab per language
 //   ```check            the step's check (YAML); `passes-before="why"` or `not-repeatable="why"`
 //                       excuse a step from one of lessons:check's proofs (docs/lesson-format.md)
 //   ... plus `solution` on a terminal or snippet block: hidden behind "Show solution".
@@ -19,7 +21,16 @@ const EXTENSIONS: Record<RunLanguage, RegExp> = {
 
 export type FenceKind =
   | { kind: 'terminal'; service: ServiceId; solution: boolean }
-  | { kind: 'snippet'; language: RunLanguage; file?: string; background: boolean; expect?: string; solution: boolean }
+  | {
+      kind: 'snippet';
+      language: RunLanguage;
+      file?: string;
+      background: boolean;
+      expect?: string;
+      solution: boolean;
+      /** The same program as the snippet block before it, in another language. */
+      alt: boolean;
+    }
   | { kind: 'check'; allowed: CheckAllowances }
   | { kind: 'shown' };
 
@@ -43,7 +54,7 @@ interface Word {
   value?: string;
 }
 
-const RUN_WORDS = ['file', 'background', 'expect', 'solution'];
+const RUN_WORDS = ['file', 'background', 'expect', 'solution', 'alt'];
 
 /** Splits `python file=a.py expect="hello world"` into words; answers an error text if it cannot. */
 export function splitInfo(info: string): Word[] | string {
@@ -120,6 +131,7 @@ export function parseFenceInfo(info: string, services: ServiceSet): FenceKind | 
     let background = false;
     let expect: string | undefined;
     let solution = false;
+    let alt = false;
     for (const w of rest) {
       switch (w.name) {
         case 'file':
@@ -144,12 +156,18 @@ export function parseFenceInfo(info: string, services: ServiceSet): FenceKind | 
           if (w.value !== undefined) return { error: '"solution" takes no value' };
           solution = true;
           break;
+        case 'alt':
+          if (w.value !== undefined) return { error: '"alt" takes no value' };
+          alt = true;
+          break;
         default:
-          return { error: `unknown word "${w.name}" in a ${language} fence; it takes file=NAME, background, expect="text", solution` };
+          return {
+            error: `unknown word "${w.name}" in a ${language} fence; it takes file=NAME, background, expect="text", solution, alt`,
+          };
       }
     }
     if (!file && !solution) return { error: `a runnable ${language} block needs file=NAME (e.g. file=app${language === 'python' ? '.py' : '.js'})` };
-    return { kind: 'snippet', language, file, background, expect, solution };
+    return { kind: 'snippet', language, file, background, expect, solution, alt };
   }
 
   const named = services.has(tag.name) ? services.get(tag.name) : undefined;

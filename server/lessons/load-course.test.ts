@@ -73,6 +73,7 @@ describe('the good fixture tree', () => {
         background: false,
         expect: 'visits: 2',
         solution: false,
+        alternatives: [],
         line: 51,
       },
       {
@@ -83,6 +84,7 @@ describe('the good fixture tree', () => {
         background: true,
         expect: 'watching "fixture:visits"',
         solution: false,
+        alternatives: [],
         line: 54,
       },
     ]);

@@ -12,7 +12,8 @@ import type { LessonBlock, LessonFile, Step } from './types.ts';
 import { YamlSource, type Report } from './yaml-source.ts';
 
 /** What a fence token becomes, attached to it as token.meta while parsing. */
-type FenceMeta = { check: true } | { check?: false; block: number; solution: boolean };
+/** `hidden`: a check, or a snippet's alternative, drawn with the block it belongs to (or not at all). */
+type FenceMeta = { hidden: true } | { hidden?: false; block: number; solution: boolean };
 
 interface RenderEnv {
   /** placeholders: runnable blocks become `<div class="lesson-block">`; plain: they stay code. */
@@ -26,7 +27,7 @@ const defaultFence = markdown.renderer.rules.fence!;
 markdown.renderer.rules.fence = (tokens, idx, options, env, self) => {
   const meta = tokens[idx].meta as FenceMeta | null;
   if (!meta) return defaultFence(tokens, idx, options, env, self);
-  if (meta.check) return '';
+  if (meta.hidden) return '';
   if ((env as RenderEnv | undefined)?.mode === 'placeholders') return `<div class="lesson-block" data-block="${meta.block}"></div>\n`;
   const html = defaultFence(tokens, idx, options, env, self);
   return meta.solution ? `<details class="lesson-solution"><summary>Solution</summary>\n${html}</details>\n` : html;
@@ -154,7 +155,7 @@ export function parseLesson(
         case 'check':
           checks.push(...parseCheckBlock(token.content, line + 1, line, serviceSet, report));
           Object.assign(allowed, kind.allowed);
-          token.meta = { check: true } satisfies FenceMeta;
+          token.meta = { hidden: true } satisfies FenceMeta;
           break;
         case 'terminal':
           if (code.trim() === '') {
@@ -177,6 +178,31 @@ export function parseLesson(
             }
             content = beside;
           }
+          if (kind.alt) {
+            // The same program in another language, shown as a tab of the block right before it.
+            const main = blocks[blocks.length - 1];
+            if (main?.kind !== 'snippet') {
+              report(line, 'an "alt" block comes right after the snippet block it is another language of');
+              break;
+            }
+            if ([main, ...main.alternatives].some((b) => b.language === kind.language)) {
+              report(line, `the snippet before this "alt" block is ${kind.language} already; an alternative is in another language`);
+              break;
+            }
+            main.alternatives.push({
+              kind: 'snippet',
+              language: kind.language,
+              file: kind.file,
+              code: content,
+              background: kind.background,
+              expect: kind.expect,
+              solution: kind.solution,
+              alternatives: [],
+              line,
+            });
+            token.meta = { hidden: true } satisfies FenceMeta;
+            break;
+          }
           token.meta = { block: blocks.length, solution: kind.solution } satisfies FenceMeta;
           blocks.push({
             kind: 'snippet',
@@ -186,6 +212,7 @@ export function parseLesson(
             background: kind.background,
             expect: kind.expect,
             solution: kind.solution,
+            alternatives: [],
             line,
           });
           break;

@@ -63,6 +63,7 @@ function blockView(block: LessonBlock): BlockView {
     background: block.background,
     expect: block.expect,
     solution: block.solution,
+    ...(block.alternatives.length > 0 ? { alternatives: block.alternatives.map(blockView) } : {}),
   };
 }
 

@@ -25,6 +25,8 @@ export interface SnippetBlock {
   /** Text the run must print (lessons:check waits for it). */
   expect?: string;
   solution: boolean;
+  /** The same program in other languages (```javascript … alt), shown as tabs of this block. */
+  alternatives: SnippetBlock[];
   line: number;
 }
 

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { BlockView } from '../../../shared/lesson-api.ts';
 import type { Workspace } from '../workspace.ts';
 import { TypingError, typeLines } from './block-typist.ts';
+import { LANGUAGE_TITLES, setSnippetLanguage, useSnippetLanguage } from './snippet-language.ts';
 
 /** "Copied" shows this long. */
 const COPIED_MS = 1500;
@@ -121,7 +122,11 @@ function TerminalBlock({ block, workspace }: { block: BlockView; workspace: Work
   );
 }
 
-function SnippetBlock({ block, workspace }: { block: BlockView; workspace: Workspace }) {
+/** A snippet, or the same program in the languages it comes in: a tab each, the learner's pick shown. */
+function SnippetBlock({ block: first, workspace }: { block: BlockView; workspace: Workspace }) {
+  const variants = [first, ...(first.alternatives ?? [])];
+  const picked = useSnippetLanguage();
+  const block = variants.find((v) => v.language === picked) ?? first;
   const name = snippetFile(block);
   const [problem, setProblem] = useState<string | null>(null);
   const run = () => {
@@ -136,6 +141,25 @@ function SnippetBlock({ block, workspace }: { block: BlockView; workspace: Works
   return (
     <div className="block block-snippet" data-testid="snippet-block" data-file={name}>
       <div className="block-file">
+        {variants.length > 1 && (
+          <span className="block-languages" role="tablist" aria-label="Language">
+            {variants.map((v) => (
+              <button
+                key={v.language}
+                type="button"
+                role="tab"
+                aria-selected={v === block}
+                className={`block-language${v === block ? ' selected' : ''}`}
+                data-testid="block-language"
+                data-language={v.language}
+                title={`Show the ${LANGUAGE_TITLES[v.language!]} version (every snippet that has one)`}
+                onClick={() => setSnippetLanguage(v.language!)}
+              >
+                {LANGUAGE_TITLES[v.language!]}
+              </button>
+            ))}
+          </span>
+        )}
         {name}
         {block.background && <span className="block-tag">keeps running</span>}
       </div>
