@@ -20,7 +20,7 @@
 //   POST /api/classes/:id/broadcast   BroadcastRequest → {ok, learners: number}
 //   GET  /api/classes/:id/progress.csv
 // Every error answers {error: "plain words"} with a 4xx/5xx status.
-import type { RunLanguage } from './protocol.ts';
+import type { RunLanguage } from './constants.ts';
 
 export type SessionView =
   | { mode: 'single' }

@@ -8,6 +8,9 @@ import { normalizeJoinCode, type SessionView } from '../../../shared/classroom-a
 
 export type DashboardView = { kind: 'classes' } | { kind: 'class'; classId: string };
 
+/** Moves the dashboard to another of its views (the dashboard pushes it onto the history). */
+export type Navigate = (view: DashboardView) => void;
+
 export type PageRoute =
   { kind: 'join'; code: string | null } | { kind: 'instructor'; view: DashboardView } | { kind: 'workspace' };
 

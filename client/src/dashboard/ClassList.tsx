@@ -3,7 +3,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ClassSummary } from '../../../shared/classroom-api.ts';
 import { HttpError } from '../http.ts';
 import { createClass, fetchClasses } from './api.ts';
-import type { Navigate } from './Dashboard.tsx';
+import type { Navigate } from '../classroom/page-route.ts';
 
 type Listing = { kind: 'loading' } | { kind: 'ready'; classes: ClassSummary[] } | { kind: 'failed'; message: string };
 

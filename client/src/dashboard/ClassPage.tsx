@@ -7,7 +7,7 @@ import { HttpError } from '../http.ts';
 import { classEventsUrl, fetchClass, fetchCourse, progressCsvUrl } from './api.ts';
 import { BroadcastPanel } from './BroadcastPanel.tsx';
 import { applyClassEvent, parseClassEvent } from './class-events.ts';
-import type { Navigate } from './Dashboard.tsx';
+import type { Navigate } from '../classroom/page-route.ts';
 import { groupColumns, lessonPlace } from './grid-columns.ts';
 import { JoinPanel } from './JoinPanel.tsx';
 import { ORDER_TITLES, doneCount, orderLearners, type LearnerOrder } from './learner-order.ts';

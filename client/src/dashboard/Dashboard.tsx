@@ -1,7 +1,7 @@
 // The instructor's dashboard, a chunk of its own: /instructor lists the classes, /instructor/classes/:id
 // is one class live. Moving between the two is history.pushState; the workspace is a page load away.
 import { useCallback, useEffect, useState } from 'react';
-import { dashboardPath, parsePageRoute, type DashboardView } from '../classroom/page-route.ts';
+import { dashboardPath, parsePageRoute, type DashboardView, type Navigate } from '../classroom/page-route.ts';
 import { postInstructorLogout } from '../classroom/session-api.ts';
 import { ClassList } from './ClassList.tsx';
 import { ClassPage } from './ClassPage.tsx';
@@ -11,8 +11,6 @@ function currentView(): DashboardView {
   const route = parsePageRoute(window.location.pathname);
   return route.kind === 'instructor' ? route.view : { kind: 'classes' };
 }
-
-export type Navigate = (view: DashboardView) => void;
 
 export default function Dashboard() {
   const [view, setView] = useState<DashboardView>(currentView);
