@@ -119,6 +119,29 @@ describe('lessons in the browser', () => {
     await page.waitForSelector(`[data-testid="lesson-view"][data-lesson="${next}"]`);
   });
 
+  test('a snippet written in two languages shows a tab each; the pick holds for the page and a reload', async () => {
+    await openLesson('#/redis/redis-py', 'redis/redis-py');
+    const both = '[data-testid="snippet-block"]:has([data-testid="block-language"])';
+    const tab = (language: string) => `${both} [data-testid="block-language"][data-language="${language}"]`;
+    await page.waitForSelector(`${both}[data-file="hello_redis.py"]`);
+    expect(await page.getAttribute(tab('python'), 'aria-selected')).toBe('true');
+
+    await page.click(tab('javascript'));
+    await page.waitForSelector(`${both}[data-file="hello_redis.js"]`);
+    expect(await page.textContent(`${both} pre`)).toContain("import { createClient } from 'redis';");
+    await page.click(`${both} [data-testid="block-open"]`);
+    await page.waitForSelector('[data-testid="file-tab"][data-file="hello_redis.js"][aria-selected="true"]');
+
+    await page.reload();
+    await page.waitForSelector(`[data-testid="lesson-view"][data-lesson="redis/redis-py"]`);
+    await page.waitForSelector(`${both}[data-file="hello_redis.js"]`);
+    // The keyboard: Tab to the Python tab, Enter picks it.
+    await page.focus(tab('python'));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${both}[data-file="hello_redis.py"]`);
+    await page.screenshot({ path: '/tmp/playground-snippet-languages-e2e.png' });
+  });
+
   test('a lesson that does not exist says so, with a retry', async () => {
     await page.goto(`${testBaseUrl()}/#/welcome/no-such-lesson`);
     const error = await page.waitForSelector('[data-testid="lesson-error"]');
