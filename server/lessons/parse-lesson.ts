@@ -3,12 +3,12 @@
 // tokens carry source lines (token.map), so every problem names the line of its key or fence.
 import MarkdownIt, { type Token } from 'markdown-it';
 import type { RunLanguage } from '../../shared/protocol.ts';
-import { parseFenceInfo, type CheckAllowances } from './fence-info.ts';
+import { parseFenceInfo, type CheckAllowances, type FenceKind } from './fence-info.ts';
 import { parseCheckBlock } from './parse-check.ts';
 import type { ServiceSet } from '../services/service-set.ts';
 import type { ServiceId } from '../services/endpoint.ts';
 import { lessonSchemas, type CheckDef, type ResetSpec } from './schema.ts';
-import type { LessonBlock, LessonFile, Step } from './types.ts';
+import type { LessonBlock, LessonFile, SnippetBlock, Step } from './types.ts';
 import { YamlSource, type Report } from './yaml-source.ts';
 
 /** What a fence token becomes, attached to it as token.meta while parsing. */
@@ -46,6 +46,12 @@ export interface ParsedLesson {
   introHtml: string;
   steps: Step[];
   plainHtml: string;
+}
+
+/** A snippet block from its fence and content. */
+function snippet(kind: Extract<FenceKind, { kind: 'snippet' }>, code: string, line: number): SnippetBlock {
+  const { language, file, background, expect, solution } = kind;
+  return { kind: 'snippet', language, file, code, background, expect, solution, alternatives: [], line };
 }
 
 /** "Push `three` jobs!" → "push-three-jobs"; empty when the title has no letters or digits. */
@@ -189,32 +195,12 @@ export function parseLesson(
               report(line, `the snippet before this "alt" block is ${kind.language} already; an alternative is in another language`);
               break;
             }
-            main.alternatives.push({
-              kind: 'snippet',
-              language: kind.language,
-              file: kind.file,
-              code: content,
-              background: kind.background,
-              expect: kind.expect,
-              solution: kind.solution,
-              alternatives: [],
-              line,
-            });
+            main.alternatives.push(snippet(kind, content, line));
             token.meta = { hidden: true } satisfies FenceMeta;
             break;
           }
           token.meta = { block: blocks.length, solution: kind.solution } satisfies FenceMeta;
-          blocks.push({
-            kind: 'snippet',
-            language: kind.language,
-            file: kind.file,
-            code: content,
-            background: kind.background,
-            expect: kind.expect,
-            solution: kind.solution,
-            alternatives: [],
-            line,
-          });
+          blocks.push(snippet(kind, content, line));
           break;
         }
       }
