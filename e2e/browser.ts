@@ -1,7 +1,27 @@
 // What the e2e tests share: Debian's Chromium launched the one way these machines allow, and
 // reading a terminal the way a person does — from the rows xterm.js rendered.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ServiceName } from '../shared/protocol.ts';
+
+/** Screenshots a person can look at: CI keeps this folder as an artefact (git ignores it). */
+export const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
+
+/** The window sizes the workspace is tried at: two laptops, a small one (or half a screen), a tablet upright. */
+export const SCREEN_SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 800 },
+  { width: 1024, height: 700 },
+  { width: 768, height: 1024 },
+] as const;
+
+/** Saves a screenshot of the page as e2e/artifacts/<name>.png. */
+export function keepScreenshot(page: Page, name: string): Promise<Buffer> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  return page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
 
 /** The system's Chromium; these tests never download a browser. */
 const CHROMIUM_PATH = '/usr/bin/chromium';

@@ -27,6 +27,7 @@ let learner: Page;
 let base: string;
 let code = '';
 let learnerId = '';
+const dialogs: string[] = [];
 
 const drawer = '[data-testid="watch-drawer"]';
 
@@ -37,12 +38,18 @@ beforeAll(async () => {
   // Two contexts: two cookie jars, as two people on two machines.
   instructor = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   learner = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  // "Replace your file?" and the like: the learner says yes.
-  learner.on('dialog', (dialog) => void dialog.accept());
+  // The page asks its questions in its own dialogs: a browser dialog is a bug.
+  for (const page of [instructor, learner]) {
+    page.on('dialog', (d) => {
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss();
+    });
+  }
 });
 
 afterAll(async () => {
   await browser?.close();
+  expect(dialogs).toEqual([]);
 });
 
 describe('classroom in the browser', () => {
@@ -59,7 +66,9 @@ describe('classroom in the browser', () => {
     await instructor.click('[data-testid="class-create"]');
     code = ((await (await instructor.waitForSelector('[data-testid="class-code"]')).textContent()) ?? '').trim();
     expect(code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
+    // The test server listens on loopback only: the link is the page's, and the dashboard says why.
     expect(await instructor.textContent('[data-testid="class-join-link"]')).toBe(`${base}/join/${code}`);
+    expect(await instructor.textContent('[data-testid="class-join-note"]')).toContain('listens on 127.0.0.1 only');
     await instructor.waitForSelector('[data-testid="class-live"][data-state="live"]', { timeout: LIVE_TIMEOUT_MS });
     // Marks this document: if the page reloads, the mark is gone.
     await instructor.evaluate(() => ((window as { e2eMark?: boolean }).e2eMark = true));
@@ -158,13 +167,15 @@ describe('classroom in the browser', () => {
     await instructor.fill('[data-testid="snippet-code"]', `print("shared ${tag}")\n`);
     await instructor.click('[data-testid="snippet-send"]');
     expect(await (await instructor.waitForSelector('[data-testid="broadcast-result"]')).textContent()).toMatch(
-      /^Sent shared\.py to [1-9]\d* learners?$/,
+      /^Sent shared\.py to [1-9]\d* learners? online$/,
     );
 
     const card = await learner.waitForSelector('[data-testid="broadcast-card"][data-file="shared.py"]', {
       timeout: LIVE_TIMEOUT_MS,
     });
     expect(await card.textContent()).toContain('Your instructor shared shared.py');
+    // In the dock under the workspace: it takes room from the panes, it covers none of them.
+    await learner.waitForSelector('[data-testid="instructor-dock"]');
     await card.$eval('[data-testid="broadcast-open"]', (b) => (b as HTMLButtonElement).click());
     await learner.waitForSelector('[data-testid="file-tab"][data-file="shared.py"][aria-selected="true"]');
     await learner.waitForSelector('[data-testid="broadcast-card"]', { state: 'detached' });

@@ -5,8 +5,6 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { testBaseUrl } from '../server/testing/endpoints.ts';
-import { STARTER_FILES } from '../client/src/editor/starter-files.ts';
-
 
 /** How long output may take to show up: a run starts in well under a second, the margin is for slow CI. */
 const REPLY_TIMEOUT_MS = 20_000;
@@ -19,9 +17,102 @@ const tag = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 let browser: Browser;
 let page: Page;
 
+/**
+ * The programs these tests run. Lessons start with their own files only (a lesson without files,
+ * like the welcome lesson these tests use, with none), so the tests make these first.
+ */
+const EXAMPLES: ReadonlyArray<{ name: string; content: string }> = [
+  {
+    name: 'hello.py',
+    content: `# Talk to the same Redis as the terminal below.
+# The playground passes each service's address in an environment variable.
+import os
+
+import redis
+
+url = os.environ["REDIS_URL"]
+r = redis.Redis.from_url(url, decode_responses=True)
+
+print("PING ->", r.ping())
+r.set("greeting", "hello from Python")
+print("GET greeting ->", r.get("greeting"))
+`,
+  },
+  {
+    name: 'hello.js',
+    content: `// Talk to the same Redis as the terminal below.
+// The playground passes each service's address in an environment variable.
+import { createClient } from 'redis';
+
+const client = createClient({ url: process.env.REDIS_URL });
+await client.connect();
+
+console.log('PING ->', await client.ping());
+await client.set('greeting', 'hello from JavaScript');
+console.log('GET greeting ->', await client.get('greeting'));
+await client.quit();
+`,
+  },
+  {
+    name: 'consumer.py',
+    content: `# A RabbitMQ consumer: it waits on a queue and prints each message as it arrives.
+# Run it, then run producer.py: each run gets its own pane, and this one keeps going
+# until you press Stop (or Ctrl-C in its pane).
+import os
+
+import pika
+
+QUEUE = "tasks"
+
+connection = pika.BlockingConnection(pika.URLParameters(os.environ["AMQP_URL"]))
+channel = connection.channel()
+# Declaring a queue that exists is harmless, so both programs do it: either may start first.
+channel.queue_declare(queue=QUEUE)
+
+
+def on_message(ch, method, properties, body):
+    print("received", body.decode())
+
+
+# auto_ack: the broker forgets a message once it is delivered (simple, but lost if we crash).
+channel.basic_consume(queue=QUEUE, on_message_callback=on_message, auto_ack=True)
+
+print(f"waiting for messages on {QUEUE!r}")
+try:
+    channel.start_consuming()
+except KeyboardInterrupt:
+    # Stop sends Ctrl-C, which Python raises here as KeyboardInterrupt.
+    print("stopped")
+`,
+  },
+  {
+    name: 'producer.py',
+    content: `# A RabbitMQ producer: it sends a few messages to the queue consumer.py reads, then ends.
+# Start consumer.py first and watch its pane while this one runs.
+import os
+
+import pika
+
+QUEUE = "tasks"
+
+connection = pika.BlockingConnection(pika.URLParameters(os.environ["AMQP_URL"]))
+channel = connection.channel()
+channel.queue_declare(queue=QUEUE)
+
+for n in range(1, 4):
+    body = f"message {n}"
+    # The default exchange ("") delivers to the queue named by the routing key.
+    channel.basic_publish(exchange="", routing_key=QUEUE, body=body)
+    print("sent", body)
+
+connection.close()
+`,
+  },
+];
+
 function starter(name: string): string {
-  const file = STARTER_FILES.find((f) => f.name === name);
-  if (!file) throw new Error(`no starter file ${name}`);
+  const file = EXAMPLES.find((f) => f.name === name);
+  if (!file) throw new Error(`no example file ${name}`);
   return file.content;
 }
 
@@ -116,7 +207,31 @@ beforeAll(async () => {
   page.on('dialog', (dialog) => void dialog.accept());
   await page.goto(testBaseUrl());
   await page.waitForSelector('[data-testid="connection-state"][data-state="open"]');
-  await page.waitForSelector('.monaco-editor .view-lines');
+  // The first lesson uses only the terminals, so the editor starts folded away: show it.
+  await page.waitForSelector('[data-testid="lesson-view"]');
+  await (await page.$('[data-testid="editor-unfold"]'))?.click();
+  for (const file of EXAMPLES) {
+    await page.click('[data-testid="file-add"]');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(file.name);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`[data-testid="file-tab"][data-file="${file.name}"][aria-selected="true"]`);
+    await page.waitForSelector('.monaco-editor .view-lines');
+    // Pasted (typed, Monaco would indent it again); expect.poll belongs to tests, so wait by hand.
+    await page.evaluate((t) => navigator.clipboard.writeText(t), file.content);
+    await page.click('.monaco-editor .view-lines');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Control+V');
+    // Back to the top: Monaco draws only the lines in view.
+    await page.keyboard.press('Control+Home');
+    await page.waitForFunction(
+      (first) =>
+        ((document.querySelector('.monaco-editor .view-lines') as HTMLElement | null)?.innerText ?? '')
+          .replace(/\u00a0/g, ' ')
+          .includes(first),
+      file.content.split('\n')[0],
+    );
+  }
   await page.waitForSelector('[data-testid="run-button"]:not([disabled])');
 });
 
@@ -261,6 +376,63 @@ describe('runs in the browser', () => {
     ]);
   });
 
+  test('a run takes the keyboard: input() gets what is typed next, the pane says it waits, Alt+0 goes back', async () => {
+    await openFile('ask.py');
+    const source = await editorText();
+    const runsBefore = [...(await runCounts('ask.py')).values()].reduce((a, b) => a + b, 0);
+    await page.click('.monaco-editor .view-lines');
+    const pane = await run('ask.py', 'shortcut');
+    const header = `[data-testid="run-header"][data-file="ask.py"]`;
+    await page.waitForSelector(`${header} [data-testid="run-status"][data-waiting="true"]`, {
+      timeout: REPLY_TIMEOUT_MS,
+    });
+    expect(await page.textContent(`${header} [data-testid="run-status"]`)).toContain('waiting for input');
+    await page.waitForSelector(`${header} [data-testid="run-hint"]`);
+    // No click: the pane has the keyboard already.
+    await page.keyboard.type('Ada');
+    await page.keyboard.press('Enter');
+    const lines = await waitForRun(pane, (l) => l.includes('hello, Ada!'), 'the greeting');
+    expect(lines).toContain('name? Ada');
+    expect(await editorText()).toBe(source);
+    await page.waitForSelector(`${header}[data-status="exited"]`);
+
+    await page.keyboard.press('Alt+0');
+    await page.waitForFunction(() => !!document.activeElement?.closest('.monaco-editor'));
+
+    // The Run button: Enter afterwards answers input(), it does not press Run a second time.
+    await page.click('[data-testid="run-button"]');
+    await page.waitForSelector(`${header} [data-testid="run-status"][data-waiting="true"]`, {
+      timeout: REPLY_TIMEOUT_MS,
+    });
+    await page.keyboard.press('Enter');
+    await waitForRun(pane, (l) => l.includes('hello, !'), 'the empty answer');
+    await page.waitForSelector(`${header}[data-status="exited"]`);
+    const runsAfter = [...(await runCounts('ask.py')).values()].reduce((a, b) => a + b, 0);
+    expect(runsAfter).toBe(runsBefore + 2);
+    expect(await editorText()).toBe(source);
+  });
+
+  test('Esc then Tab leaves a run pane; Tab alone stays in it', async () => {
+    await openFile('ask.py');
+    const pane = await run('ask.py', 'shortcut');
+    await page.waitForSelector(`[data-testid="run-header"][data-file="ask.py"] [data-waiting="true"]`, {
+      timeout: REPLY_TIMEOUT_MS,
+    });
+    const inPane = () => page.evaluate((p) => !!document.activeElement?.closest(`[data-pane="${p}"]`), pane);
+    expect(await inPane()).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await inPane()).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    await expect.poll(inPane).toBe(false);
+    // Escape was no keystroke of the program's: the line it gets is exactly what was typed.
+    await page.click(runTerminal(pane));
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('Bo');
+    await page.keyboard.press('Enter');
+    await waitForRun(pane, (l) => l.some((r) => r.endsWith('Bo!')), 'the greeting');
+  });
+
   test('the environment popover shows the variables a run gets, with copy buttons', async () => {
     await page.click('[data-testid="env-button"]');
     const row = page.locator('[data-testid="env-row"][data-name="REDIS_URL"]');
@@ -279,6 +451,46 @@ describe('runs in the browser', () => {
     await page.waitForSelector('[data-testid="env-popover"]', { state: 'detached' });
   });
 
+  test("another lesson's runs go to Earlier runs, still reachable; the 2×2 grid shows the four services", async () => {
+    const runTabs = () =>
+      page.$$eval('[data-testid="run-tab"]', (els) => els.map((e) => (e as HTMLElement).dataset.run));
+    const shownPanes = () =>
+      page.$$eval('[data-testid^="terminal-pane-"]', (els) =>
+        els
+          .sort((a, b) => a.dataset.testid!.localeCompare(b.dataset.testid!))
+          .map((e) => (e as HTMLElement).dataset.service ?? (e as HTMLElement).dataset.run),
+      );
+    const here = await runTabs();
+    expect(here.length).toBeGreaterThan(1);
+    const first = await page.evaluate(() => location.hash);
+
+    await page.keyboard.press('Alt+BracketRight');
+    await expect.poll(() => page.evaluate(() => location.hash)).not.toBe(first);
+    await expect.poll(runTabs).toEqual([]);
+    expect(await page.textContent('[data-testid="earlier-runs"]')).toContain(`Earlier runs (${here.length})`);
+    await expect.poll(async () => (await shownPanes()).every((k) => !k?.startsWith('run-pane-'))).toBe(true);
+    await page.click('[data-testid="layout-grid"]');
+    await expect.poll(shownPanes).toEqual(['memcached', 'redis', 'rabbitmq', 'mysql']);
+
+    // By keyboard: the menu opens on its first item; the second one goes on screen with its output.
+    await page.focus('[data-testid="earlier-runs"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="earlier-runs-menu"]');
+    await page.keyboard.press('ArrowDown');
+    const picked = await page.evaluate(() => (document.activeElement as HTMLElement).dataset.run);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="earlier-runs-menu"]', { state: 'detached' });
+    await expect.poll(shownPanes).toContain(picked);
+    await expect.poll(runTabs).toEqual([picked]);
+    await waitForRun(picked!, (l) => l.some((r) => r.startsWith('$ ')), "the run's output");
+
+    await page.keyboard.press('Alt+BracketLeft');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(first);
+    await expect.poll(runTabs).toEqual(here);
+    expect(await page.$('[data-testid="earlier-runs"]')).toBeNull();
+    await page.click('[data-testid="layout-single"]');
+  });
+
   test("edits survive a reload; reset brings back the lesson's files", async () => {
     await page.click('[data-testid="file-add"]');
     await page.keyboard.press('Control+A');
@@ -295,11 +507,13 @@ describe('runs in the browser', () => {
     await openFile('hello.py');
     await expect.poll(editorText).toContain(`print("typed ${tag}")`);
 
+    // Reset asks first, in the page; the welcome lesson has no files, so every file made here goes.
     await page.click('[data-testid="reset-files"]');
+    await page.click('[data-testid="confirm-dialog"] [data-testid="confirm-ok"]');
     await expect
       .poll(() => page.$$eval('[data-testid="file-tab"]', (els) => els.map((e) => (e as HTMLElement).dataset.file)))
-      .toEqual(STARTER_FILES.map((f) => f.name));
-    await expect.poll(editorText).toContain('Talk to the same Redis as the terminal below.');
+      .toEqual([]);
+    await page.waitForSelector('[data-testid="editor-empty"]');
     expect(await page.isDisabled('[data-testid="reset-files"]')).toBe(true);
   });
 });

@@ -96,6 +96,22 @@ describe('terminals in the browser', () => {
     await waitForScreen('redis', (l) => l.includes('PONG'), 'PONG');
   });
 
+  test('Esc then Tab leaves a terminal; Tab alone completes and stays', async () => {
+    await showTerminal('redis');
+    const inTerminal = () => page.evaluate(() => !!document.activeElement?.closest('[data-testid="terminal-redis"]'));
+    await page.keyboard.type('PIN');
+    await page.keyboard.press('Tab');
+    await waitForScreen('redis', (l) => (l.filter(Boolean).at(-1) ?? '').includes('> PING '), 'PIN to complete');
+    expect(await inTerminal()).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Shift+Tab');
+    await expect.poll(inTerminal).toBe(false);
+    // The line is as it was: Escape typed nothing.
+    await page.click('[data-testid="terminal-redis"]');
+    await page.keyboard.press('Enter');
+    await waitForScreen('redis', (l) => l.filter((r) => r === 'PONG').length >= 1, 'PONG');
+  });
+
   test('a pasted block runs line by line; its last partial line stays to be edited', async () => {
     await showTerminal('redis');
     const key = `e2e:paste:${tag}`;

@@ -70,7 +70,8 @@ function installPackages(wanted) {
   }
   say(`installing system packages: ${missing.join(', ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (args) => (prefix.length ? run(prefix[0], [...prefix.slice(1), 'apt-get', ...args], { env }) : run('apt-get', args, { env }));
+  const apt = (args) =>
+    prefix.length ? run(prefix[0], [...prefix.slice(1), 'apt-get', ...args], { env }) : run('apt-get', args, { env });
   if (!apt(['update', '-qq']) || !apt(['install', '-y', '-qq', ...missing])) {
     say(`apt-get failed; install them by hand with:\n\n    ${line}\n`);
     return false;
@@ -103,7 +104,9 @@ function installNodeModules() {
 
 function buildClient() {
   const built = path.join(ROOT, 'dist', 'client', 'index.html');
-  const sources = ['client', 'shared', 'vite.config.ts', 'package-lock.json'].map((p) => newestMtime(path.join(ROOT, p)));
+  const sources = ['client', 'shared', 'vite.config.ts', 'package-lock.json'].map((p) =>
+    newestMtime(path.join(ROOT, p)),
+  );
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return;
   say('building the client (vite build)');
   if (!run('npx', ['vite', 'build', '--logLevel', 'warn'])) {

@@ -10,6 +10,8 @@ import { createLessonsRouter } from './lessons/routes.ts';
 import type { SnippetRunner } from './runner/types.ts';
 import type { Supervisor } from './services/supervisor.ts';
 import { SocketSession } from './ws/socket-session.ts';
+import type { PageSession } from './ws/page-session.ts';
+import { SessionRegistry, type SessionLimits } from './ws/session-registry.ts';
 import { originAllowed } from './classroom/auth.ts';
 import type { Classroom, ConnectedSocket } from './classroom/classroom.ts';
 import { INSTRUCTOR } from './classroom/classroom.ts';
@@ -34,6 +36,8 @@ export interface AppOptions {
   classroom?: { classroom: Classroom; secret: string };
   /** Origins besides the page's own that may open the WebSocket (PLAYGROUND_ORIGINS). */
   allowedOrigins?: string[];
+  /** How long sessions outlive their socket, and how many may (tests shorten these). */
+  sessionLimits?: Partial<SessionLimits>;
 }
 
 /** What the upgrade check found out about the socket's owner (classroom mode). */
@@ -154,10 +158,14 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
       })().catch(() => done(false, 500, 'could not check the session'));
     },
   });
+  // A page's terminals and runs outlive its socket for a while (a reload re-attaches to them).
+  const sessions = new SessionRegistry<PageSession>(options.sessionLimits);
+  cls?.classroom.onRemoved((learnerId) => sessions.endOwner(`learner:${learnerId}`, 'removed from the class'));
+
   wss.on('connection', (ws, req) => {
-    const base = { runner: options.runner ?? null, runnerProblem: options.runnerProblem };
+    const base = { runner: options.runner ?? null, runnerProblem: options.runnerProblem, registry: sessions };
     if (!cls) {
-      new SocketSession(ws, options.supervisor, base);
+      new SocketSession(ws, { ...base, owner: 'local', makeSession: () => ({ services: options.supervisor }) });
       return;
     }
     const { classroom } = cls;
@@ -168,19 +176,32 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
       return;
     }
     const { principal, workspaceId } = info;
-    const services = new LearnerServices(options.supervisor, classroom.workspaces, workspaceId);
-    const release = classroom.workspaces.hold(workspaceId);
-    void services.ready().catch(() => {});
+    const owner = principal.kind === 'instructor' ? INSTRUCTOR : principal.learner.id;
+    // Each session holds the learner's workspace (no idle reclaim) for as long as it lives, socket
+    // or not, and sees it through its own view of the services.
+    const makeSession = () => {
+      const services = new LearnerServices(options.supervisor, classroom.workspaces, workspaceId);
+      const release = classroom.workspaces.hold(workspaceId);
+      void services.ready().catch(() => {});
+      return {
+        services,
+        tap: classroom.hub.tap(owner),
+        onEnd: () => {
+          release();
+          services.close();
+        },
+      };
+    };
     let session: SocketSession | null = null;
     const handle: ConnectedSocket = {
       push: (m) => session?.push(m),
       end: (code, reason) => (session ? session.end(code, reason) : ws.close(code, reason)),
     };
-    const owner = principal.kind === 'instructor' ? INSTRUCTOR : principal.learner.id;
     let admits: { admitCommand: () => string | null; admitRun: () => string | null } | null = null;
-    session = new SocketSession(ws, services, {
+    session = new SocketSession(ws, {
       ...base,
-      tap: classroom.hub.tap(owner),
+      owner: principal.kind === 'instructor' ? 'instructor' : `learner:${principal.learner.id}`,
+      makeSession,
       admitCommand: () => admits?.admitCommand() ?? null,
       admitRun: () => admits?.admitRun() ?? null,
       onActivity: () => {
@@ -190,8 +211,6 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
       onClose: () => {
         if (principal.kind === 'learner') classroom.disconnect(principal.learner, handle);
         else classroom.disconnectInstructor(handle);
-        release();
-        services.close();
       },
     });
     if (principal.kind === 'learner') admits = classroom.connect(principal.learner, handle);
@@ -212,6 +231,7 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
     async close() {
       cls?.classroom.closeAll();
       for (const client of wss.clients) client.terminate();
+      sessions.closeAll();
       wss.close();
       await closeVite?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));

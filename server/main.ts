@@ -15,6 +15,8 @@ import { Supervisor } from './services/supervisor.ts';
 import { errorText } from './util/errors.ts';
 import { classroomRequested, readClassroomConfig, type ClassroomConfig } from './classroom/config.ts';
 import { startClassroom, type RunningClassroom } from './classroom/index.ts';
+// The same addresses the dashboard's join link falls back to when the instructor is on loopback.
+import { lanAddresses } from './classroom/join-address.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_PORT = 3000;
@@ -22,14 +24,6 @@ const DEFAULT_PORT = 3000;
 const DEFAULT_HOST = '127.0.0.1';
 /** A class joins from other machines; every learner's services are their own, behind a token. */
 const CLASSROOM_DEFAULT_HOST = '0.0.0.0';
-
-/** Addresses learners on the same network can type in, for the start-up message. */
-function lanAddresses(): string[] {
-  return Object.values(os.networkInterfaces())
-    .flat()
-    .filter((a): a is os.NetworkInterfaceInfo => !!a && a.family === 'IPv4' && !a.internal)
-    .map((a) => a.address);
-}
 
 export function readinessTable(statuses: ServicesStatus, services: ServiceSet): string {
   const rows = [['service', 'version', 'address', 'ready in', 'state']];
@@ -242,9 +236,8 @@ async function main(): Promise<void> {
         ? `  instructor secret: ${classroom.secret}   (kept in ${path.relative(process.cwd(), dataDir) || '.'}/; set INSTRUCTOR_SECRET to choose one)`
         : '  instructor secret: the one in INSTRUCTOR_SECRET',
     );
-    console.log(
-      `  learners join at: ${urls.slice(wide ? 1 : 0).join('  ') || urls[0]}  (create a class for its join link and code)`,
-    );
+    const joinAt = classroomConfig.publicUrl ?? (urls.slice(wide ? 1 : 0).join('  ') || urls[0]);
+    console.log(`  learners join at: ${joinAt}  (create a class for its join link and code)`);
   }
   console.log(
     `Playground ready at http://${shownHost}:${bound}  (${((performance.now() - began) / 1000).toFixed(1)} s; Ctrl-C stops it)`,

@@ -10,9 +10,12 @@
 // Instructor (cookie `pg_instructor` from POST /api/instructor/login, or `Authorization: Bearer <secret>`):
 //   POST /api/instructor/login {secret}     SessionView (instructor) + cookie; 401 wrong secret
 //   POST /api/instructor/logout
-//   GET  /api/classes                       {classes: ClassSummary[]}
+//   GET  /api/instructor/join-address       JoinAddress: where learners open the join link
+//   GET  /api/classes                       {classes: ClassSummary[]} (archived ones too)
 //   POST /api/classes         {name}        ClassSummary
 //   GET  /api/classes/:id                   ClassDetail
+//   POST /api/classes/:id/archive {archived} ClassSummary; an archived class takes no new learners (410)
+//   DELETE /api/classes/:id                 {ok, learners}: the class, its learners' workspaces and records
 //   GET  /api/classes/:id/events            text/event-stream of ClassEvent (first: a "snapshot")
 //   GET  /api/classes/:id/learners/:lid/watch   text/event-stream of MirrorEvent (first: "open"s with scrollback)
 //   POST /api/classes/:id/learners/:lid/reset   {ok, message}
@@ -55,10 +58,33 @@ export interface ClassSummary {
   id: string;
   name: string;
   code: string;
-  /** The path learners open, e.g. "/join/K7QX2M" (the dashboard prefixes the page's origin). */
+  /** The path learners open, e.g. "/join/K7QX2M" (the dashboard prefixes JoinAddress.base). */
   joinPath: string;
   createdAt: string;
+  /** When the instructor archived it (no new learners; everything stays); null while active. */
+  archivedAt: string | null;
   learners: number;
+}
+
+/**
+ * The address learners type to reach this server: not necessarily the one the instructor's page
+ * was opened at (http://127.0.0.1:3000 works on the instructor's machine only).
+ */
+export interface JoinAddress {
+  /** An origin without a trailing slash, e.g. "http://192.168.1.20:3000". */
+  base: string;
+  /**
+   * public-url: PUBLIC_URL, as configured. page: the address this page was opened at, which is not
+   * a loopback one. lan: the page is on loopback, so the server's LAN address (the one it printed
+   * at start) stands in. loopback: the server listens on loopback only; no one else can join.
+   */
+  source: 'public-url' | 'page' | 'lan' | 'loopback';
+  /** What the instructor should know about it (several LAN addresses, loopback only), or null. */
+  note: string | null;
+}
+
+export interface ArchiveRequest {
+  archived: boolean;
 }
 
 /** One learner's step: "course/lesson/step". */
@@ -130,19 +156,30 @@ export type BroadcastEvent =
   | { kind: 'mirror'; event: MirrorEvent }
   | { kind: 'mirror-stop' };
 
+/**
+ * A saved editor file. `base`: the lesson's version of it (what the lesson or the instructor put
+ * there), so the editor's "changed" mark survives a move to another computer; absent for the
+ * learner's own files.
+ */
+export interface SavedEditorFile {
+  name: string;
+  content: string;
+  base?: string;
+}
+
 export interface FilesView {
   lesson: string;
   /** null: nothing saved yet for this lesson (the client seeds it from the lesson). */
-  files: Array<{ name: string; content: string }> | null;
+  files: SavedEditorFile[] | null;
   savedAt: string | null;
 }
 
 export interface SaveFilesRequest {
   lesson: string;
-  files: Array<{ name: string; content: string }>;
+  files: SavedEditorFile[];
 }
 
-/** Named limits of saved files: per lesson, per file. */
+/** Named limits of saved files: per lesson, per file (its text, and its lesson version each). */
 export const MAX_SAVED_FILES_PER_LESSON = 16;
 export const MAX_SAVED_FILE_BYTES = 64 * 1024;
 

@@ -2,6 +2,14 @@
 // client can import them too.
 import type { RunLanguage, ServiceName } from './protocol.ts';
 
+/**
+ * Which panes a lesson uses (front matter `workspace:`), so the page can give the space to them:
+ * `terminals` (no snippet blocks; the editor folds away), `editor` (snippets and their runs; no
+ * terminal blocks), `all` (the default).
+ */
+export const LESSON_WORKSPACES = ['all', 'terminals', 'editor'] as const;
+export type LessonWorkspace = (typeof LESSON_WORKSPACES)[number];
+
 export interface ProgressView {
   /** "course/lesson/step" → ISO time it was first done. */
   done: Record<string, string>;
@@ -36,6 +44,8 @@ export interface BlockView {
   /** Snippet blocks: the editor file name (absent on a solution snippet without file=). */
   file?: string;
   code: string;
+  /** The code as html for inside `<code>`: escaped, with `hljs-*` spans where its language is coloured. */
+  html: string;
   /** Terminal blocks: typed one at a time, each after the previous one's reply. */
   lines?: string[];
   /** Snippet blocks: a program that keeps running (consumer, subscriber). */
@@ -62,6 +72,7 @@ export interface LessonView {
   summary?: string;
   services: ServiceName[];
   language: RunLanguage;
+  workspace: LessonWorkspace;
   introHtml: string;
   steps: Array<{ id: string; title: string; html: string; hasCheck: boolean; blocks: BlockView[] }>;
   /** Starting files beside lesson.md. */

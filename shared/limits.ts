@@ -53,3 +53,36 @@ export const MAX_RUN_FILES = 16;
 
 /** Snippet runs one socket may have going at once (a consumer beside a producer needs two). */
 export const MAX_RUNS_PER_SOCKET = 8;
+
+/**
+ * How long a page's terminals and runs outlive its socket (server/ws/session-registry.ts). A reload
+ * takes a second; five minutes also cover a laptop lid closed for a coffee or a dropped Wi-Fi, and
+ * are short enough that a closed tab does not hold service connections and sandboxes for long.
+ */
+export const SESSION_LINGER_MS = 5 * 60 * 1000;
+
+/**
+ * Output the server keeps per terminal and per run to replay after a reload (UTF-8 bytes, the
+ * newest kept). Older output is dropped from the replay only; the live stream is never cut. 256 KiB
+ * is several thousand lines, more than a learner scrolls back through.
+ */
+export const SESSION_SCROLLBACK_BYTES = 256 * 1024;
+
+/**
+ * Sessions one client (a classroom learner, the instructor, or the single user) may leave lingering
+ * at once. A further one ends the client's oldest lingering session at once: a tab reloaded over and
+ * over, or many tabs closed, cannot pile up service connections.
+ */
+export const MAX_LINGERING_SESSIONS_PER_CLIENT = 4;
+
+/** Lingering sessions in all, across clients; past it the oldest ends at once. */
+export const MAX_LINGERING_SESSIONS = 64;
+
+/**
+ * Finished runs whose output a session keeps for a reload (live runs are counted apart, by
+ * MAX_RUNS_PER_SOCKET). The page keeps as many run panes (client/src/runs/run-panes.ts, MAX_RUN_PANES).
+ */
+export const MAX_ENDED_RUNS_KEPT = 10;
+
+/** Length of the session id the server issues in `hello`: 24 random bytes, base64url. */
+export const SESSION_ID_LENGTH = 32;

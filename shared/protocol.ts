@@ -6,7 +6,15 @@
 // explains every message; protocol.test.ts pins the shapes so that a change here is deliberate.
 import { z } from 'zod';
 import { FILE_NAME_PATTERN, FILE_NAME_RULE } from './file-names.ts';
-import { MAX_ID_LENGTH, MAX_RUN_CODE_BYTES, MAX_RUN_FILES } from './limits.ts';
+import {
+  MAX_ENDED_RUNS_KEPT,
+  MAX_ID_LENGTH,
+  MAX_RUN_CODE_BYTES,
+  MAX_RUN_FILES,
+  MAX_RUNS_PER_SOCKET,
+  MAX_TERMINALS_PER_SOCKET,
+  SESSION_ID_LENGTH,
+} from './limits.ts';
 import type { BroadcastEvent } from './classroom-api.ts';
 import { DEFAULT_MAIN_FILE, RUN_LANGUAGES, type RunLanguage } from './constants.ts';
 
@@ -82,6 +90,25 @@ export const closeSchema = z.object({ type: z.literal('close'), id });
 export const pauseSchema = z.object({ type: z.literal('pause'), id });
 export const resumeSchema = z.object({ type: z.literal('resume'), id });
 
+/** Channels one session holds at most: terminals, live runs, and finished runs kept for a reload. */
+const MAX_SESSION_CHANNELS = MAX_TERMINALS_PER_SOCKET + MAX_RUNS_PER_SOCKET + MAX_ENDED_RUNS_KEPT;
+
+/**
+ * Re-attach to the session a page had before a reload (or a dropped connection): the id is the one
+ * `hello` gave that page, and the only proof needed; `have` says how much output of each channel the
+ * page still shows (characters), so only the rest is replayed. Valid only before any `open`.
+ */
+export const reattachSchema = z.object({
+  type: z.literal('reattach'),
+  session: z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${SESSION_ID_LENGTH}}$`), 'a session id from hello'),
+  have: z
+    .record(id, z.number().int().min(0))
+    .refine((have) => Object.keys(have).length <= MAX_SESSION_CHANNELS, {
+      message: `names more than ${MAX_SESSION_CHANNELS} channels, more than a session can have`,
+    })
+    .optional(),
+});
+
 export const clientMessageSchema = z.discriminatedUnion('type', [
   openSchema,
   inputSchema,
@@ -90,6 +117,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   closeSchema,
   pauseSchema,
   resumeSchema,
+  reattachSchema,
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
@@ -102,6 +130,7 @@ export const CLIENT_MESSAGE_TYPES = [
   'close',
   'pause',
   'resume',
+  'reattach',
 ] as const satisfies readonly ClientMessageType[];
 // The compiler checks that the list above names every client message type.
 const _everyTypeListed: [Exclude<ClientMessageType, (typeof CLIENT_MESSAGE_TYPES)[number]>] extends [never]
@@ -151,8 +180,43 @@ export interface CommandInfo {
   summary?: string;
 }
 
+/** A terminal of a re-attached session; its screen follows as `opened`, `output` and `prompt`. */
+export interface ReattachedTerminal {
+  id: string;
+  service: ServiceName;
+  /** Characters of live `output` the terminal has produced: what `have` counts on the next reattach. */
+  position: number;
+}
+
+/** A run of a re-attached session; its screen follows as `started`, `output` and, once it has ended, `exit`. */
+export interface ReattachedRun {
+  id: string;
+  /** The main file's name, as the `open` gave it. */
+  name: string;
+  language: RunLanguage;
+  /** starting: `started` not yet sent; exited: it ended (its `exit` follows the output). */
+  state: 'starting' | 'running' | 'exited';
+  /** As for a terminal. */
+  position: number;
+}
+
 export type ServerMessage =
-  | { type: 'hello'; protocol: number; services: ServicesStatus; catalog: ServiceInfo[] }
+  /** `session`: this page's session id, the capability to re-attach to it (`reattach`) after a reload. */
+  | { type: 'hello'; protocol: number; services: ServicesStatus; catalog: ServiceInfo[]; session: string }
+  /**
+   * The answer to `reattach`. found: the earlier session is this socket's now, with these channels
+   * (oldest first), each replayed right after; `session` is that session's id. Not found (expired,
+   * unknown, or open in another tab): the socket keeps the fresh session of its `hello`, and
+   * `reason` says why.
+   */
+  | {
+      type: 'reattached';
+      session: string;
+      found: boolean;
+      reason?: string;
+      terminals: ReattachedTerminal[];
+      runs: ReattachedRun[];
+    }
   | { type: 'service'; service: ServiceName; status: ServiceStatus }
   | {
       type: 'opened';
@@ -165,9 +229,15 @@ export type ServerMessage =
     }
   /** A snippet run started; `env` holds the service variables the program sees. */
   | { type: 'started'; id: string; language: RunLanguage; env: Record<string, string> }
-  | { type: 'output'; id: string; data: string }
+  /** `replay`: the screen from before a reattach (not new output, and not counted in `have`). */
+  | { type: 'output'; id: string; data: string; replay?: true }
   /** The terminal is ready for the next line, shown after this prompt. */
   | { type: 'prompt'; id: string; prompt: string }
+  /**
+   * A run's program started (true) or stopped (false) waiting for a line of input: asleep reading
+   * its stdin. Sent on a change only, and again after a reattach while it waits.
+   */
+  | { type: 'input-wait'; id: string; waiting: boolean }
   | { type: 'exit'; id: string; code: number }
   | { type: 'error'; id?: string; message: string }
   /** Classroom mode: what the instructor shares with the class (a snippet, or their terminals live). */

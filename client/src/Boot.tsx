@@ -1,6 +1,7 @@
 // What the page shows, decided once the server says who this browser is (GET /api/session): the
 // workspace as always in single-user mode; in a classroom, the join page, the instructor's sign-in
-// or dashboard, or the workspace with the classroom's extras.
+// or dashboard, or the workspace with the classroom's extras. A path that is none of these gets a
+// "not found" page with the course to pick from (no workspace is opened for it).
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { SessionView } from '../../shared/classroom-api.ts';
 import { App } from './App.tsx';
@@ -16,6 +17,7 @@ import { CLASSROOM_FINAL_CLOSE_CODES, SessionEnded } from './classroom/SessionEn
 import { fetchSession } from './classroom/session-api.ts';
 import { RemoteFilePersistence } from './editor/remote-files.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { isWorkspacePath, NotFoundPage } from './NotFoundPage.tsx';
 import { Workspace } from './workspace.ts';
 import './classroom/classroom.css';
 
@@ -99,43 +101,56 @@ export function Boot() {
   const route = parsePageRoute(window.location.pathname);
   switch (screenFor(session, route)) {
     case 'join':
-      return <JoinPage initialCode={route.kind === 'join' ? route.code : null} />;
+      return (
+        <>
+          <JoinPage initialCode={route.kind === 'join' ? route.code : null} />
+        </>
+      );
     case 'instructor-sign-in':
-      return <InstructorSignIn session={session} />;
+      return (
+        <>
+          <InstructorSignIn session={session} />
+        </>
+      );
     case 'dashboard':
       return (
-        <ErrorBoundary
-          fallback={(error, retry) => (
-            <BootScreen>
-              <h1 className="boot-screen-title">The dashboard could not be loaded</h1>
-              <p className="boot-screen-text">{error.message}</p>
-              <button
-                type="button"
-                className="button button-primary"
-                onClick={() => {
-                  // React caches a failed import: a fresh lazy component tries the download again.
-                  setDashboard(() => lazy(loadDashboard));
-                  retry();
-                }}
-              >
-                Retry
-              </button>
-            </BootScreen>
-          )}
-        >
-          <Suspense
-            fallback={
-              <BootScreen busy>
-                <p className="boot-screen-text">Loading the dashboard…</p>
+        <>
+          <ErrorBoundary
+            fallback={(error, retry) => (
+              <BootScreen>
+                <h1 className="boot-screen-title">The dashboard could not be loaded</h1>
+                <p className="boot-screen-text">{error.message}</p>
+                <button
+                  type="button"
+                  className="button button-primary"
+                  onClick={() => {
+                    // React caches a failed import: a fresh lazy component tries the download again.
+                    setDashboard(() => lazy(loadDashboard));
+                    retry();
+                  }}
+                >
+                  Retry
+                </button>
               </BootScreen>
-            }
+            )}
           >
-            <Dashboard />
-          </Suspense>
-        </ErrorBoundary>
+            <Suspense
+              fallback={
+                <BootScreen busy>
+                  <p className="boot-screen-text">Loading the dashboard…</p>
+                </BootScreen>
+              }
+            >
+              <Dashboard />
+            </Suspense>
+          </ErrorBoundary>
+        </>
       );
     case 'workspace':
       break;
+  }
+  if (route.kind === 'workspace' && !isWorkspacePath(window.location.pathname)) {
+    return <NotFoundPage pathname={window.location.pathname} />;
   }
 
   const { workspace, broadcasts } = liveWorkspace(session);

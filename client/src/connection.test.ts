@@ -6,6 +6,7 @@ import {
   RECONNECT_MAX_DELAY_MS,
   backoffDelay,
   socketUrl,
+  SESSION_STORAGE_KEY,
   type ConnectionOptions,
   type SocketLike,
   type TerminalMessage,
@@ -73,6 +74,29 @@ const catalog = [
   { name: 'redis', title: 'Redis', promptsBeforeReply: false },
 ];
 
+/** A session id as the server issues them: 32 base64url characters. */
+const sessionId = (n: number) => String(n).padStart(32, 'S');
+
+function hello(session = sessionId(1)): Extract<ServerMessage, { type: 'hello' }> {
+  return { type: 'hello', protocol: 1, services, catalog, session };
+}
+
+/** The socket opens and the server greets: the connection is open. */
+function greet(socket: FakeSocket, session = sessionId(1)): void {
+  socket.open();
+  socket.serverSends(hello(session));
+}
+
+class MemoryStore {
+  readonly items = new Map<string, string>();
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(key, value);
+  }
+}
+
 describe('Connection', () => {
   test('builds the socket URL from the page location', () => {
     expect(socketUrl({ protocol: 'http:', host: 'localhost:3000' })).toBe('ws://localhost:3000/ws');
@@ -91,7 +115,7 @@ describe('Connection', () => {
     connection.onCatalog((c) => catalogs.push(c.map((s) => s.name)));
     connection.start();
     last().open();
-    last().serverSends({ type: 'hello', protocol: 1, services, catalog });
+    last().serverSends(hello());
     expect(catalogs).toEqual([['memcached', 'redis']]);
     expect(connection.getSnapshot().services?.memcached?.version).toBe('1.6.21');
     const seen: string[] = [];
@@ -129,15 +153,18 @@ describe('Connection', () => {
     last().open();
     last().serverSends({ type: 'error', message: 'message too large' });
     expect(connection.getSnapshot().notice?.message).toBe('message too large');
-    last().serverSends({ type: 'hello', protocol: 99, services, catalog });
+    last().serverSends({ ...hello(), protocol: 99 });
     expect(connection.getSnapshot().notice?.message).toMatch(/protocol 99.*Reload/);
   });
 
-  test('sends only while open', () => {
+  test('sends only once open: the socket is up and the server said hello', () => {
     const { connection, last } = setup();
     connection.start();
     expect(connection.send({ type: 'close', id: 'x' })).toBe(false);
     last().open();
+    expect(connection.send({ type: 'close', id: 'x' })).toBe(false);
+    expect(connection.isOpen).toBe(false);
+    last().serverSends(hello());
     expect(connection.send({ type: 'close', id: 'x' })).toBe(true);
     expect(last().sent).toEqual([{ type: 'close', id: 'x' }]);
   });
@@ -148,7 +175,7 @@ describe('Connection', () => {
     connection.onOpen((reconnected) => events.push(reconnected ? 'reopened' : 'opened'));
     connection.onLost(() => events.push('lost'));
     connection.start();
-    last().open();
+    greet(last());
     last().drop();
     expect(connection.getSnapshot().state).toBe('waiting');
     expect(timers.map((t) => t.ms)).toEqual([250]);
@@ -160,8 +187,10 @@ describe('Connection', () => {
     expect(timers.map((t) => t.ms)).toEqual([1000]);
     expect(connection.getSnapshot().retryAt).toBe(2000);
     fire();
-    last().open();
-    last().serverSends({ type: 'hello', protocol: 1, services, catalog });
+    greet(last(), sessionId(2));
+    // The reconnect asks for the first socket's session; this server no longer has it.
+    expect(last().sent).toEqual([{ type: 'reattach', session: sessionId(1), have: {} }]);
+    last().serverSends({ type: 'reattached', session: sessionId(2), found: false, terminals: [], runs: [] });
     last().drop();
     expect(timers.map((t) => t.ms)).toEqual([250]);
     expect(events).toEqual(['opened', 'lost', 'reopened', 'lost']);
@@ -188,7 +217,7 @@ describe('Connection', () => {
     connection.subscribe(() => calls++);
     const before = connection.getSnapshot();
     connection.start();
-    last().open();
+    greet(last());
     expect(calls).toBeGreaterThan(0);
     expect(connection.getSnapshot()).not.toBe(before);
     expect(connection.getSnapshot().state).toBe('open');
@@ -199,7 +228,7 @@ describe('Connection', () => {
     const lost: string[] = [];
     connection.onLost(() => lost.push('lost'));
     connection.start();
-    last().open();
+    greet(last());
     last().drop(4403, 'removed');
     expect(lost).toEqual(['lost']);
     expect(timers).toHaveLength(0);
@@ -227,5 +256,94 @@ describe('Connection', () => {
     last().serverSends({ type: 'notice', level: 'info', message: 'Your workspace was reset' });
     expect(seen).toEqual(['mirror-stop']);
     expect(connection.getSnapshot().notice).toEqual({ message: 'Your workspace was reset', at: 1000, level: 'info' });
+  });
+
+  describe('re-attaching to the session after a reload or a dropped connection', () => {
+    test('keeps the id hello gives in the tab’s session storage', () => {
+      const store = new MemoryStore();
+      const { connection, last } = setup({ sessionStore: store });
+      const opened: unknown[] = [];
+      connection.onOpen((reconnected, reattached) => opened.push({ reconnected, reattached }));
+      connection.start();
+      greet(last(), sessionId(7));
+      expect(store.items.get(SESSION_STORAGE_KEY)).toBe(sessionId(7));
+      expect(last().sent).toEqual([]);
+      expect(opened).toEqual([{ reconnected: false, reattached: { terminals: [], runs: [] } }]);
+    });
+
+    test('a reloaded page asks for its session first and opens with what came back; the rest is closed', () => {
+      const store = new MemoryStore();
+      store.setItem(SESSION_STORAGE_KEY, sessionId(7));
+      const { connection, last } = setup({ sessionStore: store });
+      const opened: Array<{ reconnected: boolean; terminals: string[] }> = [];
+      connection.onOpen((reconnected, reattached) => {
+        opened.push({ reconnected, terminals: reattached.terminals.map((t) => t.id) });
+        // The page takes up its redis terminal (a second one of the same service it leaves).
+        connection.route('redis-3', { receive: () => {} });
+      });
+      connection.start();
+      greet(last(), sessionId(8));
+      expect(last().sent).toEqual([{ type: 'reattach', session: sessionId(7), have: {} }]);
+      expect(connection.isOpen).toBe(false);
+      last().serverSends({
+        type: 'reattached',
+        session: sessionId(7),
+        found: true,
+        terminals: [
+          { id: 'redis-1', service: 'redis', position: 10 },
+          { id: 'redis-3', service: 'redis', position: 99 },
+        ],
+        runs: [{ id: 'run-2', name: 'consumer.py', language: 'python', state: 'running', position: 5 }],
+      });
+      expect(connection.isOpen).toBe(true);
+      expect(opened).toEqual([{ reconnected: false, terminals: ['redis-1', 'redis-3'] }]);
+      expect(last().sent.slice(1)).toEqual([
+        { type: 'close', id: 'redis-1' },
+        { type: 'close', id: 'run-2' },
+      ]);
+      expect(store.items.get(SESSION_STORAGE_KEY)).toBe(sessionId(7));
+      // New ids never take one of the session's.
+      expect(connection.newId('redis')).toBe('redis-2');
+      expect(connection.newId('redis')).toBe('redis-4');
+    });
+
+    test('a session the server no longer has: the fresh one of hello is kept and the page starts afresh', () => {
+      const store = new MemoryStore();
+      store.setItem(SESSION_STORAGE_KEY, sessionId(7));
+      const { connection, last } = setup({ sessionStore: store });
+      const opened: number[] = [];
+      connection.onOpen((_r, reattached) => opened.push(reattached.terminals.length));
+      connection.start();
+      greet(last(), sessionId(8));
+      last().serverSends({
+        type: 'reattached',
+        session: sessionId(8),
+        found: false,
+        reason: 'no such session: it ended or expired',
+        terminals: [],
+        runs: [],
+      });
+      expect(opened).toEqual([0]);
+      expect(store.items.get(SESSION_STORAGE_KEY)).toBe(sessionId(8));
+    });
+
+    test('after a dropped connection it says how much output each channel has shown', () => {
+      const { connection, sockets, fire, last } = setup();
+      connection.start();
+      greet(last(), sessionId(1));
+      connection.route('redis-1', { receive: () => {}, received: () => 1234 });
+      connection.route('run-2', { receive: () => {} });
+      last().drop();
+      fire();
+      greet(last(), sessionId(2));
+      expect(sockets).toHaveLength(2);
+      expect(last().sent).toEqual([{ type: 'reattach', session: sessionId(1), have: { 'redis-1': 1234 } }]);
+      // A reattach answered on a socket that never asked is ignored.
+      const stray = setup();
+      stray.connection.start();
+      stray.last().open();
+      stray.last().serverSends({ type: 'reattached', session: sessionId(3), found: true, terminals: [], runs: [] });
+      expect(stray.connection.isOpen).toBe(false);
+    });
   });
 });

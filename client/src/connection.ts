@@ -1,8 +1,15 @@
 // The page's one WebSocket to the playground server: typed messages both ways (shared/protocol.ts),
 // terminal messages routed by id, and reconnection with backoff. The socket sits behind a small
 // interface so that tests can drive a fake one.
+//
+// A reload does not lose the terminals and runs: `hello` names this page's session on the server,
+// the id is kept in sessionStorage (per tab), and the next socket — after a reload or a dropped
+// network — asks for that session back (`reattach`) before the page opens anything. The connection
+// is "open" once that is settled; the terminals and runs then take up the channels that came back.
 import type {
   ClientMessage,
+  ReattachedRun,
+  ReattachedTerminal,
   ServerMessage,
   ServiceInfo,
   ServiceName,
@@ -39,12 +46,28 @@ export interface ConnectionSnapshot {
 /** Server messages that belong to one terminal. */
 export type TerminalMessage = Extract<
   ServerMessage,
-  { type: 'opened' | 'started' | 'output' | 'prompt' | 'exit' | 'error' }
+  { type: 'opened' | 'started' | 'output' | 'prompt' | 'input-wait' | 'exit' | 'error' }
 >;
 
 export interface TerminalChannel {
   receive(message: TerminalMessage): void;
+  /** Characters of live output received on this channel (not replays): the server replays only the rest. */
+  received?(): number;
 }
+
+/** The channels of the session the page got back (both lists empty after a fresh start). */
+export interface Reattached {
+  terminals: readonly ReattachedTerminal[];
+  runs: readonly ReattachedRun[];
+}
+
+const NOTHING_REATTACHED: Reattached = { terminals: [], runs: [] };
+
+/** sessionStorage key of the session id: per tab, so a reload finds it and another tab does not. */
+export const SESSION_STORAGE_KEY = 'playground.session';
+
+/** The part of sessionStorage the connection uses. */
+export type SessionStore = Pick<Storage, 'getItem' | 'setItem'>;
 
 /** The part of WebSocket the connection uses. */
 export interface SocketLike {
@@ -70,6 +93,8 @@ export interface ConnectionOptions {
    * the connection stops and says so in its snapshot instead of reconnecting.
    */
   finalCloseCodes?: readonly number[];
+  /** Where the session id survives a reload (the tab's sessionStorage); without it, only reconnects re-attach. */
+  sessionStore?: SessionStore | null;
 }
 
 /** ws: or wss: to this page's host, matching how the page itself was loaded. */
@@ -88,7 +113,14 @@ export class Connection {
   private stopped = true;
   private readonly channels = new Map<string, TerminalChannel>();
   private readonly listeners = new Set<() => void>();
-  private readonly openListeners = new Set<(reconnected: boolean) => void>();
+  private readonly openListeners = new Set<(reconnected: boolean, reattached: Reattached) => void>();
+  /** This page's session on the server (from `hello` or `reattached`). */
+  private sessionId: string | null = null;
+  /** A `reattach` went out on this socket; the connection opens when its answer comes. */
+  private reattaching = false;
+  /** Ids of the channels that came back: new ids never take one. */
+  private reserved = new Set<string>();
+  private nextId = 1;
   private readonly lostListeners = new Set<() => void>();
   private readonly serviceListeners = new Set<(service: ServiceName, status: ServiceStatus) => void>();
   private readonly broadcastListeners = new Set<(event: BroadcastEvent) => void>();
@@ -139,11 +171,28 @@ export class Connection {
     this.connect();
   }
 
-  /** Sends when the socket is open; false otherwise (terminals are re-opened on reconnect anyway). */
+  /**
+   * Sends once the connection is open (the server greeted the page and any re-attach is settled);
+   * false otherwise. Terminals and runs are taken up or re-opened when it opens, so nothing sent
+   * earlier could reach them.
+   */
   send(message: ClientMessage): boolean {
+    if (this.snap.state !== 'open') return false;
+    return this.sendNow(message);
+  }
+
+  private sendNow(message: ClientMessage): boolean {
     if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return false;
     this.socket.send(JSON.stringify(message));
     return true;
+  }
+
+  /** A channel id for a new terminal or run ("redis-3"), unlike any in use or come back from the server. */
+  newId(prefix: string): string {
+    let id: string;
+    do id = `${prefix}-${this.nextId++}`;
+    while (this.channels.has(id) || this.reserved.has(id));
+    return id;
   }
 
   /** Delivers this terminal's messages to `channel` until the returned function is called. */
@@ -154,8 +203,11 @@ export class Connection {
     };
   }
 
-  /** Called on every open of the socket; `reconnected` after the first. */
-  onOpen(listener: (reconnected: boolean) => void): () => void {
+  /**
+   * Called on every open of the connection; `reconnected` after the first. `reattached`: the
+   * terminals and runs of the session that came back, for the page to take up (their screens follow).
+   */
+  onOpen(listener: (reconnected: boolean, reattached: Reattached) => void): () => void {
     this.openListeners.add(listener);
     return () => this.openListeners.delete(listener);
   }
@@ -210,11 +262,9 @@ export class Connection {
       return;
     }
     this.socket = socket;
-    socket.onopen = () => {
-      const reconnected = this.snap.everOpen;
-      this.update({ state: 'open', everOpen: true });
-      for (const l of this.openListeners) l(reconnected);
-    };
+    this.reattaching = false;
+    // Open for the page once the server has said hello (and answered a reattach): see opened().
+    socket.onopen = () => {};
     socket.onmessage = (event) => {
       if (typeof event.data === 'string') this.receive(event.data);
     };
@@ -262,17 +312,13 @@ export class Connection {
       case 'hello':
         // A good hello ends the backoff: the server is really there.
         this.attempt = 0;
-        if (Array.isArray(message.catalog)) for (const l of this.catalogListeners) l(message.catalog);
-        this.update({
-          services: message.services,
-          notice:
-            message.protocol === PROTOCOL_VERSION
-              ? this.snap.notice
-              : {
-                  message: `The server speaks protocol ${message.protocol}; this page speaks ${PROTOCOL_VERSION}. Reload the page.`,
-                  at: this.now(),
-                },
-        });
+        this.greeted(message);
+        return;
+      case 'reattached':
+        if (!this.reattaching) return;
+        this.reattaching = false;
+        this.keepSession(message.session);
+        this.opened(message.found ? message : NOTHING_REATTACHED);
         return;
       case 'service':
         this.update({
@@ -297,6 +343,7 @@ export class Connection {
       case 'started':
       case 'output':
       case 'prompt':
+      case 'input-wait':
       case 'exit':
         this.deliver(message.id, message);
         return;
@@ -304,6 +351,65 @@ export class Connection {
         const unknown: never = message;
         console.warn('playground: unknown message', unknown);
       }
+    }
+  }
+
+  private greeted(message: Extract<ServerMessage, { type: 'hello' }>): void {
+    if (Array.isArray(message.catalog)) for (const l of this.catalogListeners) l(message.catalog);
+    this.update({
+      services: message.services,
+      notice:
+        message.protocol === PROTOCOL_VERSION
+          ? this.snap.notice
+          : {
+              message: `The server speaks protocol ${message.protocol}; this page speaks ${PROTOCOL_VERSION}. Reload the page.`,
+              at: this.now(),
+            },
+    });
+    const earlier = this.sessionId ?? this.readSession();
+    if (typeof message.session === 'string' && earlier && earlier !== message.session) {
+      // Before anything else on this socket: the server takes a reattach only before any open.
+      this.reattaching = this.sendNow({ type: 'reattach', session: earlier, have: this.haves() });
+      if (this.reattaching) return;
+    }
+    if (typeof message.session === 'string') this.keepSession(message.session);
+    this.opened(NOTHING_REATTACHED);
+  }
+
+  /** How much live output each channel still routed here has shown (after a dropped connection). */
+  private haves(): Record<string, number> {
+    const have: Record<string, number> = {};
+    for (const [id, channel] of this.channels) {
+      const n = channel.received?.();
+      if (n !== undefined) have[id] = n;
+    }
+    return have;
+  }
+
+  private opened(reattached: Reattached): void {
+    const reconnected = this.snap.everOpen;
+    this.reserved = new Set([...reattached.terminals, ...reattached.runs].map((c) => c.id));
+    this.update({ state: 'open', everOpen: true });
+    for (const l of [...this.openListeners]) l(reconnected, reattached);
+    // What came back and no part of the page took up (a second terminal of one service, a run
+    // beyond the panes kept) is closed: the server forgets it.
+    for (const id of this.reserved) if (!this.channels.has(id)) this.send({ type: 'close', id });
+  }
+
+  private readSession(): string | null {
+    try {
+      return this.options.sessionStore?.getItem(SESSION_STORAGE_KEY) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private keepSession(id: string): void {
+    this.sessionId = id;
+    try {
+      this.options.sessionStore?.setItem(SESSION_STORAGE_KEY, id);
+    } catch {
+      // Storage full or disabled: a reconnect still re-attaches, a reload starts afresh.
     }
   }
 

@@ -1,4 +1,6 @@
-// The page's entry: the global styles, then the app under React's StrictMode.
+// The page's entry: the theme (before anything is drawn), the global styles, then the app under
+// React's StrictMode.
+import './theme.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xterm/xterm/css/xterm.css';

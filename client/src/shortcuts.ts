@@ -7,6 +7,8 @@ import type { ServiceInfo } from '../../shared/protocol.ts';
 export type ShortcutAction =
   /** Alt+N: the N-th service terminal (index N-1) of the server's list. */
   | { kind: 'focus-service'; index: number }
+  /** Alt+0: back to the editor (from a run's pane, which takes the keyboard when a run starts). */
+  | { kind: 'focus-editor' }
   | { kind: 'cycle-layout' }
   | { kind: 'toggle-help' }
   | { kind: 'run' }
@@ -22,6 +24,7 @@ export function shortcutFor(event: KeyLike, serviceCount = 0): ShortcutAction | 
   }
   if (!event.altKey || event.ctrlKey || event.metaKey) return null;
   // event.code, not event.key: on a Mac, Option+1 types "¡".
+  if (event.code === 'Digit0' && !event.shiftKey) return { kind: 'focus-editor' };
   const digit = /^Digit([1-9])$/.exec(event.code);
   if (digit && !event.shiftKey) {
     const index = Number(digit[1]) - 1;
@@ -37,7 +40,8 @@ export function shortcutFor(event: KeyLike, serviceCount = 0): ShortcutAction | 
 
 /** What the help popover lists, in order, for the server's services. */
 export const shortcutHelp = (services: readonly ServiceInfo[]): ReadonlyArray<{ keys: string; what: string }> => [
-  { keys: 'Ctrl+Enter (⌘+Enter)', what: 'Run the file open in the editor' },
+  { keys: 'Ctrl+Enter (⌘+Enter)', what: 'Run the file open in the editor; its pane takes the keyboard' },
+  { keys: 'Alt+0', what: 'Back to the editor' },
   ...services.slice(0, 9).map((s, i) => ({ keys: `Alt+${i + 1}`, what: `${s.title} terminal` })),
   { keys: 'Alt+L', what: 'Next layout: one pane, two side by side, 2×2' },
   { keys: 'Alt+[ / Alt+]', what: 'Previous / next lesson' },
@@ -54,6 +58,7 @@ export const LINE_EDITOR_HELP: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: 'Ctrl+C', what: 'Interrupt (copy when text is selected)' },
   { keys: 'Ctrl+Shift+C / Ctrl+V', what: 'Copy / paste' },
   { keys: 'Ctrl+L', what: 'Clear the screen' },
+  { keys: 'Esc, then Tab', what: 'Leave the terminal (Tab alone completes)' },
 ];
 
 /** The editor's tab strip. */
@@ -69,4 +74,6 @@ export const RUN_PANE_HELP: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: 'Backspace / Ctrl+U', what: 'Delete a character / the line' },
   { keys: 'Ctrl+D', what: 'End of input' },
   { keys: 'Ctrl+C', what: 'Interrupt (again: kill); Stop does the same' },
+  { keys: 'Alt+0', what: 'Back to the editor' },
+  { keys: 'Esc, then Tab', what: 'Leave the pane' },
 ];

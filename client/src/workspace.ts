@@ -20,6 +20,15 @@ function safeStorage(): Storage | null {
   }
 }
 
+/** This tab's storage: what must survive a reload but not reach another tab (the session id, a half-typed line). */
+function safeSessionStorage(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
 export interface WorkspaceOptions {
   /** Classroom mode: the editor's files are kept on the server too. */
   remoteFiles?: RemoteFilePersistence;
@@ -39,6 +48,7 @@ export class Workspace {
    */
   readonly layer: HTMLElement;
   readonly storage = safeStorage();
+  readonly tabStorage = safeSessionStorage();
   readonly files: FileStore;
   readonly env: RunEnvironment;
   readonly runs: RunManager;
@@ -51,7 +61,11 @@ export class Workspace {
     this.layer.className = 'terminal-layer';
     // Laid out from the start (xterm measures its font when it opens), out of sight until adopted.
     document.body.appendChild(this.layer);
-    this.connection = new Connection({ url: socketUrl(window.location), finalCloseCodes: options.finalCloseCodes });
+    this.connection = new Connection({
+      url: socketUrl(window.location),
+      finalCloseCodes: options.finalCloseCodes,
+      sessionStore: this.tabStorage,
+    });
     this.catalog = new ServiceCatalog(this.storage);
     // A terminal for every service the server runs, made as soon as the page knows of it (and kept:
     // a service that goes away keeps its scrollback until the page is reloaded).
@@ -84,6 +98,7 @@ export class Workspace {
       session = new TerminalSession(service, this.connection, {
         catalog: this.catalog,
         storage: this.storage,
+        lineStore: this.tabStorage,
         layer: this.layer,
         isShortcut: this.isShortcut,
       });

@@ -22,6 +22,7 @@ import {
   type ClassRecord,
   type ClassroomStore,
   type LearnerRecord,
+  type NewClass,
   type SavedFile,
   type StepRecord,
 } from './store/types.ts';
@@ -42,6 +43,11 @@ export class ClassroomError extends Error {
   }
 }
 
+/** Joining an archived class: 410 Gone, in words a learner can act on. */
+export function archivedClass(): ClassroomError {
+  return new ClassroomError(410, 'this class is archived and takes no new learners: ask your instructor');
+}
+
 export interface ClassroomOptions {
   config: ClassroomConfig;
   store: ClassroomStore;
@@ -58,6 +64,7 @@ export class Classroom {
   private readonly presence: ClassPresence;
   private readonly broadcaster: Broadcaster;
   private readonly log: (line: string) => void;
+  private readonly removedListeners = new Set<(learnerId: string) => void>();
 
   constructor(private readonly options: ClassroomOptions) {
     this.log = options.log ?? (() => {});
@@ -83,7 +90,7 @@ export class Classroom {
     const clean = name.trim();
     if (!clean || clean.length > 80) throw new ClassroomError(400, 'a class needs a name of 1 to 80 characters');
     for (let attempt = 0; attempt < 20; attempt++) {
-      const record: ClassRecord = {
+      const record: NewClass = {
         id: `c${randomBytes(6).toString('hex')}`,
         name: clean,
         code: Array.from(
@@ -115,6 +122,7 @@ export class Classroom {
     return c;
   }
 
+  /** A class by its join code; an archived one too (join() refuses it with archivedClass()). */
   async classByCode(code: string): Promise<ClassRecord> {
     const c = await this.store.classByCode(normalizeJoinCode(code));
     if (!c)
@@ -125,8 +133,9 @@ export class Classroom {
     return c;
   }
 
-  summary(c: ClassRecord): Omit<ClassSummary, 'learners'> {
-    return { id: c.id, name: c.name, code: c.code, joinPath: `/join/${c.code}`, createdAt: c.createdAt };
+  summary(c: NewClass & { archivedAt?: string | null }): Omit<ClassSummary, 'learners'> {
+    const { id, name, code, createdAt } = c;
+    return { id, name, code, joinPath: `/join/${code}`, createdAt, archivedAt: c.archivedAt ?? null };
   }
 
   async detail(classId: string): Promise<ClassDetail> {
@@ -163,6 +172,7 @@ export class Classroom {
       );
     }
     const klass = await this.classByCode(code);
+    if (klass.archivedAt) throw archivedClass();
     const taken = (await this.store.learnersOf(klass.id)).some((l) => l.name.toLowerCase() === name.toLowerCase());
     if (taken)
       throw new ClassroomError(409, `the name "${name}" is taken in this class: add an initial or pick another`);
@@ -208,12 +218,20 @@ export class Classroom {
     // Their sockets leave the class broadcast before presence forgets them (disconnect() cannot then).
     for (const socket of this.presence.socketsOf(learner.id)) this.broadcaster.left(socket);
     this.presence.expel(learner.id);
+    // Sessions the learner's reloaded page could have re-attached to end too (server/ws/session-registry.ts).
+    for (const listener of this.removedListeners) listener(learner.id);
     this.hub.drop(learner.id);
     await this.workspaces
       .destroy(learner.workspaceId)
       .catch((err) => this.log(`workspace ${learner.workspaceId}: ${String(err)}`));
     this.presence.publish(learner.classId, { kind: 'removed', learnerId: learner.id });
     this.log(`${learner.name} was removed from the class`);
+  }
+
+  /** Called with each learner removed from a class. */
+  onRemoved(listener: (learnerId: string) => void): () => void {
+    this.removedListeners.add(listener);
+    return () => this.removedListeners.delete(listener);
   }
 
   async reset(learner: LearnerRecord): Promise<void> {

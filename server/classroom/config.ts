@@ -19,6 +19,12 @@ export interface ClassroomConfig {
   runsPerMinute: number;
   /** PLAYGROUND_ORIGINS: extra origins allowed to open the WebSocket (comma-separated), e.g. a proxy's. */
   allowedOrigins: string[];
+  /**
+   * PUBLIC_URL: the address learners open, when it is not this machine's own (a reverse proxy, a DNS
+   * name): the dashboard's join link uses it. Checked, without a trailing slash; its origin may
+   * open the WebSocket too.
+   */
+  publicUrl: string | undefined;
   /** Per-learner limits set in the environment; each service names its own variables (LimitSetting.env). */
   limits: NonNullable<WorkspaceManagerOptions['limits']>;
 }
@@ -40,6 +46,23 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
   return value;
 }
 
+/** PUBLIC_URL as an http(s) URL without query or fragment; the answer has no trailing slash. */
+export function parsePublicUrl(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  const problem = `PUBLIC_URL must be an http:// or https:// address such as https://class.example.org, got ${JSON.stringify(raw)}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(problem);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username) {
+    throw new Error(problem);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 /** Reads the settings; throws an Error naming the variable when one is malformed. */
 export function readClassroomConfig(env: NodeJS.ProcessEnv, services: ServiceSet = SERVICES): ClassroomConfig {
   const secret = env.INSTRUCTOR_SECRET?.trim() || null;
@@ -55,6 +78,13 @@ export function readClassroomConfig(env: NodeJS.ProcessEnv, services: ServiceSet
       (limits[adapter.name] ??= {})[name] = intSetting(env, setting.env, setting.default, setting.min, setting.max);
     }
   }
+  const publicUrl = parsePublicUrl(env.PUBLIC_URL);
+  const allowedOrigins = (env.PLAYGROUND_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  // Learners who come in through PUBLIC_URL open the socket from that origin.
+  if (publicUrl && !allowedOrigins.includes(new URL(publicUrl).origin)) allowedOrigins.push(new URL(publicUrl).origin);
   return {
     instructorSecret: secret,
     storeUrl: env.CLASSROOM_STORE_URL || undefined,
@@ -62,10 +92,8 @@ export function readClassroomConfig(env: NodeJS.ProcessEnv, services: ServiceSet
     idleReclaimMs: intSetting(env, 'CLASSROOM_IDLE_MINUTES', 20, 1, 24 * 60) * 60_000,
     commandsPerSecond: intSetting(env, 'CLASSROOM_COMMANDS_PER_SECOND', 10, 1, 10_000),
     runsPerMinute: intSetting(env, 'CLASSROOM_RUNS_PER_MINUTE', 20, 1, 10_000),
-    allowedOrigins: (env.PLAYGROUND_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    allowedOrigins,
+    publicUrl,
     limits,
   };
 }

@@ -17,6 +17,7 @@ describe('progress CSV', () => {
         code: 'ABCDEF',
         joinPath: '/join/ABCDEF',
         createdAt: '2026-11-21T09:00:00Z',
+        archivedAt: null,
         learners: 2,
       },
       steps: [
@@ -49,9 +50,9 @@ describe('progress CSV', () => {
     };
     const lines = progressCsv(detail).trimEnd().split('\r\n');
     expect(lines).toEqual([
-      'learner,joined,last active,current lesson,steps done,m/a/one',
-      'Ada,j1,,m/a,1/1,2026-11-21T09:05:00.000Z',
-      '"Bo, Jr",j2,,,0/1,',
+      'learner,joined,last active,current lesson,steps done (of 1),m/a/one',
+      'Ada,j1,,m/a,1,2026-11-21T09:05:00.000Z',
+      '"Bo, Jr",j2,,,0,',
     ]);
   });
 });

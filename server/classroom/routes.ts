@@ -28,8 +28,10 @@ import {
   learnerTokenOf,
   originAllowed,
 } from './auth.ts';
-import { Classroom, ClassroomError, INSTRUCTOR } from './classroom.ts';
+import { archiveClass, deleteClass } from './class-admin.ts';
+import { Classroom, ClassroomError, INSTRUCTOR, archivedClass } from './classroom.ts';
 import { progressCsv } from './csv.ts';
+import { joinAddress, lanAddresses, listeningAddress } from './join-address.ts';
 import type { LearnerRecord } from './store/types.ts';
 
 /** A comment line keeps proxies from closing a quiet event stream. */
@@ -40,12 +42,13 @@ export type Principal = { kind: 'instructor' } | { kind: 'learner'; learner: Lea
 const joinSchema = z.object({ code: z.string().max(32), name: z.string().max(DISPLAY_NAME_MAX * 4) });
 const loginSchema = z.object({ secret: z.string().max(1024) });
 const classSchema = z.object({ name: z.string().max(200) });
+const archiveSchema = z.object({ archived: z.boolean() });
 const lessonKey = z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'a lesson as "course/lesson"');
 const fileName = z.string().regex(FILE_NAME_PATTERN, FILE_NAME_RULE);
 const filesSchema = z.object({
   lesson: lessonKey,
   files: z
-    .array(z.object({ name: fileName, content: z.string() }))
+    .array(z.object({ name: fileName, content: z.string(), base: z.string().optional() }))
     .max(MAX_SAVED_FILES_PER_LESSON, `at most ${MAX_SAVED_FILES_PER_LESSON} files per lesson`),
 });
 const broadcastSchema = z.discriminatedUnion('kind', [
@@ -101,6 +104,9 @@ export function createClassroomRouter(classroom: Classroom, secret: string): Rou
   const secure = (req: Request) => req.protocol === 'https';
 
   router.use('/api', (req, res, next) => {
+    // Answers change with every action (a class archived and restored answers 410, then 200): a
+    // browser must not keep one, and 410 is one it would keep by default.
+    res.set('cache-control', 'no-store');
     if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req.headers, classroom.config.allowedOrigins)) {
       res.status(403).json({ error: `requests from ${req.headers.origin} are not allowed` });
       return;
@@ -143,6 +149,7 @@ export function createClassroomRouter(classroom: Classroom, secret: string): Rou
 
   router.get('/api/join/:code', async (req, res) => {
     const c = await classroom.classByCode(String(req.params.code));
+    if (c.archivedAt) throw archivedClass();
     res.json({ class: { name: c.name } });
   });
 
@@ -191,7 +198,10 @@ export function createClassroomRouter(classroom: Classroom, secret: string): Rou
 
   router.put('/api/files', learnerOrInstructor, json, async (req, res) => {
     const body = parse(filesSchema, req.body);
-    const big = body.files.find((f) => Buffer.byteLength(f.content) > MAX_SAVED_FILE_BYTES);
+    const big = body.files.find(
+      (f) =>
+        Buffer.byteLength(f.content) > MAX_SAVED_FILE_BYTES || Buffer.byteLength(f.base ?? '') > MAX_SAVED_FILE_BYTES,
+    );
     if (big)
       throw new ClassroomError(
         413,
@@ -203,6 +213,19 @@ export function createClassroomRouter(classroom: Classroom, secret: string): Rou
   });
 
   // ---- the instructor ----
+
+  router.get('/api/instructor/join-address', instructorOnly, (req, res) => {
+    res.json(
+      joinAddress({
+        publicUrl: classroom.config.publicUrl,
+        protocol: req.protocol,
+        host: req.headers.host,
+        listening: listeningAddress(req.socket),
+        port: req.socket.localPort,
+        lan: lanAddresses(),
+      }),
+    );
+  });
 
   router.use('/api/classes', instructorOnly);
 
@@ -216,6 +239,16 @@ export function createClassroomRouter(classroom: Classroom, secret: string): Rou
 
   router.get('/api/classes/:id', async (req, res) => {
     res.json(await classroom.detail(String(req.params.id)));
+  });
+
+  router.post('/api/classes/:id/archive', json, async (req, res) => {
+    const { archived } = parse(archiveSchema, req.body);
+    res.json(await archiveClass(classroom, String(req.params.id), archived));
+  });
+
+  router.delete('/api/classes/:id', async (req, res) => {
+    const { learners } = await deleteClass(classroom, String(req.params.id));
+    res.json({ ok: true, learners });
   });
 
   router.get('/api/classes/:id/events', async (req, res) => {

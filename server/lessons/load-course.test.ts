@@ -53,6 +53,8 @@ describe('the good fixture tree', () => {
         kind: 'terminal',
         service: 'memcached',
         code: 'set fixture:greeting 0 0 5\nhello\nget fixture:greeting',
+        // memcached's protocol has no grammar: escaped, not coloured.
+        html: 'set fixture:greeting 0 0 5\nhello\nget fixture:greeting',
         lines: ['set fixture:greeting 0 0 5', 'hello', 'get fixture:greeting'],
         solution: false,
         line: 19,
@@ -70,6 +72,7 @@ describe('the good fixture tree', () => {
         language: 'python',
         file: 'counter.py',
         code: expect.stringContaining('r.incr("fixture:visits")'),
+        html: expect.stringContaining('<span class="hljs-keyword">import</span> redis'),
         background: false,
         expect: 'visits: 2',
         solution: false,
@@ -81,6 +84,7 @@ describe('the good fixture tree', () => {
         language: 'python',
         file: 'watch.py',
         code: `print('watching "fixture:visits"', flush=True)`,
+        html: expect.stringContaining(`<span class="hljs-string">&#x27;watching &quot;fixture:visits&quot;&#x27;</span>`),
         background: true,
         expect: 'watching "fixture:visits"',
         solution: false,
@@ -88,8 +92,10 @@ describe('the good fixture tree', () => {
         line: 54,
       },
     ]);
-    // A python block without file= is shown as code, not run.
-    expect(program.html).toContain('<pre><code class="language-python">print(&quot;shown only&quot;)');
+    // A python block without file= is shown as code, not run (coloured like the runnable ones).
+    expect(program.html).toContain(
+      '<pre><code class="language-python"><span class="hljs-built_in">print</span>(<span class="hljs-string">&quot;shown only&quot;</span>)',
+    );
     expect(program.checks).toEqual([]);
     expect(first.files).toEqual([{ name: 'counter.py', content: expect.stringContaining('import redis') }]);
   });

@@ -120,6 +120,7 @@ async function readLesson(
     summary: parsed.summary,
     services: parsed.services,
     language: settings.language,
+    workspace: parsed.workspace,
     reset: parsed.reset,
     introHtml: parsed.introHtml,
     steps: parsed.steps,

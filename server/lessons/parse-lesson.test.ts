@@ -37,3 +37,48 @@ describe('a snippet in two languages', () => {
     ]);
   });
 });
+
+function parseWith(front: string, body: string) {
+  const problems: string[] = [];
+  const lesson = parseLesson(
+    `---\ntitle: T\n${front}\n---\n\n${body}`,
+    { services: SERVICES.names, language: 'python' },
+    [],
+    SERVICES,
+    (line, message) => problems.push(`${line}: ${message}`),
+  );
+  return { lesson, problems };
+}
+
+describe('the panes a lesson uses (workspace:)', () => {
+  it('is "all" unless the front matter says otherwise', () => {
+    expect(parse('## A\n\n```redis\nPING\n```\n').lesson!.workspace).toBe('all');
+    expect(parseWith('workspace: terminals', '## A\n\n```redis\nPING\n```\n').lesson!.workspace).toBe('terminals');
+    expect(parseWith('workspace: editor', '## A\n\n```python file=a.py\nx\n```\n').lesson!.workspace).toBe('editor');
+  });
+
+  it('refuses a block the lesson has no pane for, and a word it does not know', () => {
+    expect(parseWith('workspace: terminals', '## A\n\n```python file=a.py\nx\n```\n').problems).toEqual([
+      '8: a python snippet block, but the lesson\'s workspace is "terminals" (no editor): make it "all", or drop the snippet',
+    ]);
+    expect(parseWith('workspace: editor', '## A\n\n```redis\nPING\n```\n').problems).toEqual([
+      '8: a redis terminal block, but the lesson\'s workspace is "editor" (no service terminals): make it "all", or drop the block',
+    ]);
+    expect(parseWith('workspace: terminal', '## A\n\n```redis\nPING\n```\n').problems).toEqual([
+      '3: "workspace" is the text "terminal"; expected one of all, terminals, editor',
+    ]);
+  });
+});
+
+describe('colours', () => {
+  it('colours snippet and MySQL blocks, and shown code; other terminals stay plain', () => {
+    const { lesson } = parse(
+      '## A\n\n```mysql\nSELECT 1;\n```\n\n```redis\nSET a <b>\n```\n\n```python file=a.py\nimport os\n```\n\n```sh\necho hi\n```\n',
+    );
+    const [mysql, redis, python] = lesson!.steps[0].blocks;
+    expect(mysql.html).toBe('<span class="hljs-keyword">SELECT</span> <span class="hljs-number">1</span>;');
+    expect(redis.html).toBe('SET a &lt;b&gt;');
+    expect(python.html).toBe('<span class="hljs-keyword">import</span> os');
+    expect(lesson!.steps[0].html).toContain('<span class="hljs-built_in">echo</span> hi');
+  });
+});

@@ -2,11 +2,13 @@
 // is the introduction; each `## ` heading starts a step. markdown-it parses the body once; its
 // tokens carry source lines (token.map), so every problem names the line of its key or fence.
 import MarkdownIt, { type Token } from 'markdown-it';
+import type { LessonWorkspace } from '../../shared/lesson-api.ts';
 import type { RunLanguage } from '../../shared/protocol.ts';
 import { parseFenceInfo, type CheckAllowances, type FenceKind } from './fence-info.ts';
 import { parseCheckBlock } from './parse-check.ts';
 import type { ServiceSet } from '../services/service-set.ts';
 import type { ServiceId } from '../services/endpoint.ts';
+import { highlightCode } from './highlight.ts';
 import { lessonSchemas, type CheckDef, type ResetSpec } from './schema.ts';
 import type { LessonBlock, LessonFile, SnippetBlock, Step } from './types.ts';
 import { YamlSource, type Report } from './yaml-source.ts';
@@ -21,8 +23,14 @@ interface RenderEnv {
   [key: string]: unknown;
 }
 
-// Lesson text is our own content, so inline HTML (<kbd>, <details>) is allowed.
-const markdown = new MarkdownIt({ html: true, linkify: true, typographer: true });
+// Lesson text is our own content, so inline HTML (<kbd>, <details>) is allowed. Code shown as it
+// is (```sh, ```python without a file) is coloured like the runnable blocks.
+const markdown = new MarkdownIt({
+  html: true,
+  linkify: true,
+  typographer: true,
+  highlight: (code, language) => (language ? highlightCode(code, language) : ''),
+});
 const defaultFence = markdown.renderer.rules.fence!;
 markdown.renderer.rules.fence = (tokens, idx, options, env, self) => {
   const meta = tokens[idx].meta as FenceMeta | null;
@@ -42,17 +50,29 @@ export interface ParsedLesson {
   title: string;
   summary?: string;
   services: ServiceId[];
+  workspace: LessonWorkspace;
   reset: ResetSpec;
   introHtml: string;
   steps: Step[];
   plainHtml: string;
 }
 
+/** What a lesson of each `workspace:` has no pane for, and the word for it in the problem. */
+const PANE_MISSING: Record<LessonWorkspace, { kind: LessonBlock['kind']; why: string } | null> = {
+  all: null,
+  terminals: { kind: 'snippet', why: 'the lesson\'s workspace is "terminals" (no editor): make it "all", or drop the snippet' },
+  editor: { kind: 'terminal', why: 'the lesson\'s workspace is "editor" (no service terminals): make it "all", or drop the block' },
+};
+
 /** A snippet block from its fence and content. */
 function snippet(kind: Extract<FenceKind, { kind: 'snippet' }>, code: string, line: number): SnippetBlock {
   const { language, file, background, expect, solution } = kind;
-  return { kind: 'snippet', language, file, code, background, expect, solution, alternatives: [], line };
+  const html = highlightCode(code, language);
+  return { kind: 'snippet', language, file, code, html, background, expect, solution, alternatives: [], line };
 }
+
+/** The fence's first word (` ```mysql solution ` → "mysql"), which names the grammar. */
+const fenceWord = (info: string) => info.trim().split(/\s+/)[0] ?? '';
 
 /** "Push `three` jobs!" → "push-three-jobs"; empty when the title has no letters or digits. */
 export function slugify(title: string): string {
@@ -104,6 +124,8 @@ export function parseLesson(
     return null;
   }
   const services = front.data.services ?? settings.services;
+  const workspace = front.data.workspace ?? 'all';
+  const missing = PANE_MISSING[workspace];
 
   /** File line of body line 0. */
   const bodyLine = close + 2;
@@ -171,8 +193,17 @@ export function parseLesson(
           if (!services.includes(kind.service)) {
             report(line, `a ${kind.service} terminal block, but the lesson's services are [${services.join(', ')}]; add ${kind.service} to "services"`);
           }
+          if (missing?.kind === 'terminal') report(line, `a ${kind.service} terminal block, but ${missing.why}`);
           token.meta = { block: blocks.length, solution: kind.solution } satisfies FenceMeta;
-          blocks.push({ kind: 'terminal', service: kind.service, code, lines: code.split('\n'), solution: kind.solution, line });
+          blocks.push({
+            kind: 'terminal',
+            service: kind.service,
+            code,
+            html: highlightCode(code, fenceWord(token.info)),
+            lines: code.split('\n'),
+            solution: kind.solution,
+            line,
+          });
           break;
         case 'snippet': {
           let content = code;
@@ -199,6 +230,7 @@ export function parseLesson(
             token.meta = { hidden: true } satisfies FenceMeta;
             break;
           }
+          if (missing?.kind === 'snippet') report(line, `a ${kind.language} snippet block, but ${missing.why}`);
           token.meta = { block: blocks.length, solution: kind.solution } satisfies FenceMeta;
           blocks.push(snippet(kind, content, line));
           break;
@@ -213,6 +245,7 @@ export function parseLesson(
     title: front.data.title,
     summary: front.data.summary,
     services,
+    workspace,
     reset: front.data.reset ?? {},
     introHtml: markdown.renderer.render(tokens.slice(0, introEnd), markdown.options, { mode: 'placeholders' } satisfies RenderEnv),
     steps,

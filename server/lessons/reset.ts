@@ -1,8 +1,11 @@
 // "Start this lesson fresh": clears exactly what the lesson's `reset` lists, and nothing else (the
 // learner's other keys, queues and tables stay). Each service's folder clears its own entry
 // (ServiceAdapter.reset: memcached keys, Redis key patterns, RabbitMQ queues and exchanges, MySQL
-// tables). It answers what was there and is gone now, and what could not be cleared.
-import type { ResetReport } from '../services/check-types.ts';
+// tables). First every service puts back the run-time settings a learner changed (ServiceReset
+// .restore: Redis's CONFIG SET, memcached's cache_memlimit…), whichever lesson is reset: a broken
+// setting breaks every lesson. It answers what was there and is gone now (or put back), and what
+// could not be cleared.
+import { ServiceUnavailable, type ResetReport } from '../services/check-types.ts';
 import { SERVICES } from '../services/registry.ts';
 import type { ServiceSet } from '../services/service-set.ts';
 import { errorText } from '../util/errors.ts';
@@ -36,6 +39,18 @@ export async function resetLesson(
     },
   };
   try {
+    for (const adapter of services.adapters) {
+      const restore = adapter.reset.restore;
+      if (!restore) continue;
+      await report.attempt(`${adapter.title} settings`, async () => {
+        try {
+          await restore(scopes.of(adapter.name), report);
+        } catch (err) {
+          // A service that is not running has no settings to put back; one the lesson names says so below.
+          if (!(err instanceof ServiceUnavailable)) throw err;
+        }
+      });
+    }
     // In the services' order, whatever order the front matter wrote them in.
     for (const adapter of services.adapters) {
       const spec = reset[adapter.name];

@@ -105,7 +105,7 @@ describe('GET /api/course and /api/lessons/:course/:lesson', () => {
     const res = await new Browser(server.url).call('GET', '/api/lessons/basics/first-steps');
     expect(res.status).toBe(200);
     const lesson = res.json as LessonView;
-    expect(lesson).toMatchObject({ course: 'basics', slug: 'first-steps', title: 'First steps', services: ['redis', 'memcached'], language: 'python' });
+    expect(lesson).toMatchObject({ course: 'basics', slug: 'first-steps', title: 'First steps', services: ['redis', 'memcached'], language: 'python', workspace: 'all' });
     expect(lesson.prev).toBeNull();
     expect(lesson.next).toEqual({ course: 'basics', slug: 'lists', title: 'Lists' });
     expect(lesson.introHtml).toContain('<kbd>Tab</kbd>');
@@ -120,17 +120,27 @@ describe('GET /api/course and /api/lessons/:course/:lesson', () => {
           kind: 'terminal',
           service: 'memcached',
           code: 'set fixture:greeting 0 0 5\nhello\nget fixture:greeting',
+          html: 'set fixture:greeting 0 0 5\nhello\nget fixture:greeting',
           lines: ['set fixture:greeting 0 0 5', 'hello', 'get fixture:greeting'],
           solution: false,
         },
       ],
     });
-    expect(count.blocks[1]).toEqual({ kind: 'terminal', service: 'redis', code: 'SET fixture:visits 1', lines: ['SET fixture:visits 1'], solution: true });
+    expect(count.blocks[1]).toEqual({
+      kind: 'terminal',
+      service: 'redis',
+      code: 'SET fixture:visits 1',
+      html: 'SET fixture:visits 1',
+      lines: ['SET fixture:visits 1'],
+      solution: true,
+    });
     expect(program.blocks[1]).toEqual({
       kind: 'snippet',
       language: 'python',
       file: 'watch.py',
       code: `print('watching "fixture:visits"', flush=True)`,
+      // Coloured on the server: the page downloads no highlighter.
+      html: '<span class="hljs-built_in">print</span>(<span class="hljs-string">&#x27;watching &quot;fixture:visits&quot;&#x27;</span>, flush=<span class="hljs-literal">True</span>)',
       background: true,
       expect: 'watching "fixture:visits"',
       solution: false,

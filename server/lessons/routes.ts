@@ -53,13 +53,21 @@ class NotFound extends Error {}
 
 function blockView(block: LessonBlock): BlockView {
   if (block.kind === 'terminal') {
-    return { kind: 'terminal', service: block.service, code: block.code, lines: block.lines, solution: block.solution };
+    return {
+      kind: 'terminal',
+      service: block.service,
+      code: block.code,
+      html: block.html,
+      lines: block.lines,
+      solution: block.solution,
+    };
   }
   return {
     kind: 'snippet',
     language: block.language,
     file: block.file,
     code: block.code,
+    html: block.html,
     background: block.background,
     expect: block.expect,
     solution: block.solution,
@@ -79,6 +87,7 @@ export function lessonView(tree: CourseTree, lesson: Lesson): LessonView {
     summary: lesson.summary,
     services: lesson.services,
     language: lesson.language,
+    workspace: lesson.workspace,
     introHtml: lesson.introHtml,
     steps: lesson.steps.map((s) => ({ id: s.id, title: s.title, html: s.html, hasCheck: s.checks.length > 0, blocks: s.blocks.map(blockView) })),
     files: lesson.files,

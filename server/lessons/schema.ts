@@ -3,6 +3,7 @@
 // Which services a course may name, and what each one's `reset:` entry holds, come from the
 // services' own folders (ServiceAdapter.reset.schema), so the schemas are made for a ServiceSet.
 import { z } from 'zod';
+import { LESSON_WORKSPACES, type LessonWorkspace } from '../../shared/lesson-api.ts';
 import { RUN_LANGUAGES } from '../../shared/protocol.ts';
 import type { ServiceSet } from '../services/service-set.ts';
 import type { ServiceId } from '../services/endpoint.ts';
@@ -23,6 +24,8 @@ export interface FrontMatter {
   title: string;
   summary?: string;
   services?: ServiceId[];
+  /** The panes the lesson uses; the page lays itself out for them. */
+  workspace?: LessonWorkspace;
   reset?: ResetSpec;
 }
 
@@ -60,6 +63,7 @@ export function lessonSchemas(services: ServiceSet): LessonSchemas {
       title: text,
       summary: text.optional(),
       services: z.array(names).min(1).optional(),
+      workspace: z.enum(LESSON_WORKSPACES).optional(),
       reset: reset.optional(),
     }),
   };

@@ -1,4 +1,5 @@
 // The course tree the loader builds: what the HTTP API serves and lessons:check runs.
+import type { LessonWorkspace } from '../../shared/lesson-api.ts';
 import type { RunLanguage } from '../../shared/protocol.ts';
 import type { ServiceId } from '../services/endpoint.ts';
 import type { CheckAllowances } from './fence-info.ts';
@@ -8,6 +9,8 @@ export interface TerminalBlock {
   kind: 'terminal';
   service: ServiceId;
   code: string;
+  /** The code as html (highlight.ts): escaped, coloured where its language has a grammar. */
+  html: string;
   /** The lines typed into the terminal, one at a time. */
   lines: string[];
   solution: boolean;
@@ -21,6 +24,8 @@ export interface SnippetBlock {
   /** Absent only on solution blocks, which then run as the runner's default main file. */
   file?: string;
   code: string;
+  /** The code as html (highlight.ts). */
+  html: string;
   background: boolean;
   /** Text the run must print (lessons:check waits for it). */
   expect?: string;
@@ -63,6 +68,8 @@ export interface Lesson {
   summary?: string;
   services: ServiceId[];
   language: RunLanguage;
+  /** The panes it uses (front matter `workspace:`, default all). */
+  workspace: LessonWorkspace;
   reset: ResetSpec;
   introHtml: string;
   steps: Step[];

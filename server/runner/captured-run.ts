@@ -4,6 +4,8 @@ import type { RunOutput } from './types.ts';
 export class CapturedRun implements RunOutput {
   text = '';
   code: number | null = null;
+  /** Every change of "the program waits for input", in order. */
+  readonly waits: boolean[] = [];
   /** performance.now() of the first write, for the start-up benchmark. */
   firstWriteAt: number | null = null;
   readonly exited: Promise<number>;
@@ -25,6 +27,28 @@ export class CapturedRun implements RunOutput {
     this.code = code;
     this.resolveExit(code);
     this.wake();
+  }
+
+  waiting(on: boolean): void {
+    this.waits.push(on);
+    this.wake();
+  }
+
+  /** Waits until the program is said to wait for input (or to no longer wait). */
+  async untilWaiting(on: boolean, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.waits.at(-1) !== on) {
+      if (this.code !== null) throw new Error(`the run exited (${this.code}) before waiting=${on}:\n${this.text}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no waiting=${on} within ${timeoutMs} ms; output:\n${this.text}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   /** Waits until the output contains `text` (or matches), failing with the output so far. */

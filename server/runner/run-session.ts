@@ -1,7 +1,7 @@
 // One run, from the learner's side: output as terminal text, typed input through a line
-// discipline, Ctrl-C, and the limits only the server can watch (wall time, output volume, a
-// program that ignores Ctrl-C). Exactly one exit(), after the last output and a notice if the
-// run was stopped.
+// discipline, Ctrl-C, whether the program waits for input, and the limits only the server can
+// watch (wall time, output volume, a program that ignores Ctrl-C). Exactly one exit(), after the
+// last output and a notice if the run was stopped.
 import { StringDecoder } from 'node:string_decoder';
 import { MAX_PENDING_INPUT_BYTES } from '../../shared/limits.ts';
 import type { Run, RunOutput } from './types.ts';
@@ -10,6 +10,9 @@ import type { HostForwarder } from './host-forwarder.ts';
 import { LineDiscipline } from './line-discipline.ts';
 import type { RunLimits } from './run-limits.ts';
 import type { LaunchRequest, Sandbox } from './sandbox.ts';
+
+/** How often a live run is looked at for a program asleep on its input (a few /proc reads each). */
+export const INPUT_WAIT_POLL_MS = 300;
 
 export class RunSession implements Run {
   /** Resolves once the run has ended and its sandbox is gone. */
@@ -21,6 +24,9 @@ export class RunSession implements Run {
   private interrupted = false;
   private finished = false;
   private timers: NodeJS.Timeout[] = [];
+  private inputPoll: NodeJS.Timeout | null = null;
+  private waiting = false;
+  private looking = false;
 
   constructor(
     private readonly sandbox: Sandbox,
@@ -48,6 +54,10 @@ export class RunSession implements Run {
     this.sandbox.assign(request);
     const wallMs = this.longRunning ? this.limits.longWallTimeMs : this.limits.wallTimeMs;
     this.timer(wallMs, () => this.stop({ kind: 'wall-time', ms: wallMs, longRunning: this.longRunning }));
+    if (this.output.waiting) {
+      this.inputPoll = setInterval(() => void this.lookForInputWait(), INPUT_WAIT_POLL_MS);
+      this.inputPoll.unref();
+    }
   }
 
   input(data: string): void {
@@ -92,6 +102,21 @@ export class RunSession implements Run {
     this.sandbox.kill();
   }
 
+  /** Tells the output when the program starts or stops sleeping on its stdin. */
+  private async lookForInputWait(): Promise<void> {
+    if (this.finished || this.looking) return;
+    this.looking = true;
+    try {
+      const now = await this.sandbox.waitingForInput();
+      if (now !== this.waiting && !this.finished) {
+        this.waiting = now;
+        this.output.waiting?.(now);
+      }
+    } finally {
+      this.looking = false;
+    }
+  }
+
   private timer(ms: number, action: () => void): void {
     const t = setTimeout(action, ms);
     t.unref();
@@ -125,6 +150,8 @@ export class RunSession implements Run {
   private async finish(code: number): Promise<void> {
     this.finished = true;
     for (const t of this.timers) clearTimeout(t);
+    if (this.inputPoll) clearInterval(this.inputPoll);
+    if (this.waiting) this.output.waiting?.(false);
     await this.forwarder.close();
     const reason = this.stopReason;
     const status = reason ? stopExitCode(reason) : code;

@@ -193,6 +193,24 @@ describe('Python', () => {
     expect(output.text).toBe('name? Bobx\b \b\r\nhello Bob\r\nsecond line\r\nsecond line\r\n');
   });
 
+  it('says when the program waits for input, and when it no longer does; a busy program never waits', async () => {
+    const { output, run } = await start(
+      'python',
+      'import time\nname = input("Your name? ")\ntime.sleep(1.5)\nprint("hello", name)',
+    );
+    await output.untilWaiting(true);
+    expect(output.text).toBe('Your name? ');
+    run.input('Ada\r');
+    await output.untilWaiting(false);
+    expect(await output.exited).toBe(0);
+    expect(output.text).toContain('hello Ada');
+    expect(output.waits).toEqual([true, false]);
+
+    const busy = await start('python', 'import time\ntime.sleep(1.5)\nprint("done")');
+    expect(await busy.output.exited).toBe(0);
+    expect(busy.output.waits).toEqual([]);
+  });
+
   it('Ctrl-D on an empty line is end of input', async () => {
     const { output, run } = await start('python', 'import sys\nprint("lines:", sys.stdin.read().splitlines())');
     run.input('a\rb\r\x04');
@@ -309,6 +327,7 @@ describe('JavaScript', () => {
       ].join('\n'),
     );
     await output.until('ready');
+    await output.untilWaiting(true);
     run.input('hello\r');
     await output.until('line: hello');
     run.interrupt();

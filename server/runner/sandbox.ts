@@ -42,6 +42,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { RunLanguage } from '../../shared/protocol.ts';
 import { BWRAP, bwrapArgs, etcFiles, type HostLayout, type TmpfsSizes } from './bwrap-args.ts';
 import { childrenOf, processesOfUid, processGroupOf } from './proc-scan.ts';
+import { waitingOnStdin } from './stdin-wait.ts';
 import { SANDBOX_NICENESS } from './run-limits.ts';
 import type { UidAllocator } from './uid-allocator.ts';
 
@@ -94,6 +95,8 @@ export class Sandbox {
   private early: Buffer[] = [];
   private earlyBytes = 0;
   private assigned = false;
+  /** The learner's program, host pid, once found (waitingForInput). */
+  private program: number | null = null;
 
   static async start(ctx: SandboxContext, language: RunLanguage): Promise<Sandbox> {
     const uid = ctx.uids ? await ctx.uids.claim() : process.getuid!();
@@ -227,6 +230,14 @@ export class Sandbox {
       if (kids[0] !== undefined) killQuietly(kids[0]);
       killQuietly(pid);
     });
+  }
+
+  /** Whether the learner's program is asleep reading its stdin (see stdin-wait.ts). */
+  async waitingForInput(): Promise<boolean> {
+    if (this.hasExited) return false;
+    // The launcher becomes the program (Node by exec): the pid stays once found.
+    this.program ??= await this.programPid();
+    return this.program !== null && waitingOnStdin(this.program);
   }
 
   /** The learner's program (the launcher, or Node after it): pid 2 of the sandbox, host numbering. */

@@ -23,6 +23,8 @@ export interface RunOutput {
   write(text: string): void;
   /** Exactly once, last: the exit status (non-zero, with a last output line, for a time-out or a kill). */
   exit(code: number): void;
+  /** The program started (true) or stopped (false) waiting for a line of input; on changes only. */
+  waiting?(on: boolean): void;
 }
 
 export interface Run {

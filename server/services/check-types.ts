@@ -65,4 +65,11 @@ export interface ServiceReset<Spec = unknown> {
   schema: z.ZodType<Spec>;
   /** Removes exactly what the entry names, and nothing else of the learner's. */
   run(spec: Spec, scope: CheckScope, report: ResetReport): Promise<void>;
+  /**
+   * Puts back the run-time settings the server had when the playground first met it (Redis's
+   * `CONFIG SET maxmemory 1` breaks every lesson, not only the one it was typed in), reporting each
+   * as cleared: `Redis setting maxmemory back to 64mb (it was 1 byte)`. Run at every reset of every
+   * lesson, whether or not its `reset:` names the service; a service that is not running is skipped.
+   */
+  restore?(scope: CheckScope, report: ResetReport): Promise<void>;
 }

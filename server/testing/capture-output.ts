@@ -37,7 +37,9 @@ export class CapturedOutput implements TerminalOutput {
     while (!predicate(this)) {
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new Error(`timed out; output so far: ${JSON.stringify(this.text)} prompts: ${JSON.stringify(this.prompts)}`);
+        throw new Error(
+          `timed out; output so far: ${JSON.stringify(this.text)} prompts: ${JSON.stringify(this.prompts)}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);

@@ -13,6 +13,8 @@ export class TerminalTranscript {
   prompts: string[] = [];
   exited: number | null = null;
   errors: string[] = [];
+  /** A run's program waits for a line of input (the last `input-wait` said so). */
+  waiting = false;
 
   get output(): string {
     if (this.joinedCount !== this.chunks.length) {
@@ -35,6 +37,8 @@ export class PlaygroundClient {
   readonly errors: string[] = [];
   /** How the server closed the socket, once it has. */
   closed: { code: number; reason: string } | null = null;
+  /** The session id from `hello` (or from `reattached` once re-attached): the capability to re-attach. */
+  session = '';
   private waiters: Array<() => void> = [];
 
   private constructor(readonly ws: WebSocket) {
@@ -45,8 +49,15 @@ export class PlaygroundClient {
     });
   }
 
-  /** `headers`: a classroom learner's Cookie, an Origin. */
-  static async connect(baseUrl: string, options: { headers?: Record<string, string> } = {}): Promise<PlaygroundClient> {
+  /**
+   * `headers`: a classroom learner's Cookie, an Origin. `reattach`: the session id of an earlier
+   * socket, taken over (with `have`: characters of output per channel already seen) as a reloaded
+   * page does; `reattached` then holds the answer.
+   */
+  static async connect(
+    baseUrl: string,
+    options: { headers?: Record<string, string>; reattach?: string; have?: Record<string, number> } = {},
+  ): Promise<PlaygroundClient> {
     const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + WS_PATH, { headers: options.headers });
     const client = new PlaygroundClient(ws);
     await new Promise<void>((resolve, reject) => {
@@ -54,7 +65,17 @@ export class PlaygroundClient {
       ws.once('error', reject);
     });
     await client.until(() => client.messages.some((m) => m.type === 'hello') || client.closed !== null);
+    if (options.reattach && !client.closed) {
+      client.send({ type: 'reattach', session: options.reattach, ...(options.have ? { have: options.have } : {}) });
+      await client.until(() => client.reattached !== null || client.closed !== null);
+    }
     return client;
+  }
+
+  /** The answer to a `reattach`, once it came. */
+  get reattached(): Extract<ServerMessage, { type: 'reattached' }> | null {
+    const m = this.messages.find((x) => x.type === 'reattached');
+    return m?.type === 'reattached' ? m : null;
   }
 
   send(message: ClientMessage | Record<string, unknown>): void {
@@ -119,18 +140,32 @@ export class PlaygroundClient {
     }
   }
 
+  /** Closes as a page that is done: the server ends the session (no reattach). */
   close(): void {
-    this.ws.close();
+    this.ws.close(1000, 'done');
+  }
+
+  /** Drops the connection as a reload or a lost network does: the session lingers for a reattach. */
+  drop(): Promise<void> {
+    this.ws.terminate();
+    return this.until(() => this.closed !== null);
   }
 
   private receive(message: ServerMessage): void {
     this.messages.push(message);
     switch (message.type) {
+      case 'hello':
+      case 'reattached':
+        this.session = message.session;
+        break;
       case 'output':
         this.terminal(message.id).chunks.push(message.data);
         break;
       case 'prompt':
         this.terminal(message.id).prompts.push(message.prompt);
+        break;
+      case 'input-wait':
+        this.terminal(message.id).waiting = message.waiting;
         break;
       case 'exit':
         this.terminal(message.id).exited = message.code;

@@ -1,5 +1,6 @@
 // One snippet run as the socket sees it: `open` (kind "run") starts it, `input` and `signal` reach
-// the program, `close` or a closed socket kills it, and `started`, `output`, `exit` go back.
+// the program, `close` or a closed socket kills it, and `started`, `output`, `input-wait`, `exit`
+// go back.
 import type { ServerMessage } from '../../shared/protocol.ts';
 import type { Run, RunRequest, SnippetRunner } from '../runner/types.ts';
 import { errorText } from '../util/errors.ts';
@@ -13,6 +14,9 @@ export class RunChannel {
   /** Input typed before the sandbox answered: delivered once it has. */
   private early: string[] = [];
   private interruptEarly = false;
+  private started = false;
+  /** The program waits for input: said once `started` has gone out. */
+  private waiting = false;
 
   constructor(
     readonly id: string,
@@ -25,10 +29,13 @@ export class RunChannel {
       const { run, env } = await runner.start(request, {
         write: (text) => this.write(text),
         exit: (code) => this.exit(code),
+        waiting: (on) => this.inputWait(on),
       });
       this.run = run;
       if (this.exited) return;
       this.send({ type: 'started', id: this.id, language: request.language, env });
+      this.started = true;
+      if (this.waiting) this.send({ type: 'input-wait', id: this.id, waiting: true });
       for (const data of this.early) run.input(data);
       this.early = [];
       if (this.interruptEarly) run.interrupt();
@@ -66,6 +73,15 @@ export class RunChannel {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  private inputWait(on: boolean): void {
+    if (this.exited) return;
+    this.waiting = on;
+    if (!this.started) return;
+    // After the prompt the program printed before it began to wait.
+    this.flush();
+    this.send({ type: 'input-wait', id: this.id, waiting: on });
   }
 
   private flush(): void {

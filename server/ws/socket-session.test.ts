@@ -19,7 +19,7 @@ describe('parseClientMessage', () => {
     expect(error('[1,2]')).toBe('a message must be a JSON object with a "type"');
     expect(error('"open"')).toBe('a message must be a JSON object with a "type"');
     expect(error('{"type":"fly","id":"a"}')).toBe(
-      'unknown message type "fly"; expected one of open, input, resize, signal, close, pause, resume',
+      'unknown message type "fly"; expected one of open, input, resize, signal, close, pause, resume, reattach',
     );
     // Which services exist is the server's registry's business (SocketSession.open); the frame
     // only has to name one in the form of a service id.

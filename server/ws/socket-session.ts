@@ -1,44 +1,45 @@
 // One browser (or script) connected at /ws. Every frame is checked here, at the boundary: size,
 // JSON, schema. Anything wrong gets an `error` message and is dropped; the socket, the server and
-// the other terminals carry on.
+// the other terminals carry on. The terminals and runs themselves belong to the page's session
+// (page-session.ts), which outlives the socket: a reloaded page re-attaches to it (`reattach`).
 import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
-import {
-  MAX_MESSAGE_BYTES,
-  MAX_RUNS_PER_SOCKET,
-  MAX_TERMINALS_PER_SOCKET,
-  SOCKET_HIGH_WATERMARK_BYTES,
-} from '../../shared/limits.ts';
+import { MAX_MESSAGE_BYTES, SOCKET_HIGH_WATERMARK_BYTES } from '../../shared/limits.ts';
 import {
   CLIENT_MESSAGE_TYPES,
-  DEFAULT_MAIN_FILE,
   PROTOCOL_VERSION,
   clientMessageSchema,
   encodeServerMessage,
   type ClientMessage,
   type ServerMessage,
 } from '../../shared/protocol.ts';
-import type { ServiceStatus } from '../../shared/protocol.ts';
-import { TerminalHost } from '../terminal/terminal-host.ts';
 import type { SnippetRunner } from '../runner/types.ts';
-import type { Endpoint, ServiceId } from '../services/endpoint.ts';
-import { errorText } from '../util/errors.ts';
-import { RunChannel } from './run-channel.ts';
+import { PageSession, type SessionPort, type SocketTap } from './page-session.ts';
+import type { SessionRegistry } from './session-registry.ts';
 import type { ServiceAccess } from './service-access.ts';
 
-/** What a watcher sees of this socket's terminals and runs (classroom mode; see server/classroom/mirror-hub.ts). */
-export interface SocketTap {
-  open(channel: string, label: string): void;
-  output(channel: string, data: string): void;
-  close(channel: string): void;
+export type { SocketTap } from './page-session.ts';
+
+/** Close code of a page that ends its session on purpose; any other close leaves the session lingering. */
+export const CLOSE_NORMAL = 1000;
+
+/** What a fresh session of this socket is made of (classroom mode: the learner's own services). */
+export interface SessionMaking {
+  services: ServiceAccess;
+  tap?: SocketTap;
+  onEnd?: () => void;
 }
 
 export interface SocketSessionOptions {
   /** null when snippet runs are unavailable (e.g. bubblewrap missing); `runnerProblem` says why. */
   runner?: SnippetRunner | null;
   runnerProblem?: string;
-  /** Classroom mode: every terminal and run is mirrored here for whoever watches. */
-  tap?: SocketTap;
+  /** Whose sessions this socket may re-attach to ("local" in single-user mode). */
+  owner?: string;
+  /** Where sessions live between sockets; without one, each socket's session ends with it. */
+  registry?: SessionRegistry<PageSession>;
+  /** Makes the parts of a fresh session (classroom mode: a view of the learner's own services). */
+  makeSession: () => SessionMaking;
   /** Classroom mode: asked for each terminal line and each run; a string refuses it with that message. */
   admitCommand?: () => string | null;
   admitRun?: () => string | null;
@@ -49,43 +50,59 @@ export interface SocketSessionOptions {
 }
 
 export class SocketSession {
-  private readonly terminals = new Map<string, TerminalHost>();
-  private readonly runs = new Map<string, RunChannel>();
   private corked = false;
-  private readonly onStatus = (service: ServiceId, status: ServiceStatus) =>
-    this.send({ type: 'service', service, status });
-  private readonly onDown = (service: ServiceId, reason: string) => {
-    for (const t of this.terminals.values()) if (t.service === service) t.serviceDown(reason);
-  };
-  private readonly onUp = (service: ServiceId, endpoint: Endpoint) => {
-    for (const t of this.terminals.values()) if (t.service === service) t.serviceUp(endpoint);
-  };
-
-  private readonly runner: SnippetRunner | null;
-  private readonly runnerProblem: string;
-  private readonly tap: SocketTap | undefined;
   private disposed = false;
+  /** The server ended the socket (removed, stopping): its session ends with it. */
+  private ending = false;
+  private session: PageSession;
+  private readonly registry: SessionRegistry<PageSession> | null;
+  private readonly owner: string;
+  private readonly port: SessionPort;
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly supervisor: ServiceAccess,
-    private readonly options: SocketSessionOptions = {},
+    private readonly options: SocketSessionOptions,
   ) {
-    this.runner = options.runner ?? null;
-    this.runnerProblem = options.runnerProblem ?? 'snippet runs are not available on this server';
-    this.tap = options.tap;
-    supervisor.on('status', this.onStatus);
-    supervisor.on('down', this.onDown);
-    supervisor.on('up', this.onUp);
+    this.registry = options.registry ?? null;
+    this.owner = options.owner ?? 'local';
+    this.port = {
+      send: (m) => this.send(m),
+      congested: () => this.ws.bufferedAmount > SOCKET_HIGH_WATERMARK_BYTES,
+      live: () => this.ws.readyState === this.ws.OPEN,
+      admitCommand: options.admitCommand,
+      admitRun: options.admitRun,
+      onActivity: options.onActivity,
+    };
+    this.session = this.freshSession();
+    this.session.attach(this.port);
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
-    ws.on('close', () => this.dispose());
-    ws.on('error', () => this.dispose());
+    ws.on('close', (code) => this.dispose(code));
+    ws.on('error', () => this.dispose(1006));
+    const { services } = this.session;
     this.send({
       type: 'hello',
       protocol: PROTOCOL_VERSION,
-      services: supervisor.statuses(),
-      catalog: supervisor.adapters.map((a) => ({ name: a.name, title: a.title, promptsBeforeReply: !!a.rawReplies })),
+      services: services.statuses(),
+      catalog: services.adapters.map((a) => ({ name: a.name, title: a.title, promptsBeforeReply: !!a.rawReplies })),
+      session: this.session.id,
     });
+  }
+
+  private freshSession(): PageSession {
+    const made = this.options.makeSession();
+    const init = (id: string) =>
+      new PageSession({
+        id,
+        owner: this.owner,
+        services: made.services,
+        runner: this.options.runner ?? null,
+        runnerProblem: this.options.runnerProblem,
+        tap: made.tap,
+        onEnd: made.onEnd,
+      });
+    if (this.registry) return this.registry.create(init);
+    // No registry (a test of one socket): an id all the same, never re-attached to.
+    return init(`unregistered-${Math.random().toString(36).slice(2)}`);
   }
 
   /** Sends a message that belongs to no terminal (classroom broadcasts and notices). */
@@ -93,49 +110,21 @@ export class SocketSession {
     this.send(message);
   }
 
-  /** Ends the socket with a close code the client understands (4401 not joined, 4403 removed). */
+  /** Ends the socket with a close code the client understands (4401 not joined, 4403 removed); its session ends too. */
   end(code: number, reason: string): void {
+    this.ending = true;
     this.ws.close(code, reason);
   }
 
   private send(message: ServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.tap) this.mirror(message);
     this.corkUntilNextTick();
     // The callback runs once the frame is handed to the OS: a good moment to send what a
     // congested socket held back.
     this.ws.send(encodeServerMessage(message), () => {
-      if (this.ws.bufferedAmount < SOCKET_HIGH_WATERMARK_BYTES) {
-        for (const t of this.terminals.values()) t.onSocketDrain();
-      }
+      if (this.ws.bufferedAmount < SOCKET_HIGH_WATERMARK_BYTES) this.session.drained();
     });
   }
-
-  /** Terminal and run traffic, as a watcher should see it: the prompt, then what was typed, then output. */
-  private mirror(message: ServerMessage): void {
-    const tap = this.tap!;
-    switch (message.type) {
-      case 'opened':
-        tap.open(message.id, this.supervisor.adapter(message.service).title);
-        return;
-      case 'started':
-        tap.open(message.id, `run: ${this.runLabels.get(message.id) ?? message.language}`);
-        return;
-      case 'output':
-        tap.output(message.id, message.data);
-        return;
-      case 'prompt':
-        tap.output(message.id, message.prompt);
-        return;
-      case 'exit':
-        tap.close(message.id);
-        return;
-      default:
-        return;
-    }
-  }
-
-  private readonly runLabels = new Map<string, string>();
 
   /**
    * A reply usually leaves as two frames in the same tick (`output`, then `prompt`). Corking the
@@ -169,185 +158,38 @@ export class SocketSession {
       this.send({ type: 'error', ...(message.id ? { id: message.id } : {}), message: message.error });
       return;
     }
-    this.handle(message.message);
+    if (message.message.type === 'reattach') this.reattach(message.message);
+    else this.session.handle(message.message);
   }
 
-  private handle(message: ClientMessage): void {
-    switch (message.type) {
-      case 'open':
-        if (this.terminals.has(message.id) || this.runs.has(message.id)) {
-          this.send({
-            type: 'error',
-            id: message.id,
-            message: `id "${message.id}" is already open on this connection`,
-          });
-        } else if (message.kind === 'terminal') {
-          void this.open(message.id, message.service);
-        } else {
-          this.openRun(message);
-        }
-        return;
-      case 'input':
-        this.options.onActivity?.();
-        this.channel(message.id)?.input(message.data);
-        return;
-      case 'resize':
-        this.channel(message.id)?.resize(message.cols, message.rows);
-        return;
-      case 'signal':
-        this.channel(message.id)?.interrupt();
-        return;
-      case 'pause': {
-        const c = this.channel(message.id);
-        if (c instanceof TerminalHost) c.pause();
-        return;
-      }
-      case 'resume': {
-        const c = this.channel(message.id);
-        if (c instanceof TerminalHost) c.resume();
-        return;
-      }
-      case 'close': {
-        const c = this.channel(message.id);
-        if (c instanceof TerminalHost) {
-          c.close();
-          this.terminals.delete(message.id);
-          this.tap?.close(message.id);
-          this.send({ type: 'exit', id: message.id, code: 0 });
-        } else if (c) {
-          // The runner reports the exit (with its code) once the sandbox is gone.
-          c.kill('the run was stopped');
-        }
-        return;
-      }
-      default: {
-        const unreachable: never = message;
-        throw new Error(`unhandled message ${JSON.stringify(unreachable)}`);
-      }
-    }
+  /** Takes over the earlier session named in the message, replaying its screens; or says why not. */
+  private reattach(message: Extract<ClientMessage, { type: 'reattach' }>): void {
+    const refuse = (reason: string) =>
+      this.send({ type: 'reattached', session: this.session.id, found: false, reason, terminals: [], runs: [] });
+    if (message.session === this.session.id) return refuse('this socket holds that session already');
+    if (!this.session.empty) return refuse('a reattach must come before any open on this connection');
+    if (!this.registry) return refuse('this server keeps no sessions');
+    const claim = this.registry.claim(message.session, this.owner, (s) => s.held);
+    if ('reason' in claim) return refuse(claim.reason);
+    const fresh = this.session;
+    this.session = claim.session;
+    this.registry.end(fresh, 'replaced by the session it re-attached to');
+    this.send({ type: 'reattached', session: claim.session.id, found: true, ...claim.session.listing() });
+    claim.session.replay(this.port, message.have);
+    claim.session.attach(this.port);
   }
 
-  private openRun(message: Extract<ClientMessage, { type: 'open'; kind: 'run' }>): void {
-    const { id } = message;
-    if (!this.runner) {
-      this.send({ type: 'error', id, message: this.runnerProblem });
-      this.send({ type: 'exit', id, code: 1 });
-      return;
-    }
-    if (this.runs.size >= MAX_RUNS_PER_SOCKET) {
-      this.send({ type: 'error', id, message: `too many runs at once (limit ${MAX_RUNS_PER_SOCKET}); stop one first` });
-      return;
-    }
-    const refusal = this.options.admitRun?.();
-    if (refusal) {
-      this.send({ type: 'error', id, message: refusal });
-      this.send({ type: 'exit', id, code: 1 });
-      return;
-    }
-    this.options.onActivity?.();
-    const channel = new RunChannel(
-      id,
-      (m) => this.send(m),
-      () => {
-        this.runs.delete(id);
-        this.runLabels.delete(id);
-      },
-    );
-    this.runs.set(id, channel);
-    this.runLabels.set(id, message.name ?? DEFAULT_MAIN_FILE[message.language]);
-    void this.startRun(channel, message);
-  }
-
-  private async startRun(
-    channel: RunChannel,
-    message: Extract<ClientMessage, { type: 'open'; kind: 'run' }>,
-  ): Promise<void> {
-    try {
-      await this.supervisor.ready?.();
-    } catch (err) {
-      this.send({ type: 'error', id: channel.id, message: `your services are not ready: ${errorText(err)}` });
-      this.send({ type: 'exit', id: channel.id, code: 1 });
-      this.runs.delete(channel.id);
-      return;
-    }
-    if (this.disposed || !this.runner) return;
-    const endpoints: Record<ServiceId, Endpoint> = {};
-    for (const { name } of this.supervisor.adapters) {
-      const endpoint = this.supervisor.endpoint(name);
-      if (endpoint) endpoints[name] = endpoint;
-    }
-    await channel.start(this.runner, {
-      language: message.language,
-      code: message.code,
-      name: message.name,
-      files: message.files ?? [],
-      endpoints,
-    });
-  }
-
-  private async open(id: string, service: ServiceId): Promise<void> {
-    if (!this.supervisor.has(service)) {
-      const known = this.supervisor.adapters.map((a) => a.name).join(', ');
-      this.send({ type: 'error', id, message: `unknown service ${JSON.stringify(service)}; expected one of ${known}` });
-      this.send({ type: 'exit', id, code: 1 });
-      return;
-    }
-    if (this.terminals.size >= MAX_TERMINALS_PER_SOCKET) {
-      this.send({
-        type: 'error',
-        id,
-        message: `too many terminals open (limit ${MAX_TERMINALS_PER_SOCKET}); close one first`,
-      });
-      return;
-    }
-    if (this.supervisor.ready) {
-      try {
-        await this.supervisor.ready();
-      } catch (err) {
-        const title = this.supervisor.adapter(service).title;
-        this.send({ type: 'error', id, message: `your ${title} is not ready: ${errorText(err)}` });
-        this.send({ type: 'exit', id, code: 1 });
-        return;
-      }
-      if (this.disposed || this.terminals.has(id)) return;
-    }
-    const tap = this.tap;
-    const host = new TerminalHost({
-      id,
-      adapter: this.supervisor.adapter(service),
-      endpoint: () => this.supervisor.endpoint(service),
-      send: (m) => this.send(m),
-      socketCongested: () => this.ws.bufferedAmount > SOCKET_HIGH_WATERMARK_BYTES,
-      admitLine: this.options.admitCommand,
-      onLine: tap ? (line) => tap.output(id, `${line}\r\n`) : undefined,
-    });
-    this.terminals.set(id, host);
-    const ok = await host.open();
-    if (!ok && this.terminals.get(id) === host) {
-      host.close();
-      this.terminals.delete(id);
-      this.send({ type: 'exit', id, code: 1 });
-    }
-  }
-
-  private channel(id: string): TerminalHost | RunChannel | undefined {
-    const c = this.terminals.get(id) ?? this.runs.get(id);
-    if (!c) this.send({ type: 'error', id, message: `no open terminal or run with id "${id}"` });
-    return c;
-  }
-
-  private dispose(): void {
+  private dispose(code: number): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const id of [...this.terminals.keys(), ...this.runs.keys()]) this.tap?.close(id);
     this.options.onClose?.();
-    this.supervisor.off('status', this.onStatus);
-    this.supervisor.off('down', this.onDown);
-    this.supervisor.off('up', this.onUp);
-    for (const t of this.terminals.values()) t.close();
-    this.terminals.clear();
-    // Nobody is watching any more: the runs are stopped and their sandboxes removed.
-    for (const r of this.runs.values()) r.kill('the browser went away');
+    const session = this.session;
+    if (!session.detach(this.port)) return;
+    // A page that closes its socket on purpose, or that the server ended, is done with its session;
+    // any other close (a reload, a dropped network) leaves it to wait for a reattach.
+    if (!this.registry) session.end('the browser went away');
+    else if (this.ending || code === CLOSE_NORMAL) this.registry.end(session, 'the page closed its session');
+    else this.registry.linger(session);
   }
 }
 

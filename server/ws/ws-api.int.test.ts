@@ -97,7 +97,8 @@ describe('the /ws API', () => {
     );
     c.send({ type: 'close', id: 't0' });
     await c.open('now-fits', 'memcached');
-    expect(c.terminal('now-fits').prompts).toEqual(['']);
+    expect(c.terminal('now-fits').prompts).toHaveLength(1);
+    expect(c.terminal('now-fits').prompts[0]).toMatch(/memcached>/);
   });
 
   it('closes the socket with 1009 on a frame over WS_MAX_PAYLOAD_BYTES; other sockets carry on', async () => {

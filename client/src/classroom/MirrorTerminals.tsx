@@ -1,6 +1,7 @@
 // A read-only view of mirrored terminals, their tabs and screen: the instructor's on a learner's
 // page, a learner's on the dashboard.
 import { useLayoutEffect, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { visibleChannels } from './mirror-channels.ts';
 import type { MirrorScreens } from './mirror-screens.ts';
 
 /**
@@ -8,7 +9,10 @@ import type { MirrorScreens } from './mirror-screens.ts';
  * the caller; this borrows their element while it is mounted.
  */
 export function MirrorTerminals({ screens, empty }: { screens: MirrorScreens; empty: ReactNode }) {
-  const { channels, active, follow } = useSyncExternalStore(screens.subscribe, screens.getSnapshot);
+  const snapshot = useSyncExternalStore(screens.subscribe, screens.getSnapshot);
+  const { active, follow } = snapshot;
+  // One tab per terminal, however many pages the person watched has open (mirror-channels.ts).
+  const channels = visibleChannels(snapshot);
   const body = useRef<HTMLDivElement>(null);
 
   useLayoutEffect(() => {

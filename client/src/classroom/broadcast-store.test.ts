@@ -60,3 +60,38 @@ describe('broadcast store', () => {
     expect(mirrors).toHaveLength(2);
   });
 });
+
+describe('shared snippets across a reload', () => {
+  class MemoryStorage {
+    data = new Map<string, string>();
+    getItem(k: string) {
+      return this.data.get(k) ?? null;
+    }
+    setItem(k: string, v: string) {
+      this.data.set(k, v);
+    }
+  }
+
+  test('a snippet not yet opened is listed again after a reload; one dismissed is not, even sent again', () => {
+    const storage = new MemoryStorage() as unknown as Storage;
+    let listener: (event: BroadcastEvent) => void = () => {};
+    const source = { onBroadcast: (l: typeof listener) => ((listener = l), () => {}) };
+    const first = new BroadcastStore(source, () => new FakeMirror(), storage);
+    listener(snippet('a'));
+    listener(snippet('b'));
+    first.dismiss('b');
+
+    const reloaded = new BroadcastStore(source, () => new FakeMirror(), storage);
+    expect(reloaded.getSnapshot().snippets.map((s) => s.id)).toEqual(['a']);
+    listener(snippet('b'));
+    listener(snippet('a'));
+    expect(reloaded.getSnapshot().snippets.map((s) => s.id)).toEqual(['a']);
+  });
+
+  test('what is stored unreadable is ignored', () => {
+    const storage = new MemoryStorage() as unknown as Storage;
+    storage.setItem('playground.shared-snippets', '{"snippets":[{"kind":"snippet","id":1}],"seen":"x"}');
+    const store = new BroadcastStore({ onBroadcast: () => () => {} }, () => new FakeMirror(), storage);
+    expect(store.getSnapshot().snippets).toEqual([]);
+  });
+});

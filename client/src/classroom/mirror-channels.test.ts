@@ -6,6 +6,7 @@ import {
   applyMirrorEvent,
   followChannels,
   selectChannel,
+  visibleChannels,
   type MirrorChannelsState,
 } from './mirror-channels.ts';
 
@@ -101,5 +102,38 @@ describe('mirror channels', () => {
     ]);
     expect(selectChannel(state, 't2').active).toBe('t2');
     expect(selectChannel(state, 'nope')).toBe(state);
+  });
+});
+
+describe('one tab per label', () => {
+  test('the same terminal from two open pages is one tab, standing for the one on screen', () => {
+    const { state } = run([
+      { kind: 'open', channel: 's1:t-redis', label: 'Redis' },
+      { kind: 'open', channel: 's1:t-mysql', label: 'MySQL' },
+      { kind: 'open', channel: 's2:t-redis', label: 'Redis' },
+      { kind: 'open', channel: 's2:t-mysql', label: 'MySQL' },
+    ]);
+    expect(state.channels).toHaveLength(4);
+    // Nothing printed: the first stays on screen; the other label's tab is its newest channel.
+    expect(visibleChannels(state).map((c) => c.channel)).toEqual(['s1:t-redis', 's2:t-mysql']);
+    // The second page's Redis prints: the screen follows it, and the Redis tab with it.
+    const typed = run([{ kind: 'output', channel: 's2:t-redis', data: 'PONG' }], state).state;
+    expect(typed.active).toBe('s2:t-redis');
+    expect(visibleChannels(typed).map((c) => c.channel)).toEqual(['s2:t-redis', 's2:t-mysql']);
+  });
+
+  test('a page closed (or reloaded) leaves no extra set of ended tabs beside the live ones', () => {
+    const { state } = run([
+      { kind: 'open', channel: 's1:t-redis', label: 'Redis', scrollback: 'redis> ' },
+      { kind: 'open', channel: 's1:t-mysql', label: 'MySQL' },
+      { kind: 'close', channel: 's1:t-redis' },
+      { kind: 'close', channel: 's1:t-mysql' },
+      { kind: 'open', channel: 's3:t-redis', label: 'Redis', scrollback: 'redis> ' },
+    ]);
+    expect(visibleChannels(state).map((c) => [c.channel, c.ended])).toEqual([
+      ['s3:t-redis', false],
+      // Only ended channels have this label: the newest of them stays readable.
+      ['s1:t-mysql', true],
+    ]);
   });
 });

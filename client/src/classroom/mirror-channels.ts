@@ -78,6 +78,23 @@ export function selectChannel(state: MirrorChannelsState, channel: string): Mirr
   return { ...state, active: channel, follow: false };
 }
 
+/**
+ * One tab per label. The person watched may have the page open twice (or reloaded it, leaving the
+ * old page's screens ended): each of their sockets reports its own "Redis", and a tab each would
+ * show every terminal twice. A label's tab stands for the channel on screen if it has that label,
+ * otherwise for its newest live channel (the page opened last), otherwise its newest ended one.
+ * Tabs keep the order in which their labels first appeared.
+ */
+export function visibleChannels(state: MirrorChannelsState): MirrorChannel[] {
+  const byLabel = new Map<string, MirrorChannel>();
+  for (const c of state.channels) {
+    const shown = byLabel.get(c.label);
+    if (shown?.channel === state.active) continue;
+    if (!shown || c.channel === state.active || !c.ended || shown.ended) byLabel.set(c.label, c);
+  }
+  return [...byLabel.values()];
+}
+
 /** Back to showing whichever screen prints. */
 export function followChannels(state: MirrorChannelsState): MirrorChannelsState {
   return state.follow ? state : { ...state, follow: true };

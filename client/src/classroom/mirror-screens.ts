@@ -4,7 +4,9 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import type { MirrorEvent } from '../../../shared/classroom-api.ts';
-import { TERMINAL_FONT_FAMILY, TERMINAL_THEME } from '../terminal/theme.ts';
+import { currentTheme, onThemeChange } from '../theme.ts';
+import { terminalTheme } from '../terminal/terminal-themes.ts';
+import { TERMINAL_FONT_FAMILY } from '../terminal/theme.ts';
 import {
   EMPTY_MIRROR,
   applyMirrorEvent,
@@ -35,10 +37,15 @@ export class MirrorScreens implements MirrorSink {
   private snap: MirrorChannelsState = EMPTY_MIRROR;
   private readonly listeners = new Set<() => void>();
   private disposed = false;
+  /** The screens take the page's theme, as the learner's own terminals do. */
+  private readonly stopTheme: () => void;
 
   constructor() {
     this.element = document.createElement('div');
     this.element.className = 'mirror-screens';
+    this.stopTheme = onThemeChange(() => {
+      for (const screen of this.screens.values()) screen.term.options.theme = terminalTheme(currentTheme());
+    });
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -98,6 +105,7 @@ export class MirrorScreens implements MirrorSink {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.stopTheme();
     for (const channel of [...this.screens.keys()]) this.drop(channel);
     this.element.remove();
     this.listeners.clear();
@@ -110,7 +118,7 @@ export class MirrorScreens implements MirrorSink {
     host.dataset.hidden = '';
     this.element.appendChild(host);
     const term = new Terminal({
-      theme: TERMINAL_THEME,
+      theme: terminalTheme(currentTheme()),
       fontFamily: TERMINAL_FONT_FAMILY,
       fontSize: 12.5,
       lineHeight: 1.15,

@@ -15,8 +15,21 @@ type Result =
 
 const learnersText = (n: number) => `${n} ${n === 1 ? 'learner' : 'learners'}`;
 
-/** Sharing with the whole class: a snippet they can open in their editor, or your terminals live. */
-export function BroadcastPanel({ classId, broadcasting }: { classId: string; broadcasting: boolean }) {
+/**
+ * Sharing with the whole class: a snippet they can open in their editor, or your terminals live.
+ * While the terminals are shown, the panel says to how many learners from the class's live
+ * presence (`online`, the same count as the join panel's and the "Now" card's), not from the
+ * answer to the switch, which goes stale as learners come and go.
+ */
+export function BroadcastPanel({
+  classId,
+  broadcasting,
+  online,
+}: {
+  classId: string;
+  broadcasting: boolean;
+  online: number;
+}) {
   const [terminalsOn, setTerminalsOn] = useState(broadcasting);
   const [toggle, setToggle] = useState<Result>({ kind: 'idle' });
   const [formOpen, setFormOpen] = useState(false);
@@ -28,10 +41,10 @@ export function BroadcastPanel({ classId, broadcasting }: { classId: string; bro
     setTerminalsOn(on);
     setToggle({ kind: 'busy' });
     broadcast(classId, { kind: 'terminals', on }).then(
-      ({ learners }) =>
+      () =>
         setToggle({
           kind: 'done',
-          message: on ? `Your terminals are shown to ${learnersText(learners)}` : 'Your terminals are no longer shown',
+          message: on ? '' : 'Your terminals are no longer shown',
         }),
       (err: Error) => {
         setTerminalsOn(!on);
@@ -57,17 +70,27 @@ export function BroadcastPanel({ classId, broadcasting }: { classId: string; bro
         </span>
         <span className="switch-label">
           Broadcast my terminals
-          <span className="switch-note">Learners see your terminals and runs live, read-only, in a corner panel.</span>
+          <span className="switch-note">
+            Learners see your terminals and runs live, read-only, in a dock under their workspace.
+          </span>
         </span>
       </label>
-      {(toggle.kind === 'done' || toggle.kind === 'failed') && (
-        <p
-          className={`result-line${toggle.kind === 'failed' ? ' result-bad' : ''}`}
-          role="status"
-          data-testid="broadcast-terminals-result"
-        >
-          {toggle.message}
+      {terminalsOn && toggle.kind !== 'failed' && toggle.kind !== 'busy' ? (
+        <p className="result-line" role="status" data-testid="broadcast-terminals-result">
+          {online === 0
+            ? 'Shown live to every learner who comes online'
+            : `Shown live to ${learnersText(online)} online now`}
         </p>
+      ) : (
+        (toggle.kind === 'failed' || (toggle.kind === 'done' && toggle.message)) && (
+          <p
+            className={`result-line${toggle.kind === 'failed' ? ' result-bad' : ''}`}
+            role="status"
+            data-testid="broadcast-terminals-result"
+          >
+            {toggle.message}
+          </p>
+        )
       )}
       {formOpen ? (
         <SnippetForm classId={classId} onClose={() => setFormOpen(false)} />
@@ -128,7 +151,7 @@ function SnippetForm({ classId, onClose }: { classId: string; onClose: () => voi
     const fileName = name.trim();
     setResult({ kind: 'busy' });
     broadcast(classId, { kind: 'snippet', name: fileName, language, code }).then(
-      ({ learners }) => setResult({ kind: 'done', message: `Sent ${fileName} to ${learnersText(learners)}` }),
+      ({ learners }) => setResult({ kind: 'done', message: `Sent ${fileName} to ${learnersText(learners)} online` }),
       (err: Error) => setResult({ kind: 'failed', message: `Not sent: ${err.message}` }),
     );
   };

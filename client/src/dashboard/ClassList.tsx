@@ -1,8 +1,10 @@
-// The dashboard's first page: the instructor's classes, and a form to create one.
+// The dashboard's first page: the instructor's classes, and a form to create one. Archived classes
+// sit apart, folded, each with Restore and Delete.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ClassSummary } from '../../../shared/classroom-api.ts';
 import { HttpError } from '../http.ts';
 import { createClass, fetchClasses } from './api.ts';
+import { ClassActions } from './ClassActions.tsx';
 import type { Navigate } from '../classroom/page-route.ts';
 
 type Listing = { kind: 'loading' } | { kind: 'ready'; classes: ClassSummary[] } | { kind: 'failed'; message: string };
@@ -20,6 +22,7 @@ export function ClassList({ navigate }: { navigate: Navigate }) {
     kind: 'idle',
   });
   const id = useId();
+  const [notice, setNotice] = useState<{ ok: boolean; message: string } | null>(null);
 
   useEffect(() => {
     document.title = 'Classes — Service Playground';
@@ -50,8 +53,21 @@ export function ClassList({ navigate }: { navigate: Navigate }) {
     );
   };
 
-  const classes =
+  const all =
     listing.kind === 'ready' ? [...listing.classes].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : [];
+  const classes = all.filter((c) => c.archivedAt === null);
+  const archived = all.filter((c) => c.archivedAt !== null);
+  const replace = (changed: ClassSummary) =>
+    setListing((l) =>
+      l.kind === 'ready' ? { ...l, classes: l.classes.map((c) => (c.id === changed.id ? changed : c)) } : l,
+    );
+  const drop = (gone: ClassSummary, learners: number) => {
+    setListing((l) => (l.kind === 'ready' ? { ...l, classes: l.classes.filter((c) => c.id !== gone.id) } : l));
+    setNotice({
+      ok: true,
+      message: `${gone.name} was deleted${learners > 0 ? `, with the data of ${learners} ${learners === 1 ? 'learner' : 'learners'}` : ''}.`,
+    });
+  };
   return (
     <div className="dashboard-page">
       <h1 className="dashboard-title">Classes</h1>
@@ -106,8 +122,21 @@ export function ClassList({ navigate }: { navigate: Navigate }) {
           </button>
         </div>
       )}
+      {notice && (
+        <p
+          className={`result-line list-problem${notice.ok ? '' : ' result-bad'}`}
+          role={notice.ok ? 'status' : 'alert'}
+          data-testid="class-list-notice"
+        >
+          {notice.message}
+        </p>
+      )}
       {listing.kind === 'ready' && classes.length === 0 && (
-        <p className="empty-note">No classes yet. Create one above, then share its code with your learners.</p>
+        <p className="empty-note">
+          {archived.length === 0
+            ? 'No classes yet. Create one above, then share its code with your learners.'
+            : 'No current classes. Create one above, or restore an archived one below.'}
+        </p>
       )}
       {classes.length > 0 && (
         <ul className="class-list" data-testid="class-list">
@@ -132,6 +161,43 @@ export function ClassList({ navigate }: { navigate: Navigate }) {
             </li>
           ))}
         </ul>
+      )}
+      {archived.length > 0 && (
+        <details className="archived-classes" data-testid="archived-classes">
+          <summary>Archived classes ({archived.length})</summary>
+          <ul className="class-list class-list-archived">
+            {archived.map((c) => (
+              <li key={c.id} data-testid={`archived-class-${c.id}`}>
+                <a
+                  className="class-item"
+                  href={`/instructor/classes/${encodeURIComponent(c.id)}`}
+                  onClick={(e) => {
+                    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+                    e.preventDefault();
+                    navigate({ kind: 'class', classId: c.id });
+                  }}
+                >
+                  <span className="class-item-name">{c.name}</span>
+                  <span className="class-item-meta">
+                    {c.learners} {c.learners === 1 ? 'learner' : 'learners'} · archived {day(c.archivedAt!)}
+                  </span>
+                </a>
+                <div className="class-item-actions">
+                  <ClassActions
+                    summary={c}
+                    small
+                    onChanged={(changed) => {
+                      replace(changed);
+                      setNotice({ ok: true, message: `${changed.name} is back among the current classes.` });
+                    }}
+                    onDeleted={drop}
+                    onProblem={(message) => setNotice({ ok: false, message })}
+                  />
+                </div>
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
     </div>
   );

@@ -6,10 +6,12 @@ import { cellState } from '../../../shared/classroom-api.ts';
 import { HttpError } from '../http.ts';
 import { classEventsUrl, fetchClass, fetchCourse, progressCsvUrl } from './api.ts';
 import { BroadcastPanel } from './BroadcastPanel.tsx';
+import { ClassActions } from './ClassActions.tsx';
 import { applyClassEvent, parseClassEvent } from './class-events.ts';
 import type { Navigate } from '../classroom/page-route.ts';
 import { groupColumns, lessonPlace } from './grid-columns.ts';
 import { JoinPanel } from './JoinPanel.tsx';
+import { useJoinAddress } from './use-join-address.ts';
 import { ORDER_TITLES, doneCount, orderLearners, type LearnerOrder } from './learner-order.ts';
 import { LiveStatus } from './LiveStatus.tsx';
 import { GridLegend, ProgressGrid } from './ProgressGrid.tsx';
@@ -33,6 +35,7 @@ export function ClassPage({ classId, navigate }: { classId: string; navigate: Na
   const [order, setOrder] = useState<LearnerOrder>('joined');
   const [watching, setWatching] = useState<string | null>(null);
   const [toast, setToast] = useState<string | null>(null);
+  const joinAddress = useJoinAddress();
 
   const onData = useCallback((data: string) => {
     const event = parseClassEvent(data);
@@ -161,11 +164,23 @@ export function ClassPage({ classId, navigate }: { classId: string; navigate: Na
         <a className="button" href={progressCsvUrl(classId)} download data-testid="export-csv">
           Export CSV
         </a>
+        <ClassActions
+          summary={detail.class}
+          onChanged={(summary) => setDetail((d) => (d ? { ...d, class: summary } : d))}
+          onDeleted={() => navigate({ kind: 'classes' })}
+          onProblem={setToast}
+        />
       </div>
+      {detail.class.archivedAt && (
+        <p className="archived-banner" role="status" data-testid="class-archived">
+          Archived {new Date(detail.class.archivedAt).toLocaleDateString([], { dateStyle: 'medium' })}: the class takes
+          no new learners. Everything recorded stays; Restore opens it again.
+        </p>
+      )}
 
       <div className="class-panels">
-        <JoinPanel summary={detail.class} online={online} />
-        <BroadcastPanel classId={classId} broadcasting={detail.broadcastingTerminals} />
+        <JoinPanel summary={detail.class} online={online} address={joinAddress} />
+        <BroadcastPanel classId={classId} broadcasting={detail.broadcastingTerminals} online={online} />
         <section className="card class-stats" aria-label="The class now">
           <div className="card-title">Now</div>
           <dl>
@@ -211,7 +226,7 @@ export function ClassPage({ classId, navigate }: { classId: string; navigate: Na
         <div className="grid-empty" data-testid="grid">
           <p className="grid-empty-title">No one has joined yet</p>
           <p>
-            Learners open <code>{`${window.location.origin}${detail.class.joinPath}`}</code> or enter the code{' '}
+            Learners open <code>{`${joinAddress.base}${detail.class.joinPath}`}</code> or enter the code{' '}
             <strong>{detail.class.code}</strong>. They appear here as they join.
           </p>
         </div>

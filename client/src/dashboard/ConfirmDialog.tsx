@@ -7,12 +7,28 @@ interface Props {
   confirmLabel: string;
   /** The action cannot be undone: the button says so in red. */
   danger?: boolean;
+  /**
+   * Which button has the keyboard when the dialog opens. Deleting a whole class starts on Cancel,
+   * so an Enter meant for something else cannot confirm it.
+   */
+  initialFocus?: 'confirm' | 'cancel';
+  /** The confirm button waits (the action runs): it says so and cannot be pressed twice. */
+  busy?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }
 
 /** A modal question before something that cannot be taken back; Escape and Cancel say no. */
-export function ConfirmDialog({ title, children, confirmLabel, danger = false, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  danger = false,
+  initialFocus = 'confirm',
+  busy = false,
+  onConfirm,
+  onCancel,
+}: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const el = dialog.current!;
@@ -34,19 +50,27 @@ export function ConfirmDialog({ title, children, confirmLabel, danger = false, o
         method="dialog"
         onSubmit={(e) => {
           e.preventDefault();
-          onConfirm();
+          if (!busy) onConfirm();
         }}
       >
         <h2 id="confirm-title">{title}</h2>
         <div className="confirm-body">{children}</div>
         <div className="confirm-actions">
-          <button type="button" className="button" onClick={onCancel} data-testid="confirm-cancel">
+          <button
+            type="button"
+            className="button"
+            onClick={onCancel}
+            autoFocus={initialFocus === 'cancel'}
+            data-testid="confirm-cancel"
+          >
             Cancel
           </button>
           <button
             type="submit"
             className={`button ${danger ? 'button-danger' : 'button-primary'}`}
-            autoFocus
+            autoFocus={initialFocus === 'confirm'}
+            disabled={busy}
+            aria-busy={busy}
             data-testid="confirm-ok"
           >
             {confirmLabel}

@@ -5,6 +5,7 @@ import { dashboardPath, parsePageRoute, type DashboardView, type Navigate } from
 import { postInstructorLogout } from '../classroom/session-api.ts';
 import { ClassList } from './ClassList.tsx';
 import { ClassPage } from './ClassPage.tsx';
+import { ThemeToggle } from '../top-bar/ThemeToggle.tsx';
 import './dashboard.css';
 
 function currentView(): DashboardView {
@@ -50,6 +51,7 @@ export default function Dashboard() {
           <span className="brand-role">Instructor</span>
         </a>
         <nav className="dashboard-nav" aria-label="Dashboard">
+          <ThemeToggle />
           <a className="button button-small button-quiet" href="/" title="Your own lessons, editor and terminals">
             My workspace
           </a>

@@ -1,13 +1,23 @@
 // How learners join, on the dashboard: the class code and link to copy, or shown big to the room.
+// The link is built on the address learners can reach (JoinAddress from the server), not on the
+// address the instructor happened to open the dashboard at.
 import { useEffect, useState } from 'react';
-import type { ClassSummary } from '../../../shared/classroom-api.ts';
+import type { ClassSummary, JoinAddress } from '../../../shared/classroom-api.ts';
 
 /** "Copied" shows this long. */
 const COPIED_MS = 1500;
 
 /** How learners get in: the code, big enough to read from the back of a room, and the link. */
-export function JoinPanel({ summary, online }: { summary: ClassSummary; online: number }) {
-  const link = `${window.location.origin}${summary.joinPath}`;
+export function JoinPanel({
+  summary,
+  online,
+  address,
+}: {
+  summary: ClassSummary;
+  online: number;
+  address: JoinAddress;
+}) {
+  const link = `${address.base}${summary.joinPath}`;
   const [copied, setCopied] = useState<'idle' | 'copied' | 'refused'>('idle');
   const [presenting, setPresenting] = useState(false);
 
@@ -51,6 +61,11 @@ export function JoinPanel({ summary, online }: { summary: ClassSummary; online: 
           {copied === 'copied' ? 'Copied' : copied === 'refused' ? 'Select and copy' : 'Copy'}
         </button>
       </div>
+      {address.note && (
+        <p className="join-note" data-testid="class-join-note" data-source={address.source}>
+          {address.note}
+        </p>
+      )}
       <div className="join-footer">
         <span className="join-count" data-testid="class-learner-count">
           <strong>{summary.learners}</strong> {summary.learners === 1 ? 'learner' : 'learners'} ·{' '}
@@ -69,7 +84,9 @@ export function JoinPanel({ summary, online }: { summary: ClassSummary; online: 
         >
           <p className="projector-lead">Join {summary.name}</p>
           <p className="projector-code">{summary.code}</p>
-          <p className="projector-link">{link}</p>
+          <p className="projector-link" data-testid="projector-link">
+            {link}
+          </p>
           <p className="projector-hint">Click or press Esc to close</p>
         </div>
       )}

@@ -8,7 +8,7 @@ import {
   type LearnerView,
   type StepColumn,
 } from '../../../shared/classroom-api.ts';
-import { lessonAbbreviation, lessonPlace, type CourseGroup } from './grid-columns.ts';
+import { lessonHeading, lessonHeadingLines, lessonPlace, stepHeading, type CourseGroup } from './grid-columns.ts';
 import { doneCount } from './learner-order.ts';
 import { timeAgo } from './relative-time.ts';
 
@@ -148,8 +148,11 @@ interface Props {
 }
 
 /**
- * Learners down, steps across, grouped under lessons and courses. The names and the headers stay
- * put while the rest scrolls; the names are buttons (Up/Down move between them, Enter watches).
+ * Learners down, steps across, grouped under lessons and courses. Three header rows: the course,
+ * the lesson's whole title written up its columns (a step column is 15 px, too narrow for a title
+ * written across), and each step's number in its lesson with the step's title as its tooltip. The
+ * names and the headers stay put while the rest scrolls; the names are buttons (Up/Down move
+ * between them, Enter watches).
  */
 export function ProgressGrid({ learners, columns, groups, now, selected, onOpen }: Props) {
   const checked = useMemo(() => columns.filter((c) => c.hasCheck).length, [columns]);
@@ -186,7 +189,7 @@ export function ProgressGrid({ learners, columns, groups, now, selected, onOpen 
       <table className="progress-grid">
         <thead>
           <tr className="grid-head-courses">
-            <th className="grid-corner" rowSpan={2} scope="col">
+            <th className="grid-corner" rowSpan={3} scope="col">
               <span>Learner</span>
               <span className="grid-corner-note" title="Steps done (of those with a check) · last active">
                 done · active
@@ -212,11 +215,34 @@ export function ProgressGrid({ learners, columns, groups, now, selected, onOpen 
                   colSpan={lesson.columns.length}
                   className={`grid-lesson ${i === 0 ? 'start-course' : 'start-lesson'}`}
                   scope="colgroup"
-                  title={`${course.title} · ${lesson.number}. ${lesson.title} (${plural(lesson.columns.length, 'step')})`}
+                  title={`${course.title} · ${lessonHeading(lesson)} (${plural(lesson.columns.length, 'step')})`}
+                  data-testid={`lesson-head-${lesson.key}`}
                 >
-                  <span className="grid-head-text">{lessonAbbreviation(lesson)}</span>
+                  <span className="grid-lesson-text">{lessonHeadingLines(lesson).join('\n')}</span>
                 </th>
               )),
+            )}
+          </tr>
+          <tr className="grid-head-steps">
+            {groups.flatMap((course) =>
+              course.lessons.flatMap((lesson, l) =>
+                lesson.columns.map((column, i) => {
+                  const { label, title } = stepHeading(course, lesson, i);
+                  const start = i > 0 ? '' : l === 0 ? ' start-course' : ' start-lesson';
+                  return (
+                    <th
+                      key={column.key}
+                      scope="col"
+                      className={`grid-step${column.hasCheck ? '' : ' grid-step-nocheck'}${start}`}
+                      title={title}
+                      aria-label={title.replace('\n', ': ')}
+                      data-testid={`step-head-${column.key}`}
+                    >
+                      {label}
+                    </th>
+                  );
+                }),
+              ),
             )}
           </tr>
         </thead>

@@ -1,6 +1,12 @@
 // The instructor's endpoints (shared/classroom-api.ts lists them all). The instructor's cookie
 // rides along on these same-origin requests.
-import type { BroadcastRequest, ClassDetail, ClassSummary, FilesView } from '../../../shared/classroom-api.ts';
+import type {
+  BroadcastRequest,
+  ClassDetail,
+  ClassSummary,
+  FilesView,
+  JoinAddress,
+} from '../../../shared/classroom-api.ts';
 import type { CourseListing } from '../../../shared/lesson-api.ts';
 import { requestJson } from '../http.ts';
 
@@ -15,6 +21,15 @@ export const createClass = (name: string) => requestJson<ClassSummary>('POST', '
 
 export const fetchClass = (id: string, signal?: AbortSignal) =>
   requestJson<ClassDetail>('GET', classPath(id), { signal });
+
+export const archiveClass = (id: string, archived: boolean) =>
+  requestJson<ClassSummary>('POST', `${classPath(id)}/archive`, { body: { archived } });
+
+export const deleteClass = (id: string) => requestJson<{ ok: boolean; learners: number }>('DELETE', classPath(id));
+
+/** Where learners reach this server (not the instructor's 127.0.0.1): PUBLIC_URL, the LAN address… */
+export const fetchJoinAddress = (signal?: AbortSignal) =>
+  requestJson<JoinAddress>('GET', '/api/instructor/join-address', { signal });
 
 export const classEventsUrl = (id: string) => `${classPath(id)}/events`;
 

@@ -21,6 +21,7 @@ const detail: ClassDetail = {
     code: 'K7QX2M',
     joinPath: '/join/K7QX2M',
     createdAt: '2025-01-01T09:00:00Z',
+    archivedAt: null,
     learners: 2,
   },
   learners: [learner('a', 'Ada', '2025-01-01T10:00:00Z'), learner('b', 'Bob', '2025-01-01T10:01:00Z')],

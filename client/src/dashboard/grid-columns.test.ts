@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { StepColumn } from '../../../shared/classroom-api.ts';
-import { groupColumns, lessonAbbreviation, lessonPlace } from './grid-columns.ts';
+import { groupColumns, lessonHeading, lessonHeadingLines, lessonPlace, stepHeading } from './grid-columns.ts';
 
 const col = (course: string, lesson: string, lessonTitle: string, step: string, hasCheck = true): StepColumn => ({
   key: `${course}/${lesson}/${step}`,
@@ -38,16 +38,34 @@ describe('grid columns', () => {
     expect(groupColumns([])).toEqual([]);
   });
 
-  test('lesson headers shorten to what their columns have room for', () => {
+  test('a lesson header is its whole title; a step header its number, named in full in its tooltip', () => {
+    const [, memcached] = groupColumns(columns, { memcached: 'memcached' });
+    const lesson = memcached.lessons[0];
+    expect(lessonHeading(lesson)).toBe('1. What memcached is');
+    expect(stepHeading(memcached, lesson, 0)).toEqual({
+      label: '1',
+      title: 'memcached · 1. What memcached is\nStep 1 of 2: the-cache-idea',
+    });
+    expect(stepHeading(memcached, lesson, 1).title).toBe(
+      'memcached · 1. What memcached is\nStep 2 of 2: flags (no check)',
+    );
+  });
+
+  test('a lesson header wraps up its columns, as many lines as they are wide, and says where it cuts', () => {
     const lesson = (title: string, steps: number, number = 3) => ({ number, title, columns: columns.slice(0, steps) });
-    expect(lessonAbbreviation(lesson('Reading and CAS', 1))).toBe('3');
-    expect(lessonAbbreviation(lesson('Reading and CAS', 3))).toBe('3 Rea…');
-    expect(lessonAbbreviation(lesson('Reading and CAS', 5))).toBe('3 Reading');
-    // Filler words at the start give way to the word that says what the lesson is.
-    expect(lessonAbbreviation(lesson('What memcached is', 6, 1))).toBe('1 memcached');
-    expect(lessonAbbreviation(lesson('The', 6, 1))).toBe('1 The');
-    expect(lessonAbbreviation(lesson('Strings, counters and expiry', 6, 2))).toBe('2 Strings');
-    expect(lessonAbbreviation(lesson('"Core: tables as Python objects"', 6, 3))).toBe('3 Core');
+    expect(lessonHeadingLines(lesson('Reading and CAS', 1))).toEqual(['3. Reading and CAS']);
+    expect(lessonHeadingLines(lesson('Publish/subscribe with a fanout exchange', 3))).toEqual([
+      '3. Publish/subscribe',
+      'with a fanout',
+      'exchange',
+    ]);
+    expect(lessonHeadingLines(lesson('Publish/subscribe with a fanout exchange', 1))).toEqual(['3. Publish/subscrib…']);
+    expect(lessonHeadingLines(lesson('Publish/subscribe with a fanout exchange', 2))).toEqual([
+      '3. Publish/subscribe',
+      'with a fanout…',
+    ]);
+    // A word longer than a line is cut too.
+    expect(lessonHeadingLines(lesson('Supercalifragilisticexpialidocious', 1))).toEqual(['3. Supercalifragili…']);
   });
 
   test('a learner’s place is named by course title and lesson number', () => {

@@ -1,6 +1,7 @@
 // The grid's columns grouped as the course outline is: steps under their lesson, lessons under their
-// course. ~120 steps in ~31 lessons do not fit as titles, so headers are short and the full titles
-// sit in tooltips.
+// course. ~140 steps in ~31 lessons are too narrow for titles written across, so the grid writes
+// each lesson's title up the columns under it (ProgressGrid.tsx), numbers the steps below it, and
+// names each step in full in its tooltip.
 import type { StepColumn } from '../../../shared/classroom-api.ts';
 
 export interface LessonGroup {
@@ -52,28 +53,51 @@ export function groupColumns(columns: readonly StepColumn[], courseTitles: Recor
   return courses;
 }
 
-/** Words that say little at the start of a title ("What memcached is" → "memcached"). */
-const FILLER = new Set(['a', 'an', 'the', 'what', 'why', 'how', 'and', 'of', 'to', 'your', 'in', 'with']);
-
-/** Characters a lesson header can show per step column under it. */
-const CHARS_PER_COLUMN = 2.2;
+/** A lesson's header, written up its columns: "3. Reading and CAS". */
+export function lessonHeading(lesson: Pick<LessonGroup, 'number' | 'title'>): string {
+  return `${lesson.number}. ${lesson.title}`;
+}
 
 /**
- * A lesson's header: its number, then as much of its first telling word as the columns under it
- * have room for ("3 Read…" over three steps, "1" over one).
+ * Characters that fit up one line of a lesson header  (dashboard.css: 11 px type up a 144 px
+ * header: 20 of them measure at most ~130 px). Wrapping is done here, not by the browser, so the header
+ * can say "…" where it cuts instead of clipping a line half seen.
  */
-export function lessonAbbreviation(group: Pick<LessonGroup, 'number' | 'title' | 'columns'>): string {
-  const number = String(group.number);
-  const room = Math.floor(group.columns.length * CHARS_PER_COLUMN) - number.length - 1;
-  if (room < 3) return number;
-  // Words without the punctuation around them ("Strings," → "Strings").
-  const words = group.title
-    .split(/\s+/)
-    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
-    .filter(Boolean);
-  const word = words.find((w) => !FILLER.has(w.toLowerCase())) ?? words[0] ?? '';
-  if (word === '') return number;
-  return `${number} ${word.length <= room ? word : `${word.slice(0, room - 1)}…`}`;
+export const LESSON_HEAD_LINE_CHARS = 20;
+/** Lines of vertical text side by side per step column (15 px columns, 14 px lines). */
+const LINES_PER_COLUMN = 15 / 14;
+
+/** The lesson's header as the lines written up its columns: as many as its columns are wide. */
+export function lessonHeadingLines(lesson: Pick<LessonGroup, 'number' | 'title' | 'columns'>): string[] {
+  const room = Math.max(1, Math.floor(lesson.columns.length * LINES_PER_COLUMN));
+  const lines: string[] = [];
+  // The number stays with the first word: "3." alone on a line would waste the only line of a narrow lesson.
+  const [first = '', ...rest] = lesson.title.split(/\s+/);
+  for (const word of [`${lesson.number}. ${first}`, ...rest]) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= LESSON_HEAD_LINE_CHARS)
+      lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word.length > LESSON_HEAD_LINE_CHARS ? `${word.slice(0, LESSON_HEAD_LINE_CHARS - 1)}…` : word);
+  }
+  if (lines.length <= room) return lines;
+  const kept = lines.slice(0, room);
+  const cut = kept[room - 1];
+  kept[room - 1] = cut.length < LESSON_HEAD_LINE_CHARS ? `${cut}…` : `${cut.slice(0, LESSON_HEAD_LINE_CHARS - 1)}…`;
+  return kept;
+}
+
+/** The header of a lesson's `index`th step: its number, and a tooltip that names it in full. */
+export function stepHeading(
+  course: Pick<CourseGroup, 'title'>,
+  lesson: Pick<LessonGroup, 'number' | 'title' | 'columns'>,
+  index: number,
+): { label: string; title: string } {
+  const column = lesson.columns[index];
+  const check = column.hasCheck ? '' : ' (no check)';
+  return {
+    label: String(index + 1),
+    title: `${course.title} · ${lessonHeading(lesson)}\nStep ${index + 1} of ${lesson.columns.length}: ${column.title}${check}`,
+  };
 }
 
 /** Where a learner is, briefly ("redis 3") and in full ("Redis · 3. Lists and sets"). */

@@ -1,12 +1,14 @@
 // The editor pane: file tabs, the run environment, reset, Stop and Run in its toolbar, and the
-// Monaco editor (loaded lazily) below.
+// Monaco editor (loaded lazily) below. "Reset to the lesson's version" asks first, in an in-app
+// dialog that lists what it will do to which file.
 import { lazy, Suspense, useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { ConfirmDialog } from '../dashboard/ConfirmDialog.tsx';
 import { ErrorBoundary } from '../ErrorBoundary.tsx';
 import { EnvPopover } from '../runs/EnvPopover.tsx';
 import { isLive, paneTitle } from '../runs/run-panes.ts';
 import { shortcutFor } from '../shortcuts.ts';
 import type { Workspace } from '../workspace.ts';
-import { resetSummary } from './editor-files.ts';
+import { resetPlan, type ResetPlan } from './editor-files.ts';
 import { FileTabs } from './FileTabs.tsx';
 import { languageOf } from './file-names.ts';
 import { RemoteSaveProblem, RemoteSaveStatus } from './RemoteSaveStatus.tsx';
@@ -21,6 +23,8 @@ export function EditorPane({ workspace }: { workspace: Workspace }) {
   const { panes } = useSyncExternalStore(runs.subscribe, runs.getSnapshot);
   // A new lazy component per attempt: React caches a failed import, so retrying needs a fresh one.
   const [MonacoEditor, setMonacoEditor] = useState(() => lazy(loadMonaco));
+  /** What the reset would do, while its question is open. */
+  const [resetting, setResetting] = useState<ResetPlan | null>(null);
 
   const active = snapshot.state.active;
   const ready = snapshot.key !== null;
@@ -30,7 +34,8 @@ export function EditorPane({ workspace }: { workspace: Workspace }) {
   const live = [...panes].reverse().find((p) => p.file === active && isLive(p.status));
 
   let runTitle = `Run ${active} (Ctrl+Enter)`;
-  if (!connected) runTitle = 'Not connected to the playground server: Run is back when it reconnects';
+  if (!active) runTitle = 'No file to run: add one with + (or a Run button of the lesson)';
+  else if (!connected) runTitle = 'Not connected to the playground server: Run is back when it reconnects';
   else if (!runnable) runTitle = `${active} is not a program: only .py and .js files run`;
 
   const run = useCallback(() => {
@@ -52,15 +57,7 @@ export function EditorPane({ workspace }: { workspace: Workspace }) {
     return () => window.removeEventListener('keydown', onKey, true);
   }, [run]);
 
-  const reset = () => {
-    const { edited, added, deleted } = resetSummary(snapshot.state, snapshot.starters);
-    const lines = [
-      edited.length > 0 && `Your edits to ${edited.join(', ')} are discarded.`,
-      added.length > 0 && `${added.join(', ')} ${added.length === 1 ? 'is' : 'are'} deleted.`,
-      deleted.length > 0 && `${deleted.join(', ')} ${deleted.length === 1 ? 'comes' : 'come'} back.`,
-    ].filter(Boolean);
-    if (window.confirm(`Reset the editor to the lesson's version?\n\n${lines.join('\n')}`)) files.reset();
-  };
+  const reset = () => setResetting(resetPlan(snapshot.state, snapshot.starters));
 
   return (
     <section className="editor-pane" aria-label="Editor">
@@ -74,7 +71,7 @@ export function EditorPane({ workspace }: { workspace: Workspace }) {
             className="icon-button"
             title="Reset to the lesson's version"
             aria-label="Reset to the lesson's version"
-            disabled={!snapshot.resettable}
+            disabled={!snapshot.resettable || resetting !== null}
             data-testid="reset-files"
             onClick={reset}
           >
@@ -149,7 +146,66 @@ export function EditorPane({ workspace }: { workspace: Workspace }) {
             {ready ? <MonacoEditor files={files} /> : <div className="placeholder">Loading the lesson's files…</div>}
           </Suspense>
         </ErrorBoundary>
+        {ready && snapshot.state.files.length === 0 && (
+          <div className="placeholder editor-empty" data-testid="editor-empty">
+            <p>This lesson starts without files.</p>
+            <p>
+              A lesson's <strong>Run</strong> or <strong>Open in editor</strong> button puts its program here;{' '}
+              <kbd>+</kbd> above makes a file of your own (<code>.py</code> and <code>.js</code> files run).
+            </p>
+          </div>
+        )}
       </div>
+      {resetting && (
+        <ResetDialog
+          plan={resetting}
+          onCancel={() => setResetting(null)}
+          onConfirm={() => {
+            setResetting(null);
+            files.reset();
+          }}
+        />
+      )}
     </section>
+  );
+}
+
+const list = (names: string[]) =>
+  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+/** The question before a reset: what happens to which file, in the order the learner would care. */
+function ResetDialog({ plan, onCancel, onConfirm }: { plan: ResetPlan; onCancel: () => void; onConfirm: () => void }) {
+  const { edited, deleted, restored } = plan;
+  const count = edited.length + deleted.length + restored.length;
+  return (
+    <ConfirmDialog
+      title="Reset the editor to the lesson's version?"
+      confirmLabel={`Reset ${count} ${count === 1 ? 'file' : 'files'}`}
+      danger={edited.length + deleted.length > 0}
+      initialFocus="cancel"
+      onCancel={onCancel}
+      onConfirm={onConfirm}
+    >
+      <ul className="reset-plan" data-testid="reset-plan">
+        {edited.length > 0 && (
+          <li data-testid="reset-edited">
+            <strong>{list(edited)}</strong> {edited.length === 1 ? 'goes' : 'go'} back to the lesson's text: your edits
+            are lost.
+          </li>
+        )}
+        {deleted.length > 0 && (
+          <li data-testid="reset-deleted">
+            <strong>{list(deleted)}</strong> {deleted.length === 1 ? 'is a file' : 'are files'} you made (or renamed),
+            not the lesson's: {deleted.length === 1 ? 'it is' : 'they are'} deleted.
+          </li>
+        )}
+        {restored.length > 0 && (
+          <li data-testid="reset-restored">
+            <strong>{list(restored)}</strong>, which you deleted, {restored.length === 1 ? 'comes' : 'come'} back.
+          </li>
+        )}
+      </ul>
+      <p>Files you have not changed stay as they are. Your terminals, runs and the servers' data are not touched.</p>
+    </ConfirmDialog>
   );
 }

@@ -1,5 +1,9 @@
 // The editor's tab strip: a tab per file (rename, delete) and + for a new file, names checked as typed.
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+// The active tab is scrolled into view whenever it changes (a reload, a lesson's Run button opening a
+// file at the far end of a long strip) and whenever the strip gets narrower (the save status or a
+// wider Stop appearing beside it), and deleting asks in an in-app dialog.
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { ConfirmDialog } from '../dashboard/ConfirmDialog.tsx';
 import { Floating } from '../Floating.tsx';
 import type { FileStore, FileStoreSnapshot } from './file-store.ts';
 import { MAX_EDITOR_FILES, fileNameProblem, languageOf, suggestFileName } from './file-names.ts';
@@ -14,19 +18,26 @@ type Naming = { kind: 'new' } | { kind: 'rename'; name: string };
 export function FileTabs({ files, snapshot }: { files: FileStore; snapshot: FileStoreSnapshot }) {
   const { state, modified } = snapshot;
   const [naming, setNaming] = useState<Naming | null>(null);
+  const [deleting, setDeleting] = useState<string | null>(null);
+  const strip = useRef<HTMLDivElement>(null);
   const names = state.files.map((f) => f.name);
   const full = names.length >= MAX_EDITOR_FILES;
 
-  const remove = (name: string) => {
-    const inLesson = snapshot.starters.some((f) => f.name === name);
-    const question = inLesson
-      ? `Delete ${name}? "Reset to the lesson's version" brings it back.`
-      : `Delete ${name}? Its text is lost.`;
-    if (window.confirm(question)) files.remove(name);
-  };
+  useLayoutEffect(() => revealActive(strip.current), [state.active, names.length]);
+  useEffect(() => {
+    const el = strip.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => revealActive(el));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const remove = (name: string) => setDeleting(name);
+  const doomed = deleting === null ? undefined : state.files.find((f) => f.name === deleting);
+  const starter = deleting !== null && snapshot.starters.some((f) => f.name === deleting);
 
   return (
-    <div className="file-tabs" role="tablist" aria-label="Files">
+    <div className="file-tabs" role="tablist" aria-label="Files" ref={strip}>
       {state.files.map((f) =>
         naming?.kind === 'rename' && naming.name === f.name ? (
           <NameInput
@@ -54,7 +65,7 @@ export function FileTabs({ files, snapshot }: { files: FileStore; snapshot: File
             onKeyDown={(e) => {
               if (e.key === 'Enter' || e.key === ' ') files.setActive(f.name);
               else if (e.key === 'F2') setNaming({ kind: 'rename', name: f.name });
-              else if (e.key === 'Delete' && names.length > 1) remove(f.name);
+              else if (e.key === 'Delete') remove(f.name);
             }}
           >
             <span className={`file-icon file-icon-${languageOf(f.name) ?? 'data'}`} aria-hidden="true" />
@@ -62,22 +73,20 @@ export function FileTabs({ files, snapshot }: { files: FileStore; snapshot: File
             {modified.includes(f.name) && (
               <span className="file-modified" title="Changed from the lesson's version" aria-label="changed" />
             )}
-            {names.length > 1 && (
-              <button
-                type="button"
-                className="file-close"
-                aria-label={`Delete ${f.name}`}
-                title={`Delete ${f.name}`}
-                tabIndex={-1}
-                onClick={(e) => {
-                  e.stopPropagation();
-                  remove(f.name);
-                }}
-                onDoubleClick={(e) => e.stopPropagation()}
-              >
-                ×
-              </button>
-            )}
+            <button
+              type="button"
+              className="file-close"
+              aria-label={`Delete ${f.name}`}
+              title={`Delete ${f.name}`}
+              tabIndex={-1}
+              onClick={(e) => {
+                e.stopPropagation();
+                remove(f.name);
+              }}
+              onDoubleClick={(e) => e.stopPropagation()}
+            >
+              ×
+            </button>
           </div>
         ),
       )}
@@ -88,7 +97,7 @@ export function FileTabs({ files, snapshot }: { files: FileStore; snapshot: File
           check={(name) => fileNameProblem(name, names)}
           onDone={(name) => {
             setNaming(null);
-            if (name !== null) files.add(name);
+            if (name !== null) files.create(name);
           }}
         />
       ) : (
@@ -108,8 +117,43 @@ export function FileTabs({ files, snapshot }: { files: FileStore; snapshot: File
           +
         </button>
       )}
+      {deleting !== null && (
+        <ConfirmDialog
+          title={`Delete ${deleting}?`}
+          confirmLabel={`Delete ${deleting}`}
+          danger={!starter}
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => {
+            files.remove(deleting);
+            setDeleting(null);
+          }}
+        >
+          <p data-testid="delete-file-note">
+            {starter
+              ? `${deleting} is one of the lesson's files: "Reset to the lesson's version" brings it back.`
+              : doomed?.base !== undefined
+                ? `${deleting} came from the lesson (or your instructor)${modified.includes(deleting) ? ': your edits to it are lost' : ''}.`
+                : `${deleting} is a file of yours: its text is lost.`}
+          </p>
+        </ConfirmDialog>
+      )}
     </div>
   );
+}
+
+/**
+ * Scrolls the strip (only the strip: scrollIntoView would move the page's panels too) just far
+ * enough to show the whole active tab.
+ */
+function revealActive(el: HTMLElement | null): void {
+  const tab = el?.querySelector<HTMLElement>('.file-tab.active');
+  if (!el || !tab) return;
+  const left = tab.offsetLeft - el.offsetLeft;
+  // The last tab brings the + after it along: a new file is the next thing one does there.
+  const last = tab.nextElementSibling?.classList.contains('file-tab') !== true;
+  const right = last ? el.scrollWidth : left + tab.offsetWidth;
+  if (left < el.scrollLeft) el.scrollLeft = left;
+  else if (right > el.scrollLeft + el.clientWidth) el.scrollLeft = right - el.clientWidth;
 }
 
 interface NameInputProps {

@@ -22,6 +22,8 @@ import 'monaco-editor/languages/definitions/python/register';
 import 'monaco-editor/languages/definitions/javascript/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { TERMINAL_FONT_FAMILY } from '../terminal/theme.ts';
+import { registerEditorFocus } from '../show-editor.ts';
+import { currentTheme, onThemeChange, type Theme } from '../theme.ts';
 import { findFile } from './editor-files.ts';
 import { editorLanguageOf } from './file-names.ts';
 import type { FileStore } from './file-store.ts';
@@ -34,6 +36,14 @@ monaco.editor.defineTheme('playground-dark', {
   rules: [],
   colors: { 'editor.background': '#0f141b', 'editorGutter.background': '#0f141b' },
 });
+monaco.editor.defineTheme('playground-light', {
+  base: 'vs',
+  inherit: true,
+  rules: [],
+  colors: { 'editor.background': '#ffffff', 'editorGutter.background': '#ffffff' },
+});
+/** Monaco's theme for the page's (theme.ts); Monaco's theme is global, so one switch does every editor. */
+const MONACO_THEMES: Record<Theme, string> = { dark: 'playground-dark', light: 'playground-light' };
 
 /**
  * One Monaco model per file, kept while the file exists, so that each tab keeps its undo history
@@ -49,7 +59,7 @@ export default function MonacoEditor({ files }: { files: FileStore }) {
 
   useEffect(() => {
     const editor = monaco.editor.create(host.current!, {
-      theme: 'playground-dark',
+      theme: MONACO_THEMES[currentTheme()],
       automaticLayout: true,
       fontFamily: TERMINAL_FONT_FAMILY,
       fontSize: 13,
@@ -61,7 +71,11 @@ export default function MonacoEditor({ files }: { files: FileStore }) {
     });
     editorRef.current = editor;
     const owned = models.current;
+    const offTheme = onThemeChange(() => monaco.editor.setTheme(MONACO_THEMES[currentTheme()]));
+    const offFocus = registerEditorFocus(() => editor.focus());
     return () => {
+      offTheme();
+      offFocus();
       editor.dispose();
       for (const model of owned.values()) model.dispose();
       owned.clear();
@@ -87,12 +101,17 @@ export default function MonacoEditor({ files }: { files: FileStore }) {
       }
     }
     const active = findFile(state, state.active);
-    if (!active) return;
+    if (!active) {
+      // No file at all (a lesson without files, or the last one deleted): EditorPane says what to do.
+      editor.setModel(null);
+      return;
+    }
     let model = owned.get(active.name);
     if (!model) {
       const name = active.name;
       const created = monaco.editor.createModel(active.content, editorLanguageOf(name), monaco.Uri.file(`/${name}`));
-      created.onDidChangeContent(() => files.setContent(name, created.getValue()));
+      // The learner's typing (a change the store made arrives here too, and is then no change).
+      created.onDidChangeContent(() => files.edit(name, created.getValue()));
       owned.set(name, created);
       model = created;
     }

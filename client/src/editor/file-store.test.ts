@@ -34,7 +34,7 @@ describe('file store', () => {
   test('keeps edits per lesson across reloads', () => {
     const first = store();
     first.open('lesson-one');
-    first.setContent('hello.py', 'print("mine")\n');
+    first.edit('hello.py', 'print("mine")\n');
     vi.advanceTimersByTime(SAVE_DELAY_MS);
     first.open('lesson-two');
     expect(first.file('hello.py')?.content).toBe('print("hello")\n');
@@ -52,26 +52,66 @@ describe('file store', () => {
   test('typing is saved after a pause, or at once on flush (the page going away)', () => {
     const s = store();
     s.open('l');
-    s.setContent('hello.py', 'x');
+    s.edit('hello.py', 'x');
     expect(storage.getItem('playground.editor.lesson.l')).toBeNull();
     s.flush();
     expect(JSON.parse(storage.getItem('playground.editor.lesson.l')!).files[0].content).toBe('x');
   });
 
+  const asLesson = (files: Array<{ name: string; content: string }>) => files.map((f) => ({ ...f, base: f.content }));
+
   test("reset restores the lesson's version and keeps the file being looked at", () => {
     const s = store();
     s.open('l');
     s.setActive('hello.js');
-    s.setContent('hello.js', 'changed');
-    s.add('new.py');
+    s.edit('hello.js', 'changed');
+    s.create('new.py');
     s.remove('hello.py');
     s.setActive('hello.js');
     expect(s.getSnapshot().resettable).toBe(true);
+    expect(s.getSnapshot().modified).toEqual(['hello.js', 'new.py']);
     s.reset();
-    expect(s.state.files).toEqual(starters);
+    expect(s.state.files).toEqual(asLesson(starters));
     expect(s.state.active).toBe('hello.js');
     expect(s.getSnapshot().resettable).toBe(false);
-    expect(JSON.parse(storage.getItem('playground.editor.lesson.l')!).files).toEqual(starters);
+    expect(JSON.parse(storage.getItem('playground.editor.lesson.l')!).files).toEqual(asLesson(starters));
+  });
+
+  test('what a lesson adds or replaces is not the learner’s change; what they type and make is', () => {
+    const s = store();
+    s.open('l');
+    s.add('cache_aside.py', 'print(1)\n');
+    expect(s.getSnapshot().modified).toEqual([]);
+    s.setContent('hello.py', 'the solution\n');
+    expect(s.getSnapshot().modified).toEqual([]);
+    expect(s.getSnapshot().resettable).toBe(false);
+    s.edit('cache_aside.py', 'print(2)\n');
+    s.create('mine.py');
+    expect(s.getSnapshot().modified).toEqual(['cache_aside.py', 'mine.py']);
+    // Kept across a reload, with what the lesson's version of each file is.
+    s.flush();
+    const reloaded = store();
+    reloaded.open('l');
+    expect(reloaded.getSnapshot().modified).toEqual(['cache_aside.py', 'mine.py']);
+    reloaded.reset();
+    expect(reloaded.state.files.map((f) => [f.name, f.content])).toEqual([
+      ['hello.py', 'the solution\n'],
+      ['hello.js', 'console.log("hello")\n'],
+      ['cache_aside.py', 'print(1)\n'],
+    ]);
+  });
+
+  test('a lesson without files starts with none', () => {
+    const s = new FileStore(storage, () => []);
+    s.open('empty');
+    expect(s.state).toEqual({ files: [], active: '' });
+    expect(s.getSnapshot().resettable).toBe(false);
+    s.create('x.py');
+    s.remove('x.py');
+    s.flush();
+    const reloaded = new FileStore(storage, () => []);
+    reloaded.open('empty');
+    expect(reloaded.state).toEqual({ files: [], active: '' });
   });
 
   test('rename and delete report problems instead of acting', () => {
@@ -92,7 +132,7 @@ describe('file store', () => {
     expect(s.getSnapshot().saveProblem).toMatch(/could not be saved/);
     expect(s.file('x.py')?.content).toBe('x');
     storage.failWrites = false;
-    s.setContent('x.py', 'y');
+    s.edit('x.py', 'y');
     s.flush();
     expect(s.getSnapshot().saveProblem).toBeNull();
   });

@@ -4,6 +4,10 @@
 // and the store writes to storage shortly after (and right away when the page goes away).
 // In classroom mode a second home is injected (remote-files.ts): the server's copy of a lesson's
 // files wins when the lesson opens, and every change goes there too.
+//
+// Who changes a file decides whether it counts as the learner's change (editor-files.ts, `base`):
+// add() and setContent() are the lesson's (a Run or Open button, a solution) or the instructor's,
+// so their text is the file's lesson version; create() and edit() are the learner's.
 import {
   addFile,
   deleteFile,
@@ -13,10 +17,13 @@ import {
   isModified,
   modifiedFiles,
   parseState,
+  provideContent,
   renameFile,
+  resetFiles,
   serializeState,
   setActive,
   setContent,
+  withStarterBases,
   type Change,
   type EditorFile,
   type EditorFilesState,
@@ -34,7 +41,7 @@ export interface FileStoreSnapshot {
   state: EditorFilesState;
   /** What "reset" restores. */
   starters: readonly EditorFile[];
-  /** Names of files that differ from the lesson's version. */
+  /** Names of files the learner changed: edited, or their own. */
   modified: readonly string[];
   /** Reset would change something. */
   resettable: boolean;
@@ -118,21 +125,34 @@ export class FileStore {
       state = this.takeOverLegacy(starters);
       store = state !== null;
     }
-    this.snap = this.derive(key, state ?? initialState(starters), starters, null);
+    // Files kept before the editor knew each file's lesson version get theirs from the lesson.
+    this.snap = this.derive(key, state ? withStarterBases(state, starters) : initialState(starters), starters, null);
     if (store) this.save();
     this.emit();
   }
 
-  setContent(name: string, content: string): void {
+  /** The learner typed: saved shortly after. */
+  edit(name: string, content: string): void {
     this.apply(setContent(this.snap.state, name, content), false);
+  }
+
+  /** The lesson's text for a file (a solution) or the instructor's: the file's lesson version now. */
+  setContent(name: string, content: string): void {
+    this.apply(provideContent(this.snap.state, name, content), true);
   }
 
   setActive(name: string): void {
     this.apply(setActive(this.snap.state, name), true);
   }
 
+  /** A file the lesson (a Run or Open button) or the instructor adds: not the learner's change. */
   add(name: string, content = ''): string | null {
-    return this.change(addFile(this.snap.state, name, content));
+    return this.change(addFile(this.snap.state, name, content, 'lesson'));
+  }
+
+  /** A file the learner makes (the tab strip's +). */
+  create(name: string, content = ''): string | null {
+    return this.change(addFile(this.snap.state, name, content, 'learner'));
   }
 
   rename(from: string, to: string): string | null {
@@ -143,10 +163,9 @@ export class FileStore {
     return this.change(deleteFile(this.snap.state, name));
   }
 
-  /** Back to the lesson's version: every edit, new, renamed or deleted file is discarded. */
+  /** Back to the lesson's version (editor-files.ts, resetFiles: resetPlan says what that does). */
   reset(): void {
-    // The file being looked at stays open if the lesson has it.
-    this.apply(setActive(initialState(this.snap.starters), this.snap.state.active), true);
+    this.apply(resetFiles(this.snap.state, this.snap.starters), true);
   }
 
   /** Writes pending edits now (the page is going away, another lesson opens). */
@@ -209,7 +228,9 @@ export class FileStore {
   private takeOverLegacy(starters: readonly EditorFile[]): EditorFilesState | null {
     const texts = starters.map((f) => this.read(LEGACY_FILE_PREFIX + f.name));
     if (texts.every((t) => t === null)) return null;
-    const state = initialState(starters.map((f, i) => ({ name: f.name, content: texts[i] ?? f.content })));
+    const start = initialState(starters);
+    // The old text is the learner's edit of the lesson's file, not the lesson's version.
+    const state = { ...start, files: start.files.map((f, i) => ({ ...f, content: texts[i] ?? f.content })) };
     const active = this.read(LEGACY_ACTIVE_KEY);
     try {
       for (const f of starters) this.storage?.removeItem(LEGACY_FILE_PREFIX + f.name);
@@ -230,7 +251,7 @@ export class FileStore {
       key,
       state,
       starters,
-      modified: modifiedFiles(state, starters),
+      modified: modifiedFiles(state),
       resettable: isModified(state, starters),
       saveProblem,
     };

@@ -216,6 +216,8 @@ describe('file store with a remote', () => {
   afterEach(() => vi.useRealTimers());
 
   const seed = [{ name: 'seed.py', content: '# seed\n' }];
+  /** The lesson's files as the editor holds them: each its own lesson version. */
+  const asLesson = (files: typeof seed) => files.map((f) => ({ ...f, base: f.content }));
 
   function setup(answers: Record<string, Array<{ name: string; content: string }> | null | 'offline'>) {
     const storage = new MemoryStorage();
@@ -259,7 +261,7 @@ describe('file store with a remote', () => {
     expect(store.state.files).toEqual([{ name: 'local.py', content: 'mine' }]);
     store.open('c/b');
     await vi.advanceTimersByTimeAsync(0);
-    expect(store.state.files).toEqual(seed);
+    expect(store.state.files).toEqual(asLesson(seed));
   });
 
   test('an unreachable server falls back to the local copy', async () => {
@@ -267,15 +269,15 @@ describe('file store with a remote', () => {
     store.open('c/l');
     await vi.advanceTimersByTimeAsync(0);
     expect(store.getSnapshot().key).toBe('playground.editor.lesson.c/l');
-    expect(store.state.files).toEqual(seed);
+    expect(store.state.files).toEqual(asLesson(seed));
   });
 
   test('changes go to the remote under the lesson; opening another lesson flushes it', async () => {
     const { store, saved, flushes } = setup({ 'c/a': null, 'c/b': null });
     store.open('c/a');
     await vi.advanceTimersByTimeAsync(0);
-    store.setContent('seed.py', 'edited');
-    expect(saved).toEqual([{ lesson: 'c/a', files: [{ name: 'seed.py', content: 'edited' }] }]);
+    store.edit('seed.py', 'edited');
+    expect(saved).toEqual([{ lesson: 'c/a', files: [{ name: 'seed.py', content: 'edited', base: seed[0].content }] }]);
     const before = flushes();
     store.open('c/b');
     expect(flushes()).toBe(before + 1);
@@ -296,6 +298,28 @@ describe('file store with a remote', () => {
     resolveA(null);
     await vi.advanceTimersByTimeAsync(0);
     expect(store.getSnapshot().key).toBe('playground.editor.lesson.c/b');
-    expect(store.state.files).toEqual([{ name: 'b.py', content: 'B' }]);
+    // Saved by an editor that kept no lesson versions: the lesson's file of that name gives it one.
+    expect(store.state.files).toEqual([{ name: 'b.py', content: 'B', base: '' }]);
+    expect(store.getSnapshot().modified).toEqual(['b.py']);
+  });
+
+  test('each file goes to the server with its lesson version, and comes back with it', async () => {
+    const server = fakeServer();
+    const remote = new RemoteFilePersistence({ fetch: server.fetch });
+    remote.save('c/l', [
+      { name: 'run.py', content: 'edited', base: 'from the lesson' },
+      { name: 'mine.py', content: 'x' },
+      { name: 'big.py', content: 'y', base: 'z'.repeat(MAX_SAVED_FILE_BYTES + 1) },
+    ]);
+    await vi.advanceTimersByTimeAsync(REMOTE_SAVE_DELAY_MS);
+    expect(server.puts()[0].body).toEqual({
+      lesson: 'c/l',
+      files: [
+        { name: 'run.py', content: 'edited', base: 'from the lesson' },
+        { name: 'mine.py', content: 'x' },
+        // Too big to keep: the file counts as the learner's own on the server.
+        { name: 'big.py', content: 'y' },
+      ],
+    });
   });
 });

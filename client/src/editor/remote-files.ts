@@ -70,7 +70,17 @@ export interface RemoteFilePersistenceOptions {
   clearTimer?: (handle: unknown) => void;
 }
 
-const copy = (files: readonly EditorFile[]) => files.map((f) => ({ name: f.name, content: f.content }));
+/**
+ * What is sent, and kept: each file with its lesson version (`base`, editor-files.ts), so the
+ * "changed" dot means the same on the next computer. A base over the size limit is left out (the
+ * file then counts as the learner's own there) rather than have the whole save refused for it.
+ */
+const copy = (files: readonly EditorFile[]): EditorFile[] =>
+  files.map((f) =>
+    f.base !== undefined && utf8Length(f.base) <= MAX_SAVED_FILE_BYTES
+      ? { name: f.name, content: f.content, base: f.base }
+      : { name: f.name, content: f.content },
+  );
 
 export class RemoteFilePersistence implements RemoteFiles {
   /** Newest files not yet sent, by lesson. */

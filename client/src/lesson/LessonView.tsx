@@ -1,15 +1,18 @@
-// The open lesson: title, summary and introduction, its steps, "start this lesson fresh", and the
-// way to the lessons before and after.
+// The open lesson: title, summary and introduction, its steps, "start this lesson fresh" (asked in
+// an in-app dialog first), and the way to the lessons before and after.
 import { useState } from 'react';
 import type { LessonView as Lesson, ResetResponse } from '../../../shared/lesson-api.ts';
+import { ConfirmDialog } from '../dashboard/ConfirmDialog.tsx';
 import type { Workspace } from '../workspace.ts';
 import { resetLesson } from './lesson-api.ts';
 import type { LessonAddress } from './lesson-route.ts';
 import { stepKey } from './progress.ts';
 import { StepCard } from './StepCard.tsx';
+import { stepChecks } from './step-checks.ts';
 
 type ResetState =
   | { kind: 'idle' }
+  | { kind: 'asking' }
   | { kind: 'resetting' }
   | { kind: 'done'; response: ResetResponse }
   | { kind: 'failed'; message: string };
@@ -20,24 +23,20 @@ interface Props {
   done: Record<string, string>;
   workspace: Workspace;
   onOpen: (a: LessonAddress) => void;
-  onStepDone: (step: string) => void;
 }
 
-export function LessonView({ lesson, courseTitle, done, workspace, onOpen, onStepDone }: Props) {
+export function LessonView({ lesson, courseTitle, done, workspace, onOpen }: Props) {
   const address = { course: lesson.course, lesson: lesson.slug };
   const [reset, setReset] = useState<ResetState>({ kind: 'idle' });
 
   const startFresh = () => {
-    if (
-      !window.confirm(
-        'Start this lesson fresh?\n\nWhat the lesson created in the services (keys, queues, tables) is deleted. Your progress and your editor files stay.',
-      )
-    ) {
-      return;
-    }
     setReset({ kind: 'resetting' });
     resetLesson(address).then(
-      (response) => setReset({ kind: 'done', response }),
+      (response) => {
+        // What the checks found was about the services before the reset; progress stays.
+        stepChecks.forgetLesson(address);
+        setReset({ kind: 'done', response });
+      },
       (err: Error) => setReset({ kind: 'failed', message: err.message }),
     );
   };
@@ -53,7 +52,7 @@ export function LessonView({ lesson, courseTitle, done, workspace, onOpen, onSte
           className="button button-small button-quiet"
           disabled={reset.kind === 'resetting'}
           data-testid="lesson-reset"
-          onClick={startFresh}
+          onClick={() => setReset({ kind: 'asking' })}
         >
           {reset.kind === 'resetting' ? 'Clearing…' : 'Start this lesson fresh'}
         </button>
@@ -79,6 +78,21 @@ export function LessonView({ lesson, courseTitle, done, workspace, onOpen, onSte
             </button>
           </div>
         )}
+        {reset.kind === 'asking' && (
+          <ConfirmDialog
+            title="Start this lesson fresh?"
+            confirmLabel="Start fresh"
+            danger
+            onCancel={() => setReset({ kind: 'idle' })}
+            onConfirm={startFresh}
+          >
+            <p>
+              What this lesson created in the services (keys, queues, tables) is deleted, so you can do its steps again
+              from the start.
+            </p>
+            <p>Your progress and your editor files stay.</p>
+          </ConfirmDialog>
+        )}
       </div>
       {/* The intro's own h1 repeats the title: the one above stands for both. */}
       <div
@@ -93,7 +107,6 @@ export function LessonView({ lesson, courseTitle, done, workspace, onOpen, onSte
           index={i}
           done={stepKey(lesson.course, lesson.slug, step.id) in done}
           workspace={workspace}
-          onPassed={onStepDone}
         />
       ))}
       <nav className="lesson-nav" aria-label="Other lessons">

@@ -1,14 +1,24 @@
 // The course as the page knows it: the outline with the learner's progress (/api/course), which
 // lesson is open (the URL hash, so links, reloads and back/forward work), and that lesson's page.
-// Opening a lesson tells the server, which remembers it for the next visit.
+// Opening a lesson tells the server, which remembers it for the next visit; a step whose check
+// passes (asked by the learner or by itself, step-checks.ts) is counted at once.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CourseListing, LessonView } from '../../../shared/lesson-api.ts';
 import { setLessonFiles } from '../editor/starter-files.ts';
+import { HttpError } from '../http.ts';
 import { fetchCourse, fetchLesson, putCurrent } from './lesson-api.ts';
 import { formatHash, initialLesson, lessonKey, parseHash, type LessonAddress } from './lesson-route.ts';
-import { stepKey, withStepDone } from './progress.ts';
+import { withStepDone } from './progress.ts';
+import { stepChecks } from './step-checks.ts';
 
-export type Loadable<T> = { kind: 'loading' } | { kind: 'ready'; value: T } | { kind: 'failed'; message: string };
+export type Loadable<T> =
+  | { kind: 'loading' }
+  | { kind: 'ready'; value: T }
+  /** `notFound`: the server has no such thing (404), so trying again cannot help. */
+  | { kind: 'failed'; message: string; notFound?: boolean };
+
+const failed = (err: Error) =>
+  ({ kind: 'failed', message: err.message, notFound: err instanceof HttpError && err.status === 404 }) as const;
 
 export interface CourseState {
   listing: Loadable<CourseListing>;
@@ -18,8 +28,6 @@ export interface CourseState {
   open(address: LessonAddress): void;
   retryListing(): void;
   retryLesson(): void;
-  /** A step's check passed: the server has recorded it; show it at once, then re-read progress. */
-  stepDone(step: string): void;
 }
 
 export function useCourse(): CourseState {
@@ -44,7 +52,7 @@ export function useCourse(): CourseState {
         setAddress(start);
       })
       .catch((err: Error) => {
-        if (!abort.signal.aborted) setListing({ kind: 'failed', message: err.message });
+        if (!abort.signal.aborted) setListing(failed(err));
       });
     return () => abort.abort();
   }, [listingAttempt]);
@@ -72,7 +80,7 @@ export function useCourse(): CourseState {
         });
       })
       .catch((err: Error) => {
-        if (!abort.signal.aborted) setLesson({ kind: 'failed', message: err.message });
+        if (!abort.signal.aborted) setLesson(failed(err));
       });
     return () => abort.abort();
   }, [address, lessonAttempt]);
@@ -84,20 +92,19 @@ export function useCourse(): CourseState {
     else setLessonAttempt((n) => n + 1);
   }, []);
 
-  const stepDone = useCallback((step: string) => {
-    const at = addressRef.current;
-    if (!at) return;
-    setListing((l) =>
-      l.kind === 'ready'
-        ? { kind: 'ready', value: withStepDone(l.value, stepKey(at.course, at.lesson, step), new Date()) }
-        : l,
-    );
-    fetchCourse()
-      .then((value) => setListing({ kind: 'ready', value }))
-      .catch(() => {
-        // The mark shown already stands; the next load reads the server's.
-      });
-  }, []);
+  // A check passed: the server has recorded it; show it at once, then re-read progress.
+  useEffect(
+    () =>
+      stepChecks.onPassed((key) => {
+        setListing((l) => (l.kind === 'ready' ? { kind: 'ready', value: withStepDone(l.value, key, new Date()) } : l));
+        fetchCourse()
+          .then((value) => setListing({ kind: 'ready', value }))
+          .catch(() => {
+            // The mark shown already stands; the next load reads the server's.
+          });
+      }),
+    [],
+  );
 
   return {
     listing,
@@ -109,6 +116,5 @@ export function useCourse(): CourseState {
       setListingAttempt((n) => n + 1);
     }, []),
     retryLesson: useCallback(() => setLessonAttempt((n) => n + 1), []),
-    stepDone,
   };
 }

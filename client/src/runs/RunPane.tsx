@@ -44,9 +44,20 @@ export function RunPane({ index, info, session, runs, layer, focused, split, cho
           ) : (
             <span className="run-title">{paneTitle(info)}</span>
           )}
-          <span className={`run-status run-status-${outcome(info)}`} data-testid="run-status">
+          <span
+            className={`run-status run-status-${live && info.waiting ? 'waiting' : outcome(info)}`}
+            data-testid="run-status"
+            data-waiting={live && info.waiting ? 'true' : undefined}
+            role="status"
+          >
+            {live && info.waiting && <span aria-hidden="true">⌨ </span>}
             {statusText(info)}
           </span>
+          {live && focused && (
+            <span className="run-hint" data-testid="run-hint">
+              typing goes to the program · <kbd>Alt+0</kbd> editor
+            </span>
+          )}
           <span className="run-actions">
             {live ? (
               <button

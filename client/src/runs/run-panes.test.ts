@@ -24,6 +24,8 @@ function pane(file: string, status: RunStatus, extra: Partial<RunPaneInfo> = {})
     code: null,
     message: null,
     runs: 1,
+    waiting: false,
+    lesson: 'redis/redis-py',
     ...extra,
   };
 }
@@ -38,12 +40,18 @@ describe('run panes', () => {
 
   test('a live run is never reused; the newest finished pane of the file is', () => {
     const live = pane('consumer.py', 'running');
-    expect(paneToReuse([live], 'consumer.py')).toBeNull();
+    expect(paneToReuse([live], 'consumer.py', 'redis/redis-py')).toBeNull();
     const old = pane('consumer.py', 'exited', { code: 0 });
     const newer = pane('consumer.py', 'failed');
     const other = pane('producer.py', 'exited');
-    expect(paneToReuse([old, live, newer, other], 'consumer.py')).toBe(newer.key);
-    expect(paneToReuse([old, live, newer, other], 'hello.py')).toBeNull();
+    expect(paneToReuse([old, live, newer, other], 'consumer.py', 'redis/redis-py')).toBe(newer.key);
+    expect(paneToReuse([old, live, newer, other], 'hello.py', 'redis/redis-py')).toBeNull();
+  });
+
+  test("another lesson's pane of the same file is not reused: its output stays", () => {
+    const earlier = pane('hello.py', 'exited', { code: 0, lesson: 'memcached/python' });
+    expect(paneToReuse([earlier], 'hello.py', 'redis/redis-py')).toBeNull();
+    expect(paneToReuse([earlier], 'hello.py', 'memcached/python')).toBe(earlier.key);
   });
 
   test('Stop interrupts, then kills', () => {
@@ -58,6 +66,8 @@ describe('run panes', () => {
     expect(['starting', 'running', 'interrupting'].every((s) => isLive(s as RunStatus))).toBe(true);
     expect(statusText({ status: 'exited', code: 130 })).toBe('exit 130');
     expect(statusText({ status: 'interrupting', code: null })).toBe('stopping…');
+    expect(statusText({ status: 'running', code: null, waiting: true })).toBe('waiting for input');
+    expect(statusText({ status: 'running', code: null, waiting: false })).toBe('running');
     expect(outcome({ status: 'running', code: null })).toBe('live');
     expect(outcome({ status: 'exited', code: 0 })).toBe('ok');
     expect(outcome({ status: 'exited', code: 1 })).toBe('failed');

@@ -14,6 +14,8 @@ export interface RunPaneInfo {
   /** Stable for the pane's life; also its key in the terminal area's layout. */
   key: string;
   file: string;
+  /** The lesson open when the pane was made: the tab strip groups runs by lesson. */
+  lesson: string | null;
   language: RunLanguage | null;
   /** Shown as `#n`: the lowest number no other pane of the same file has. */
   number: number;
@@ -24,6 +26,8 @@ export interface RunPaneInfo {
   message: string | null;
   /** Runs this pane has shown (a finished pane is reused by the next run of its file). */
   runs: number;
+  /** The program is asleep reading its input: what is typed in the pane goes to it. */
+  waiting: boolean;
 }
 
 /** Run panes kept at most; past this the oldest finished ones are closed to make room. */
@@ -47,13 +51,14 @@ export function nextPaneNumber(panes: readonly RunPaneInfo[], file: string): num
 }
 
 /**
- * The pane a new run of `file` goes to: the newest finished pane of that file, so re-running does
- * not pile up panes; null while every pane of it is live (a second consumer beside the first gets
- * a pane of its own).
+ * The pane a new run of `file` goes to: the newest finished pane of that file in this lesson, so
+ * re-running does not pile up panes; null while every such pane is live (a second consumer beside
+ * the first gets a pane of its own). Another lesson's hello.py keeps its own pane and output.
  */
-export function paneToReuse(panes: readonly RunPaneInfo[], file: string): string | null {
+export function paneToReuse(panes: readonly RunPaneInfo[], file: string, lesson: string | null): string | null {
   for (let i = panes.length - 1; i >= 0; i--) {
-    if (panes[i].file === file && !isLive(panes[i].status)) return panes[i].key;
+    const p = panes[i];
+    if (p.file === file && p.lesson === lesson && !isLive(p.status)) return p.key;
   }
   return null;
 }
@@ -69,12 +74,12 @@ export function paneTitle(pane: Pick<RunPaneInfo, 'file' | 'number'>): string {
   return `▶ ${pane.file} #${pane.number}`;
 }
 
-export function statusText(pane: Pick<RunPaneInfo, 'status' | 'code'>): string {
+export function statusText(pane: Pick<RunPaneInfo, 'status' | 'code'> & { waiting?: boolean }): string {
   switch (pane.status) {
     case 'starting':
       return 'starting…';
     case 'running':
-      return 'running';
+      return pane.waiting ? 'waiting for input' : 'running';
     case 'interrupting':
       return 'stopping…';
     case 'exited':

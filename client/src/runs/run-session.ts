@@ -1,12 +1,16 @@
 // One run pane: an xterm.js terminal showing a program's output live, and the program's life on
 // the connection (open kind "run", started, output, exit). The server does the line discipline of
 // a run (echo, Backspace, Enter), so keystrokes go to it raw; Ctrl-C becomes a signal. A finished
-// pane can take the next run of its file, below a separator line.
+// pane can take the next run of its file, below a separator line. A run outlives a reload or a
+// dropped connection on the server: the pane keeps (or, after a reload, takes up) its id and the
+// server replays what it missed.
 import type { Terminal } from '@xterm/xterm';
 import { BOLD, DIM, GREEN, HIDE_CURSOR, RED, RESET, SHOW_CURSOR } from '../../../shared/ansi.ts';
-import type { Connection, TerminalChannel, TerminalMessage } from '../connection.ts';
+import type { ReattachedRun } from '../../../shared/protocol.ts';
+import type { Connection, Reattached, TerminalChannel, TerminalMessage } from '../connection.ts';
 import { handleClipboardKey } from '../terminal/clipboard.ts';
 import { LayerTerminal, type PaneRect, type Placeable } from '../terminal/layer-terminal.ts';
+import { TabEscape } from '../terminal/tab-escape.ts';
 import type { ShortcutTest } from '../terminal/terminal-session.ts';
 import { isLive, stopStep, type RunPaneInfo } from './run-panes.ts';
 import { commandLine, type BuiltRun } from './run-request.ts';
@@ -15,8 +19,6 @@ const CTRL_C = '\x03';
 
 /** Width of the line between two runs in one pane. */
 const SEPARATOR_WIDTH = 48;
-
-let nextRunNumber = 1;
 
 export interface RunSessionOptions {
   layer: HTMLElement;
@@ -36,31 +38,76 @@ export class RunSession implements TerminalChannel, Placeable {
   private readonly disposers: Array<() => void> = [];
   /** Whether the program's output ended a line: our own lines must start on a fresh one. */
   private atLineStart = true;
+  /** The finished run this pane shows, which the server keeps for a reload until the pane lets it go. */
+  private finishedId: string | null = null;
+  /** Characters of live output received on the current id: the server replays only what follows. */
+  private receivedChars = 0;
+  /** The connection dropped while the run was live: the next socket must find it on the server. */
+  private awaitingReattach = false;
 
   constructor(
-    pane: Pick<RunPaneInfo, 'key' | 'file' | 'language' | 'number'>,
+    pane: Pick<RunPaneInfo, 'key' | 'file' | 'lesson' | 'language' | 'number'>,
     private readonly connection: Connection,
     private readonly options: RunSessionOptions,
   ) {
-    this.snap = { ...pane, status: 'starting', code: null, message: null, runs: 0 };
+    this.snap = { ...pane, status: 'starting', code: null, message: null, runs: 0, waiting: false };
     this.view = new LayerTerminal(options.layer, { testid: 'run-terminal', pane: pane.key, file: pane.file });
     this.term = this.view.term;
     const data = this.term.onData((d) => this.onData(d));
     const resize = this.term.onResize(() => this.sendResize());
+    const tabEscape = new TabEscape();
     this.term.attachCustomKeyEventHandler((event) => {
       if (event.type !== 'keydown') return true;
-      if (options.isShortcut(event)) return false;
+      if (options.isShortcut(event) || tabEscape.leaves(event)) return false;
+      // Kept from the program: the server's line discipline would take the next key as part of an
+      // escape sequence. Here Escape only arms Esc then Tab.
+      if (event.key === 'Escape') return false;
       return !handleClipboardKey(event, this.term);
     });
     this.disposers.push(
       () => data.dispose(),
       () => resize.dispose(),
       connection.onLost(() => this.onSocketLost()),
+      connection.onOpen((_reconnected, reattached) => this.onSocketOpen(reattached)),
     );
+  }
+
+  /** The run this pane shows, live or finished (the server knows it by this id). */
+  get runId(): string | null {
+    return this.id ?? this.finishedId;
+  }
+
+  received(): number {
+    return this.receivedChars;
+  }
+
+  /**
+   * Takes up a run the server kept across a reload: the header as the first start wrote it, then
+   * the replayed output (and the exit, if it ended meanwhile) arrive as messages.
+   */
+  adopt(run: ReattachedRun): void {
+    this.writeLine(`${GREEN}$${RESET} ${BOLD}${commandLine(run.language, run.name)}${RESET}`);
+    this.id = run.id;
+    this.receivedChars = run.position;
+    this.term.write(SHOW_CURSOR);
+    this.unroute = this.connection.route(run.id, this);
+    this.sendResize();
+    this.update({
+      status: run.state === 'starting' ? 'starting' : 'running',
+      code: null,
+      message: null,
+      runs: 1,
+      waiting: false,
+    });
   }
 
   get key(): string {
     return this.snap.key;
+  }
+
+  /** For a pane made before the page knew its lesson (RunManager.setLesson). */
+  setLesson(lesson: string | null): void {
+    this.update({ lesson });
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -90,6 +137,7 @@ export class RunSession implements TerminalChannel, Placeable {
   start(run: BuiltRun): void {
     if (this.snap.runs > 0 && isLive(this.snap.status)) return; // the manager reuses finished panes only
     this.detach();
+    this.forgetFinished();
     if (this.snap.runs > 0) this.writeLine(`\r\n${DIM}${'─'.repeat(SEPARATOR_WIDTH)}${RESET}`);
     const language = run.ok ? run.spec.language : this.snap.language;
     this.writeLine(
@@ -99,14 +147,15 @@ export class RunSession implements TerminalChannel, Placeable {
     if (!run.ok) return this.fail(run.problem, runs);
     if (!this.connection.isOpen)
       return this.fail('not connected to the playground server; try again once it is back', runs);
-    const id = `run-${nextRunNumber++}`;
+    const id = this.connection.newId('run');
     this.id = id;
+    this.receivedChars = 0;
     // The cursor blinks while a program may read input, and goes away once it has ended (detach).
     this.term.write(SHOW_CURSOR);
     this.unroute = this.connection.route(id, this);
     this.connection.send({ type: 'open', id, kind: 'run', ...run.spec });
     this.sendResize();
-    this.update({ status: 'starting', code: null, message: null, runs });
+    this.update({ status: 'starting', code: null, message: null, runs, waiting: false });
   }
 
   /** The Stop button: Ctrl-C first, a kill if the program is still there at the next press. */
@@ -126,24 +175,36 @@ export class RunSession implements TerminalChannel, Placeable {
   dispose(): void {
     if (this.id && isLive(this.snap.status)) this.connection.send({ type: 'close', id: this.id });
     this.detach();
+    this.forgetFinished();
     for (const d of this.disposers) d();
     this.listeners.clear();
     this.view.dispose();
   }
 
   receive(message: TerminalMessage): void {
+    // A finished run stays routed (so a reconnect does not close it on the server) but shows nothing more.
+    if (message.id !== this.id) return;
     switch (message.type) {
       case 'started':
         this.options.onStarted(message.env);
         if (this.snap.status === 'starting') this.update({ status: 'running' });
         return;
       case 'output':
+        if (!message.replay) this.receivedChars += message.data.length;
         if (message.data) this.atLineStart = message.data.endsWith('\n');
         this.term.write(message.data);
+        return;
+      case 'input-wait':
+        this.update({ waiting: message.waiting });
         return;
       case 'exit': {
         const failed = this.snap.status === 'failed';
         this.detach();
+        if (!failed) {
+          // The server keeps its output for a reload until the pane lets it go (forgetFinished).
+          this.finishedId = message.id;
+          this.unroute = this.connection.route(message.id, this);
+        }
         if (failed) {
           // The server's message already says why; the code is for the tab.
           this.update({ code: message.code });
@@ -195,16 +256,38 @@ export class RunSession implements TerminalChannel, Placeable {
   }
 
   private onSocketLost(): void {
-    if (!isLive(this.snap.status)) return;
+    if (!this.id || !isLive(this.snap.status)) return;
+    // The server keeps the run going for a while (SESSION_LINGER_MS); the next socket re-attaches.
+    this.awaitingReattach = true;
+    this.writeLine(`${DIM}[connection lost — the run goes on; reconnecting…]${RESET}`);
+  }
+
+  private onSocketOpen(reattached: Reattached): void {
+    if (!this.awaitingReattach) return;
+    this.awaitingReattach = false;
+    if (this.id && reattached.runs.some((r) => r.id === this.id)) {
+      // What it printed meanwhile, and its exit if it ended, are replayed now.
+      this.writeLine(`${DIM}[reconnected]${RESET}`);
+      return;
+    }
     this.detach();
-    // The server stops every run of a socket that goes away.
-    const message = 'connection lost: the run was stopped';
+    const message = 'connection lost: the server no longer has this run';
     this.writeLine(`${RED}[${message}]${RESET}`);
     this.update({ status: 'lost', message });
   }
 
+  /** The server may forget the finished run this pane showed (the pane closes or runs again). */
+  private forgetFinished(): void {
+    if (!this.finishedId) return;
+    this.connection.send({ type: 'close', id: this.finishedId });
+    this.finishedId = null;
+    this.unroute?.();
+    this.unroute = null;
+  }
+
   private detach(): void {
     if (this.id) this.term.write(HIDE_CURSOR);
+    if (this.snap.waiting) this.update({ waiting: false });
     this.unroute?.();
     this.unroute = null;
     this.id = null;

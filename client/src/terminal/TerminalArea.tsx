@@ -1,9 +1,9 @@
-// The terminal area: tabs for the service terminals and the runs, the layout (one, two or four
-// panes), and the layer on which the terminals are placed over the panes that show them.
+// The terminal area: the tabs (TerminalTabs.tsx), the layout (one, two or four panes), and the
+// layer on which the terminals are placed over the panes that show them.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
-import { RunDot, RunPane } from '../runs/RunPane.tsx';
-import { isLive, isRunPaneKey, paneTitle, statusText } from '../runs/run-panes.ts';
+import { RunPane } from '../runs/RunPane.tsx';
+import { isLive, isRunPaneKey, paneTitle } from '../runs/run-panes.ts';
 import { shortcutFor } from '../shortcuts.ts';
 import type { Workspace } from '../workspace.ts';
 import type { Placeable } from './layer-terminal.ts';
@@ -17,6 +17,7 @@ import {
   focusedPane,
   parsePaneLayout,
   placeRun,
+  retireRuns,
   serializePaneLayout,
   setLayout,
   showPane,
@@ -29,7 +30,7 @@ import {
 import type { PaneChoice } from './PaneSelect.tsx';
 import { ServicePane } from './ServicePane.tsx';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
-import { SessionDot } from './SessionDot.tsx';
+import { RunTabsRow, ServiceTabs } from './TerminalTabs.tsx';
 
 const LAYOUT_KEY = 'playground.terminals.layout';
 
@@ -53,7 +54,7 @@ const LAYOUT_ICONS: Record<PaneLayout, ReactNode> = {
 
 export function TerminalArea({ workspace }: { workspace: Workspace }) {
   const { runs, catalog } = workspace;
-  const { panes: runPanes } = useSyncExternalStore(runs.subscribe, runs.getSnapshot);
+  const { panes: runPanes, lesson } = useSyncExternalStore(runs.subscribe, runs.getSnapshot);
   const services = useSyncExternalStore(catalog.subscribe, catalog.getSnapshot);
   const [stored, setState] = useState<PaneLayoutState>(() =>
     parsePaneLayout(workspace.storage?.getItem(LAYOUT_KEY) ?? null, catalog.names),
@@ -113,21 +114,34 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
     return () => cancelAnimationFrame(frame);
   }, [focusRequest]);
 
+  // Another lesson: its runs take the screen; the earlier lesson's leave it for the services.
+  useEffect(() => {
+    change(
+      (s) =>
+        retireRuns(s, catalog.names, (key) => {
+          const info = runs.session(key)?.getSnapshot();
+          return info === undefined || info.lesson === lesson;
+        }),
+      false,
+    );
+  }, [lesson, runs, catalog, change]);
+
   // A lesson block about to type into a terminal brings it on screen with the keyboard.
   useEffect(() => workspace.onShowTerminal((service) => change((s) => showPane(s, service))), [workspace, change]);
 
-  // A run that starts is put on screen (beside the other live run when there is one). The keyboard
-  // stays where it was: usually the editor, where the learner goes on working.
+  // A run that starts is put on screen (beside the other live run when there is one) and takes the
+  // keyboard, so what the learner types next reaches its input() (Alt+0 goes back to the editor). A
+  // run that comes back after a reload is shown without taking it.
   useEffect(
     () =>
-      runs.onShow((key) =>
+      runs.onShow((key, focus) =>
         change(
           (s) =>
             placeRun(s, key, (k) => {
               const info = runs.session(k)?.getSnapshot();
               return info !== undefined && isLive(info.status);
             }),
-          false,
+          focus,
         ),
       ),
     [runs, change],
@@ -152,14 +166,14 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const action = shortcutFor(event, catalog.names.length);
-      // Run belongs to the editor (EditorPane listens for it), the lesson keys to the lesson pane.
-      if (!action || action.kind === 'run' || action.kind === 'prev-lesson' || action.kind === 'next-lesson') return;
+      // Run and Alt+0 belong to the editor (EditorPane, WorkArea), the lesson keys to the lesson pane.
+      if (!action || ['run', 'focus-editor', 'prev-lesson', 'next-lesson'].includes(action.kind)) return;
       event.preventDefault();
       event.stopPropagation();
       if (action.kind === 'focus-service') {
         const service = catalog.names[action.index];
         if (service) change((s) => showPane(s, service));
-      } else if (action.kind === 'cycle-layout') change(cycleLayout);
+      } else if (action.kind === 'cycle-layout') change((s) => cycleLayout(s, catalog.names));
       else setHelpOpen((open) => !open);
     };
     window.addEventListener('keydown', onKey, true);
@@ -169,22 +183,6 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
   const visible = visiblePanes(state);
   const focusedKey = focusedPane(state);
 
-  // Many run panes make the tab strip scroll: keep the focused one's tab in sight.
-  const tabs = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const strip = tabs.current;
-    const tab = [...(strip?.children ?? [])].find(
-      (el) =>
-        (el as HTMLElement).dataset.run === focusedKey || (el as HTMLElement).dataset.testid === `tab-${focusedKey}`,
-    ) as HTMLElement | undefined;
-    if (!strip || !tab) return;
-    // By hand, not scrollIntoView: that would scroll the panels around the strip too.
-    const left = tab.offsetLeft - strip.offsetLeft;
-    if (left < strip.scrollLeft) strip.scrollLeft = left;
-    else if (left + tab.offsetWidth > strip.scrollLeft + strip.clientWidth) {
-      strip.scrollLeft = left + tab.offsetWidth - strip.clientWidth;
-    }
-  }, [focusedKey, runPanes.length]);
   const choices: PaneChoice[] = [
     ...services.map((s) => ({ key: s.name, title: s.title })),
     ...runPanes.map((p) => ({ key: p.key, title: paneTitle(p) })),
@@ -255,69 +253,13 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
   return (
     <section className="terminal-area" aria-label="Terminals" data-layout={state.layout}>
       <div className="pane-toolbar">
-        <div className="terminal-tabs" role="tablist" aria-label="Terminals" ref={tabs}>
-          {services.map(({ name, title }, i) => {
-            const shown = visible.includes(name);
-            const session = workspace.session(name);
-            return (
-              <button
-                key={name}
-                type="button"
-                role="tab"
-                aria-selected={shown}
-                className={`terminal-tab${shown ? ' shown' : ''}${focusedKey === name ? ' focused' : ''}`}
-                title={i < 9 ? `${title} (Alt+${i + 1})` : title}
-                data-testid={`tab-${name}`}
-                onClick={() => change((s) => showPane(s, name))}
-              >
-                {session && <SessionDot session={session} />}
-                {title}
-              </button>
-            );
-          })}
-          {runPanes.length > 0 && <span className="tab-divider" aria-hidden="true" />}
-          {runPanes.map((info) => {
-            const shown = visible.includes(info.key);
-            return (
-              <div
-                key={info.key}
-                role="tab"
-                tabIndex={0}
-                aria-selected={shown}
-                className={`terminal-tab run-tab${shown ? ' shown' : ''}${focusedKey === info.key ? ' focused' : ''}`}
-                title={`${info.file}: ${statusText(info)}`}
-                data-testid="run-tab"
-                data-file={info.file}
-                data-run={info.key}
-                data-status={info.status}
-                data-runs={info.runs}
-                onClick={() => change((s) => showPane(s, info.key))}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter' || e.key === ' ') change((s) => showPane(s, info.key));
-                }}
-              >
-                <RunDot info={info} />
-                {paneTitle(info)}
-                {!isLive(info.status) && info.code !== null && (
-                  <span className={`run-code${info.code === 0 ? '' : ' run-code-bad'}`}>{info.code}</span>
-                )}
-                <button
-                  type="button"
-                  className="tab-close"
-                  aria-label={`Close ${paneTitle(info).slice(2)}`}
-                  title={isLive(info.status) ? 'Close (stops the program)' : 'Close'}
-                  tabIndex={-1}
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    runs.close(info.key);
-                  }}
-                >
-                  ×
-                </button>
-              </div>
-            );
-          })}
-        </div>
+        <ServiceTabs
+          services={services}
+          workspace={workspace}
+          visible={visible}
+          focusedKey={focusedKey}
+          onShow={(key) => change((s) => showPane(s, key))}
+        />
         <div className="toolbar-actions">
           <div className="layout-toggle" role="radiogroup" aria-label="Layout">
             {PANE_LAYOUTS.map((layout) => (
@@ -330,7 +272,7 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
                 title={`${LAYOUT_TITLES[layout]} (Alt+L cycles)`}
                 aria-label={LAYOUT_TITLES[layout]}
                 data-testid={`layout-${layout}`}
-                onClick={() => change((s) => setLayout(s, layout))}
+                onClick={() => change((s) => setLayout(s, layout, catalog.names))}
               >
                 <svg viewBox="0 0 16 16" width="16" height="16" fill="currentColor" aria-hidden="true">
                   {LAYOUT_ICONS[layout]}
@@ -341,6 +283,14 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
           <ShortcutHelp open={helpOpen} onOpenChange={setHelpOpen} services={services} />
         </div>
       </div>
+      <RunTabsRow
+        workspace={workspace}
+        runPanes={runPanes}
+        lesson={lesson}
+        visible={visible}
+        focusedKey={focusedKey}
+        onShow={(key) => change((s) => showPane(s, key))}
+      />
       <div className="terminal-panes">
         {panes}
         {/* Last, so that panes React inserts later still go underneath the terminals. */}

@@ -1,8 +1,18 @@
 // Tab completion and the syntax hint of the line editor, worked out from the terminal's command
-// catalog (command-catalog.ts) the way bash and redis-cli behave: one Tab completes the command
-// name as far as it is unambiguous, a second lists the candidates, and a dim hint after the line
-// shows the syntax still to type. Pure functions: the editor applies what they return, so the
-// rules live here and the cursor and screen bookkeeping stays in line-editor.ts.
+// catalog (command-catalog.ts): Tab completes the command name as far as it is unambiguous, and a
+// dim hint after the line shows the syntax still to type.
+//
+// When Tab cannot add a character (`SE` in Redis: SELECT, SET, SETEX… share only "SE"), the
+// candidates are listed at once, as readline's `show-all-if-unmodified` does, rather than on a
+// second Tab as bash does by default. bash rings the bell on the first Tab to say "ambiguous, press
+// again"; a browser terminal has no bell, so there the first Tab looked like it did nothing, and a
+// learner who does not know the double-Tab habit never found the list. A Tab that does complete
+// part of the word still lists nothing, so nobody gets a list they did not need; the next Tab then
+// lists, as in bash. An empty line is the exception: it would list the whole catalog (over 200
+// Redis commands), so that takes the second Tab, as bash asks before showing every command.
+//
+// Pure functions: the editor applies what they return, so the rules live here and the cursor and
+// screen bookkeeping stays in line-editor.ts.
 import { DIM, UNDIM } from '../../../shared/ansi.ts';
 import { stringWidth } from '../../../shared/char-width.ts';
 import type { CommandCatalog } from './command-catalog.ts';
@@ -22,7 +32,7 @@ export type Completion =
    * space that already follows (instead of typing another).
    */
   | { kind: 'replace'; from: number; to: number; text: string; stepOverSpace: boolean }
-  /** Nothing more to complete: print the candidates (only on a second Tab in a row). */
+  /** Nothing more to complete: print the candidates (at once for a typed prefix, on a second Tab for an empty line). */
   | { kind: 'list'; candidates: readonly string[] };
 
 const NONE: Completion = { kind: 'none' };
@@ -53,7 +63,7 @@ export function complete(catalog: CommandCatalog, buffer: string, cursor: number
   if (common.length > prefix.length) {
     return { kind: 'replace', from: wordStart, to: cursor, text: common, stepOverSpace: false };
   }
-  return secondTab ? { kind: 'list', candidates } : NONE;
+  return prefix !== '' || secondTab ? { kind: 'list', candidates } : NONE;
 }
 
 /** The candidates in columns `cols` wide in all, as bash lists them; each row ends with CRLF. */

@@ -4,7 +4,9 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
-import { TERMINAL_FONT_FAMILY, TERMINAL_THEME } from './theme.ts';
+import { currentTheme, onThemeChange } from '../theme.ts';
+import { terminalTheme } from './terminal-themes.ts';
+import { TERMINAL_FONT_FAMILY } from './theme.ts';
 
 /** Lines kept above the screen; enough for a long lesson, bounded for memory (one per terminal and run pane). */
 export const SCROLLBACK_LINES = 5000;
@@ -30,6 +32,8 @@ export class LayerTerminal implements Placeable {
   private readonly fitAddon = new FitAddon();
   private readonly focusListeners = new Set<() => void>();
   private readonly removeFocusListener: () => void;
+  /** The page's theme changes (the toggle, or the system's): the terminal's colours follow. */
+  private readonly removeThemeListener: () => void;
   private disposed = false;
 
   /** `data` becomes the element's data attributes (test ids, the service or file shown). */
@@ -40,7 +44,7 @@ export class LayerTerminal implements Placeable {
     this.hide();
     layer.appendChild(this.element);
     this.term = new Terminal({
-      theme: TERMINAL_THEME,
+      theme: terminalTheme(currentTheme()),
       fontFamily: TERMINAL_FONT_FAMILY,
       fontSize: 13,
       lineHeight: 1.15,
@@ -57,6 +61,9 @@ export class LayerTerminal implements Placeable {
     };
     textarea?.addEventListener('focus', onFocus);
     this.removeFocusListener = () => textarea?.removeEventListener('focus', onFocus);
+    this.removeThemeListener = onThemeChange(() => {
+      this.term.options.theme = terminalTheme(currentTheme());
+    });
   }
 
   /** Called when the terminal takes the keyboard (a click into it, Tab from elsewhere). */
@@ -101,6 +108,7 @@ export class LayerTerminal implements Placeable {
     if (this.disposed) return;
     this.disposed = true;
     this.removeFocusListener();
+    this.removeThemeListener();
     this.focusListeners.clear();
     this.term.dispose();
     this.element.remove();

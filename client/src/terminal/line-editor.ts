@@ -11,6 +11,7 @@ import { RED, RESET } from '../../../shared/ansi.ts';
 import { MAX_LINE_BYTES, MAX_PENDING_INPUT_BYTES } from '../../../shared/limits.ts';
 import type { CommandInfo } from '../../../shared/protocol.ts';
 import { utf8Length } from '../../../shared/char-width.ts';
+import { countsBytes, fillByteCount } from '../../../shared/live-prompt.ts';
 import { CommandCatalog } from './command-catalog.ts';
 import { complete, completionList, syntaxHint } from './completion.ts';
 import { EditRegion, type RegionContent } from './edit-region.ts';
@@ -132,7 +133,7 @@ export class LineEditor {
         return;
       }
       this.ready = false;
-      this.output(`${text}${line}\r\n`);
+      this.output(`${fillByteCount(text, line)}${line}\r\n`);
       this.sink.submit(line);
     });
   }
@@ -150,6 +151,15 @@ export class LineEditor {
       this.enter();
       this.buffer = kept.buffer;
       this.cursor = kept.cursor;
+      this.region.render();
+    });
+  }
+
+  /** Puts back a line being typed before a reload (terminal-session.ts keeps it): nothing is sent. */
+  setLine(text: string, cursor = text.length): void {
+    this.region.batch(() => {
+      this.buffer = text;
+      this.cursor = Math.max(0, Math.min(cursor, text.length));
       this.region.render();
     });
   }
@@ -194,10 +204,13 @@ export class LineEditor {
         cursorAt = match.cursor;
       }
     } else if (this.ready) {
-      lead = this.promptText;
+      // A counting prompt (memcached's data block, shared/live-prompt.ts) counts this line's bytes.
+      lead = fillByteCount(this.promptText, line);
     }
     if (final) cursorAt = line.length;
-    const after = final || search ? undefined : (cells: number) => syntaxHint(this.catalog, line, cells);
+    // A data line is not a command: no syntax hint for it.
+    const data = this.ready && !search && countsBytes(this.promptText);
+    const after = final || search || data ? undefined : (cells: number) => syntaxHint(this.catalog, line, cells);
     return { waiting, lead, line, cursorAt, after };
   }
 
@@ -388,6 +401,8 @@ export class LineEditor {
   // ---- completion (completion.ts) --------------------------------------------------------
 
   private complete(): void {
+    // Data being typed for a command (memcached's data block) is not a command name to complete.
+    if (this.ready && countsBytes(this.promptText)) return;
     const completion = complete(this.catalog, this.buffer, this.cursor, this.lastKeyWasTab);
     switch (completion.kind) {
       case 'replace': {

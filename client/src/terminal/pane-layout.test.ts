@@ -6,6 +6,7 @@ import {
   focusedPane,
   parsePaneLayout,
   placeRun,
+  retireRuns,
   serializePaneLayout,
   setLayout,
   showPane,
@@ -24,25 +25,55 @@ describe('pane layout', () => {
   test('cycles single → split → grid → single', () => {
     let s = INITIAL_PANE_LAYOUT;
     expect(visiblePanes(s)).toEqual(['memcached']);
-    s = cycleLayout(s);
+    s = cycleLayout(s, SERVICES);
     expect(visiblePanes(s)).toEqual(['memcached', 'redis']);
-    s = cycleLayout(s);
+    s = cycleLayout(s, SERVICES);
     expect(visiblePanes(s)).toEqual(['memcached', 'redis', 'rabbitmq', 'mysql']);
-    s = cycleLayout(s);
+    s = cycleLayout(s, SERVICES);
     expect(s.layout).toBe('single');
   });
 
   test('keeps the focused terminal on screen when panes go away', () => {
-    let s = setLayout(INITIAL_PANE_LAYOUT, 'grid');
+    let s = setLayout(INITIAL_PANE_LAYOUT, 'grid', SERVICES);
     s = showPane(s, 'mysql');
     expect(s.focused).toBe(3);
-    s = setLayout(s, 'single');
+    s = setLayout(s, 'single', SERVICES);
     expect(visiblePanes(s)).toEqual(['mysql']);
     expect(focusedPane(s)).toBe('mysql');
   });
 
+  test("the grid shows the services in the header's order, after any swaps; a run on screen stays", () => {
+    let s = showPane(INITIAL_PANE_LAYOUT, 'mysql');
+    s = showPane(s, 'rabbitmq');
+    expect(s.order).not.toEqual(SERVICES);
+    s = setLayout(s, 'grid', SERVICES);
+    expect(visiblePanes(s)).toEqual(SERVICES);
+    expect(focusedPane(s)).toBe('rabbitmq');
+
+    let r = syncRunPanes(INITIAL_PANE_LAYOUT, ['run-pane-1']);
+    r = placeRun(r, 'run-pane-1', () => false);
+    r = setLayout(r, 'grid', SERVICES);
+    expect(visiblePanes(r)).toEqual(['run-pane-1', 'memcached', 'redis', 'rabbitmq']);
+    expect(focusedPane(r)).toBe('run-pane-1');
+  });
+
+  test("another lesson's runs leave the screen for the services, in the header's order", () => {
+    const live = new Set(['run-pane-1']);
+    let s = syncRunPanes(INITIAL_PANE_LAYOUT, ['run-pane-1', 'run-pane-2']);
+    s = placeRun(s, 'run-pane-1', (k) => live.has(k));
+    live.add('run-pane-2');
+    s = placeRun(s, 'run-pane-2', (k) => live.has(k));
+    expect(visiblePanes(s)).toEqual(['run-pane-1', 'run-pane-2']);
+    const kept = retireRuns(s, SERVICES, (k) => k === 'run-pane-2');
+    expect(visiblePanes(kept)).toEqual(['memcached', 'run-pane-2']);
+    const gone = retireRuns(s, SERVICES, () => false);
+    expect(visiblePanes(gone)).toEqual(['memcached', 'redis']);
+    expect(new Set(gone.order)).toEqual(new Set([...SERVICES, 'run-pane-1', 'run-pane-2']));
+    expect(retireRuns(gone, SERVICES, () => false)).toBe(gone);
+  });
+
   test('showing a hidden service puts it in the focused pane', () => {
-    let s = setLayout(INITIAL_PANE_LAYOUT, 'split');
+    let s = setLayout(INITIAL_PANE_LAYOUT, 'split', SERVICES);
     s = showPane(s, 'redis');
     expect(s.focused).toBe(1);
     s = showPane(s, 'rabbitmq');
@@ -51,7 +82,7 @@ describe('pane layout', () => {
   });
 
   test('switching a pane to a service shown elsewhere swaps the two', () => {
-    let s = setLayout(INITIAL_PANE_LAYOUT, 'split');
+    let s = setLayout(INITIAL_PANE_LAYOUT, 'split', SERVICES);
     s = assignPane(s, 0, 'redis');
     expect(visiblePanes(s)).toEqual(['redis', 'memcached']);
     expect(s.focused).toBe(0);
@@ -141,7 +172,7 @@ describe('run panes in the layout', () => {
     expect(visiblePanes(s)).toEqual(['run-pane-2', 'run-pane-1']);
     expect(s.focused).toBe(0);
     // Two terminals shown: the second (right) one makes room.
-    const terminals = syncRunPanes(setLayout(INITIAL_PANE_LAYOUT, 'split'), ['run-pane-3']);
+    const terminals = syncRunPanes(setLayout(INITIAL_PANE_LAYOUT, 'split', SERVICES), ['run-pane-3']);
     expect(visiblePanes(placeRun(terminals, 'run-pane-3', live('run-pane-3')))).toEqual(['memcached', 'run-pane-3']);
   });
 

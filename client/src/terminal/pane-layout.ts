@@ -50,17 +50,54 @@ function swap(order: PaneKey[], i: number, j: number): PaneKey[] {
   return next;
 }
 
-/** Changes the layout, keeping the focused pane on screen. */
-export function setLayout(state: PaneLayoutState, layout: PaneLayout): PaneLayoutState {
+/**
+ * Changes the layout, keeping the focused pane on screen. Panes that come on screen show the
+ * services not shown yet, in the header's order (`services`), and a grid of services only puts
+ * them in that order: memcached, Redis, RabbitMQ, MySQL, whatever was swapped before.
+ */
+export function setLayout(state: PaneLayoutState, layout: PaneLayout, services: readonly string[]): PaneLayoutState {
   const shown = PANES_SHOWN[layout];
-  if (state.focused < shown) return { ...state, layout };
-  const target = shown - 1;
-  return { layout, order: swap(state.order, state.focused, target), focused: target };
+  let next: PaneLayoutState =
+    state.focused < shown
+      ? { ...state, layout }
+      : { layout, order: swap(state.order, state.focused, shown - 1), focused: shown - 1 };
+  const focusedKey = focusedPane(next);
+  let order = next.order;
+  for (let slot = PANES_SHOWN[state.layout]; slot < shown && slot < order.length; slot++) {
+    const service = services.find((s) => order.indexOf(s) >= slot);
+    if (service !== undefined) order = swap(order, slot, order.indexOf(service));
+  }
+  const visible = order.slice(0, shown);
+  if (layout === 'grid' && state.layout !== 'grid' && visible.every(isServiceKey)) {
+    const rank = (k: PaneKey) => services.indexOf(k);
+    order = [...visible.sort((a, b) => rank(a) - rank(b)), ...order.slice(shown)];
+  }
+  next = { ...next, order, focused: Math.max(0, order.indexOf(focusedKey)) };
+  return next.focused < shown ? next : { ...next, focused: 0 };
 }
 
-export function cycleLayout(state: PaneLayoutState): PaneLayoutState {
+export function cycleLayout(state: PaneLayoutState, services: readonly string[]): PaneLayoutState {
   const next = PANE_LAYOUTS[(PANE_LAYOUTS.indexOf(state.layout) + 1) % PANE_LAYOUTS.length];
-  return setLayout(state, next);
+  return setLayout(state, next, services);
+}
+
+/**
+ * Another lesson opened: the runs of earlier lessons leave the screen (they stay reachable), and
+ * each pane they held shows a service not shown yet, in the header's order.
+ */
+export function retireRuns(
+  state: PaneLayoutState,
+  services: readonly string[],
+  stays: (run: PaneKey) => boolean,
+): PaneLayoutState {
+  const shown = PANES_SHOWN[state.layout];
+  let order = state.order;
+  for (let slot = 0; slot < shown && slot < order.length; slot++) {
+    if (isServiceKey(order[slot]) || stays(order[slot])) continue;
+    const service = services.find((s) => order.indexOf(s) >= shown);
+    if (service !== undefined) order = swap(order, slot, order.indexOf(service));
+  }
+  return order === state.order ? state : { ...state, order };
 }
 
 /** Brings a terminal or run to the keyboard: its pane if shown, else into the focused pane. */

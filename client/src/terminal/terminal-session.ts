@@ -1,11 +1,13 @@
 // One service's terminal in the page: an xterm.js instance, its line editor, and its life on the
 // connection (open, prompt, output, exit, re-open after a reconnect). The xterm instance lives as
 // long as the page, so switching tabs or layouts keeps the scrollback; layer-terminal.ts places it
-// over whichever pane shows it.
+// over whichever pane shows it. Across a reload the server keeps the terminal itself: the page takes
+// it up again when the connection re-attaches (connection.ts), its screen is replayed, and the line
+// the learner was typing comes back from the tab's sessionStorage.
 import type { Terminal } from '@xterm/xterm';
 import { BRACKETED_PASTE_ON, DIM, RESET } from '../../../shared/ansi.ts';
 import type { ServiceName, ServiceStatus } from '../../../shared/protocol.ts';
-import type { Connection, TerminalChannel, TerminalMessage } from '../connection.ts';
+import type { Connection, Reattached, TerminalChannel, TerminalMessage } from '../connection.ts';
 import type { ServiceCatalog } from '../service-catalog.ts';
 import { utf8Length } from '../../../shared/char-width.ts';
 import { handleClipboardKey } from './clipboard.ts';
@@ -13,6 +15,7 @@ import { WriteFlowControl } from './flow-control.ts';
 import { LineHistory, type HistoryStorage } from './history.ts';
 import { LayerTerminal, type PaneRect, type Placeable } from './layer-terminal.ts';
 import { LineEditor } from './line-editor.ts';
+import { TabEscape } from './tab-escape.ts';
 
 export type SessionState = 'connecting' | 'opening' | 'open' | 'ended';
 
@@ -21,7 +24,10 @@ export interface SessionSnapshot {
   address: string | null;
 }
 
-let nextTerminalNumber = 1;
+/** Where a terminal's half-typed line is kept for a reload (sessionStorage: this tab only). */
+export function typedLineKey(service: ServiceName): string {
+  return `playground.line.${service}`;
+}
 
 /** Keys the page handles itself (layout shortcuts); the terminal must not see them. */
 export type ShortcutTest = (event: KeyboardEvent) => boolean;
@@ -31,6 +37,7 @@ export class TerminalSession implements TerminalChannel, Placeable {
   private readonly term: Terminal;
   private readonly editor: LineEditor;
   private readonly flow: WriteFlowControl;
+  private readonly tabEscape = new TabEscape();
   private id: string | null = null;
   private unroute: (() => void) | null = null;
   private snap: SessionSnapshot = { state: 'connecting', address: null };
@@ -40,6 +47,8 @@ export class TerminalSession implements TerminalChannel, Placeable {
   private readonly promptListeners = new Set<() => void>();
   private readonly outputListeners = new Set<() => void>();
   private opened = false;
+  /** Characters of live output received on the current id: the server replays only what follows. */
+  private receivedChars = 0;
 
   constructor(
     readonly service: ServiceName,
@@ -47,6 +56,8 @@ export class TerminalSession implements TerminalChannel, Placeable {
     private readonly options: {
       catalog: ServiceCatalog;
       storage: HistoryStorage | null;
+      /** The tab's sessionStorage: the half-typed line lives there across a reload. */
+      lineStore?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
       layer: HTMLElement;
       isShortcut: ShortcutTest;
     },
@@ -79,10 +90,11 @@ export class TerminalSession implements TerminalChannel, Placeable {
       this.sendResize();
     });
     this.term.attachCustomKeyEventHandler((event) => this.onKey(event, options.isShortcut));
+    this.restoreTypedLine();
     this.disposers.push(
       () => data.dispose(),
       () => resize.dispose(),
-      connection.onOpen((reconnected) => this.onSocketOpen(reconnected)),
+      connection.onOpen((reconnected, reattached) => this.onSocketOpen(reconnected, reattached)),
       connection.onLost(() => this.onSocketLost()),
       connection.onService((service, status) => this.onServiceStatus(service, status)),
     );
@@ -160,9 +172,10 @@ export class TerminalSession implements TerminalChannel, Placeable {
       this.update({ state: 'connecting' });
       return;
     }
-    const id = `${this.service}-${nextTerminalNumber++}`;
+    const id = this.connection.newId(this.service);
     this.id = id;
     this.unroute = this.connection.route(id, this);
+    this.receivedChars = 0;
     this.flow.reset();
     this.connection.send({ type: 'open', id, kind: 'terminal', service: this.service });
     this.sendResize();
@@ -174,6 +187,23 @@ export class TerminalSession implements TerminalChannel, Placeable {
     this.unroute?.();
     for (const d of this.disposers) d();
     this.view.dispose();
+  }
+
+  received(): number {
+    return this.receivedChars;
+  }
+
+  /** Takes up the terminal `id` the server kept (after a reload or a dropped connection); its screen follows. */
+  private adopt(id: string, position: number): void {
+    if (id !== this.id) {
+      this.unroute?.();
+      this.id = id;
+      this.unroute = this.connection.route(id, this);
+    }
+    this.receivedChars = position;
+    this.flow.reset();
+    this.sendResize();
+    this.update({ state: 'opening' });
   }
 
   receive(message: TerminalMessage): void {
@@ -190,6 +220,7 @@ export class TerminalSession implements TerminalChannel, Placeable {
         this.opened = true;
         return;
       case 'output':
+        if (!message.replay) this.receivedChars += message.data.length;
         this.editor.output(message.data);
         for (const l of [...this.outputListeners]) l();
         return;
@@ -197,6 +228,8 @@ export class TerminalSession implements TerminalChannel, Placeable {
         this.editor.prompt(message.prompt);
         for (const l of [...this.promptListeners]) l();
         return;
+      case 'input-wait':
+        return; // runs only
       case 'exit':
         this.unroute?.();
         this.unroute = null;
@@ -225,24 +258,53 @@ export class TerminalSession implements TerminalChannel, Placeable {
       return;
     }
     this.editor.input(data);
+    this.keepTypedLine();
+  }
+
+  /** The line being typed, kept at every keystroke: a reload can come at any moment. */
+  private keepTypedLine(): void {
+    const store = this.options.lineStore;
+    if (!store) return;
+    const { buffer, cursor } = this.editor.state;
+    try {
+      if (buffer) store.setItem(typedLineKey(this.service), JSON.stringify({ buffer, cursor }));
+      else store.removeItem(typedLineKey(this.service));
+    } catch {
+      // Storage full or disabled: the line lives as long as the page.
+    }
+  }
+
+  private restoreTypedLine(): void {
+    try {
+      const kept = JSON.parse(this.options.lineStore?.getItem(typedLineKey(this.service)) ?? 'null') as {
+        buffer?: unknown;
+        cursor?: unknown;
+      } | null;
+      if (kept && typeof kept.buffer === 'string' && kept.buffer) {
+        this.editor.setLine(kept.buffer, typeof kept.cursor === 'number' ? kept.cursor : kept.buffer.length);
+      }
+    } catch {
+      // Nothing usable kept: an empty line.
+    }
   }
 
   private onKey(event: KeyboardEvent, isShortcut: ShortcutTest): boolean {
     if (event.type !== 'keydown') return true;
-    if (isShortcut(event)) return false;
+    if (isShortcut(event) || this.tabEscape.leaves(event)) return false;
     // Copy and paste go to the browser; pasted text reaches onData (bracketed) and the line editor.
     return !handleClipboardKey(event, this.term);
   }
 
-  private onSocketOpen(reconnected: boolean): void {
+  private onSocketOpen(reconnected: boolean, reattached: Reattached): void {
     if (reconnected && this.opened) this.editor.notice(`${DIM}[reconnected]${RESET}`);
-    this.open();
+    // The newest terminal of this service the server kept is this one; any other the connection closes.
+    const kept = reattached.terminals.filter((t) => t.service === this.service).at(-1);
+    if (kept) this.adopt(kept.id, kept.position);
+    else this.open();
   }
 
   private onSocketLost(): void {
-    this.unroute?.();
-    this.unroute = null;
-    this.id = null;
+    // The route stays: the server keeps the terminal, and the next socket re-attaches to it by id.
     this.editor.suspend();
     if (this.opened) this.editor.notice(`${DIM}[connection lost — reconnecting…]${RESET}`);
     this.update({ state: 'connecting' });

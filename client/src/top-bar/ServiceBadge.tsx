@@ -1,5 +1,6 @@
 // A service's badge in the top bar: its state as a coloured dot, its version, and a tooltip with its
-// address and, when it is missing, how to install it.
+// address and, when it is missing, how to install it. Grey, without a version, while nothing is
+// known: before the server's first word, and while the page is not connected to it.
 import type { ServiceName, ServiceStatus } from '../../../shared/protocol.ts';
 
 /** Badge colour by state: green ready, amber on the way, red unusable. */
@@ -13,18 +14,27 @@ export function ServiceBadge({
   service,
   title,
   status,
+  disconnected = false,
 }: {
   service: ServiceName;
   title: string;
+  /** Null when unknown. */
   status: ServiceStatus | null;
+  /** The page lost the playground server: the service's state is unknown, not what it was. */
+  disconnected?: boolean;
 }) {
   const t = tone(status);
-  const label = status ? status.state : 'waiting for the server';
+  const label = status
+    ? status.state
+    : disconnected
+      ? 'unknown while the playground server is not connected'
+      : 'waiting for the server';
   return (
     <span
       className={`badge badge-${t}`}
       tabIndex={0}
       data-testid={`badge-${service}`}
+      data-tone={t}
       aria-label={`${title}: ${label}`}
     >
       <span className="badge-dot" aria-hidden="true" />

@@ -1,9 +1,13 @@
-// The top bar: the brand, a badge per service, the classroom's extras and the connection's state.
+// The top bar: the brand, a badge per service, the classroom's extras, the theme's toggle and the
+// connection's state. Narrow windows fold it (top-bar.css): versions go to the badges' tooltips,
+// then the brand's name, and whatever still does not fit wraps to a second row, never under
+// another control.
 import { useSyncExternalStore, type ReactNode } from 'react';
 import type { Connection } from '../connection.ts';
 import type { ServiceCatalog } from '../service-catalog.ts';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { ServiceBadge } from './ServiceBadge.tsx';
+import { ThemeToggle } from './ThemeToggle.tsx';
 
 export function TopBar({
   connection,
@@ -16,6 +20,9 @@ export function TopBar({
 }) {
   const snapshot = useSyncExternalStore(connection.subscribe, connection.getSnapshot);
   const services = useSyncExternalStore(catalog.subscribe, catalog.getSnapshot);
+  // What the server said about its services holds only while it can say more: away from it, a
+  // green "ready 7.0.15" would be a guess, so the badges go grey until the socket is back.
+  const connected = snapshot.state === 'open';
   return (
     <header className="top-bar">
       <div className="brand">
@@ -26,11 +33,20 @@ export function TopBar({
       </div>
       <nav className="service-badges" aria-label="Services">
         {services.map(({ name, title }) => (
-          <ServiceBadge key={name} service={name} title={title} status={snapshot.services?.[name] ?? null} />
+          <ServiceBadge
+            key={name}
+            service={name}
+            title={title}
+            status={connected ? (snapshot.services?.[name] ?? null) : null}
+            disconnected={!connected && snapshot.everOpen}
+          />
         ))}
       </nav>
       {extra}
-      <ConnectionStatus snapshot={snapshot} onRetry={() => connection.reconnectNow()} />
+      <div className="top-bar-end">
+        <ThemeToggle />
+        <ConnectionStatus snapshot={snapshot} onRetry={() => connection.reconnectNow()} />
+      </div>
     </header>
   );
 }

@@ -17,7 +17,23 @@ import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
 
-export type MysqlMigration = readonly string[];
+/** A statement, or a step that must look before it acts (MySQL has no ADD COLUMN IF NOT EXISTS). */
+export type MysqlStatement = string | ((conn: PoolConnection, database: string) => Promise<void>);
+export type MysqlMigration = readonly MysqlStatement[];
+
+/**
+ * ALTER TABLE … ADD COLUMN that can run again: MariaDB has ADD COLUMN IF NOT EXISTS, MySQL 8 does
+ * not, so it asks information_schema first.
+ */
+function addColumn(table: string, column: string, definition: string): MysqlStatement {
+  return async (conn, database) => {
+    const [rows] = await conn.query<RowDataPacket[]>(
+      'SELECT 1 FROM information_schema.columns WHERE table_schema = ? AND table_name = ? AND column_name = ?',
+      [database, table, column],
+    );
+    if (rows.length === 0) await conn.query(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  };
+}
 
 export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
   // 0 → 1
@@ -88,6 +104,8 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       UNIQUE KEY uq_workspace_id (id)
     ) ${TABLE_OPTIONS}`,
   ],
+  // 1 → 2: a class can be archived (joining closes, its records stay).
+  [addColumn('classes', 'archived_at', 'VARCHAR(40) NULL')],
 ];
 
 /** GET_LOCK names are at most 64 characters and server-wide, so the database is part of it. */
@@ -131,7 +149,10 @@ export async function migrateMysql(
       );
     }
     for (let version = current; version < migrations.length; version++) {
-      for (const statement of migrations[version]) await conn.query(statement);
+      for (const statement of migrations[version]) {
+        if (typeof statement === 'string') await conn.query(statement);
+        else await statement(conn, database);
+      }
       await conn.query('UPDATE store_schema SET version = ? WHERE id = 1', [version + 1]);
     }
     return migrations.length;

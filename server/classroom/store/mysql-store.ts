@@ -11,6 +11,7 @@ import mysql, {
   type ExecuteValues,
   type Pool,
   type PoolConnection,
+  type ResultSetHeader,
   type RowDataPacket,
 } from 'mysql2/promise';
 import { parseMysqlUrl, type MysqlTarget } from '../../services/mysql/mysql-url.ts';
@@ -21,6 +22,7 @@ import {
   type ClassRecord,
   type ClassroomStore,
   type LearnerRecord,
+  type NewClass,
   type SavedFile,
   type StepRecord,
   type WorkspaceRecord,
@@ -34,6 +36,7 @@ import {
   toWorkspace,
   type StepRow,
   type WorkspaceRow,
+  savedFile,
 } from './rows.ts';
 
 /**
@@ -66,13 +69,14 @@ interface ClassRow {
   name: string;
   code: string;
   createdAt: string;
+  archivedAt: string | null;
 }
 
 type LearnerRow = LearnerRecord;
 
 // mysql2 rows are its own objects; the store answers plain records with exactly the contract's fields.
 function toClass(row: ClassRow): ClassRecord {
-  return { id: row.id, name: row.name, code: row.code, createdAt: row.createdAt };
+  return { id: row.id, name: row.name, code: row.code, createdAt: row.createdAt, archivedAt: row.archivedAt };
 }
 
 function toLearner(row: LearnerRow): LearnerRecord {
@@ -195,7 +199,7 @@ export class MysqlClassroomStore implements ClassroomStore {
     ]);
   }
 
-  async createClass(record: ClassRecord): Promise<ClassRecord> {
+  async createClass(record: NewClass): Promise<ClassRecord> {
     const { id, name, code, createdAt } = record;
     await this.write('INSERT INTO classes (id, name, code, created_at) VALUES (?, ?, ?, ?)', [
       id,
@@ -203,7 +207,7 @@ export class MysqlClassroomStore implements ClassroomStore {
       code,
       createdAt,
     ]);
-    return { id, name, code, createdAt };
+    return { id, name, code, createdAt, archivedAt: null };
   }
 
   async classes(): Promise<ClassRecord[]> {
@@ -218,6 +222,31 @@ export class MysqlClassroomStore implements ClassroomStore {
   async classByCode(code: string): Promise<ClassRecord | null> {
     const rows = await this.rows<ClassRow>(`SELECT ${CLASS_COLUMNS} FROM classes WHERE code = ?`, [code]);
     return rows[0] ? toClass(rows[0]) : null;
+  }
+
+  async setClassArchived(id: string, at: string | null): Promise<boolean> {
+    // changedRows would say 0 for archiving an archived class again; affectedRows counts the match.
+    const [result] = await this.pool.execute<ResultSetHeader>('UPDATE classes SET archived_at = ? WHERE id = ?', [
+      at,
+      id,
+    ]);
+    return result.affectedRows > 0;
+  }
+
+  async deleteClass(id: string): Promise<{ learners: number } | null> {
+    return this.transaction(async (conn) => {
+      // The class row locked first: a join into it waits, then finds no class.
+      const [found] = await conn.execute<Row<{ id: string }>[]>('SELECT id FROM classes WHERE id = ? FOR UPDATE', [id]);
+      if (found.length === 0) return null;
+      // Child tables first: the foreign keys refuse it the other way round.
+      await conn.execute('DELETE s FROM steps s JOIN learners l ON s.learner_id = l.id WHERE l.class_id = ?', [id]);
+      await conn.execute('DELETE f FROM saved_files f JOIN learners l ON f.learner_id = l.id WHERE l.class_id = ?', [
+        id,
+      ]);
+      const [learners] = await conn.execute<ResultSetHeader>('DELETE FROM learners WHERE class_id = ?', [id]);
+      await conn.execute('DELETE FROM classes WHERE id = ?', [id]);
+      return { learners: learners.affectedRows };
+    });
   }
 
   async addLearner(record: Omit<LearnerRecord, 'lastActiveAt' | 'current' | 'removedAt'>): Promise<LearnerRecord> {
@@ -309,7 +338,7 @@ export class MysqlClassroomStore implements ClassroomStore {
   }
 
   async saveFiles(learnerId: string, lesson: string, files: SavedFile[], at: string): Promise<void> {
-    const value = JSON.stringify(files.map((f) => ({ name: f.name, content: f.content })));
+    const value = JSON.stringify(files.map(savedFile));
     await this.write(
       'INSERT INTO saved_files (learner_id, lesson, files, saved_at) VALUES (?, ?, ?, ?) ' +
         'ON DUPLICATE KEY UPDATE files = ?, saved_at = ?',

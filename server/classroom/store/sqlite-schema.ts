@@ -77,6 +77,10 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
     `);
   },
+  // 1 → 2: a class can be archived (joining closes, its records stay).
+  (db) => {
+    db.exec('ALTER TABLE classes ADD COLUMN archived_at TEXT');
+  },
 ];
 
 /**

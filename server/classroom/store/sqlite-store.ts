@@ -17,6 +17,7 @@ import {
   type ClassRecord,
   type ClassroomStore,
   type LearnerRecord,
+  type NewClass,
   type SavedFile,
   type StepRecord,
   type WorkspaceRecord,
@@ -30,6 +31,7 @@ import {
   toWorkspace,
   type StepRow,
   type WorkspaceRow,
+  savedFile,
 } from './rows.ts';
 
 /**
@@ -79,6 +81,16 @@ function createStatements(db: Database.Database) {
     classes: db.prepare<[], ClassRecord>(`SELECT ${CLASS_COLUMNS} FROM classes ORDER BY seq`),
     classById: db.prepare<[string], ClassRecord>(`SELECT ${CLASS_COLUMNS} FROM classes WHERE id = ?`),
     classByCode: db.prepare<[string], ClassRecord>(`SELECT ${CLASS_COLUMNS} FROM classes WHERE code = ?`),
+    setClassArchived: db.prepare<[string | null, string]>('UPDATE classes SET archived_at = ? WHERE id = ?'),
+    // A class's records go child tables first: the foreign keys refuse it the other way round.
+    deleteClassSteps: db.prepare<[string]>(
+      'DELETE FROM steps WHERE learner_id IN (SELECT id FROM learners WHERE class_id = ?)',
+    ),
+    deleteClassFiles: db.prepare<[string]>(
+      'DELETE FROM saved_files WHERE learner_id IN (SELECT id FROM learners WHERE class_id = ?)',
+    ),
+    deleteClassLearners: db.prepare<[string]>('DELETE FROM learners WHERE class_id = ?'),
+    deleteClass: db.prepare<[string]>('DELETE FROM classes WHERE id = ?'),
 
     addLearner: db.prepare<[string, string, string, string, string, string, string]>(
       'INSERT INTO learners (id, class_id, name, name_key, token_hash, workspace_id, joined_at) ' +
@@ -172,13 +184,13 @@ export class SqliteClassroomStore implements ClassroomStore {
     this.statements.setMeta.run(key, value);
   }
 
-  async createClass(record: ClassRecord): Promise<ClassRecord> {
+  async createClass(record: NewClass): Promise<ClassRecord> {
     try {
       this.statements.createClass.run(record.id, record.name, record.code, record.createdAt);
     } catch (err) {
       throw asDuplicate(err);
     }
-    return { id: record.id, name: record.name, code: record.code, createdAt: record.createdAt };
+    return { id: record.id, name: record.name, code: record.code, createdAt: record.createdAt, archivedAt: null };
   }
 
   async classes(): Promise<ClassRecord[]> {
@@ -191,6 +203,22 @@ export class SqliteClassroomStore implements ClassroomStore {
 
   async classByCode(code: string): Promise<ClassRecord | null> {
     return this.statements.classByCode.get(code) ?? null;
+  }
+
+  async setClassArchived(id: string, at: string | null): Promise<boolean> {
+    return this.statements.setClassArchived.run(at, id).changes > 0;
+  }
+
+  async deleteClass(id: string): Promise<{ learners: number } | null> {
+    const s = this.statements;
+    return this.db.transaction(() => {
+      if (!s.classById.get(id)) return null;
+      s.deleteClassSteps.run(id);
+      s.deleteClassFiles.run(id);
+      const learners = s.deleteClassLearners.run(id).changes;
+      s.deleteClass.run(id);
+      return { learners };
+    })();
   }
 
   async addLearner(record: Omit<LearnerRecord, 'lastActiveAt' | 'current' | 'removedAt'>): Promise<LearnerRecord> {
@@ -254,7 +282,7 @@ export class SqliteClassroomStore implements ClassroomStore {
   }
 
   async saveFiles(learnerId: string, lesson: string, files: SavedFile[], at: string): Promise<void> {
-    const value = JSON.stringify(files.map((f) => ({ name: f.name, content: f.content })));
+    const value = JSON.stringify(files.map(savedFile));
     this.statements.saveFiles.run(learnerId, lesson, value, at);
   }
 

@@ -13,7 +13,12 @@ export interface ClassRecord {
   /** The join code, unique among classes (normalized, upper case). */
   code: string;
   createdAt: string;
+  /** When the instructor archived it (joining closes; everything recorded stays); null while active. */
+  archivedAt: string | null;
 }
+
+/** A class as created: never archived yet. */
+export type NewClass = Omit<ClassRecord, 'archivedAt'>;
 
 export interface LearnerRecord {
   id: string;
@@ -53,6 +58,8 @@ export interface WorkspaceRecord {
 export interface SavedFile {
   name: string;
   content: string;
+  /** The lesson's version of the file (shared/classroom-api.ts, SavedEditorFile); absent: the learner's own. */
+  base?: string;
 }
 
 /** A unique constraint said no (join code, or a display name taken in the class). */
@@ -71,10 +78,20 @@ export interface ClassroomStore {
   setMeta(key: string, value: string): Promise<void>;
 
   /** Throws DuplicateError('code') if the code is taken. */
-  createClass(record: ClassRecord): Promise<ClassRecord>;
+  createClass(record: NewClass): Promise<ClassRecord>;
+  /** Archived ones too, in the order they were created. */
   classes(): Promise<ClassRecord[]>;
   classById(id: string): Promise<ClassRecord | null>;
   classByCode(code: string): Promise<ClassRecord | null>;
+  /** Archives the class (`at`) or brings it back (null); false when there is no such class. */
+  setClassArchived(id: string, at: string | null): Promise<boolean>;
+  /**
+   * Deletes the class and everything recorded of its learners, removed ones included: their step
+   * results, saved files and the learners themselves, in one transaction. Workspace records are left
+   * to the workspace manager (the caller destroys the workspaces first). Answers how many learner
+   * records went (removed learners included), or null (and nothing changes) when there is no such class.
+   */
+  deleteClass(id: string): Promise<{ learners: number } | null>;
 
   /** Throws DuplicateError('name') when a learner not removed has that name in the class (case-insensitive). */
   addLearner(record: Omit<LearnerRecord, 'lastActiveAt' | 'current' | 'removedAt'>): Promise<LearnerRecord>;

@@ -4,6 +4,7 @@
 //   check:  memcached: {key: greeting, equals: hello}   |   memcached: {key: greeting, absent: true}
 //           memcached: {stat: get_hits, min: 2}         (summed over the servers)
 //   reset:  memcached: [greeting, "user:1"]
+//           (every reset also puts back the settings a learner changed at run time: settings.ts)
 //
 // A check must not change what a lesson measures: whether a key is there is asked with `me` (meta
 // debug), which moves no counter. Only `equals` reads the value, with a `get` — one more cmd_get
@@ -14,6 +15,7 @@ import { absentAlone, count, parseKinds, scalar } from '../check-schema.ts';
 import { fail, pass, type ServiceChecks, type ServiceReset } from '../check-types.ts';
 import type { Endpoint } from '../endpoint.ts';
 import { memcachedCommand, memcachedServers } from './request.ts';
+import { restoreStartSettings } from './settings.ts';
 
 /** memcached's own rule: up to 250 bytes, no spaces or control characters. */
 export const memcachedKey = z
@@ -127,4 +129,6 @@ export const memcachedReset: ServiceReset<string[]> = {
       });
     }
   },
+  // The memory limit, verbosity, slab automove and LRU crawler, as `stats settings` first showed them.
+  restore: (scope, report) => restoreStartSettings(scope.endpoint(), report),
 };

@@ -3,12 +3,24 @@
 import type { CommandInfo } from '../../../shared/protocol.ts';
 
 export const MEMCACHED_COMMANDS: CommandInfo[] = [
-  { name: 'set', syntax: '<key> <flags> <exptime> <bytes> [noreply]', summary: 'store a value (data block on the next line)' },
+  {
+    name: 'set',
+    syntax: '<key> <flags> <exptime> <bytes> [noreply]',
+    summary: 'store a value (data block on the next line)',
+  },
   { name: 'add', syntax: '<key> <flags> <exptime> <bytes> [noreply]', summary: 'store only if the key is absent' },
   { name: 'replace', syntax: '<key> <flags> <exptime> <bytes> [noreply]', summary: 'store only if the key exists' },
   { name: 'append', syntax: '<key> <flags> <exptime> <bytes> [noreply]', summary: 'add data after the existing value' },
-  { name: 'prepend', syntax: '<key> <flags> <exptime> <bytes> [noreply]', summary: 'add data before the existing value' },
-  { name: 'cas', syntax: '<key> <flags> <exptime> <bytes> <cas unique> [noreply]', summary: 'store if nobody changed it since gets' },
+  {
+    name: 'prepend',
+    syntax: '<key> <flags> <exptime> <bytes> [noreply]',
+    summary: 'add data before the existing value',
+  },
+  {
+    name: 'cas',
+    syntax: '<key> <flags> <exptime> <bytes> <cas unique> [noreply]',
+    summary: 'store if nobody changed it since gets',
+  },
   { name: 'get', syntax: '<key> [<key> ...]', summary: 'read values' },
   { name: 'gets', syntax: '<key> [<key> ...]', summary: 'read values with their cas unique' },
   { name: 'gat', syntax: '<exptime> <key> [<key> ...]', summary: 'get and touch' },

@@ -7,6 +7,7 @@ import { memcachedChecks, memcachedReset } from './checks.ts';
 import { memcachedLearners, MEMCACHED } from './classroom.ts';
 import { MEMCACHED_COMMANDS } from './commands.ts';
 import { memcachedCommand, parseMemcachedServers } from './request.ts';
+import { rememberStartSettings } from './settings.ts';
 import { MEMCACHED_REPLIES, openMemcachedTerminal } from './terminal.ts';
 
 /** Memory for the private instance, in MB (`-m`). Plenty for lessons, small on a class machine. */
@@ -54,6 +55,8 @@ export const memcached: ServiceAdapter = {
     const reply = await memcachedCommand(endpoint, 'version');
     const match = /^VERSION (\S+)/m.exec(reply);
     if (!match) throw new Error(`unexpected reply to version: ${JSON.stringify(reply)}`);
+    // The first answer is the server as the playground found it: what a lesson reset puts back.
+    await rememberStartSettings(endpoint);
     return { version: match[1] };
   },
   async commands(): Promise<CommandInfo[]> {

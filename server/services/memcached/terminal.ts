@@ -1,19 +1,33 @@
-// memcached's terminal: a raw pipe to the ASCII protocol, exactly as over telnet. Every line goes to
-// the server with "\r\n"; every byte the server sends back is shown as it is.
+// memcached's terminal: a raw pipe to the ASCII protocol, as over telnet. Every line goes to the
+// server as UTF-8 with "\r\n" (as a client library sends text), and what the server sends back is
+// shown as it is. Unlike telnet it says where it is: a dim `memcached>` prompt, `data (5/10 bytes)>`
+// while a storage command's data block is typed (the browser adds the bytes of the line being
+// typed, shared/live-prompt.ts), a one-line note when a data line does not fit what its command
+// declared, and a command's usage after memcached's bare `ERROR` for a wrong number of arguments
+// (typed-lines.ts holds those rules).
 import type net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+import { DIM, UNDIM } from '../../../shared/ansi.ts';
 import { connectTcp, parseHostPort } from '../net-util.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { RawReplies, TerminalOutput, TerminalSession } from '../types.ts';
+import { rememberStartSettings } from './settings.ts';
+import { TypedLines, USAGE_LINE, withUsage } from './typed-lines.ts';
 
 const CONNECT_TIMEOUT_MS = 3000;
 
 /** Commands whose data block follows on the next line: no reply before it. */
-const STORAGE = /^(set|add|replace|append|prepend|cas)\s/i;
+const STORAGE = /^(set|add|replace|append|prepend|cas|ms)\s/;
 /** Replies that end a retrieval (`get`, `gets`, `stats`), and any reply. */
-const RETRIEVAL = /^(gets?|gats?|stats)\b/i;
-const RETRIEVAL_END = /(?:^|\n)(?:END|ERROR|CLIENT_ERROR[^\r\n]*|SERVER_ERROR[^\r\n]*)\r\n$/;
-const ANY_END =
-  /(?:^|\n)(?:END|STORED|NOT_STORED|EXISTS|NOT_FOUND|DELETED|TOUCHED|OK|RESET|ERROR|CLIENT_ERROR[^\r\n]*|SERVER_ERROR[^\r\n]*|VERSION [^\r\n]*|\d+)\r\n$/;
+const RETRIEVAL = /^(gets?|gats?|stats)\b/;
+/** The terminal's own usage line may follow the server's reply (typed-lines.ts). */
+const USAGE_AFTER = `(?:${USAGE_LINE.source})?$`;
+const RETRIEVAL_END = new RegExp(
+  `(?:^|\\n)(?:END|ERROR|CLIENT_ERROR[^\\r\\n]*|SERVER_ERROR[^\\r\\n]*)\\r\\n${USAGE_AFTER}`,
+);
+const ANY_END = new RegExp(
+  `(?:^|\\n)(?:END|STORED|NOT_STORED|EXISTS|NOT_FOUND|DELETED|TOUCHED|OK|RESET|ERROR|CLIENT_ERROR[^\\r\\n]*|SERVER_ERROR[^\\r\\n]*|VERSION [^\\r\\n]*|HD|NS|EX|NF|EN|MN|\\d+)\\r\\n${USAGE_AFTER}`,
+);
 
 /** How a script typing into this terminal knows a reply has come (see RawReplies). */
 export const MEMCACHED_REPLIES: RawReplies = {
@@ -23,33 +37,88 @@ export const MEMCACHED_REPLIES: RawReplies = {
 
 class MemcachedTerminal implements TerminalSession {
   private closed = false;
+  private socket!: net.Socket;
+  private readonly typed = new TypedLines();
+  /** Usage to show after the reply to the last line, if that reply is memcached's ERROR. */
+  private pendingUsage: string | null = null;
+  /** Set while Ctrl-C opens a new connection: lines wait for the prompt that follows it. */
+  private reconnecting = false;
+
   constructor(
-    private readonly socket: net.Socket,
+    private readonly endpoint: Endpoint,
+    socket: net.Socket,
     private readonly output: TerminalOutput,
   ) {
-    // latin1 keeps every byte as one character, so binary values survive the trip unchanged.
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => output.write(chunk.replace(/\r?\n/g, '\r\n')));
+    this.attach(socket);
+    output.prompt(this.typed.prompt());
+  }
+
+  private attach(socket: net.Socket): void {
+    this.socket = socket;
+    // UTF-8, as the learner's text went out; a character cut between two reads waits for its rest.
+    const decoder = new StringDecoder('utf8');
+    socket.on('data', (bytes: Buffer) => this.show(decoder.write(bytes)));
     socket.on('close', () => {
-      if (!this.closed) output.fail('Connection closed by foreign host.');
+      if (!this.closed && socket === this.socket) this.output.fail('Connection closed by foreign host.');
     });
     socket.on('error', () => {
       /* 'close' follows and reports it */
     });
-    output.setSource(socket);
-    output.prompt('');
+    this.output.setSource(socket);
+  }
+
+  private show(text: string): void {
+    if (!text) return;
+    let shown = text.replace(/\r?\n/g, '\r\n');
+    if (this.pendingUsage) {
+      const withNote = withUsage(shown, this.pendingUsage);
+      if (withNote !== null) {
+        shown = withNote;
+        this.pendingUsage = null;
+      }
+    }
+    this.output.write(shown);
   }
 
   line(text: string): void {
-    // Telnet has no prompt and does not wait for replies: the next line may follow at once (the
-    // data block of a `set` must). Replies are written as they arrive.
-    this.socket.write(Buffer.from(text + '\r\n', 'latin1'));
-    this.output.prompt('');
+    // Telnet does not wait for replies: the next line may follow at once (the data block of a
+    // `set` must). Replies are written as they arrive, above the prompt.
+    const typed = this.typed.send(text);
+    // A usage is for this line's reply only; a reply that never came leaves nothing for the next.
+    this.pendingUsage = typed.usage;
+    this.socket.write(Buffer.from(text + '\r\n', 'utf8'));
+    if (typed.note) this.output.write(typed.note);
+    this.output.prompt(this.typed.prompt());
   }
 
   interrupt(): void {
-    // Nothing runs on the client side; memcached answers every command promptly.
-    this.output.prompt('');
+    if (!this.typed.inDataBlock || this.reconnecting) {
+      // Nothing runs on the client side; memcached answers every command promptly.
+      this.output.prompt(this.typed.prompt());
+      return;
+    }
+    // memcached has no way to cancel a data block: it reads the declared bytes whatever they are.
+    // A new connection is the only clean way out; the old one goes with the half-typed block.
+    const block = this.typed.dropBlock()!;
+    this.reconnecting = true;
+    const old = this.socket;
+    const { host, port } = parseHostPort(this.endpoint.address, 'memcached');
+    connectTcp(host, port, CONNECT_TIMEOUT_MS).then(
+      (socket) => {
+        this.reconnecting = false;
+        if (this.closed) return void socket.destroy();
+        this.attach(socket);
+        old.destroy();
+        this.output.write(
+          `${DIM}(the ${block.command} was dropped: memcached cannot cancel a data block, so this terminal opened a new connection)${UNDIM}\r\n`,
+        );
+        this.output.prompt(this.typed.prompt());
+      },
+      (err: unknown) => {
+        this.reconnecting = false;
+        if (!this.closed) this.output.fail(`cannot connect to memcached again: ${(err as Error).message}`);
+      },
+    );
   }
 
   close(): void {
@@ -61,5 +130,7 @@ class MemcachedTerminal implements TerminalSession {
 export async function openMemcachedTerminal(endpoint: Endpoint, output: TerminalOutput): Promise<TerminalSession> {
   const { host, port } = parseHostPort(endpoint.address, 'memcached');
   const socket = await connectTcp(host, port, CONNECT_TIMEOUT_MS);
-  return new MemcachedTerminal(socket, output);
+  // Before the first prompt, so a setting the learner is about to change is known as it was.
+  await rememberStartSettings(endpoint);
+  return new MemcachedTerminal(endpoint, socket, output);
 }

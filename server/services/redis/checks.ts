@@ -4,6 +4,7 @@
 //   check:  redis: {key: visits, type: string, equals: "3", ttl: true}
 //           redis: {command: [SISMEMBER, tags, new], equals: 1}
 //   reset:  redis: [visits, "queue:*"]     (a glob pattern is deleted with SCAN MATCH + UNLINK)
+//           (every reset also puts back what CONFIG SET changed: settings.ts)
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { plural, sameAsText, show, textOf } from '../check-compare.ts';
@@ -17,6 +18,7 @@ import {
   type ServiceChecks,
   type ServiceReset,
 } from '../check-types.ts';
+import { restoreStartSettings } from './settings.ts';
 
 export const REDIS_TYPES = ['string', 'list', 'set', 'zset', 'hash'] as const;
 export type RedisType = (typeof REDIS_TYPES)[number];
@@ -264,4 +266,6 @@ export const redisReset: ServiceReset<string[]> = {
       });
     }
   },
+  // maxmemory, save, appendonly… back to what CONFIG GET first answered (settings.ts has the list).
+  restore: (scope, report) => restoreStartSettings(scope.endpoint(), report),
 };

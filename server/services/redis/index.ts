@@ -9,6 +9,7 @@ import { commandCatalog, toCommandInfo } from './command-docs.ts';
 import { redisRequest } from './connection.ts';
 import { isErrorValue, valueText } from './reply-value.ts';
 import { parseRedisUrl } from './redis-url.ts';
+import { rememberStartSettings } from './settings.ts';
 import { openRedisTerminal } from './terminal.ts';
 
 /** Memory limit of the private instance: plenty for lessons, small on a class machine. */
@@ -62,6 +63,8 @@ export const redis: ServiceAdapter = {
     if (isErrorValue(info)) throw new Error(`INFO failed: ${text}`);
     const version = /^redis_version:(\S+)/m.exec(text)?.[1];
     if (!version) throw new Error('INFO server did not tell redis_version');
+    // The first answer is the server as the playground found it: what a lesson reset puts back.
+    await rememberStartSettings(endpoint);
     return { version };
   },
   async commands(endpoint) {

@@ -19,6 +19,7 @@ import { GENERIC_HELP, META_HELP, helpFor } from './help-text.ts';
 import type { RedisTarget } from './redis-url.ts';
 import { parseRedisUrl } from './redis-url.ts';
 import { type RespValue, ValueBuilder, replayValue, valueItems, valueText } from './reply-value.ts';
+import { rememberStartSettings } from './settings.ts';
 import type { ReplyInfo, RespEvents } from './resp.ts';
 import { splitArgs } from './split-args.ts';
 
@@ -75,6 +76,8 @@ export async function openRedisTerminal(endpoint: Endpoint, output: TerminalOutp
     // The host words it as "cannot connect to Redis at HOST:PORT: <this>".
     throw new Error(describeSocketError(err), { cause: err });
   }
+  // Before the first prompt: a CONFIG SET the learner is about to type can be undone by a reset.
+  await rememberStartSettings(endpoint);
   return new RedisTerminal(endpoint, target, opened, output);
 }
 

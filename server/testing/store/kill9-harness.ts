@@ -104,6 +104,7 @@ export async function expectAcknowledged(store: ClassroomStore, round: number, r
       name: `Class ${i}`,
       code: `R${round}C${i}`,
       createdAt: at(i),
+      archivedAt: null,
     });
   }
   for (let i = 0; i <= upTo('learner'); i++) {

@@ -19,7 +19,7 @@ const T0 = '2025-03-01T09:00:00.000Z';
 const at = (minute: number) => `2025-03-01T09:${String(minute).padStart(2, '0')}:00.000Z`;
 
 function classRecord(n: number, code = `CODE${n}`): ClassRecord {
-  return { id: `class-${n}`, name: `Class ${n}`, code, createdAt: at(n) };
+  return { id: `class-${n}`, name: `Class ${n}`, code, createdAt: at(n), archivedAt: null };
 }
 
 type NewLearner = Omit<LearnerRecord, 'lastActiveAt' | 'current' | 'removedAt'>;
@@ -138,6 +138,65 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         await store.createClass(classRecord(1, 'ONE'));
         expect(await duplicateField(store.createClass({ ...classRecord(1, 'TWO'), name: 'other' }))).toBe('id');
         expect(await store.classByCode('TWO')).toBeNull();
+      });
+    });
+
+    describe('archiving and deleting a class', () => {
+      it('archives a class and brings it back; lookups still find it', async () => {
+        await fresh();
+        await withClass(1);
+        await withClass(2);
+        expect(await store.setClassArchived('class-1', at(9))).toBe(true);
+        const archived = { ...classRecord(1), archivedAt: at(9) };
+        expect(await store.classById('class-1')).toStrictEqual(archived);
+        expect(await store.classByCode('CODE1')).toStrictEqual(archived);
+        expect(await store.classes()).toStrictEqual([archived, classRecord(2)]);
+        // Again with the same time: still there, still archived.
+        expect(await store.setClassArchived('class-1', at(9))).toBe(true);
+        expect(await store.setClassArchived('class-1', null)).toBe(true);
+        expect(await store.classById('class-1')).toStrictEqual(classRecord(1));
+        expect(await store.setClassArchived('class-404', at(9))).toBe(false);
+        expect(await store.classById('class-404')).toBeNull();
+      });
+
+      it('deletes a class with its learners, removed ones too, their steps and files; nothing else', async () => {
+        await fresh();
+        await withClass(1);
+        await withClass(2);
+        const ada = await store.addLearner(learnerRecord('class-1', 'Ada'));
+        const gone = await store.addLearner(learnerRecord('class-1', 'Gone'));
+        const other = await store.addLearner(learnerRecord('class-2', 'Other'));
+        for (const l of [ada, gone, other]) {
+          await store.recordCheck(l.id, 's/1/a', true, at(1));
+          await store.saveFiles(l.id, 's/1', [{ name: 'a.py', content: 'print(1)' }], at(2));
+        }
+        await store.removeLearner(gone.id, at(3));
+        await store.putWorkspace({ id: ada.workspaceId, learnerId: ada.id, secrets: {}, createdAt: at(0) });
+
+        expect(await store.deleteClass('class-1')).toEqual({ learners: 2 });
+        expect(await store.classById('class-1')).toBeNull();
+        expect(await store.classByCode('CODE1')).toBeNull();
+        expect((await store.classes()).map((c) => c.id)).toEqual(['class-2']);
+        for (const l of [ada, gone]) {
+          expect(await store.learnerById(l.id)).toBeNull();
+          expect(await store.learnerByTokenHash(l.tokenHash)).toBeNull();
+          expect(await store.stepsOf(l.id)).toEqual([]);
+          expect(await store.filesOf(l.id, 's/1')).toBeNull();
+        }
+        expect(await store.learnersOf('class-1')).toEqual([]);
+        // The other class is untouched; workspace records are the workspace manager's to delete.
+        expect((await store.learnersOf('class-2')).map((l) => l.id)).toEqual([other.id]);
+        expect(await store.stepsOf(other.id)).toHaveLength(1);
+        expect(await store.filesOf(other.id, 's/1')).not.toBeNull();
+        expect((await store.workspaces()).map((w) => w.id)).toEqual([ada.workspaceId]);
+
+        // Its code and its learners' names are free again; a class that is not there is null.
+        await store.createClass({ ...classRecord(3), code: 'CODE1' });
+        expect(await store.deleteClass('class-1')).toBeNull();
+        expect(await store.deleteClass('class-404')).toBeNull();
+        await reopen();
+        expect((await store.classes()).map((c) => c.id)).toEqual(['class-2', 'class-3']);
+        expect(await store.learnerById(ada.id)).toBeNull();
       });
     });
 
@@ -465,6 +524,21 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect(await store.filesOf(id, 'l/1')).toStrictEqual({ files, savedAt: at(1) });
       });
 
+      it('keeps each file’s lesson version where it has one, and adds none where it has not', async () => {
+        await fresh();
+        await withClass();
+        const { id } = await store.addLearner(learnerRecord('class-1', 'Ada'));
+        const files = [
+          { name: 'run.py', content: 'print(2)\n', base: 'print(1)\n' },
+          { name: 'empty.py', content: '', base: '' },
+          { name: 'mine.py', content: 'x' },
+        ];
+        await store.saveFiles(id, 'l/1', files, at(1));
+        const saved = await store.filesOf(id, 'l/1');
+        expect(saved).toStrictEqual({ files, savedAt: at(1) });
+        expect('base' in saved!.files[2]).toBe(false);
+      });
+
       it('refuses files of a learner that does not exist', async () => {
         await fresh();
         await rejection(store.saveFiles('learner-404', 'l/1', [{ name: 'a', content: 'a' }], at(1)));
@@ -520,6 +594,8 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         await store.recordCheck(ada.id, 'mysql/01-select/a', true, at(5));
         await store.saveFiles(ada.id, 'mysql/01-select', [{ name: 'q.sql', content: 'SELECT 1;' }], at(6));
         await store.putWorkspace({ id: 'w0001', learnerId: ada.id, secrets: { mysql: 'pw' }, createdAt: at(0) });
+        await withClass(2);
+        await store.setClassArchived('class-2', at(7));
 
         const before = {
           meta: await store.getMeta('instructor-secret'),
