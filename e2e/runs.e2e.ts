@@ -387,7 +387,7 @@ describe('runs in the browser', () => {
       timeout: REPLY_TIMEOUT_MS,
     });
     expect(await page.textContent(`${header} [data-testid="run-status"]`)).toContain('waiting for input');
-    await page.waitForSelector(`${header} [data-testid="run-hint"]`);
+    await page.waitForSelector(`${header} [data-testid="run-hint"]`, { state: 'attached' });
     // No click: the pane has the keyboard already.
     await page.keyboard.type('Ada');
     await page.keyboard.press('Enter');

@@ -10,6 +10,7 @@ import { createPlaygroundServer } from './app.ts';
 import { SERVICES } from './services/registry.ts';
 import type { ServiceSet } from './services/service-set.ts';
 import { createSnippetRunner } from './runner/index.ts';
+import { runSlotsFrom } from './runner/run-limits.ts';
 import type { SnippetRunner } from './runner/types.ts';
 import { Supervisor } from './services/supervisor.ts';
 import { errorText } from './util/errors.ts';
@@ -102,9 +103,17 @@ export function runnerWorkDir(dataDir: string): string {
 export async function startRunner(
   workDir: string,
   fillPoolAfter?: Promise<unknown>,
+  slots?: number,
 ): Promise<{ runner: SnippetRunner | null; problem?: string }> {
   try {
-    return { runner: await createSnippetRunner({ workDir, fillPoolAfter, log: (line) => console.log(`  ${line}`) }) };
+    return {
+      runner: await createSnippetRunner({
+        workDir,
+        fillPoolAfter,
+        queue: slots === undefined ? {} : { slots },
+        log: (line) => console.log(`  ${line}`),
+      }),
+    };
   } catch (err) {
     return { runner: null, problem: `snippet runs are unavailable: ${errorText(err)}` };
   }
@@ -125,6 +134,13 @@ async function main(): Promise<void> {
   const host = process.env.HOST ?? (classroomConfig ? CLASSROOM_DEFAULT_HOST : DEFAULT_HOST);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`PORT must be a port number, got ${JSON.stringify(process.env.PORT)}`);
+    process.exit(2);
+  }
+  let runSlots: number | undefined;
+  try {
+    runSlots = runSlotsFrom(process.env);
+  } catch (err) {
+    console.error(errorText(err));
     process.exit(2);
   }
   const began = performance.now();
@@ -166,7 +182,7 @@ async function main(): Promise<void> {
 
   let servicesUp!: () => void;
   const servicesStarted = new Promise<void>((resolve) => (servicesUp = resolve));
-  const { runner, problem: runnerProblem } = await startRunner(runnerWorkDir(dataDir), servicesStarted);
+  const { runner, problem: runnerProblem } = await startRunner(runnerWorkDir(dataDir), servicesStarted, runSlots);
   let app: Awaited<ReturnType<typeof createPlaygroundServer>> | null = null;
   let classroom: RunningClassroom | null = null;
   let bound = 0;

@@ -238,6 +238,11 @@ export type ServerMessage =
    * its stdin. Sent on a change only, and again after a reattach while it waits.
    */
   | { type: 'input-wait'; id: string; waiting: boolean }
+  /**
+   * A run waits for a free slot before it starts (the server is busy), with this many runs ahead of
+   * it; sent again when that changes. `started` follows, or an `error` if it waited too long.
+   */
+  | { type: 'queued'; id: string; ahead: number }
   | { type: 'exit'; id: string; code: number }
   | { type: 'error'; id?: string; message: string }
   /** Classroom mode: what the instructor shares with the class (a snippet, or their terminals live). */

@@ -46,7 +46,7 @@ export interface ConnectionSnapshot {
 /** Server messages that belong to one terminal. */
 export type TerminalMessage = Extract<
   ServerMessage,
-  { type: 'opened' | 'started' | 'output' | 'prompt' | 'input-wait' | 'exit' | 'error' }
+  { type: 'opened' | 'started' | 'output' | 'prompt' | 'input-wait' | 'queued' | 'exit' | 'error' }
 >;
 
 export interface TerminalChannel {
@@ -344,6 +344,7 @@ export class Connection {
       case 'output':
       case 'prompt':
       case 'input-wait':
+      case 'queued':
       case 'exit':
         this.deliver(message.id, message);
         return;

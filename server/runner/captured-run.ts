@@ -6,6 +6,8 @@ export class CapturedRun implements RunOutput {
   code: number | null = null;
   /** Every change of "the program waits for input", in order. */
   readonly waits: boolean[] = [];
+  /** Every place in the queue the run was told while it waited to start. */
+  readonly places: number[] = [];
   /** performance.now() of the first write, for the start-up benchmark. */
   firstWriteAt: number | null = null;
   readonly exited: Promise<number>;
@@ -27,6 +29,10 @@ export class CapturedRun implements RunOutput {
     this.code = code;
     this.resolveExit(code);
     this.wake();
+  }
+
+  queued(ahead: number): void {
+    this.places.push(ahead);
   }
 
   waiting(on: boolean): void {

@@ -1,5 +1,6 @@
 // The snippet runner: Python and JavaScript programs run against the learner's own services, each
-// in a sandbox of its own (see sandbox.ts for the threat model), with a warm pool for speed.
+// in a sandbox of its own (see sandbox.ts for the threat model), with a warm pool for speed. Runs
+// past the machine's slots wait in a queue that takes learners in turn (run-queue.ts).
 //
 //   const runner = await createSnippetRunner({ workDir: '.playground/runner' });
 //   const { run, env } = await runner.start({ language: 'python', code, files: [], endpoints }, output);
@@ -11,12 +12,17 @@ import { openHostForwarder, socketName } from './host-forwarder.ts';
 import {
   DEFAULT_LIMITS,
   DEFAULT_MAX_CONCURRENT_RUNS,
+  DEFAULT_MAX_QUEUE_WAIT_MS,
   DEFAULT_POOL_SIZE,
+  DEFAULT_QUEUED_PER_LEARNER,
+  DEFAULT_RUN_SLOTS,
+  DEFAULT_RUN_SLOTS_PER_LEARNER,
   DEFAULT_UID_RANGE,
   looksLongRunning,
   type RunLimits,
 } from './run-limits.ts';
 import { buildRunNetwork } from './run-network.ts';
+import { RunQueue, type RunQueueLimits } from './run-queue.ts';
 import { RunSession } from './run-session.ts';
 import { prepareRuntime } from './runtime-dir.ts';
 import { Sandbox, type LaunchRequest, type SandboxContext } from './sandbox.ts';
@@ -31,7 +37,9 @@ export interface SnippetRunnerOptions extends Partial<RunLimits> {
   workDir: string;
   /** Warm sandboxes kept per language; 0 turns the pool off for that language. */
   poolSize?: Partial<Record<RunLanguage, number>>;
+  /** Runs alive at once (DEFAULT_MAX_CONCURRENT_RUNS); the queue's other bounds are in `queue`. */
   maxConcurrentRuns?: number;
+  queue?: Partial<Omit<RunQueueLimits, 'live'>>;
   /** Start warming the pool once this settles (e.g. when the services are up). */
   fillPoolAfter?: Promise<unknown>;
   uidRange?: { first: number; count: number };
@@ -43,6 +51,8 @@ export interface PlaygroundSnippetRunner extends SnippetRunner {
   start(request: RunRequest, output: RunOutput): Promise<{ run: Run & { uid: number }; env: Record<string, string> }>;
   /** Resolves once the warm pool is full (or has given up). */
   warm(): Promise<void>;
+  /** Runs computing, alive and waiting now. */
+  load(): { busy: number; live: number; queued: number };
 }
 
 const MIB = 1024 * 1024;
@@ -85,22 +95,30 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
   void Promise.resolve(options.fillPoolAfter)
     .catch(() => {})
     .then(() => pool.fill());
-  const maxRuns = options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
+  const queue = new RunQueue({
+    slots: DEFAULT_RUN_SLOTS,
+    perLearner: DEFAULT_RUN_SLOTS_PER_LEARNER,
+    queuedPerLearner: DEFAULT_QUEUED_PER_LEARNER,
+    maxWaitMs: DEFAULT_MAX_QUEUE_WAIT_MS,
+    ...options.queue,
+    live: options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS,
+  });
   const runs = new Set<RunSession>();
-  let starting = 0;
   let closed = false;
 
   return {
     async start(request, output) {
       if (closed) throw new Error('the snippet runner is shut down');
       const main = checkRequest(request);
-      if (runs.size + starting >= maxRuns) {
-        throw new Error(`${maxRuns} programs are running on this server already; try again in a moment`);
-      }
       const network = buildRunNetwork(request.endpoints);
-      starting++;
+      const ticket = queue.enter(request.learner ?? '', (ahead) => output.queued?.(ahead));
+      const cancel = () => ticket.release();
+      request.signal?.addEventListener('abort', cancel, { once: true });
       let sandbox: Sandbox | undefined;
       try {
+        await ticket.admitted;
+        request.signal?.removeEventListener('abort', cancel);
+        if (closed) throw new Error('the snippet runner is shut down');
         sandbox = await pool.take(request.language);
         const forwarder = await openHostForwarder(sandbox.netDir, network.forwards);
         if (closed) {
@@ -112,16 +130,22 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
         // names (imports, requires) decide whether this run is a long-lived consumer.
         const named = request.files.filter((f) => request.code.includes(f.name.replace(/\.[^.]+$/, '')));
         const sources = [request.code, ...named.map((f) => f.content)];
-        const session = new RunSession(sandbox, forwarder, output, limits, looksLongRunning(sources));
+        const session = new RunSession(sandbox, forwarder, output, limits, looksLongRunning(sources), (busy) =>
+          busy ? ticket.busy() : ticket.idle(),
+        );
         session.start(launchRequest(request, main, network.env, network.forwards, limits, isRoot));
         runs.add(session);
-        void session.ended.then(() => runs.delete(session));
+        void session.ended.then(() => {
+          runs.delete(session);
+          ticket.release();
+        });
         return { run: session, env: network.env };
       } catch (err) {
         sandbox?.kill();
+        ticket.release();
         throw err;
       } finally {
-        starting--;
+        request.signal?.removeEventListener('abort', cancel);
       }
     },
 
@@ -132,6 +156,8 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
     },
 
     warm: () => pool.warm(),
+
+    load: () => ({ busy: queue.busy, live: queue.live, queued: queue.queued }),
   };
 }
 

@@ -39,6 +39,18 @@ export async function childrenOf(pid: number): Promise<number[]> {
   }
 }
 
+/** CPU time a process has used (user + system), in clock ticks (USER_HZ, 100 a second on Linux); null if gone. */
+export async function cpuTicksOf(pid: number): Promise<number | null> {
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    // After "pid (comm) ": state is field 3, utime and stime fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
 /** A process's group id, from /proc/<pid>/stat (in the reader's pid namespace), or null if gone. */
 export async function processGroupOf(pid: number): Promise<number | null> {
   try {

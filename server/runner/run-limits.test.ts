@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLongRunning } from './run-limits.ts';
+import { looksLongRunning, runSlotsFrom } from './run-limits.ts';
 
 describe('looksLongRunning', () => {
   it.each([
@@ -28,5 +28,16 @@ describe('looksLongRunning', () => {
 
   it('looks at every file of the run', () => {
     expect(looksLongRunning(['import worker', 'def run(ch):\n    ch.start_consuming()'])).toBe(true);
+  });
+});
+
+describe('PLAYGROUND_RUN_SLOTS', () => {
+  it('is a whole number of slots, or unset for two per core', () => {
+    expect(runSlotsFrom({})).toBeUndefined();
+    expect(runSlotsFrom({ PLAYGROUND_RUN_SLOTS: '' })).toBeUndefined();
+    expect(runSlotsFrom({ PLAYGROUND_RUN_SLOTS: '6' })).toBe(6);
+    for (const bad of ['0', '-2', '1.5', 'many', '5000']) {
+      expect(() => runSlotsFrom({ PLAYGROUND_RUN_SLOTS: bad })).toThrow(/PLAYGROUND_RUN_SLOTS must be a whole number/);
+    }
   });
 });

@@ -1,5 +1,6 @@
 // What one snippet run may use, and the runner's options. Every limit is named here with the reason
 // for its value; createSnippetRunner() lets an installation (or a test) change any of them.
+import os from 'node:os';
 import type { RunLanguage } from '../../shared/protocol.ts';
 
 /** A run's wall-clock time: long enough for any lesson snippet, short enough that a forgotten loop ends. */
@@ -51,10 +52,38 @@ export const DEFAULT_OPEN_FILES = 256;
 export const MAX_FORWARDED_CONNECTIONS = 64;
 
 /**
- * Runs at once on one server, over all learners. Each holds at most `memoryBytes` per process and
- * its tmpfs; past this the server says "busy" instead of swapping.
+ * Runs alive at once on one server, over all learners, idle ones included (a consumer waiting for
+ * messages). Each holds a sandbox (~35 MB for Python) and at most `memoryBytes` per process; past
+ * this, runs wait in the queue instead of the machine swapping.
  */
-export const DEFAULT_MAX_CONCURRENT_RUNS = 32;
+export const DEFAULT_MAX_CONCURRENT_RUNS = 64;
+
+/**
+ * Runs computing at once: two per core. A run holds a slot while it starts and while it uses the
+ * CPU; an idle one gives it back. More would only slice the cores thinner (and the terminals' share
+ * with them); fewer would leave a core waiting while a run sets up its sandbox.
+ */
+export const DEFAULT_RUN_SLOTS = Math.max(2, 2 * os.availableParallelism());
+
+/** `PLAYGROUND_RUN_SLOTS`, when set: the slots of this machine instead of two per core. */
+export function runSlotsFrom(env: Record<string, string | undefined>): number | undefined {
+  const text = env.PLAYGROUND_RUN_SLOTS;
+  if (text === undefined || text === '') return undefined;
+  const slots = Number(text);
+  if (!Number.isInteger(slots) || slots < 1 || slots > 1024) {
+    throw new Error(`PLAYGROUND_RUN_SLOTS must be a whole number from 1 to 1024, got ${JSON.stringify(text)}`);
+  }
+  return slots;
+}
+
+/** Of the slots, one learner's share: a consumer and a producer side by side. */
+export const DEFAULT_RUN_SLOTS_PER_LEARNER = 2;
+
+/** Runs one learner may have waiting; pressing Run more often than that is answered at once. */
+export const DEFAULT_QUEUED_PER_LEARNER = 10;
+
+/** How long a run may wait for a slot before it is turned away with a reason. */
+export const DEFAULT_MAX_QUEUE_WAIT_MS = 60_000;
 
 /**
  * Warm sandboxes kept ready per language. Python's imports (~0.3 s) are what the pool saves; two

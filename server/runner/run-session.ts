@@ -11,8 +11,17 @@ import { LineDiscipline } from './line-discipline.ts';
 import type { RunLimits } from './run-limits.ts';
 import type { LaunchRequest, Sandbox } from './sandbox.ts';
 
-/** How often a live run is looked at for a program asleep on its input (a few /proc reads each). */
-export const INPUT_WAIT_POLL_MS = 300;
+/** How often a live run is looked at: asleep on its input? using the CPU? (a few /proc reads each). */
+export const WATCH_INTERVAL_MS = 300;
+
+/**
+ * CPU a run may use and still count as idle (a consumer between messages), in clock ticks (10 ms)
+ * per look: 1 tick in 300 ms is 3% of a core. Idle means this little for IDLE_LOOKS looks in a row;
+ * busy again means more than BUSY_TICKS in one look.
+ */
+const IDLE_TICKS = 1;
+const IDLE_LOOKS = 2;
+const BUSY_TICKS = 3;
 
 export class RunSession implements Run {
   /** Resolves once the run has ended and its sandbox is gone. */
@@ -24,9 +33,12 @@ export class RunSession implements Run {
   private interrupted = false;
   private finished = false;
   private timers: NodeJS.Timeout[] = [];
-  private inputPoll: NodeJS.Timeout | null = null;
+  private watch: NodeJS.Timeout | null = null;
   private waiting = false;
   private looking = false;
+  private busy = true;
+  private lastTicks: number | null = null;
+  private quietLooks = 0;
 
   constructor(
     private readonly sandbox: Sandbox,
@@ -34,6 +46,8 @@ export class RunSession implements Run {
     private readonly output: RunOutput,
     private readonly limits: RunLimits,
     private readonly longRunning: boolean,
+    /** The program went idle (false) or got busy again (true): its CPU slot follows (run-queue.ts). */
+    private readonly onActivity: (busy: boolean) => void = () => {},
   ) {
     this.ended = this.sandbox.exited.then((code) => this.finish(code));
   }
@@ -54,10 +68,8 @@ export class RunSession implements Run {
     this.sandbox.assign(request);
     const wallMs = this.longRunning ? this.limits.longWallTimeMs : this.limits.wallTimeMs;
     this.timer(wallMs, () => this.stop({ kind: 'wall-time', ms: wallMs, longRunning: this.longRunning }));
-    if (this.output.waiting) {
-      this.inputPoll = setInterval(() => void this.lookForInputWait(), INPUT_WAIT_POLL_MS);
-      this.inputPoll.unref();
-    }
+    this.watch = setInterval(() => void this.look(), WATCH_INTERVAL_MS);
+    this.watch.unref();
   }
 
   input(data: string): void {
@@ -102,15 +114,25 @@ export class RunSession implements Run {
     this.sandbox.kill();
   }
 
-  /** Tells the output when the program starts or stops sleeping on its stdin. */
-  private async lookForInputWait(): Promise<void> {
+  /** Tells the output when the program starts or stops sleeping on its stdin, and the queue when it idles. */
+  private async look(): Promise<void> {
     if (this.finished || this.looking) return;
     this.looking = true;
     try {
-      const now = await this.sandbox.waitingForInput();
-      if (now !== this.waiting && !this.finished) {
-        this.waiting = now;
-        this.output.waiting?.(now);
+      const [waiting, ticks] = await Promise.all([this.sandbox.waitingForInput(), this.sandbox.cpuTicks()]);
+      if (this.finished) return;
+      if (waiting !== this.waiting) {
+        this.waiting = waiting;
+        this.output.waiting?.(waiting);
+      }
+      const used = ticks !== null && this.lastTicks !== null ? ticks - this.lastTicks : null;
+      if (ticks !== null) this.lastTicks = ticks;
+      if (used === null) return;
+      this.quietLooks = used <= IDLE_TICKS ? this.quietLooks + 1 : 0;
+      const busy = this.busy ? this.quietLooks < IDLE_LOOKS && !waiting : used > BUSY_TICKS;
+      if (busy !== this.busy) {
+        this.busy = busy;
+        this.onActivity(busy);
       }
     } finally {
       this.looking = false;
@@ -150,7 +172,7 @@ export class RunSession implements Run {
   private async finish(code: number): Promise<void> {
     this.finished = true;
     for (const t of this.timers) clearTimeout(t);
-    if (this.inputPoll) clearInterval(this.inputPoll);
+    if (this.watch) clearInterval(this.watch);
     if (this.waiting) this.output.waiting?.(false);
     await this.forwarder.close();
     const reason = this.stopReason;

@@ -41,7 +41,7 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { RunLanguage } from '../../shared/protocol.ts';
 import { BWRAP, bwrapArgs, etcFiles, type HostLayout, type TmpfsSizes } from './bwrap-args.ts';
-import { childrenOf, processesOfUid, processGroupOf } from './proc-scan.ts';
+import { childrenOf, cpuTicksOf, processesOfUid, processGroupOf } from './proc-scan.ts';
 import { waitingOnStdin } from './stdin-wait.ts';
 import { SANDBOX_NICENESS } from './run-limits.ts';
 import type { UidAllocator } from './uid-allocator.ts';
@@ -96,7 +96,7 @@ export class Sandbox {
   private earlyBytes = 0;
   private assigned = false;
   /** The learner's program, host pid, once found (waitingForInput). */
-  private program: number | null = null;
+  private knownProgram: number | null = null;
 
   static async start(ctx: SandboxContext, language: RunLanguage): Promise<Sandbox> {
     const uid = ctx.uids ? await ctx.uids.claim() : process.getuid!();
@@ -234,10 +234,21 @@ export class Sandbox {
 
   /** Whether the learner's program is asleep reading its stdin (see stdin-wait.ts). */
   async waitingForInput(): Promise<boolean> {
-    if (this.hasExited) return false;
+    const program = await this.program();
+    return program !== null && waitingOnStdin(program);
+  }
+
+  /** CPU time the learner's program has used so far, in clock ticks; null before it exists or once gone. */
+  async cpuTicks(): Promise<number | null> {
+    const program = await this.program();
+    return program === null ? null : cpuTicksOf(program);
+  }
+
+  private async program(): Promise<number | null> {
+    if (this.hasExited) return null;
     // The launcher becomes the program (Node by exec): the pid stays once found.
-    this.program ??= await this.programPid();
-    return this.program !== null && waitingOnStdin(this.program);
+    this.knownProgram ??= await this.programPid();
+    return this.knownProgram;
   }
 
   /** The learner's program (the launcher, or Node after it): pid 2 of the sandbox, host numbering. */

@@ -14,6 +14,10 @@ export interface RunRequest {
   files: { name: string; content: string }[];
   /** The learner's services: the only addresses the program can reach. */
   endpoints: Partial<Record<ServiceId, Endpoint>>;
+  /** Who runs it: when runs must wait, learners take turns (run-queue.ts). */
+  learner?: string;
+  /** Aborted when the run is no longer wanted before it started (the pane closed while it waited). */
+  signal?: AbortSignal;
   cols?: number;
   rows?: number;
 }
@@ -25,6 +29,8 @@ export interface RunOutput {
   exit(code: number): void;
   /** The program started (true) or stopped (false) waiting for a line of input; on changes only. */
   waiting?(on: boolean): void;
+  /** Before the start: the run waits for a free slot, with this many runs ahead of it; on changes only. */
+  queued?(ahead: number): void;
 }
 
 export interface Run {

@@ -74,6 +74,8 @@ interface RunRecord {
   exit: number | null;
   /** The program waits for input (the last `input-wait`). */
   waiting: boolean;
+  /** Before it starts: runs ahead of it in the queue (the last `queued`). */
+  queued: number | null;
 }
 
 export class PageSession implements RegisteredSession {
@@ -158,6 +160,7 @@ export class PageSession implements RegisteredSession {
     }
     for (const [id, r] of this.runs) {
       if (r.started) port.send(r.started);
+      else if (r.queued !== null) port.send({ type: 'queued', id, ahead: r.queued });
       const data = r.scrollback.replay(have[id] ?? 0);
       if (data) port.send({ type: 'output', id, data, replay: true });
       if (r.exit !== null) port.send({ type: 'exit', id, code: r.exit });
@@ -274,6 +277,9 @@ export class PageSession implements RegisteredSession {
       case 'input-wait':
         if (r) r.waiting = message.waiting;
         return;
+      case 'queued':
+        if (r) r.queued = message.ahead;
+        return;
       case 'exit':
         if (r) r.exit = message.code;
         this.tap?.close(message.id);
@@ -318,6 +324,7 @@ export class PageSession implements RegisteredSession {
       started: null,
       exit: null,
       waiting: false,
+      queued: null,
     };
     this.runs.set(id, record);
     void this.startRun(record, message);
@@ -359,6 +366,7 @@ export class PageSession implements RegisteredSession {
       name: message.name,
       files: message.files ?? [],
       endpoints,
+      learner: this.owner,
     });
   }
 

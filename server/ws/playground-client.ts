@@ -15,6 +15,8 @@ export class TerminalTranscript {
   errors: string[] = [];
   /** A run's program waits for a line of input (the last `input-wait` said so). */
   waiting = false;
+  /** Every `queued` count a run was told while it waited for a slot. */
+  queued: number[] = [];
 
   get output(): string {
     if (this.joinedCount !== this.chunks.length) {
@@ -166,6 +168,9 @@ export class PlaygroundClient {
         break;
       case 'input-wait':
         this.terminal(message.id).waiting = message.waiting;
+        break;
+      case 'queued':
+        this.terminal(message.id).queued.push(message.ahead);
         break;
       case 'exit':
         this.terminal(message.id).exited = message.code;

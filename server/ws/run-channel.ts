@@ -15,6 +15,8 @@ export class RunChannel {
   private early: string[] = [];
   private interruptEarly = false;
   private started = false;
+  /** Aborts a run that is still waiting for a slot when the pane closes. */
+  private readonly abort = new AbortController();
   /** The program waits for input: said once `started` has gone out. */
   private waiting = false;
 
@@ -26,11 +28,17 @@ export class RunChannel {
 
   async start(runner: SnippetRunner, request: RunRequest): Promise<void> {
     try {
-      const { run, env } = await runner.start(request, {
-        write: (text) => this.write(text),
-        exit: (code) => this.exit(code),
-        waiting: (on) => this.inputWait(on),
-      });
+      const { run, env } = await runner.start(
+        { ...request, signal: this.abort.signal },
+        {
+          write: (text) => this.write(text),
+          exit: (code) => this.exit(code),
+          waiting: (on) => this.inputWait(on),
+          queued: (ahead) => {
+            if (!this.exited) this.send({ type: 'queued', id: this.id, ahead });
+          },
+        },
+      );
       this.run = run;
       if (this.exited) return;
       this.send({ type: 'started', id: this.id, language: request.language, env });
@@ -52,8 +60,10 @@ export class RunChannel {
   }
 
   interrupt(): void {
-    if (this.run) this.run.interrupt();
-    else this.interruptEarly = true;
+    if (this.run) return this.run.interrupt();
+    // Ctrl-C while the run waits for a slot gives it up; a moment before it starts, it is delivered then.
+    this.interruptEarly = true;
+    this.abort.abort();
   }
 
   resize(cols: number, rows: number): void {
@@ -63,7 +73,8 @@ export class RunChannel {
   /** The pane closed or the socket went away; the runner still reports the exit. */
   kill(reason: string): void {
     this.ended = true;
-    this.run?.kill(reason);
+    if (this.run) this.run.kill(reason);
+    else this.abort.abort();
   }
 
   private write(text: string): void {

@@ -15,6 +15,7 @@ class FakeRuns {
     message: null,
     runs: 1,
     waiting: false,
+    ahead: null,
     lesson: null,
   };
   private readonly listeners = new Set<() => void>();

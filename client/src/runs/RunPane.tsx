@@ -53,6 +53,7 @@ export function RunPane({ index, info, session, runs, layer, focused, split, cho
             {live && info.waiting && <span aria-hidden="true">⌨ </span>}
             {statusText(info)}
           </span>
+          {/* Hidden where the header has no room for it (terminals.css); the shortcut help has it too. */}
           {live && focused && (
             <span className="run-hint" data-testid="run-hint">
               typing goes to the program · <kbd>Alt+0</kbd> editor

@@ -25,6 +25,7 @@ function pane(file: string, status: RunStatus, extra: Partial<RunPaneInfo> = {})
     message: null,
     runs: 1,
     waiting: false,
+    ahead: null,
     lesson: 'redis/redis-py',
     ...extra,
   };
@@ -68,6 +69,9 @@ describe('run panes', () => {
     expect(statusText({ status: 'interrupting', code: null })).toBe('stopping…');
     expect(statusText({ status: 'running', code: null, waiting: true })).toBe('waiting for input');
     expect(statusText({ status: 'running', code: null, waiting: false })).toBe('running');
+    expect(statusText({ status: 'starting', code: null, ahead: 3 })).toBe('queued — 3 ahead');
+    expect(statusText({ status: 'starting', code: null, ahead: 0 })).toBe('queued — next');
+    expect(statusText({ status: 'starting', code: null, ahead: null })).toBe('starting…');
     expect(outcome({ status: 'running', code: null })).toBe('live');
     expect(outcome({ status: 'exited', code: 0 })).toBe('ok');
     expect(outcome({ status: 'exited', code: 1 })).toBe('failed');

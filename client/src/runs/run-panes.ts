@@ -28,6 +28,8 @@ export interface RunPaneInfo {
   runs: number;
   /** The program is asleep reading its input: what is typed in the pane goes to it. */
   waiting: boolean;
+  /** While it starts: runs ahead of it in the server's queue; null when it is not queued. */
+  ahead: number | null;
 }
 
 /** Run panes kept at most; past this the oldest finished ones are closed to make room. */
@@ -74,10 +76,13 @@ export function paneTitle(pane: Pick<RunPaneInfo, 'file' | 'number'>): string {
   return `▶ ${pane.file} #${pane.number}`;
 }
 
-export function statusText(pane: Pick<RunPaneInfo, 'status' | 'code'> & { waiting?: boolean }): string {
+export function statusText(
+  pane: Pick<RunPaneInfo, 'status' | 'code'> & { waiting?: boolean; ahead?: number | null },
+): string {
   switch (pane.status) {
     case 'starting':
-      return 'starting…';
+      if (pane.ahead === null || pane.ahead === undefined) return 'starting…';
+      return pane.ahead === 0 ? 'queued — next' : `queued — ${pane.ahead} ahead`;
     case 'running':
       return pane.waiting ? 'waiting for input' : 'running';
     case 'interrupting':

@@ -50,7 +50,7 @@ export class RunSession implements TerminalChannel, Placeable {
     private readonly connection: Connection,
     private readonly options: RunSessionOptions,
   ) {
-    this.snap = { ...pane, status: 'starting', code: null, message: null, runs: 0, waiting: false };
+    this.snap = { ...pane, status: 'starting', code: null, message: null, runs: 0, waiting: false, ahead: null };
     this.view = new LayerTerminal(options.layer, { testid: 'run-terminal', pane: pane.key, file: pane.file });
     this.term = this.view.term;
     const data = this.term.onData((d) => this.onData(d));
@@ -98,6 +98,7 @@ export class RunSession implements TerminalChannel, Placeable {
       message: null,
       runs: 1,
       waiting: false,
+      ahead: null,
     });
   }
 
@@ -155,7 +156,7 @@ export class RunSession implements TerminalChannel, Placeable {
     this.unroute = this.connection.route(id, this);
     this.connection.send({ type: 'open', id, kind: 'run', ...run.spec });
     this.sendResize();
-    this.update({ status: 'starting', code: null, message: null, runs, waiting: false });
+    this.update({ status: 'starting', code: null, message: null, runs, waiting: false, ahead: null });
   }
 
   /** The Stop button: Ctrl-C first, a kill if the program is still there at the next press. */
@@ -187,7 +188,13 @@ export class RunSession implements TerminalChannel, Placeable {
     switch (message.type) {
       case 'started':
         this.options.onStarted(message.env);
-        if (this.snap.status === 'starting') this.update({ status: 'running' });
+        if (this.snap.status === 'starting') this.update({ status: 'running', ahead: null });
+        return;
+      case 'queued':
+        if (this.snap.ahead === null) {
+          this.writeLine(`${DIM}[the server is busy: this run waits for a free slot; Stop gives it up]${RESET}`);
+        }
+        this.update({ ahead: message.ahead });
         return;
       case 'output':
         if (!message.replay) this.receivedChars += message.data.length;

@@ -229,6 +229,7 @@ export class TerminalSession implements TerminalChannel, Placeable {
         for (const l of [...this.promptListeners]) l();
         return;
       case 'input-wait':
+      case 'queued':
         return; // runs only
       case 'exit':
         this.unroute?.();
