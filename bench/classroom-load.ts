@@ -1,8 +1,10 @@
 // A class on one machine: N simulated learners join a classroom-mode server, each with four
-// terminals sending a command a second and a snippet run every 30 s, for M minutes. Prints the
-// join → ready times, terminal round trips (p50/p99/max), errors, runs, and the server's memory
-// per learner beyond their own service instances. Loopback only; it stops by itself.
-//   npx tsx bench/classroom-load.ts [learners=100] [minutes=10]
+// terminals sending a command a second, and the class starts R snippet runs a second between them
+// (3.33: each learner every 30 s), for M minutes. Prints the join → ready times, terminal round
+// trips (p50/p99/max), errors, runs (ended well, waited in the queue, how long from Run to start),
+// the server's event-loop delay (from /api/health) and its memory per learner beyond their own
+// service instances. Loopback only; it stops by itself.
+//   npx tsx bench/classroom-load.ts [learners=100] [minutes=10] [runs-per-second=learners/30]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -18,9 +20,11 @@ import { percentile } from './stats.ts';
 
 const LEARNERS = Number(process.argv[2] ?? 100);
 const MINUTES = Number(process.argv[3] ?? 10);
+const RUNS_PER_SECOND = Number(process.argv[4] ?? LEARNERS / 30);
 const SECRET = 'bench-instructor-secret';
 const COMMAND_EVERY_MS = 1000;
-const RUN_EVERY_MS = 30_000;
+/** Each learner's run interval, so that the class together starts RUNS_PER_SECOND. */
+const RUN_EVERY_MS = RUNS_PER_SECOND > 0 ? (LEARNERS / RUNS_PER_SECOND) * 1000 : Infinity;
 /** A command without a prompt back after this long counts as an error. */
 const COMMAND_TIMEOUT_MS = 10_000;
 const COMMANDS: Record<ServiceName, string> = {
@@ -84,6 +88,12 @@ const joinMs: number[] = [];
 const errors: string[] = [];
 let runsStarted = 0;
 let runsOk = 0;
+/** Runs told to wait for a slot at least once. */
+const queuedRuns = new Set<string>();
+/** Run pressed → `started`, per run: the queue's wait plus the sandbox's start. */
+const runStartMs: number[] = [];
+const runOpenedAt = new Map<string, number>();
+const loopP99: number[] = [];
 let stopping = false;
 const sims: Sim[] = [];
 const timers: NodeJS.Timeout[] = [];
@@ -113,6 +123,11 @@ async function joinOne(i: number): Promise<Sim> {
           rttByService[m.id as ServiceName]?.push(d);
           sim.sentAt.delete(m.id);
         }
+      } else if (m.type === 'queued') {
+        queuedRuns.add(m.id);
+      } else if (m.type === 'started') {
+        const at = runOpenedAt.get(m.id);
+        if (at !== undefined) runStartMs.push(performance.now() - at);
       } else if (m.type === 'error') {
         errors.push(`learner ${i}: ${m.id ?? ''} ${m.message}`);
       } else if (m.type === 'exit' && m.id.startsWith('run')) {
@@ -156,9 +171,13 @@ for (const sim of sims) {
   }
   const run = () => {
     runsStarted++;
-    sim.ws.send(JSON.stringify({ type: 'open', id: `run${runSeq++}`, kind: 'run', language: 'python', code: SNIPPET }));
+    const id = `run${runSeq++}`;
+    runOpenedAt.set(id, performance.now());
+    sim.ws.send(JSON.stringify({ type: 'open', id, kind: 'run', language: 'python', code: SNIPPET }));
   };
-  timers.push(setTimeout(() => timers.push(setInterval(run, RUN_EVERY_MS)), Math.random() * RUN_EVERY_MS));
+  if (Number.isFinite(RUN_EVERY_MS)) {
+    timers.push(setTimeout(() => timers.push(setInterval(run, RUN_EVERY_MS)), Math.random() * RUN_EVERY_MS));
+  }
 }
 
 const began = Date.now();
@@ -166,9 +185,14 @@ let peakKb = joinedKb;
 while (Date.now() - began < MINUTES * 60_000) {
   await new Promise((r) => setTimeout(r, 10_000));
   peakKb = Math.max(peakKb, await rssKb(server.pid!));
+  const health = (await (await fetch(`${baseUrl}/api/health`)).json()) as {
+    runs: { busy: number; live: number; queued: number } | null;
+    eventLoopDelayMs: { p99: number };
+  };
+  loopP99.push(health.eventLoopDelayMs.p99);
   const sorted = [...rtt].sort((a, b) => a - b);
   console.log(
-    `  ${((Date.now() - began) / 1000).toFixed(0)} s: ${rtt.length} commands, p99 ${percentile(sorted, 99).toFixed(1)} ms, runs ${runsOk}/${runsStarted}, errors ${errors.length}, server RSS ${(peakKb / 1024).toFixed(0)} MB`,
+    `  ${((Date.now() - began) / 1000).toFixed(0)} s: ${rtt.length} commands, p99 ${percentile(sorted, 99).toFixed(1)} ms, runs ${runsOk}/${runsStarted} (now ${health.runs?.busy ?? '?'} busy, ${health.runs?.queued ?? '?'} queued), event loop p99 ${health.eventLoopDelayMs.p99.toFixed(1)} ms, errors ${errors.length}, server RSS ${(peakKb / 1024).toFixed(0)} MB`,
   );
 }
 const endKb = await rssKb(server.pid!);
@@ -181,7 +205,7 @@ await new Promise((r) => server.once('exit', r));
 await fs.rm(dataDir, { recursive: true, force: true });
 
 const sorted = [...rtt].sort((a, b) => a - b);
-console.log(`\n${LEARNERS} learners × 4 terminals, ${MINUTES} min`);
+console.log(`\n${LEARNERS} learners × 4 terminals, ${MINUTES} min, ${RUNS_PER_SECOND.toFixed(2)} runs/s`);
 console.log(
   `terminal round trip: p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${sorted.at(-1)?.toFixed(1)} ms over ${sorted.length} commands (goal p99 ≤ 50 ms)`,
 );
@@ -189,7 +213,14 @@ for (const s of SERVICES.names) {
   const x = [...rttByService[s]].sort((a, b) => a - b);
   console.log(`  ${s.padEnd(9)} p50 ${percentile(x, 50).toFixed(2)} ms, p99 ${percentile(x, 99).toFixed(2)} ms`);
 }
-console.log(`snippet runs: ${runsOk} ok of ${runsStarted} started`);
+const startSorted = [...runStartMs].sort((a, b) => a - b);
+console.log(
+  `snippet runs: ${runsOk} ok of ${runsStarted} pressed (${(runsOk / (MINUTES * 60)).toFixed(2)} ended well a second); ${queuedRuns.size} waited in the queue; Run → started p50 ${percentile(startSorted, 50).toFixed(0)} ms, p99 ${percentile(startSorted, 99).toFixed(0)} ms`,
+);
+const loopSorted = [...loopP99].sort((a, b) => a - b);
+console.log(
+  `server event loop delay, p99 of each 10 s: median ${percentile(loopSorted, 50).toFixed(1)} ms, worst ${loopSorted.at(-1)?.toFixed(1)} ms (goal ≤ 20 ms)`,
+);
 console.log(`errors: ${errors.length}${errors.length ? `\n  ${[...new Set(errors)].slice(0, 10).join('\n  ')}` : ''}`);
 // RSS moves with garbage collection: the peak under load, less the start, is the upper bound.
 console.log(

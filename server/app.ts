@@ -2,6 +2,7 @@
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import express from 'express';
 import { WebSocketServer } from 'ws';
 import { WS_MAX_PAYLOAD_BYTES } from '../shared/limits.ts';
@@ -58,9 +59,26 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
   app.disable('x-powered-by');
   const server = http.createServer(app);
 
+  // How late the event loop ran (a busy server answers every terminal late), since the last read.
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  let loopSince = performance.now();
   app.get('/api/health', async (_req, res) => {
     const services = await options.supervisor.health();
-    res.json({ ok: Object.values(services).every((s) => s.ok), services });
+    const eventLoopDelayMs = {
+      p50: loopDelay.percentile(50) / 1e6,
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+      overMs: Math.round(performance.now() - loopSince),
+    };
+    loopDelay.reset();
+    loopSince = performance.now();
+    res.json({
+      ok: Object.values(services).every((s) => s.ok),
+      services,
+      runs: options.runner?.load?.() ?? null,
+      eventLoopDelayMs,
+    });
   });
 
   const cls = options.classroom;

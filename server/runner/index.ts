@@ -51,7 +51,6 @@ export interface PlaygroundSnippetRunner extends SnippetRunner {
   start(request: RunRequest, output: RunOutput): Promise<{ run: Run & { uid: number }; env: Record<string, string> }>;
   /** Resolves once the warm pool is full (or has given up). */
   warm(): Promise<void>;
-  /** Runs computing, alive and waiting now. */
   load(): { busy: number; live: number; queued: number };
 }
 

@@ -48,4 +48,6 @@ export interface SnippetRunner {
   start(request: RunRequest, output: RunOutput): Promise<{ run: Run; env: Record<string, string> }>;
   /** Stops every run and any warm pool; no process is left behind. */
   close(): Promise<void>;
+  /** Runs computing, alive (idle ones included) and waiting for a slot now: for /api/health. */
+  load?(): { busy: number; live: number; queued: number };
 }

@@ -155,4 +155,19 @@ describe('GET /api/health', () => {
     expect(body.services.rabbitmq).toMatchObject({ ok: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     expect(body.services.mysql).toMatchObject({ ok: true, version: expect.stringMatching(/MariaDB/) });
   });
+
+  it('reports the snippet runs and how late the event loop ran since the last read', async () => {
+    const read = async () =>
+      (await (await fetch(`${testBaseUrl()}/api/health`)).json()) as {
+        runs: { busy: number; live: number; queued: number } | null;
+        eventLoopDelayMs: { p50: number; p99: number; max: number; overMs: number };
+      };
+    await read();
+    await new Promise((r) => setTimeout(r, 200));
+    const body = await read();
+    expect(body.runs).toEqual({ busy: expect.any(Number), live: expect.any(Number), queued: 0 });
+    expect(body.eventLoopDelayMs.overMs).toBeGreaterThanOrEqual(150);
+    expect(body.eventLoopDelayMs.p99).toBeGreaterThan(0);
+    expect(body.eventLoopDelayMs.max).toBeGreaterThanOrEqual(body.eventLoopDelayMs.p99);
+  });
 });
