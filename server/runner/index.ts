@@ -25,10 +25,11 @@ import { buildRunNetwork } from './run-network.ts';
 import { RunQueue, type RunQueueLimits } from './run-queue.ts';
 import { RunSession } from './run-session.ts';
 import { prepareRuntime } from './runtime-dir.ts';
-import { Sandbox, type LaunchRequest, type SandboxContext } from './sandbox.ts';
+import { Sandbox, type LaunchRequest, type RunSandbox, type SandboxContext } from './sandbox.ts';
 import { SandboxPool } from './sandbox-pool.ts';
 import type { Run, RunOutput, RunRequest, SnippetRunner } from './types.ts';
 import { UidAllocator } from './uid-allocator.ts';
+import { Zygote, ZygoteSandbox } from './zygote.ts';
 
 export type { Run, RunOutput, RunRequest, SnippetRunner } from './types.ts';
 
@@ -37,6 +38,11 @@ export interface SnippetRunnerOptions extends Partial<RunLimits> {
   workDir: string;
   /** Warm sandboxes kept per language; 0 turns the pool off for that language. */
   poolSize?: Partial<Record<RunLanguage, number>>;
+  /**
+   * Where Python runs come from: clones of a zygote (zygote.ts; as root only) or the pool of
+   * bubblewrap sandboxes, which JavaScript always uses. Default: the zygote when root.
+   */
+  python?: 'zygote' | 'pool';
   /** Runs alive at once (DEFAULT_MAX_CONCURRENT_RUNS); the queue's other bounds are in `queue`. */
   maxConcurrentRuns?: number;
   queue?: Partial<Omit<RunQueueLimits, 'live'>>;
@@ -84,9 +90,10 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
     uids: isRoot ? new UidAllocator(range.first, range.count) : null,
     log,
   };
+  const zygote = isRoot && options.python !== 'pool' ? new Zygote(ctx.runtimeDir, log) : null;
   const pool = new SandboxPool(
     (language) => Sandbox.start(ctx, language),
-    { ...DEFAULT_POOL_SIZE, ...options.poolSize },
+    { ...DEFAULT_POOL_SIZE, ...options.poolSize, ...(zygote ? { python: 0 } : {}) },
     log,
   );
   // Filling the pool costs a few CPU-seconds of interpreter start-up: wait, when asked, until the
@@ -113,12 +120,15 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
       const ticket = queue.enter(request.learner ?? '', (ahead) => output.queued?.(ahead));
       const cancel = () => ticket.release();
       request.signal?.addEventListener('abort', cancel, { once: true });
-      let sandbox: Sandbox | undefined;
+      let sandbox: RunSandbox | undefined;
       try {
         await ticket.admitted;
         request.signal?.removeEventListener('abort', cancel);
         if (closed) throw new Error('the snippet runner is shut down');
-        sandbox = await pool.take(request.language);
+        sandbox =
+          request.language === 'python' && zygote
+            ? await ZygoteSandbox.start(ctx, zygote)
+            : await pool.take(request.language);
         const forwarder = await openHostForwarder(sandbox.netDir, network.forwards);
         if (closed) {
           // close() ran while this run was starting: it never saw it, so it is dropped here.
@@ -152,9 +162,12 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
       closed = true;
       for (const run of runs) run.kill('the server is shutting down');
       await Promise.all([...[...runs].map((r) => r.ended), pool.close()]);
+      zygote?.close();
     },
 
-    warm: () => pool.warm(),
+    warm: async () => {
+      await Promise.all([pool.warm(), zygote?.ready()]);
+    },
 
     load: () => ({ busy: queue.busy, live: queue.live, queued: queue.queued }),
   };

@@ -9,7 +9,7 @@ import { noticeLine, signalMessage, stopExitCode, stopMessage, type StopReason }
 import type { HostForwarder } from './host-forwarder.ts';
 import { LineDiscipline } from './line-discipline.ts';
 import type { RunLimits } from './run-limits.ts';
-import type { LaunchRequest, Sandbox } from './sandbox.ts';
+import type { LaunchRequest, RunSandbox } from './sandbox.ts';
 
 /** How often a live run is looked at: asleep on its input? using the CPU? (a few /proc reads each). */
 export const WATCH_INTERVAL_MS = 300;
@@ -41,7 +41,7 @@ export class RunSession implements Run {
   private quietLooks = 0;
 
   constructor(
-    private readonly sandbox: Sandbox,
+    private readonly sandbox: RunSandbox,
     private readonly forwarder: HostForwarder,
     private readonly output: RunOutput,
     private readonly limits: RunLimits,

@@ -1,5 +1,7 @@
 // WARNING: this module runs code typed by strangers on the server. Read the threat model before
 // changing anything here or in bwrap-args.ts, inside/launcher.py, host-forwarder.ts or uid-allocator.ts.
+// This is the bubblewrap path (JavaScript, and Python when the server is not root); Python runs as
+// root come from the zygote instead, whose own threat model is at the top of inside/zygote.py.
 //
 // THREAT MODEL. The attacker writes the program (Python or JavaScript, and files beside it) and
 // types its input. They may try to:
@@ -75,9 +77,30 @@ export interface SandboxContext {
   log(line: string): void;
 }
 
+/** What a run needs of its sandbox: a bubblewrap one (below) or a zygote's clone (zygote.ts). */
+export interface RunSandbox {
+  readonly language: RunLanguage;
+  readonly uid: number;
+  /** The forwarded services' unix sockets, served by the server (host-forwarder.ts). */
+  readonly netDir: string;
+  /** Exit code (128 + N for signal N) once the sandbox is gone and its uid released. */
+  readonly exited: Promise<number>;
+  readonly hasExited: boolean;
+  readonly startError: string | null;
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  takeEarlyOutput(): Buffer;
+  assign(request: LaunchRequest): void;
+  interrupt(): Promise<boolean>;
+  kill(): void;
+  waitingForInput(): Promise<boolean>;
+  cpuTicks(): Promise<number | null>;
+}
+
 let sequence = 0;
 
-export class Sandbox {
+export class Sandbox implements RunSandbox {
   readonly language: RunLanguage;
   readonly uid: number;
   /** Host directory with etc/ and net/ (the forwarded services' unix sockets). */

@@ -63,7 +63,14 @@ def main():
         # The server discarded this sandbox without using it.
         os._exit(0)
     request = json.loads(b"".join(chunks))
+    run_request(language, 0, request)
 
+
+def run_request(language, niceness, request):
+    """Steps 3 and 4, for a process that is already the run's (also the zygote's clones, which
+    lower their priority here rather than at their start). Returns when a Python program ends."""
+    if niceness:
+        os.nice(niceness)
     apply_limits(request["limits"])
     write_files(request["files"])
     if request["forwards"]:
@@ -74,6 +81,7 @@ def main():
     main_path = os.path.join(HOME, request["main"])
     if language == "python":
         run_python(main_path)
+        return 0
     else:
         import signal
 
@@ -151,15 +159,7 @@ def start_forwarder(forwards):
     """Listens on 127.0.0.1:<port> for each service inside the sandbox's own network namespace and
     carries each connection to a unix socket the server serves outside, which connects to the
     learner's real endpoint. The listeners exist before the learner's code runs."""
-    import socket
-
-    listeners = []
-    for fwd in forwards:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", fwd["port"]))
-        sock.listen(64)
-        listeners.append((sock, fwd["socket"]))
+    listeners = open_listeners(forwards)
     if os.fork() == 0:
         try:
             # Its own session: Ctrl-C goes to the program's process group, not to the forwarder.
@@ -174,6 +174,19 @@ def start_forwarder(forwards):
         sock.close()
 
 
+def open_listeners(forwards):
+    import socket
+
+    listeners = []
+    for fwd in forwards:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", fwd["port"]))
+        sock.listen(64)
+        listeners.append((sock, fwd["socket"]))
+    return listeners
+
+
 class _End:
     __slots__ = ("sock", "peer", "outbuf", "eof", "shut")
 
@@ -185,7 +198,8 @@ class _End:
         self.shut = False  # we sent our FIN
 
 
-def forward_forever(listeners):
+def forward_forever(listeners, wake_fd=None, on_wake=None):
+    """Carries connections until killed; `on_wake` is called whenever `wake_fd` is readable."""
     import selectors
     import socket
 
@@ -193,6 +207,8 @@ def forward_forever(listeners):
     for sock, path in listeners:
         sock.setblocking(False)
         sel.register(sock, selectors.EVENT_READ, ("listen", path))
+    if wake_fd is not None:
+        sel.register(wake_fd, selectors.EVENT_READ, "wake")
     interest = {}
 
     def close_pair(end):
@@ -228,6 +244,10 @@ def forward_forever(listeners):
     while True:
         for key, events in sel.select():
             data = key.data
+            if data == "wake":
+                os.read(wake_fd, 4096)
+                on_wake()
+                continue
             if isinstance(data, tuple):
                 try:
                     conn, _ = key.fileobj.accept()

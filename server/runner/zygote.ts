@@ -1,0 +1,313 @@
+// Python runs from a zygote (inside/zygote.py, whose head holds the threat model of this path): one
+// interpreter, started once as root with the client libraries imported, clones itself into a new
+// sandbox for each run. `Zygote` keeps that process (started again if it dies: the runs it had end
+// with a message); `ZygoteSandbox` is one run of it, with the same surface as a bubblewrap Sandbox,
+// so RunSession and everything after it cannot tell the two apart.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import type { RunLanguage } from '../../shared/protocol.ts';
+import { INSIDE, PYTHON, SANDBOX_HOSTNAME, etcFiles } from './bwrap-args.ts';
+import { childrenOf, cpuTicksOf, processesOfUid } from './proc-scan.ts';
+import { SANDBOX_NICENESS } from './run-limits.ts';
+import type { LaunchRequest, RunSandbox, SandboxContext } from './sandbox.ts';
+import { waitingOnStdin } from './stdin-wait.ts';
+
+/** The exit status of a run whose zygote went away under it (as a kill: 128 + SIGKILL). */
+const EXIT_ZYGOTE_LOST = 137;
+/** After this, a zygote that is not ready is taken as failed. */
+const READY_TIMEOUT_MS = 30_000;
+const LEFTOVER_TIMEOUT_MS = 5000;
+const LEFTOVER_POLL_MS = 20;
+
+interface RunHandlers {
+  pid(pid: number): void;
+  exit(code: number, error?: string): void;
+}
+
+type ZygoteEvent = { ready: true } | { id: string; pid: number } | { id: string; exit: number; error?: string };
+
+export class Zygote {
+  private child: ChildProcess | null = null;
+  private readonly runs = new Map<string, RunHandlers>();
+  private sequence = 0;
+  private closed = false;
+  private readyNow = false;
+  private readyWaiters: Array<(ok: boolean) => void> = [];
+
+  constructor(
+    private readonly runtimeDir: string,
+    private readonly log: (line: string) => void,
+  ) {
+    this.start();
+  }
+
+  /** Resolves true once the zygote has imported the libraries (false if it could not start). */
+  ready(): Promise<boolean> {
+    if (this.readyNow) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+      timer.unref();
+      this.readyWaiters.push((ok) => {
+        clearTimeout(timer);
+        resolve(ok);
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Hands a run to the zygote; the handlers hear its pid, then its exit. */
+  run(spec: Record<string, unknown>, handlers: RunHandlers): string {
+    const id = `z${++this.sequence}`;
+    if (!this.child?.stdin?.writable || !this.readyNow) {
+      queueMicrotask(() => handlers.exit(EXIT_ZYGOTE_LOST, 'the Python zygote is not running'));
+      return id;
+    }
+    this.runs.set(id, handlers);
+    this.child.stdin.write(`${JSON.stringify({ ...spec, id })}\n`);
+    return id;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.child?.kill('SIGKILL');
+  }
+
+  private start(): void {
+    const child = spawn(PYTHON, ['-I', '-u', path.join(this.runtimeDir, 'inside', 'zygote.py')], {
+      // Nothing of the server's: the clones' /proc/1/environ is this (empty) one.
+      env: {},
+      cwd: '/',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdin!.on('error', () => {});
+    child.stderr!.on('data', (d: Buffer) => this.log(`zygote: ${d.toString().trimEnd()}`));
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.on('line', (line) => this.onEvent(JSON.parse(line) as ZygoteEvent));
+    child.once('error', (err) => this.log(`zygote: cannot start ${PYTHON}: ${err.message}`));
+    child.once('close', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = null;
+      this.readyNow = false;
+      for (const w of this.readyWaiters.splice(0)) w(false);
+      // Its runs die with it (the parent-death signal); their servers' side learns it here.
+      const lost = [...this.runs.values()];
+      this.runs.clear();
+      for (const h of lost) h.exit(EXIT_ZYGOTE_LOST, 'the Python zygote ended during the run; run it again');
+      if (this.closed) return;
+      this.log(`zygote: ended (${signal ?? code}); starting it again`);
+      setTimeout(() => !this.closed && this.start(), 200).unref();
+    });
+  }
+
+  private onEvent(event: ZygoteEvent): void {
+    if ('ready' in event) {
+      this.readyNow = true;
+      for (const w of this.readyWaiters.splice(0)) w(true);
+      return;
+    }
+    const handlers = this.runs.get(event.id);
+    if (!handlers) return;
+    if ('pid' in event) {
+      handlers.pid(event.pid);
+      return;
+    }
+    this.runs.delete(event.id);
+    handlers.exit(event.exit, event.error);
+  }
+}
+
+let sequence = 0;
+
+/** One Python run of the zygote, behind the surface of a bubblewrap Sandbox. */
+export class ZygoteSandbox implements RunSandbox {
+  readonly language: RunLanguage = 'python';
+  readonly exited: Promise<number>;
+  readonly netDir: string;
+  readonly stdin: Writable = new PassThrough();
+  readonly stdout: Readable = new PassThrough();
+  readonly stderr: Readable = new PassThrough();
+  hasExited = false;
+  startError: string | null = null;
+  /** The clone: pid 1 of the run's namespace (its init and forwarder), host numbering. */
+  private pid: number | null = null;
+  /** The learner's program: pid 2, the clone's child. */
+  private knownProgram: number | null = null;
+  private killed = false;
+  private resolveExit!: (code: number) => void;
+  private status: number | null = null;
+  private readonly streams: PassThrough[];
+
+  static async start(ctx: SandboxContext, zygote: Zygote): Promise<ZygoteSandbox> {
+    const uid = ctx.uids ? await ctx.uids.claim() : process.getuid!();
+    const dir = path.join(ctx.sandboxesDir, `${process.pid}-${uid}-z${++sequence}`);
+    try {
+      await fs.mkdir(path.join(dir, 'etc'), { recursive: true, mode: 0o711 });
+      await fs.mkdir(path.join(dir, 'net'), { mode: 0o711 });
+      await fs.mkdir(path.join(dir, 'root'), { mode: 0o700 });
+      for (const [name, content] of Object.entries(etcFiles(uid))) {
+        await fs.writeFile(path.join(dir, 'etc', name), content, { mode: 0o644 });
+      }
+      const server = net.createServer({ allowHalfOpen: true });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(path.join(dir, 'stdio.sock'), resolve);
+      });
+      return new ZygoteSandbox(ctx, zygote, uid, dir, server);
+    } catch (err) {
+      await fs.rm(dir, { recursive: true, force: true });
+      await ctx.uids?.release(uid);
+      throw err;
+    }
+  }
+
+  private constructor(
+    private readonly ctx: SandboxContext,
+    private readonly zygote: Zygote,
+    readonly uid: number,
+    readonly dir: string,
+    private readonly server: net.Server,
+  ) {
+    this.netDir = path.join(dir, 'net');
+    this.streams = [this.stdin as PassThrough, this.stdout as PassThrough, this.stderr as PassThrough];
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    // stdin, stdout, stderr: three connections from the clone, each first saying which it is.
+    server.on('connection', (socket) => {
+      socket.once('data', (first: Buffer) => {
+        const fd = first[0] - 0x30;
+        const stream = this.streams[fd];
+        if (fd < 0 || fd > 2 || !stream) return socket.destroy();
+        socket.on('error', () => {});
+        if (fd === 0) {
+          stream.pipe(socket);
+          socket.resume();
+        } else {
+          if (first.length > 1) stream.write(first.subarray(1));
+          socket.pipe(stream);
+        }
+      });
+    });
+    this.stdin.on('error', () => {});
+  }
+
+  /** Nothing is printed before the run starts: a clone has no warm-up of its own. */
+  takeEarlyOutput(): Buffer {
+    return Buffer.alloc(0);
+  }
+
+  assign(request: LaunchRequest): void {
+    if (this.killed) return void this.finish(137);
+    const spec = {
+      uid: this.uid,
+      sandboxDir: this.dir,
+      runtimeDir: this.ctx.runtimeDir,
+      usrLinks: this.ctx.host.usrLinks,
+      etcEntries: this.ctx.host.etcEntries,
+      sizes: this.ctx.sizes,
+      inside: { bin: INSIDE.bin, net: INSIDE.net },
+      hostname: SANDBOX_HOSTNAME,
+      niceness: SANDBOX_NICENESS,
+      request,
+    };
+    this.zygote.run(spec, {
+      pid: (pid) => {
+        this.pid = pid;
+        if (this.killed) this.kill();
+      },
+      exit: (code, error) => {
+        if (error) (this.stderr as PassThrough).write(`${error}\n`);
+        void this.finish(code);
+      },
+    });
+  }
+
+  async interrupt(): Promise<boolean> {
+    const program = await this.program();
+    if (program === null) return false;
+    try {
+      // The program leads its own process group, as a shell's foreground job; pid 1 is not in it.
+      process.kill(-program, 'SIGINT');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  kill(): void {
+    this.killed = true;
+    if (this.hasExited) return;
+    if (this.pid === null) return;
+    try {
+      // Pid 1 of the run's namespace: every process of the run goes with it.
+      process.kill(this.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
+  async waitingForInput(): Promise<boolean> {
+    const program = await this.program();
+    return program !== null && waitingOnStdin(program);
+  }
+
+  async cpuTicks(): Promise<number | null> {
+    const program = await this.program();
+    return program === null ? null : cpuTicksOf(program);
+  }
+
+  private async program(): Promise<number | null> {
+    if (this.pid === null || this.hasExited) return null;
+    this.knownProgram ??= (await childrenOf(this.pid))[0] ?? null;
+    return this.knownProgram;
+  }
+
+  private async finish(code: number): Promise<void> {
+    if (this.status !== null) return;
+    this.status = code;
+    // What the program wrote is all in once its sockets close: give them a moment after the exit.
+    await Promise.race([
+      Promise.all(
+        [this.stdout, this.stderr].map((s) => new Promise((r) => (s.readableEnded ? r(null) : s.once('end', r)))),
+      ),
+      new Promise((r) => setTimeout(r, 200)),
+    ]);
+    for (const s of this.streams) if (!s.writableEnded) s.end();
+    this.hasExited = true;
+    this.server.close();
+    await this.teardown();
+    this.resolveExit(code);
+  }
+
+  /** Nothing may outlive the run: look for the uid's processes, kill them, then free the uid. */
+  private async teardown(): Promise<void> {
+    if (this.ctx.uids) {
+      const deadline = Date.now() + LEFTOVER_TIMEOUT_MS;
+      for (;;) {
+        const left = await processesOfUid(this.uid);
+        if (left.length === 0) break;
+        if (Date.now() > deadline) {
+          this.ctx.log(`zygote run: uid ${this.uid} still has processes ${left.join(' ')}; the uid stays claimed`);
+          await fs.rm(this.dir, { recursive: true, force: true });
+          return;
+        }
+        for (const pid of left) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone
+          }
+        }
+        await new Promise((r) => setTimeout(r, LEFTOVER_POLL_MS));
+      }
+    }
+    await fs.rm(this.dir, { recursive: true, force: true });
+    await this.ctx.uids?.release(this.uid);
+  }
+}
