@@ -282,25 +282,32 @@ export class Sandbox implements RunSandbox {
     return (await childrenOf(init))[0] ?? null;
   }
 
-  /** Nothing may outlive the sandbox: look for the uid's processes, kill them, then free the uid. */
-  private async teardown(): Promise<void> {
-    if (this.ctx.uids) {
-      const deadline = Date.now() + LEFTOVER_TIMEOUT_MS;
-      for (;;) {
-        const left = await processesOfUid(this.uid);
-        if (left.length === 0) break;
-        if (Date.now() > deadline) {
-          this.ctx.log(`sandbox: uid ${this.uid} still has processes ${left.join(' ')}; the uid stays claimed`);
-          await fs.rm(this.dir, { recursive: true, force: true });
-          return;
-        }
-        left.forEach(killQuietly);
-        await new Promise((r) => setTimeout(r, LEFTOVER_POLL_MS));
-      }
-    }
-    await fs.rm(this.dir, { recursive: true, force: true });
-    await this.ctx.uids?.release(this.uid);
+  private teardown(): Promise<void> {
+    return releaseRun(this.ctx, this.uid, this.dir);
   }
+}
+
+/**
+ * Nothing of a run may outlive it (either path): look for its uid's processes, kill them, remove its
+ * host directory, then free the uid. A uid that keeps processes past LEFTOVER_TIMEOUT_MS stays claimed.
+ */
+export async function releaseRun(ctx: SandboxContext, uid: number, dir: string): Promise<void> {
+  if (ctx.uids) {
+    const deadline = Date.now() + LEFTOVER_TIMEOUT_MS;
+    for (;;) {
+      const left = await processesOfUid(uid);
+      if (left.length === 0) break;
+      if (Date.now() > deadline) {
+        ctx.log(`sandbox: uid ${uid} still has processes ${left.join(' ')}; the uid stays claimed`);
+        await fs.rm(dir, { recursive: true, force: true });
+        return;
+      }
+      left.forEach(killQuietly);
+      await new Promise((r) => setTimeout(r, LEFTOVER_POLL_MS));
+    }
+  }
+  await fs.rm(dir, { recursive: true, force: true });
+  await ctx.uids?.release(uid);
 }
 
 function killQuietly(pid: number): void {

@@ -11,17 +11,15 @@ import readline from 'node:readline';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type { RunLanguage } from '../../shared/protocol.ts';
 import { INSIDE, PYTHON, SANDBOX_HOSTNAME, etcFiles } from './bwrap-args.ts';
-import { childrenOf, cpuTicksOf, processesOfUid } from './proc-scan.ts';
+import { childrenOf, cpuTicksOf } from './proc-scan.ts';
 import { SANDBOX_NICENESS } from './run-limits.ts';
-import type { LaunchRequest, RunSandbox, SandboxContext } from './sandbox.ts';
+import { releaseRun, type LaunchRequest, type RunSandbox, type SandboxContext } from './sandbox.ts';
 import { waitingOnStdin } from './stdin-wait.ts';
 
 /** The exit status of a run whose zygote went away under it (as a kill: 128 + SIGKILL). */
 const EXIT_ZYGOTE_LOST = 137;
 /** After this, a zygote that is not ready is taken as failed. */
 const READY_TIMEOUT_MS = 30_000;
-const LEFTOVER_TIMEOUT_MS = 5000;
-const LEFTOVER_POLL_MS = 20;
 
 interface RunHandlers {
   pid(pid: number): void;
@@ -285,29 +283,7 @@ export class ZygoteSandbox implements RunSandbox {
     this.resolveExit(code);
   }
 
-  /** Nothing may outlive the run: look for the uid's processes, kill them, then free the uid. */
-  private async teardown(): Promise<void> {
-    if (this.ctx.uids) {
-      const deadline = Date.now() + LEFTOVER_TIMEOUT_MS;
-      for (;;) {
-        const left = await processesOfUid(this.uid);
-        if (left.length === 0) break;
-        if (Date.now() > deadline) {
-          this.ctx.log(`zygote run: uid ${this.uid} still has processes ${left.join(' ')}; the uid stays claimed`);
-          await fs.rm(this.dir, { recursive: true, force: true });
-          return;
-        }
-        for (const pid of left) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // gone
-          }
-        }
-        await new Promise((r) => setTimeout(r, LEFTOVER_POLL_MS));
-      }
-    }
-    await fs.rm(this.dir, { recursive: true, force: true });
-    await this.ctx.uids?.release(this.uid);
+  private teardown(): Promise<void> {
+    return releaseRun(this.ctx, this.uid, this.dir);
   }
 }
