@@ -7,13 +7,9 @@
 #      what a zygote would do per run (the child is pid 1 of its namespace).
 # Each child imports nothing more, prints one line and exits.
 #   sudo /usr/bin/python3 bench/fork-paths.py [runs]
-import ctypes
-import fcntl
 import gc
 import os
 import shutil
-import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -23,14 +19,12 @@ RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 MODULES = ("redis", "pika", "sqlalchemy", "sqlalchemy.orm", "memcache", "pymysql")
 UID = 1_899_999_000  # below the runner's range, so a server running meanwhile is not disturbed
 
-libc = ctypes.CDLL(None, use_errno=True)
-CLONE_FLAGS = 0x20000 | 0x4000000 | 0x8000000 | 0x20000000 | 0x40000000 | 0x02000000  # NS UTS IPC PID NET CGROUP
-SIGCHLD = 17
-SYS_CLONE = {"x86_64": 56, "aarch64": 220}[os.uname().machine]
-SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}[os.uname().machine]
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
-PR_SET_NO_NEW_PRIVS = 38
-
+# The zygote's own helpers (server/runner/inside/zygote.py): path 3 is what it does per run.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server", "runner", "inside"))
+import zygote  # noqa: E402
+from zygote import (  # noqa: E402
+    MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT, PR_SET_NO_NEW_PRIVS,
+    check, clone_run, libc, loopback_up, mount)
 
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 
@@ -44,27 +38,15 @@ def machine_cpu_ms():
     return (user + nice + system + irq + softirq + steal) * TICK_MS
 
 
-def check(result, what):
-    if result != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
-def mount(src, dst, fstype, flags, data=None):
-    enc = lambda s: s.encode() if s else None  # noqa: E731
-    check(libc.mount(enc(src), dst.encode(), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {dst}")
 
 
-def loopback_up():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    flags = struct.unpack("16sh", fcntl.ioctl(s, 0x8913, struct.pack("16sh", b"lo", 0)))[1]  # SIOCGIFFLAGS
-    fcntl.ioctl(s, 0x8914, struct.pack("16sh", b"lo", flags | 1))  # SIOCSIFFLAGS, IFF_UP
-    s.close()
 
 
 def sandbox_child(root, uid):
     """In the new namespaces, as pid 1: a read-only root of /usr and tmpfs, then the learner's uid."""
-    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    mount(None, "/", flags=MS_REC | MS_PRIVATE)
     mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
     for d in ("usr", "proc", "dev", "tmp", "home", "old"):
         os.mkdir(f"{root}/{d}")
@@ -78,7 +60,7 @@ def sandbox_child(root, uid):
     for dev in ("null", "zero", "urandom"):
         open(f"{root}/dev/{dev}", "w").close()
         mount(f"/dev/{dev}", f"{root}/dev/{dev}", None, MS_BIND)
-    check(libc.syscall(SYS_PIVOT_ROOT, root.encode(), f"{root}/old".encode()), "pivot_root")
+    check(libc.syscall(zygote.SYSCALLS["pivot_root"], root.encode(), f"{root}/old".encode()), "pivot_root")
     os.chdir("/")
     check(libc.umount2(b"/old", 2), "umount the old root")
     os.rmdir("/old")
@@ -92,17 +74,6 @@ def sandbox_child(root, uid):
     os.chdir("/home")
 
 
-def clone_into_namespaces():
-    """fork(), but the child starts in new namespaces; Python's own fork hooks run around it."""
-    ctypes.pythonapi.PyOS_BeforeFork()
-    pid = libc.syscall(SYS_CLONE, ctypes.c_ulong(CLONE_FLAGS | SIGCHLD), None, None, None, None)
-    if pid == 0:
-        ctypes.pythonapi.PyOS_AfterFork_Child()
-    else:
-        ctypes.pythonapi.PyOS_AfterFork_Parent()
-        if pid < 0:
-            raise OSError(ctypes.get_errno(), "clone")
-    return pid
 
 
 def measure(name, start_one):
@@ -157,10 +128,10 @@ def main():
 
     workdir = tempfile.mkdtemp(prefix="fork-paths-")
 
-    def zygote(i):
+    def cloned(i):
         root = os.path.join(workdir, str(i))
         os.mkdir(root)
-        pid = clone_into_namespaces()
+        pid = clone_run()
         if pid == 0:
             try:
                 sandbox_child(root, UID)
@@ -170,7 +141,7 @@ def main():
                 os._exit(99)
         return pid
 
-    zyg = measure("3. clone into namespaces + sandbox + uid", zygote)
+    zyg = measure("3. clone into namespaces + sandbox + uid", cloned)
     shutil.rmtree(workdir, ignore_errors=True)
     print(f"CPU per run, path 3 against path 1: {zyg / today:.2f}×")
 

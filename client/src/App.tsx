@@ -139,26 +139,24 @@ export function App({ workspace, topBarExtra, children }: Props) {
         <div className="main main-tabs">
           <ViewTabs view={view} onView={setView} course={course} />
           <div className="view-stage">
-            <div
-              id="view-lesson"
-              role="tabpanel"
-              aria-labelledby="view-tab-lesson"
-              className="view"
-              data-shown={view === 'lesson'}
-              inert={view !== 'lesson'}
-            >
-              {lessonPane}
-            </div>
-            <div
-              id="view-work"
-              role="tabpanel"
-              aria-labelledby="view-tab-work"
-              className="view"
-              data-shown={view === 'work'}
-              inert={view !== 'work'}
-            >
-              {workArea}
-            </div>
+            {(
+              [
+                ['lesson', lessonPane],
+                ['work', workArea],
+              ] as const
+            ).map(([id, content]) => (
+              <div
+                key={id}
+                id={`view-${id}`}
+                role="tabpanel"
+                aria-labelledby={`view-tab-${id}`}
+                className="view"
+                data-shown={view === id}
+                inert={view !== id}
+              >
+                {content}
+              </div>
+            ))}
           </div>
         </div>
       ) : (

@@ -8,8 +8,10 @@ import type { Run, RunOutput } from './types.ts';
 import { noticeLine, signalMessage, stopExitCode, stopMessage, type StopReason } from './exit-notice.ts';
 import type { HostForwarder } from './host-forwarder.ts';
 import { LineDiscipline } from './line-discipline.ts';
+import { cpuTicksOf } from './proc-scan.ts';
 import type { RunLimits } from './run-limits.ts';
 import type { LaunchRequest, RunSandbox } from './sandbox.ts';
+import { waitingOnStdin } from './stdin-wait.ts';
 
 /** How often a live run is looked at: asleep on its input? using the CPU? (a few /proc reads each). */
 export const WATCH_INTERVAL_MS = 300;
@@ -119,7 +121,9 @@ export class RunSession implements Run {
     if (this.finished || this.looking) return;
     this.looking = true;
     try {
-      const [waiting, ticks] = await Promise.all([this.sandbox.waitingForInput(), this.sandbox.cpuTicks()]);
+      const program = await this.sandbox.program();
+      if (program === null || this.finished) return;
+      const [waiting, ticks] = await Promise.all([waitingOnStdin(program), cpuTicksOf(program)]);
       if (this.finished) return;
       if (waiting !== this.waiting) {
         this.waiting = waiting;

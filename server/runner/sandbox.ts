@@ -43,8 +43,7 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { RunLanguage } from '../../shared/protocol.ts';
 import { BWRAP, bwrapArgs, etcFiles, type HostLayout, type TmpfsSizes } from './bwrap-args.ts';
-import { childrenOf, cpuTicksOf, processesOfUid, processGroupOf } from './proc-scan.ts';
-import { waitingOnStdin } from './stdin-wait.ts';
+import { childrenOf, processesOfUid, processGroupOf } from './proc-scan.ts';
 import { SANDBOX_NICENESS } from './run-limits.ts';
 import type { UidAllocator } from './uid-allocator.ts';
 
@@ -94,8 +93,8 @@ export interface RunSandbox {
   assign(request: LaunchRequest): void;
   interrupt(): Promise<boolean>;
   kill(): void;
-  waitingForInput(): Promise<boolean>;
-  cpuTicks(): Promise<number | null>;
+  /** The learner's program, host pid, once it runs; null before then and once the sandbox is gone. */
+  program(): Promise<number | null>;
 }
 
 let sequence = 0;
@@ -118,7 +117,7 @@ export class Sandbox implements RunSandbox {
   private early: Buffer[] = [];
   private earlyBytes = 0;
   private assigned = false;
-  /** The learner's program, host pid, once found (waitingForInput). */
+  /** The learner's program, host pid, once found (program()). */
   private knownProgram: number | null = null;
 
   static async start(ctx: SandboxContext, language: RunLanguage): Promise<Sandbox> {
@@ -255,19 +254,7 @@ export class Sandbox implements RunSandbox {
     });
   }
 
-  /** Whether the learner's program is asleep reading its stdin (see stdin-wait.ts). */
-  async waitingForInput(): Promise<boolean> {
-    const program = await this.program();
-    return program !== null && waitingOnStdin(program);
-  }
-
-  /** CPU time the learner's program has used so far, in clock ticks; null before it exists or once gone. */
-  async cpuTicks(): Promise<number | null> {
-    const program = await this.program();
-    return program === null ? null : cpuTicksOf(program);
-  }
-
-  private async program(): Promise<number | null> {
+  async program(): Promise<number | null> {
     if (this.hasExited) return null;
     // The launcher becomes the program (Node by exec): the pid stays once found.
     this.knownProgram ??= await this.programPid();

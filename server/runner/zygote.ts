@@ -11,10 +11,9 @@ import readline from 'node:readline';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type { RunLanguage } from '../../shared/protocol.ts';
 import { INSIDE, PYTHON, SANDBOX_HOSTNAME, etcFiles } from './bwrap-args.ts';
-import { childrenOf, cpuTicksOf } from './proc-scan.ts';
+import { childrenOf } from './proc-scan.ts';
 import { SANDBOX_NICENESS } from './run-limits.ts';
 import { releaseRun, type LaunchRequest, type RunSandbox, type SandboxContext } from './sandbox.ts';
-import { waitingOnStdin } from './stdin-wait.ts';
 
 /** The exit status of a run whose zygote went away under it (as a kill: 128 + SIGKILL). */
 const EXIT_ZYGOTE_LOST = 137;
@@ -250,17 +249,7 @@ export class ZygoteSandbox implements RunSandbox {
     }
   }
 
-  async waitingForInput(): Promise<boolean> {
-    const program = await this.program();
-    return program !== null && waitingOnStdin(program);
-  }
-
-  async cpuTicks(): Promise<number | null> {
-    const program = await this.program();
-    return program === null ? null : cpuTicksOf(program);
-  }
-
-  private async program(): Promise<number | null> {
+  async program(): Promise<number | null> {
     if (this.pid === null || this.hasExited) return null;
     this.knownProgram ??= (await childrenOf(this.pid))[0] ?? null;
     return this.knownProgram;

@@ -38,6 +38,7 @@
 #     capability sets are what keep it from them (as bubblewrap's setuid mode does); the seccomp
 #     filter keeps it from making one of its own.
 import ctypes
+import fcntl
 import gc
 import json
 import os
@@ -152,8 +153,8 @@ def build_dev(dev, shm_bytes):
 
 def loopback_up():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    flags = struct.unpack("16sh", __import__("fcntl").ioctl(s, 0x8913, struct.pack("16sh", b"lo", 0)))[1]
-    __import__("fcntl").ioctl(s, 0x8914, struct.pack("16sh", b"lo", flags | 1))  # IFF_UP
+    flags = struct.unpack("16sh", fcntl.ioctl(s, 0x8913, struct.pack("16sh", b"lo", 0)))[1]  # SIOCGIFFLAGS
+    fcntl.ioctl(s, 0x8914, struct.pack("16sh", b"lo", flags | 1))  # SIOCSIFFLAGS, IFF_UP
     s.close()
 
 
@@ -223,10 +224,11 @@ def run_child(spec):
     try:
         check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "parent-death signal")
         signal.set_wakeup_fd(-1)
-        for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
-            signal.signal(sig, signal.SIG_DFL)
+        # The zygote's own handlers go; the program starts with Python's usual ones.
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as Python sets it for itself
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
         connect_stdio(f"{spec['sandboxDir']}/stdio.sock")
         os.closerange(3, 65536)
         os.setsid()
