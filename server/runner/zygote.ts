@@ -19,6 +19,9 @@ import { releaseRun, type LaunchRequest, type RunSandbox, type SandboxContext } 
 const EXIT_ZYGOTE_LOST = 137;
 /** After this, a zygote that is not ready is taken as failed. */
 const READY_TIMEOUT_MS = 30_000;
+/** A zygote that ends sooner than this after its start is started again only after RESTART_DELAY_MS. */
+const RESTART_QUICK_MS = 5_000;
+const RESTART_DELAY_MS = 1_000;
 
 interface RunHandlers {
   pid(pid: number): void;
@@ -33,6 +36,7 @@ export class Zygote {
   private sequence = 0;
   private closed = false;
   private readyNow = false;
+  private startedAt = 0;
   private readyWaiters: Array<(ok: boolean) => void> = [];
 
   constructor(
@@ -77,6 +81,7 @@ export class Zygote {
   }
 
   private start(): void {
+    this.startedAt = Date.now();
     const child = spawn(PYTHON, ['-I', '-u', path.join(this.runtimeDir, 'inside', 'zygote.py')], {
       // Nothing of the server's: the clones' /proc/1/environ is this (empty) one.
       env: {},
@@ -100,7 +105,9 @@ export class Zygote {
       for (const h of lost) h.exit(EXIT_ZYGOTE_LOST, 'the Python zygote ended during the run; run it again');
       if (this.closed) return;
       this.log(`zygote: ended (${signal ?? code}); starting it again`);
-      setTimeout(() => !this.closed && this.start(), 200).unref();
+      // At once after a zygote that lived a while; one that keeps dying young is started more slowly.
+      const delay = Date.now() - this.startedAt < RESTART_QUICK_MS ? RESTART_DELAY_MS : 0;
+      setTimeout(() => !this.closed && this.start(), delay).unref();
     });
   }
 
