@@ -36,6 +36,8 @@ export class Zygote {
   private sequence = 0;
   private closed = false;
   private readyNow = false;
+  /** Runs asked for before the zygote was ready: sent once it is. */
+  private unsent: string[] = [];
   private startedAt = 0;
   private readyWaiters: Array<(ok: boolean) => void> = [];
 
@@ -66,12 +68,11 @@ export class Zygote {
   /** Hands a run to the zygote; the handlers hear its pid, then its exit. */
   run(spec: Record<string, unknown>, handlers: RunHandlers): string {
     const id = `z${++this.sequence}`;
-    if (!this.child?.stdin?.writable || !this.readyNow) {
-      queueMicrotask(() => handlers.exit(EXIT_ZYGOTE_LOST, 'the Python zygote is not running'));
-      return id;
-    }
     this.runs.set(id, handlers);
-    this.child.stdin.write(`${JSON.stringify({ ...spec, id })}\n`);
+    const line = `${JSON.stringify({ ...spec, id })}\n`;
+    // A run asked for while the zygote (re)starts waits for it to be ready.
+    if (this.readyNow && this.child?.stdin?.writable) this.child.stdin.write(line);
+    else this.unsent.push(line);
     return id;
   }
 
@@ -102,6 +103,7 @@ export class Zygote {
       // Its runs die with it (the parent-death signal); their servers' side learns it here.
       const lost = [...this.runs.values()];
       this.runs.clear();
+      this.unsent = [];
       for (const h of lost) h.exit(EXIT_ZYGOTE_LOST, 'the Python zygote ended during the run; run it again');
       if (this.closed) return;
       this.log(`zygote: ended (${signal ?? code}); starting it again`);
@@ -114,6 +116,7 @@ export class Zygote {
   private onEvent(event: ZygoteEvent): void {
     if ('ready' in event) {
       this.readyNow = true;
+      for (const line of this.unsent.splice(0)) this.child?.stdin?.write(line);
       for (const w of this.readyWaiters.splice(0)) w(true);
       return;
     }
