@@ -2,9 +2,12 @@
 // terminals sending a command a second, and the class starts R snippet runs a second between them
 // (3.33: each learner every 30 s), for M minutes. Prints the join → ready times, terminal round
 // trips (p50/p99/max), errors, runs (ended well, waited in the queue, how long from Run to start),
-// the server's event-loop delay (from /api/health) and its memory per learner beyond their own
-// service instances. Loopback only; it stops by itself.
-//   npx tsx bench/classroom-load.ts [learners=100] [minutes=10] [runs-per-second=learners/30]
+// the server's event-loop delay (from /api/health), its memory per learner beyond their own
+// service instances, and the executor's (with its zygote and sandboxes). With `burst`, every
+// learner also presses Run within one second, BURST_AFTER_MS into the measurement: the terminals'
+// round trips during the burst and whether all its runs finished are printed apart. Loopback
+// only; it stops by itself.
+//   npx tsx bench/classroom-load.ts [learners=100] [minutes=10] [runs-per-second=learners/30] [burst]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -16,11 +19,16 @@ import { WS_PATH } from '../shared/protocol.ts';
 import { freePort } from '../server/services/net-util.ts';
 import { ROOT, freshTestDataDir } from '../server/stack.ts';
 import { ClassroomDriver } from '../server/testing/classroom-client.ts';
+import { treePssKb } from './proc.ts';
 import { percentile } from './stats.ts';
 
 const LEARNERS = Number(process.argv[2] ?? 100);
 const MINUTES = Number(process.argv[3] ?? 10);
 const RUNS_PER_SECOND = Number(process.argv[4] ?? LEARNERS / 30);
+const BURST = process.argv[5] === 'burst';
+/** The burst comes this long after the commands and runs start, and is watched this long. */
+const BURST_AFTER_MS = 30_000;
+const BURST_WINDOW_MS = 15_000;
 const SECRET = 'bench-instructor-secret';
 const COMMAND_EVERY_MS = 1000;
 /** Each learner's run interval, so that the class together starts RUNS_PER_SECOND. */
@@ -93,6 +101,14 @@ const queuedRuns = new Set<string>();
 /** Run pressed → `started`, per run: the queue's wait plus the sandbox's start. */
 const runStartMs: number[] = [];
 const runOpenedAt = new Map<string, number>();
+/** Run pressed → the first output of the run, per run that printed. */
+const firstOutputMs: number[] = [];
+const printed = new Set<string>();
+/** Round trips of the commands sent during the burst, and the burst's runs. */
+const burstRtt: number[] = [];
+let burstAt = Infinity;
+const burstRuns = new Set<string>();
+let burstOk = 0;
 const loopP99: number[] = [];
 let stopping = false;
 const sims: Sim[] = [];
@@ -121,6 +137,7 @@ async function joinOne(i: number): Promise<Sim> {
           const d = performance.now() - at;
           rtt.push(d);
           rttByService[m.id as ServiceName]?.push(d);
+          if (at >= burstAt && at < burstAt + BURST_WINDOW_MS) burstRtt.push(d);
           sim.sentAt.delete(m.id);
         }
       } else if (m.type === 'queued') {
@@ -130,9 +147,13 @@ async function joinOne(i: number): Promise<Sim> {
         if (at !== undefined) runStartMs.push(performance.now() - at);
       } else if (m.type === 'error') {
         errors.push(`learner ${i}: ${m.id ?? ''} ${m.message}`);
+      } else if (m.type === 'output' && runOpenedAt.has(m.id) && !printed.has(m.id)) {
+        printed.add(m.id);
+        firstOutputMs.push(performance.now() - runOpenedAt.get(m.id)!);
       } else if (m.type === 'exit' && m.id.startsWith('run')) {
         if (m.code === 0) runsOk++;
         else errors.push(`learner ${i}: run exited ${m.code}`);
+        if (m.code === 0 && burstRuns.has(m.id)) burstOk++;
       }
     });
     ws.on('close', (code) => {
@@ -169,33 +190,44 @@ for (const sim of sims) {
     };
     timers.push(setTimeout(() => timers.push(setInterval(tick, COMMAND_EVERY_MS)), Math.random() * COMMAND_EVERY_MS));
   }
-  const run = () => {
+  const run = (burst = false) => {
     runsStarted++;
     const id = `run${runSeq++}`;
+    if (burst) burstRuns.add(id);
     runOpenedAt.set(id, performance.now());
     sim.ws.send(JSON.stringify({ type: 'open', id, kind: 'run', language: 'python', code: SNIPPET }));
   };
   if (Number.isFinite(RUN_EVERY_MS)) {
     timers.push(setTimeout(() => timers.push(setInterval(run, RUN_EVERY_MS)), Math.random() * RUN_EVERY_MS));
   }
+  if (BURST) timers.push(setTimeout(() => run(true), BURST_AFTER_MS + Math.random() * 1000));
 }
+if (BURST) burstAt = performance.now() + BURST_AFTER_MS;
 
 const began = Date.now();
 let peakKb = joinedKb;
+let executorPid = 0;
+let executorPeakKb = 0;
 while (Date.now() - began < MINUTES * 60_000) {
   await new Promise((r) => setTimeout(r, 10_000));
   peakKb = Math.max(peakKb, await rssKb(server.pid!));
   const health = (await (await fetch(`${baseUrl}/api/health`)).json()) as {
     runs: { busy: number; live: number; queued: number } | null;
+    executor: { pid: number | null } | null;
     eventLoopDelayMs: { p99: number };
   };
   loopP99.push(health.eventLoopDelayMs.p99);
+  if (health.executor?.pid) {
+    executorPid = health.executor.pid;
+    executorPeakKb = Math.max(executorPeakKb, await treePssKb(executorPid));
+  }
   const sorted = [...rtt].sort((a, b) => a - b);
   console.log(
     `  ${((Date.now() - began) / 1000).toFixed(0)} s: ${rtt.length} commands, p99 ${percentile(sorted, 99).toFixed(1)} ms, runs ${runsOk}/${runsStarted} (now ${health.runs?.busy ?? '?'} busy, ${health.runs?.queued ?? '?'} queued), event loop p99 ${health.eventLoopDelayMs.p99.toFixed(1)} ms, errors ${errors.length}, server RSS ${(peakKb / 1024).toFixed(0)} MB`,
   );
 }
 const endKb = await rssKb(server.pid!);
+const executorEndKb = executorPid ? await treePssKb(executorPid) : 0;
 stopping = true;
 for (const t of timers) clearInterval(t);
 await new Promise((r) => setTimeout(r, 2000));
@@ -217,6 +249,16 @@ const startSorted = [...runStartMs].sort((a, b) => a - b);
 console.log(
   `snippet runs: ${runsOk} ok of ${runsStarted} pressed (${(runsOk / (MINUTES * 60)).toFixed(2)} ended well a second); ${queuedRuns.size} waited in the queue; Run → started p50 ${percentile(startSorted, 50).toFixed(0)} ms, p99 ${percentile(startSorted, 99).toFixed(0)} ms`,
 );
+const firstSorted = [...firstOutputMs].sort((a, b) => a - b);
+console.log(
+  `first output of a run: p50 ${percentile(firstSorted, 50).toFixed(0)} ms, p99 ${percentile(firstSorted, 99).toFixed(0)} ms (Run pressed → first line, queue wait included)`,
+);
+if (BURST) {
+  const b = [...burstRtt].sort((x, y) => x - y);
+  console.log(
+    `burst: ${LEARNERS} learners pressed Run within 1 s: ${burstOk} of ${burstRuns.size} ended well; terminals during the burst (${BURST_WINDOW_MS / 1000} s) p50 ${percentile(b, 50).toFixed(1)} ms, p99 ${percentile(b, 99).toFixed(1)} ms, max ${b.at(-1)?.toFixed(0)} ms (goal p99 ≤ 100 ms)`,
+  );
+}
 const loopSorted = [...loopP99].sort((a, b) => a - b);
 console.log(
   `server event loop delay, p99 of each 10 s: median ${percentile(loopSorted, 50).toFixed(1)} ms, worst ${loopSorted.at(-1)?.toFixed(1)} ms (goal ≤ 20 ms)`,
@@ -225,5 +267,8 @@ console.log(`errors: ${errors.length}${errors.length ? `\n  ${[...new Set(errors
 // RSS moves with garbage collection: the peak under load, less the start, is the upper bound.
 console.log(
   `server RSS: ${(baselineKb / 1024).toFixed(1)} MB before joins, ${(joinedKb / 1024).toFixed(1)} MB after, peak ${(peakKb / 1024).toFixed(1)} MB, ${(endKb / 1024).toFixed(1)} MB at the end: (peak − before) / learners = ${((peakKb - baselineKb) / 1024 / LEARNERS).toFixed(2)} MB per learner (goal ≤ 10 MB)`,
+);
+console.log(
+  `executor with its zygote and sandboxes (PSS): peak ${(executorPeakKb / 1024).toFixed(0)} MB, ${(executorEndKb / 1024).toFixed(0)} MB at the end`,
 );
 process.exit(0);

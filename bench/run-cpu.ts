@@ -1,7 +1,8 @@
 // What a Python run costs the machine, end to end through the runner (queue, sandbox, program,
 // teardown, and the pool's refill where there is a pool): RUNS sequential runs of the load bench's
-// seed snippet, with Python from the zygote and from the pool of bubblewrap sandboxes, in the same
-// run. CPU is the whole machine's busy time from /proc/stat over the runs (keep it otherwise quiet),
+// seed snippet, in the same run: through the executor process as the web server asks for them,
+// and in this process's own runner with Python from the zygote and from the pool of bubblewrap
+// sandboxes. CPU is the whole machine's busy time from /proc/stat over the runs (keep it otherwise quiet),
 // less what the machine does when idle (measured just before), plus the time to the first output
 // line. Goal: ≤ 30 ms of CPU a run from the zygote.
 //   npx tsx bench/run-cpu.ts [runs=30]
@@ -9,8 +10,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CapturedRun } from '../server/runner/captured-run.ts';
-import { createSnippetRunner } from '../server/runner/index.ts';
+import { startExecutor } from '../server/executor/supervise.ts';
+import { createSnippetRunner, type PlaygroundSnippetRunner } from '../server/runner/index.ts';
 import { freshTestDataDir, startStack } from '../server/stack.ts';
+import { machineBusyMs } from './proc.ts';
 import { ms, summarize } from './stats.ts';
 
 const RUNS = Number(process.argv[2] ?? 30);
@@ -23,53 +26,62 @@ const SNIPPET = [
 const SETTLE_MS = 3000;
 const TICK_MS = 10;
 
-/** CPU of a process and of the children it waited for (a zygote reaps every run), in ms. */
-async function processTreeMs(pid: number): Promise<number> {
+/**
+ * CPU of a process, in ms; with `children`, also of the children it waited for (a zygote reaps
+ * every run).
+ */
+async function processMs(pid: number, children: boolean): Promise<number> {
   const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
   const f = stat
     .slice(stat.lastIndexOf(')') + 2)
     .split(' ')
     .map(Number);
-  return (f[11] + f[12] + f[13] + f[14]) * TICK_MS;
+  return (f[11] + f[12] + (children ? f[13] + f[14] : 0)) * TICK_MS;
 }
 
-/** This process's zygotes (the stack's server has one too). */
-async function zygotePids(): Promise<number[]> {
+/** The zygotes whose parent is `parent` (the stack's executor has one too). */
+async function zygotePids(parent: number): Promise<number[]> {
   const found: number[] = [];
   for (const name of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const cmdline = await fs.readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
     const status = await fs.readFile(`/proc/${name}/status`, 'utf8').catch(() => '');
-    if (cmdline.includes('zygote.py') && new RegExp(`^PPid:\\s+${process.pid}$`, 'm').test(status)) {
+    if (cmdline.includes('zygote.py') && new RegExp(`^PPid:\\s+${parent}$`, 'm').test(status)) {
       found.push(Number(name));
     }
   }
   return found;
 }
 
-async function machineBusyMs(): Promise<number> {
-  const first = (await fs.readFile('/proc/stat', 'utf8')).split('\n')[0].split(/\s+/).slice(1).map(Number);
-  const [user, nice, system, , , irq, softirq, steal] = first;
-  return (user + nice + system + irq + softirq + steal) * TICK_MS;
-}
-
 const dataDir = await freshTestDataDir('bench');
 const stack = await startStack(dataDir, () => {});
 const results: string[] = [];
 try {
-  for (const python of ['zygote', 'pool'] as const) {
+  for (const way of ['executor', 'zygote', 'pool'] as const) {
     const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'playground-bench-cpu-'));
-    const before = await zygotePids();
-    const runner = await createSnippetRunner({ workDir, python, log: () => {} });
+    let runner: PlaygroundSnippetRunner;
+    let executorPid: number | null = null;
+    let stop: () => Promise<void>;
+    if (way === 'executor') {
+      const executor = startExecutor({ workDir, log: () => {} });
+      await executor.started;
+      runner = executor.client;
+      executorPid = executor.state().pid;
+      stop = () => executor.stop();
+    } else {
+      runner = await createSnippetRunner({ workDir, python: way, log: () => {} });
+      stop = () => runner.close();
+    }
     await runner.warm();
-    const zygote = (await zygotePids()).find((pid) => !before.includes(pid)) ?? null;
+    const zygote = (await zygotePids(executorPid ?? process.pid))[0] ?? null;
     // What the machine does anyway (the services idle, the other processes): taken off below.
     const idle0 = await machineBusyMs();
     const idleAt = performance.now();
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const idlePerMs = ((await machineBusyMs()) - idle0) / (performance.now() - idleAt);
     const firstOutput: number[] = [];
-    const zygote0 = zygote ? await processTreeMs(zygote) : 0;
+    const zygote0 = zygote ? await processMs(zygote, true) : 0;
+    const executor0 = executorPid ? await processMs(executorPid, false) : 0;
     const server0 = process.cpuUsage();
     const busy0 = await machineBusyMs();
     const at0 = performance.now();
@@ -78,7 +90,7 @@ try {
       const began = performance.now();
       await runner.start({ language: 'python', code: SNIPPET, files: [], endpoints: stack.endpoints }, output);
       const code = await output.exited;
-      if (code !== 0) throw new Error(`run ${i} (${python}) exited ${code}:\n${output.text}`);
+      if (code !== 0) throw new Error(`run ${i} (${way}) exited ${code}:\n${output.text}`);
       firstOutput.push(output.firstWriteAt! - began);
     }
     // The pool refills after the last run: its cost belongs to the runs.
@@ -86,12 +98,19 @@ try {
     const cpu = ((await machineBusyMs()) - busy0 - idlePerMs * (performance.now() - at0)) / RUNS;
     const serverUsage = process.cpuUsage(server0);
     const serverMs = (serverUsage.user + serverUsage.system) / 1000 / RUNS;
-    const zygoteMs = zygote ? ((await processTreeMs(zygote)) - zygote0) / RUNS : null;
+    const zygoteMs = zygote ? ((await processMs(zygote, true)) - zygote0) / RUNS : null;
+    const executorMs = executorPid ? ((await processMs(executorPid, false)) - executor0) / RUNS : null;
     const first = summarize(firstOutput);
+    const parts = [
+      `${executorPid ? 'the web server (its client)' : "the runner's own process"} ${serverMs.toFixed(1)} ms`,
+      ...(executorMs === null ? [] : [`the executor process ${executorMs.toFixed(1)} ms`]),
+      ...(zygoteMs === null ? [] : [`the zygote and its clones ${zygoteMs.toFixed(1)} ms`]),
+    ];
+    const label = { executor: 'executor (zygote) ', zygote: 'in-process zygote  ', pool: 'in-process pool    ' }[way];
     results.push(
-      `${python === 'zygote' ? 'zygote clone  ' : 'bubblewrap pool'}: ${cpu.toFixed(1)} ms of CPU a run (the runner's own process ${serverMs.toFixed(1)} ms${zygoteMs === null ? '' : `, the zygote and its clones ${zygoteMs.toFixed(1)} ms`}); first output p50 ${ms(first.p50)}, p99 ${ms(first.p99)}`,
+      `${label}: ${cpu.toFixed(1)} ms of CPU a run (${parts.join(', ')}); first output p50 ${ms(first.p50)}, p99 ${ms(first.p99)}`,
     );
-    await runner.close();
+    await stop();
     await fs.rm(workDir, { recursive: true, force: true });
   }
 } finally {

@@ -9,6 +9,7 @@ import { WS_MAX_PAYLOAD_BYTES } from '../shared/limits.ts';
 import { WS_PATH } from '../shared/protocol.ts';
 import { createLessonsRouter } from './lessons/routes.ts';
 import type { SnippetRunner } from './runner/types.ts';
+import type { ExecutorState } from './executor/supervise.ts';
 import type { Supervisor } from './services/supervisor.ts';
 import { SocketSession } from './ws/socket-session.ts';
 import type { PageSession } from './ws/page-session.ts';
@@ -33,6 +34,8 @@ export interface AppOptions {
   /** Runs snippets; null (with the reason) when it could not start. */
   runner?: SnippetRunner | null;
   runnerProblem?: string;
+  /** The executor that carries out the runs: whether it is up, where, its restarts. */
+  executor?: () => ExecutorState;
   /** Classroom mode: classes, learners with their own workspaces, the instructor's dashboard. */
   classroom?: { classroom: Classroom; secret: string };
   /** Origins besides the page's own that may open the WebSocket (PLAYGROUND_ORIGINS). */
@@ -77,6 +80,7 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
       ok: Object.values(services).every((s) => s.ok),
       services,
       runs: options.runner?.load?.() ?? null,
+      executor: options.executor?.() ?? null,
       eventLoopDelayMs,
     });
   });

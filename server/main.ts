@@ -9,9 +9,8 @@ import type { ServicesStatus } from '../shared/protocol.ts';
 import { createPlaygroundServer } from './app.ts';
 import { SERVICES } from './services/registry.ts';
 import type { ServiceSet } from './services/service-set.ts';
-import { createSnippetRunner } from './runner/index.ts';
 import { runSlotsFrom } from './runner/run-limits.ts';
-import type { SnippetRunner } from './runner/types.ts';
+import { startExecutor, type Executor } from './executor/supervise.ts';
 import { Supervisor } from './services/supervisor.ts';
 import { errorText } from './util/errors.ts';
 import { classroomRequested, readClassroomConfig, type ClassroomConfig } from './classroom/config.ts';
@@ -99,23 +98,29 @@ export function runnerWorkDir(dataDir: string): string {
   return path.join(os.tmpdir(), `service-playground-runner-${tag}`);
 }
 
-/** The snippet runner needs bubblewrap and Debian's python3; without them the rest still works. */
+/**
+ * Snippet runs happen in the executor, a process of their own (executor/): started and watched
+ * here, or the one PLAYGROUND_EXECUTOR names on another machine. It needs bubblewrap and Debian's
+ * python3; without them the rest of the playground still works.
+ */
 export async function startRunner(
   workDir: string,
-  fillPoolAfter?: Promise<unknown>,
-  slots?: number,
-): Promise<{ runner: SnippetRunner | null; problem?: string }> {
+  options: { fillPoolAfter?: Promise<unknown>; slots?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ executor: Executor; problem?: string }> {
+  const env = options.env ?? process.env;
+  const executor = startExecutor({
+    workDir,
+    remote: env.PLAYGROUND_EXECUTOR || undefined,
+    token: env.PLAYGROUND_EXECUTOR_TOKEN || undefined,
+    options: options.slots === undefined ? {} : { queue: { slots: options.slots } },
+    fillAfter: options.fillPoolAfter,
+    log: (line) => console.log(`  ${line}`),
+  });
   try {
-    return {
-      runner: await createSnippetRunner({
-        workDir,
-        fillPoolAfter,
-        queue: slots === undefined ? {} : { slots },
-        log: (line) => console.log(`  ${line}`),
-      }),
-    };
+    await executor.started;
+    return { executor };
   } catch (err) {
-    return { runner: null, problem: `snippet runs are unavailable: ${errorText(err)}` };
+    return { executor, problem: `snippet runs are unavailable: ${errorText(err)}` };
   }
 }
 
@@ -170,7 +175,7 @@ async function main(): Promise<void> {
       (async () => {
         await app?.close();
         await classroom?.close();
-        await Promise.all([supervisor.stopAll(), runner?.close()]);
+        await Promise.all([supervisor.stopAll(), executor.stop()]);
       })(),
       new Promise((r) => setTimeout(r, 15_000)),
     ]);
@@ -182,7 +187,11 @@ async function main(): Promise<void> {
 
   let servicesUp!: () => void;
   const servicesStarted = new Promise<void>((resolve) => (servicesUp = resolve));
-  const { runner, problem: runnerProblem } = await startRunner(runnerWorkDir(dataDir), servicesStarted, runSlots);
+  const { executor, problem: runnerProblem } = await startRunner(runnerWorkDir(dataDir), {
+    fillPoolAfter: servicesStarted,
+    slots: runSlots,
+  });
+  const runner = runnerProblem ? null : executor.client;
   let app: Awaited<ReturnType<typeof createPlaygroundServer>> | null = null;
   let classroom: RunningClassroom | null = null;
   let bound = 0;
@@ -195,6 +204,7 @@ async function main(): Promise<void> {
       dev,
       runner,
       runnerProblem,
+      executor: executor.state,
       ...(classroom ? { classroom: { classroom: classroom.classroom, secret: classroom.secret } } : {}),
     });
     try {
@@ -224,7 +234,7 @@ async function main(): Promise<void> {
   console.log(`\n${readinessTable(statuses, supervisor.services)}\n`);
   console.log(
     runner
-      ? '  snippets: Python and JavaScript runs ready (sandboxed)\n'
+      ? `  snippets: Python and JavaScript runs ready (sandboxed, executor at ${executor.state().address})\n`
       : `  snippets: unavailable — ${runnerProblem}\n`,
   );
   const shownHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host;

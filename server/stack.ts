@@ -47,14 +47,19 @@ export async function startStack(
     throw new Error(`services did not start: ${failed.map((s) => `${s} (${statuses[s].message})`).join('; ')}`);
   }
   const endpoints = Object.fromEntries(SERVICES.names.map((s) => [s, supervisor.endpoint(s)!]));
-  const { runner, problem } = await startRunner(runnerWorkDir(dataDir));
-  if (!runner) throw new Error(problem);
+  const { executor, problem } = await startRunner(runnerWorkDir(dataDir), { env: {} });
+  if (problem) {
+    await executor.stop();
+    throw new Error(problem);
+  }
+  const runner = executor.client;
   const app = await createPlaygroundServer({
     supervisor,
     lessonsDir: path.join(ROOT, 'lessons'),
     dataDir,
     clientDir: path.join(ROOT, 'dist', 'client'),
     runner,
+    executor: executor.state,
   });
   const port = await app.listen(0, '127.0.0.1');
   return {
@@ -65,7 +70,7 @@ export async function startStack(
     baseUrl: `http://127.0.0.1:${port}`,
     async stop() {
       await app.close();
-      await runner.close();
+      await executor.stop();
       await supervisor.stopAll();
       await fs.rm(runnerWorkDir(dataDir), { recursive: true, force: true });
     },

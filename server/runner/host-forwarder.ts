@@ -1,12 +1,15 @@
 // The server's half of a run's network: a unix socket per forwarded service in the sandbox's net/
 // directory (bound into the sandbox), each connection carried to the one real endpoint it names.
 // This is the only way out of the sandbox's network namespace, so what a run can reach is decided
-// here, by the server, whatever the code inside does with the sockets.
+// here, by the server, whatever the code inside does with the sockets. An executor on another
+// machine `dial`s through the web server instead (executor/tunnel.ts), which decides it there.
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { MAX_FORWARDED_CONNECTIONS } from './run-limits.ts';
 import type { Forward } from './run-network.ts';
+import type { Dial } from './types.ts';
 
 export function socketName(port: number): string {
   return `${port}.sock`;
@@ -16,9 +19,19 @@ export interface HostForwarder {
   close(): Promise<void>;
 }
 
-export async function openHostForwarder(netDir: string, forwards: Forward[]): Promise<HostForwarder> {
+const dialTcp: Dial = (forward) => {
+  const socket = net.connect({ host: forward.host, port: forward.targetPort, allowHalfOpen: true });
+  socket.setNoDelay(true);
+  return socket;
+};
+
+export async function openHostForwarder(
+  netDir: string,
+  forwards: Forward[],
+  dial: Dial = dialTcp,
+): Promise<HostForwarder> {
   const servers: net.Server[] = [];
-  const sockets = new Set<net.Socket>();
+  const sockets = new Set<Duplex>();
   const close = async () => {
     for (const s of sockets) s.destroy();
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
@@ -26,8 +39,7 @@ export async function openHostForwarder(netDir: string, forwards: Forward[]): Pr
   try {
     for (const forward of forwards) {
       const server = net.createServer({ allowHalfOpen: true }, (inside) => {
-        const outside = net.connect({ host: forward.host, port: forward.targetPort, allowHalfOpen: true });
-        outside.setNoDelay(true);
+        const outside = dial(forward);
         for (const s of [inside, outside]) {
           sockets.add(s);
           s.on('error', () => {

@@ -21,7 +21,7 @@ import {
   looksLongRunning,
   type RunLimits,
 } from './run-limits.ts';
-import { buildRunNetwork } from './run-network.ts';
+import { buildRunNetwork, type RunNetwork } from './run-network.ts';
 import { RunQueue, type RunQueueLimits } from './run-queue.ts';
 import { RunSession } from './run-session.ts';
 import { prepareRuntime } from './runtime-dir.ts';
@@ -116,7 +116,7 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
     async start(request, output) {
       if (closed) throw new Error('the snippet runner is shut down');
       const main = checkRequest(request);
-      const network = buildRunNetwork(request.endpoints);
+      const network = request.network ?? (await planNetwork(request.endpoints));
       const ticket = queue.enter(request.learner ?? '', (ahead) => output.queued?.(ahead));
       const cancel = () => ticket.release();
       request.signal?.addEventListener('abort', cancel, { once: true });
@@ -129,7 +129,7 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
           request.language === 'python' && zygote
             ? await ZygoteSandbox.start(ctx, zygote)
             : await pool.take(request.language);
-        const forwarder = await openHostForwarder(sandbox.netDir, network.forwards);
+        const forwarder = await openHostForwarder(sandbox.netDir, network.forwards, request.dial);
         if (closed) {
           // close() ran while this run was starting: it never saw it, so it is dropped here.
           await forwarder.close();
@@ -171,6 +171,15 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
 
     load: () => ({ busy: queue.busy, live: queue.live, queued: queue.queued }),
   };
+}
+
+/**
+ * The variables and forwards for a caller in this process (a test, a bench). The registry is
+ * loaded only then: an executor is handed the plan with each run and never loads the services.
+ */
+async function planNetwork(endpoints: RunRequest['endpoints']): Promise<RunNetwork> {
+  const { SERVICES } = await import('../services/registry.ts');
+  return buildRunNetwork(endpoints, SERVICES);
 }
 
 /**

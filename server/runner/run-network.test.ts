@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sqlalchemyUrl } from '../services/mysql/index.ts';
-import { buildRunNetwork } from './run-network.ts';
+import { SERVICES } from '../services/registry.ts';
+import { buildRunNetwork as plan } from './run-network.ts';
+
+const buildRunNetwork = (endpoints: Parameters<typeof plan>[0]) => plan(endpoints, SERVICES);
 
 const loopback = {
   memcached: { url: '127.0.0.1:40001', address: '127.0.0.1:40001' },

@@ -7,7 +7,9 @@
 // are exactly the ones the terminals show. An endpoint on another host is reached through
 // 127.0.0.1 inside (the only address there is), on its port or, if two targets share a port, on
 // a free one above FALLBACK_PORT_BASE.
-import { SERVICES } from '../services/registry.ts';
+//
+// The registry is the caller's to give (the web server's runner client, or a test): an executor is
+// handed the finished plan and never loads the services' code.
 import type { ServiceSet } from '../services/service-set.ts';
 import type { Endpoint, ServiceId } from '../services/endpoint.ts';
 import type { Forwarder } from '../services/types.ts';
@@ -80,10 +82,7 @@ function forwardUrl(value: string, defaultPort: number, plan: PortPlan): string 
 }
 
 /** The variables and forwards of a run whose learner reaches each service at `endpoints`. */
-export function buildRunNetwork(
-  endpoints: Partial<Record<ServiceId, Endpoint>>,
-  services: ServiceSet = SERVICES,
-): RunNetwork {
+export function buildRunNetwork(endpoints: Partial<Record<ServiceId, Endpoint>>, services: ServiceSet): RunNetwork {
   const plan = new PortPlan();
   const forward: Forwarder = {
     hostPort: (value) => forwardHostPort(value, plan),

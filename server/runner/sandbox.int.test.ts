@@ -1,6 +1,7 @@
 // Hostile snippets against the real sandbox (sandbox.ts has the threat model): each test attacks
 // one wall and asserts that it held, that the run ended with a clear last line, and that nothing
-// of the run is left running. Short limits (options) keep the whole file fast.
+// of the run is left running. Short limits (options) keep the whole file fast. The runs go the way
+// the web server's go: through an executor process (executor/), over its protocol.
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -11,7 +12,8 @@ import { SERVICES } from '../services/registry.ts';
 import type { Endpoint } from '../services/endpoint.ts';
 import { testEndpoint } from '../testing/endpoints.ts';
 import { CapturedRun } from './captured-run.ts';
-import { createSnippetRunner, type PlaygroundSnippetRunner } from './index.ts';
+import { startTestExecutor } from '../testing/executor.ts';
+import type { PlaygroundSnippetRunner } from './index.ts';
 import { processesOfUid } from './proc-scan.ts';
 import { DEFAULT_UID_RANGE } from './run-limits.ts';
 import { PROJECT_ROOT } from './runtime-dir.ts';
@@ -34,17 +36,19 @@ beforeAll(async () => {
   process.env.PLAYGROUND_TEST_SECRET = SECRET;
   endpoints = Object.fromEntries(SERVICES.names.map((s) => [s, testEndpoint(s)]));
   workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'playground-sandbox-int-'));
-  runner = await createSnippetRunner({
+  runner = await startTestExecutor(
     workDir,
-    wallTimeMs: WALL_MS,
-    longWallTimeMs: LONG_WALL_MS,
-    cpuSeconds: CPU_SECONDS,
-    maxOutputBytes: MAX_OUTPUT,
-    interruptGraceMs: GRACE_MS,
-    memoryBytes: MEMORY,
-    poolSize: { python: 2, javascript: 1 },
-    log: () => {},
-  });
+    {
+      wallTimeMs: WALL_MS,
+      longWallTimeMs: LONG_WALL_MS,
+      cpuSeconds: CPU_SECONDS,
+      maxOutputBytes: MAX_OUTPUT,
+      interruptGraceMs: GRACE_MS,
+      memoryBytes: MEMORY,
+      poolSize: { python: 2, javascript: 1 },
+    },
+    { PLAYGROUND_TEST_SECRET: SECRET },
+  );
   await runner.warm();
 });
 
@@ -377,11 +381,9 @@ describe('shutting down', () => {
     // A range of its own, so that other test files' sandboxes cannot be mistaken for leftovers.
     const range = { first: DEFAULT_UID_RANGE.first + DEFAULT_UID_RANGE.count, count: 10 };
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'playground-sandbox-close-'));
-    const own = await createSnippetRunner({
-      workDir: dir,
+    const own = await startTestExecutor(dir, {
       uidRange: range,
       poolSize: { python: 1, javascript: 1 },
-      log: () => {},
     });
     try {
       await own.warm();

@@ -2,7 +2,12 @@
 // signals, and hears its output and exit. How a run is contained (the sandbox) is the runner's
 // business alone; a different backend never touches the socket layer or the UI.
 import type { RunLanguage } from '../../shared/protocol.ts';
+import type { Duplex } from 'node:stream';
 import type { Endpoint, ServiceId } from '../services/endpoint.ts';
+import type { Forward, RunNetwork } from './run-network.ts';
+
+/** Opens a run's connection to one of its forwarded services; by default, TCP to the service. */
+export type Dial = (forward: Forward) => Duplex;
 
 export interface RunRequest {
   language: RunLanguage;
@@ -14,6 +19,10 @@ export interface RunRequest {
   files: { name: string; content: string }[];
   /** The learner's services: the only addresses the program can reach. */
   endpoints: Partial<Record<ServiceId, Endpoint>>;
+  /** The variables and forwards made from `endpoints` already (an executor is handed them by the web server). */
+  network?: RunNetwork;
+  /** How the run's connections reach those services: an executor on another machine tunnels them. */
+  dial?: Dial;
   /** Who runs it: when runs must wait, learners take turns (run-queue.ts). */
   learner?: string;
   /** Aborted when the run is no longer wanted before it started (the pane closed while it waited). */

@@ -88,6 +88,9 @@ export class Zygote {
       env: {},
       cwd: '/',
       stdio: ['pipe', 'pipe', 'pipe'],
+      // A group of its own: a signal to the server's (the executor's) group is not for it. It
+      // dies with its parent anyway (the parent-death signal), and close() kills it.
+      detached: true,
     });
     this.child = child;
     child.stdin!.on('error', () => {});
