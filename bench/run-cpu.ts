@@ -5,7 +5,7 @@
 // sandboxes. CPU is the whole machine's busy time from /proc/stat over the runs (keep it otherwise quiet),
 // less what the machine does when idle (measured just before), plus the time to the first output
 // line. Goal: ≤ 30 ms of CPU a run from the zygote.
-//   npx tsx bench/run-cpu.ts [runs=30]
+//   npx tsx bench/run-cpu.ts [runs=30] [ways=executor,zygote,pool]
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { machineBusyMs } from './proc.ts';
 import { ms, summarize } from './stats.ts';
 
 const RUNS = Number(process.argv[2] ?? 30);
+const WAYS = (process.argv[3] ?? 'executor,zygote,pool').split(',') as ('executor' | 'zygote' | 'pool')[];
 const SNIPPET = [
   'import os, redis',
   'r = redis.Redis.from_url(os.environ["REDIS_URL"])',
@@ -57,13 +58,15 @@ const dataDir = await freshTestDataDir('bench');
 const stack = await startStack(dataDir, () => {});
 const results: string[] = [];
 try {
-  for (const way of ['executor', 'zygote', 'pool'] as const) {
+  for (const way of WAYS) {
     const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'playground-bench-cpu-'));
     let runner: PlaygroundSnippetRunner;
     let executorPid: number | null = null;
     let stop: () => Promise<void>;
     if (way === 'executor') {
-      const executor = startExecutor({ workDir, log: () => {} });
+      // PLAYGROUND_BENCH_EXECUTOR_NODE_OPTIONS=--cpu-prof profiles the executor (its file lands in its work dir's parent).
+      const nodeOptions = process.env.PLAYGROUND_BENCH_EXECUTOR_NODE_OPTIONS;
+      const executor = startExecutor({ workDir, log: () => {}, env: nodeOptions ? { NODE_OPTIONS: nodeOptions } : {} });
       await executor.started;
       runner = executor.client;
       executorPid = executor.state().pid;

@@ -277,9 +277,16 @@ export class Sandbox implements RunSandbox {
 /**
  * Nothing of a run may outlive it (either path): look for its uid's processes, kill them, remove its
  * host directory, then free the uid. A uid that keeps processes past LEFTOVER_TIMEOUT_MS stays claimed.
+ * `searchLeftovers: false` only when the kernel has already ended every process of the run (a
+ * zygote clone's pid namespace, see zygote.ts).
  */
-export async function releaseRun(ctx: SandboxContext, uid: number, dir: string): Promise<void> {
-  if (ctx.uids) {
+export async function releaseRun(
+  ctx: SandboxContext,
+  uid: number,
+  dir: string,
+  { searchLeftovers } = { searchLeftovers: true },
+): Promise<void> {
+  if (ctx.uids && searchLeftovers) {
     const deadline = Date.now() + LEFTOVER_TIMEOUT_MS;
     for (;;) {
       const left = await processesOfUid(uid);

@@ -25,7 +25,8 @@ const RESTART_DELAY_MS = 1_000;
 
 interface RunHandlers {
   pid(pid: number): void;
-  exit(code: number, error?: string): void;
+  /** `reaped`: the zygote waited for the run's clone (its pid namespace is empty now). */
+  exit(code: number, error?: string, reaped?: boolean): void;
 }
 
 type ZygoteEvent = { ready: true } | { id: string; pid: number } | { id: string; exit: number; error?: string };
@@ -130,7 +131,7 @@ export class Zygote {
       return;
     }
     this.runs.delete(event.id);
-    handlers.exit(event.exit, event.error);
+    handlers.exit(event.exit, event.error, event.error === undefined);
   }
 }
 
@@ -231,9 +232,9 @@ export class ZygoteSandbox implements RunSandbox {
         this.pid = pid;
         if (this.killed) this.kill();
       },
-      exit: (code, error) => {
+      exit: (code, error, reaped) => {
         if (error) (this.stderr as PassThrough).write(`${error}\n`);
-        void this.finish(code);
+        void this.finish(code, reaped);
       },
     });
   }
@@ -268,7 +269,13 @@ export class ZygoteSandbox implements RunSandbox {
     return this.knownProgram;
   }
 
-  private async finish(code: number): Promise<void> {
+  /**
+   * `reaped`: the zygote waited for the clone. The clone is pid 1 of the run's pid namespace, and
+   * the kernel ends and reaps every other process of a namespace before its pid 1's exit can be
+   * waited for, so the run's uid has no process left and the search for leftovers is skipped (a
+   * whole /proc scan: most of what a run cost the executor). Any other end is searched.
+   */
+  private async finish(code: number, reaped = false): Promise<void> {
     if (this.status !== null) return;
     this.status = code;
     // What the program wrote is all in once its sockets close: give them a moment after the exit.
@@ -281,11 +288,7 @@ export class ZygoteSandbox implements RunSandbox {
     for (const s of this.streams) if (!s.writableEnded) s.end();
     this.hasExited = true;
     this.server.close();
-    await this.teardown();
+    await releaseRun(this.ctx, this.uid, this.dir, { searchLeftovers: !reaped });
     this.resolveExit(code);
-  }
-
-  private teardown(): Promise<void> {
-    return releaseRun(this.ctx, this.uid, this.dir);
   }
 }
