@@ -5,7 +5,7 @@
 // sandboxes. CPU is the whole machine's busy time from /proc/stat over the runs (keep it otherwise quiet),
 // less what the machine does when idle (measured just before), plus the time to the first output
 // line. Goal: ≤ 30 ms of CPU a run from the zygote.
-//   npx tsx bench/run-cpu.ts [runs=30] [ways=executor,zygote,pool]
+//   npx tsx bench/run-cpu.ts [runs=30] [ways=executor,zygote,pool,javascript]
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,11 +17,20 @@ import { machineBusyMs } from './proc.ts';
 import { ms, summarize } from './stats.ts';
 
 const RUNS = Number(process.argv[2] ?? 30);
-const WAYS = (process.argv[3] ?? 'executor,zygote,pool').split(',') as ('executor' | 'zygote' | 'pool')[];
+type Way = 'executor' | 'zygote' | 'pool' | 'javascript';
+const WAYS = (process.argv[3] ?? 'executor,zygote,pool,javascript').split(',') as Way[];
 const SNIPPET = [
   'import os, redis',
   'r = redis.Redis.from_url(os.environ["REDIS_URL"])',
   'print("runs:", r.incr("bench:runs"))',
+].join('\n');
+/** The same for JavaScript (node-redis), whose runs come from the executor's bubblewrap pool. */
+const JS_SNIPPET = [
+  "import { createClient } from 'redis';",
+  'const r = createClient({ url: process.env.REDIS_URL });',
+  'await r.connect();',
+  "console.log('runs:', await r.incr('bench:runs'));",
+  'await r.quit();',
 ].join('\n');
 /** The idle measure before the runs, and the pool's refill after them (its cost counts). */
 const SETTLE_MS = 3000;
@@ -63,8 +72,8 @@ try {
     let runner: PlaygroundSnippetRunner;
     let executorPid: number | null = null;
     let stop: () => Promise<void>;
-    if (way === 'executor') {
-      // PLAYGROUND_BENCH_EXECUTOR_NODE_OPTIONS=--cpu-prof profiles the executor (its file lands in its work dir's parent).
+    if (way === 'executor' || way === 'javascript') {
+      // PLAYGROUND_BENCH_EXECUTOR_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the executor.
       const nodeOptions = process.env.PLAYGROUND_BENCH_EXECUTOR_NODE_OPTIONS;
       const executor = startExecutor({ workDir, log: () => {}, env: nodeOptions ? { NODE_OPTIONS: nodeOptions } : {} });
       await executor.started;
@@ -91,7 +100,16 @@ try {
     for (let i = 0; i < RUNS; i++) {
       const output = new CapturedRun();
       const began = performance.now();
-      await runner.start({ language: 'python', code: SNIPPET, files: [], endpoints: stack.endpoints }, output);
+      const js = way === 'javascript';
+      await runner.start(
+        {
+          language: js ? 'javascript' : 'python',
+          code: js ? JS_SNIPPET : SNIPPET,
+          files: [],
+          endpoints: stack.endpoints,
+        },
+        output,
+      );
       const code = await output.exited;
       if (code !== 0) throw new Error(`run ${i} (${way}) exited ${code}:\n${output.text}`);
       firstOutput.push(output.firstWriteAt! - began);
@@ -109,7 +127,12 @@ try {
       ...(executorMs === null ? [] : [`the executor process ${executorMs.toFixed(1)} ms`]),
       ...(zygoteMs === null ? [] : [`the zygote and its clones ${zygoteMs.toFixed(1)} ms`]),
     ];
-    const label = { executor: 'executor (zygote) ', zygote: 'in-process zygote  ', pool: 'in-process pool    ' }[way];
+    const label = {
+      executor: 'Python, executor (zygote)',
+      zygote: 'Python, in-process zygote',
+      pool: 'Python, in-process pool  ',
+      javascript: 'JavaScript, executor pool',
+    }[way];
     results.push(
       `${label}: ${cpu.toFixed(1)} ms of CPU a run (${parts.join(', ')}); first output p50 ${ms(first.p50)}, p99 ${ms(first.p99)}`,
     );
@@ -120,5 +143,5 @@ try {
   await stack.stop();
   await fs.rm(dataDir, { recursive: true, force: true });
 }
-console.log(`Python runs of the seed snippet, ${RUNS} one after another (machine CPU from /proc/stat):`);
+console.log(`Runs of the seed snippet, ${RUNS} one after another (machine CPU from /proc/stat):`);
 for (const line of results) console.log(`  ${line}`);

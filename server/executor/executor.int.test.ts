@@ -13,6 +13,7 @@ import { SERVICES } from '../services/registry.ts';
 import { testEndpoint } from '../testing/endpoints.ts';
 import { startTestExecutor, type TestExecutor } from '../testing/executor.ts';
 import { CapturedRun } from '../runner/captured-run.ts';
+import { childrenOf } from '../runner/proc-scan.ts';
 import { PROJECT_ROOT } from '../runner/runtime-dir.ts';
 import { EXECUTOR_LOST } from './client.ts';
 import { startExecutor } from './supervise.ts';
@@ -34,6 +35,31 @@ describe('a supervised executor', () => {
   afterAll(async () => {
     await executor?.close();
     await fs.rm(workDir, { recursive: true, force: true });
+  });
+
+  it('is what starts the sandboxes: the web server itself has no zygote or sandbox among its children', async () => {
+    const output = new CapturedRun();
+    await executor.start(
+      {
+        language: 'python',
+        code: 'print("up", flush=True)\nimport time\ntime.sleep(1)',
+        files: [],
+        endpoints: endpoints(),
+      },
+      output,
+    );
+    await output.until('up');
+    const mine = await Promise.all(
+      (await childrenOf(process.pid)).map((pid) => fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')),
+    );
+    expect(mine.filter((cmd) => /zygote\.py|bwrap/.test(cmd))).toEqual([]);
+    const executorPid = executor.executor.state().pid!;
+    expect(await childrenOf(process.pid)).toContain(executorPid);
+    const its = await Promise.all(
+      (await childrenOf(executorPid)).map((pid) => fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')),
+    );
+    expect(its.some((cmd) => cmd.includes('zygote.py'))).toBe(true);
+    expect(await output.exited).toBe(0);
   });
 
   it('killed with -9 mid-run: the run ends with a message, it is back within 2 s, and the next run works', async () => {

@@ -11,7 +11,6 @@ import readline from 'node:readline';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type { RunLanguage } from '../../shared/protocol.ts';
 import { INSIDE, PYTHON, SANDBOX_HOSTNAME, etcFiles } from './bwrap-args.ts';
-import { childrenOf } from './proc-scan.ts';
 import { SANDBOX_NICENESS } from './run-limits.ts';
 import { releaseRun, type LaunchRequest, type RunSandbox, type SandboxContext } from './sandbox.ts';
 
@@ -147,10 +146,8 @@ export class ZygoteSandbox implements RunSandbox {
   readonly stderr: Readable = new PassThrough();
   hasExited = false;
   startError: string | null = null;
-  /** The clone: pid 1 of the run's namespace (its init and forwarder), host numbering. */
+  /** The clone: pid 1 of the run's namespace, and the learner's program (host numbering). */
   private pid: number | null = null;
-  /** The learner's program: pid 2, the clone's child. */
-  private knownProgram: number | null = null;
   private killed = false;
   private resolveExit!: (code: number) => void;
   private status: number | null = null;
@@ -243,7 +240,8 @@ export class ZygoteSandbox implements RunSandbox {
     const program = await this.program();
     if (program === null) return false;
     try {
-      // The program leads its own process group, as a shell's foreground job; pid 1 is not in it.
+      // The program leads its own session and process group, as a shell's foreground job does:
+      // its children that stayed in the group get Ctrl-C too.
       process.kill(-program, 'SIGINT');
       return true;
     } catch {
@@ -263,10 +261,10 @@ export class ZygoteSandbox implements RunSandbox {
     }
   }
 
+  /** The clone itself: the learner's program is pid 1 of the run's namespace (zygote.py). */
   async program(): Promise<number | null> {
     if (this.pid === null || this.hasExited) return null;
-    this.knownProgram ??= (await childrenOf(this.pid))[0] ?? null;
-    return this.knownProgram;
+    return this.pid;
   }
 
   /**

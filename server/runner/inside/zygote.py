@@ -12,8 +12,8 @@
 #   - is a clone(2) of the zygote straight into new pid, mount, net, ipc, uts and cgroup
 #     namespaces; the clone is pid 1 of its pid namespace, so when it ends every process of the
 #     run ends with it, and the server kills it (SIGKILL from the parent namespace) to stop it;
-#     pid 1 forks the program (pid 2, in a process group of its own for Ctrl-C), then carries the
-#     forwarded connections and reaps orphans until the program ends, and ends with its status;
+#     pid 1 IS the program (the session and process group leader, for Ctrl-C), and carries the
+#     forwarded connections in a thread of its own; it ends with the program's status;
 #   - connects its stdin, stdout and stderr to the server (unix sockets in the run's own host
 #     directory), closes every other descriptor (the zygote's pipes included), and starts a new
 #     session (no terminal to push keystrokes into);
@@ -30,8 +30,12 @@
 #   - the program's memory starts as a copy of the zygote's: module state the zygote built while
 #     importing (never anything of another run: every run is cloned from the zygote, never from a
 #     run). A learner who modifies a library module changes their own copy only;
-#   - two processes instead of three: the forwarder is the namespace's init (bubblewrap has an
-#     init of its own); both run as the run's uid, the forwarder with its stdio on /dev/null;
+#   - one process instead of three: the program is the namespace's init (bubblewrap has an init
+#     of its own, and a forwarder process), and the forwarder a thread in it, as the run's uid
+#     like the program (the learner could reach the forwarding sockets directly anyway). As pid 1
+#     the program gets no signal it has no handler for: SIGINT has Python's, SIGXCPU one of ours
+#     that ends it as the signal would, SIGKILL always arrives; orphans of its children are not
+#     reaped until the run ends (they count against its process limit);
 #   - the program is dumpable (PR_SET_DUMPABLE after the uid change), as an exec'd program is, so
 #     that it can read its own /proc files; core dumps stay off;
 #   - no user namespace: the run's namespaces belong to the host's, so the uid drop and the empty
@@ -236,7 +240,7 @@ def run_child(spec):
         loopback_up()
         libc.sethostname(spec["hostname"].encode(), len(spec["hostname"]))
         drop_privileges(spec["uid"])
-        code = init_and_program(spec)
+        code = program_as_init(spec)
     except SystemExit as stop:
         code = exit_code(stop)
     except BaseException as err:  # noqa: BLE001 - the server shows it as the run's output
@@ -251,55 +255,41 @@ def run_child(spec):
         os._exit(code)
 
 
-def init_and_program(spec):
-    """Pid 1 forks the program (pid 2, its own process group, for Ctrl-C) and then carries the
-    forwarded connections until the program ends, and ends with its status: the kernel then ends
-    whatever the program left. The program is not pid 1, so signals reach it as anywhere else."""
+def program_as_init(spec):
+    """The clone is the program: pid 1 of the run's namespaces, with the forwarder as a thread of
+    its own. One fork a run instead of two (a fork of the warm interpreter is most of what a run
+    costs). As pid 1 it differs from a plain process in two ways, both handled here: a signal it
+    has no handler for is not delivered (SIGINT has Python's; SIGXCPU gets one that ends the run
+    as the signal would), and the orphans of its children stay zombies until the run ends (they
+    count against its process limit). When it exits, the kernel ends whatever it left."""
+    import threading
+
     request = spec["request"]
     os.nice(spec["niceness"])
     launcher.apply_limits(request["limits"])
     launcher.write_files(request["files"])
     listeners = launcher.open_listeners(request["forwards"])
-    wake_r, wake_w = os.pipe()
-    os.set_blocking(wake_w, False)
-    signal.set_wakeup_fd(wake_w)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    program = os.fork()
-    if program == 0:
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        for sock, _ in listeners:
-            sock.close()
-        os.close(wake_r)
-        os.close(wake_w)
-        os.setpgid(0, 0)
-        os.environ.clear()
-        os.environ.update(request["env"])
-        os.chdir(launcher.HOME)
+    threading.Thread(target=launcher.forward_forever, args=(listeners,), name="forwarder", daemon=True).start()
+    signal.signal(signal.SIGXCPU, cpu_limit_reached)
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.chdir(launcher.HOME)
+    try:
+        launcher.run_python(os.path.join(launcher.HOME, request["main"]))
+        return 0
+    except SystemExit as stop:
+        return exit_code(stop)
+
+
+def cpu_limit_reached(*_):
+    """RLIMIT_CPU's soft limit: what the signal's default action does to any other process (the hard
+    limit's SIGKILL, a second later, still ends a program that is stuck outside Python)."""
+    for stream in (sys.stdout, sys.stderr):
         try:
-            launcher.run_python(os.path.join(launcher.HOME, request["main"]))
-            return 0
-        except SystemExit as stop:
-            return exit_code(stop)
-    devnull = os.open("/dev/null", os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
-
-    def on_wake():
-        # Reap everything (orphans of the program's children come to pid 1); end with the program.
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                os._exit(1)
-            if pid == 0:
-                return
-            if pid == program:
-                code = os.waitstatus_to_exitcode(status)
-                os._exit(code if code >= 0 else 128 - code)
-
-    launcher.forward_forever(listeners, wake_r, on_wake)
-    return 1
+            stream.flush()
+        except Exception:  # noqa: BLE001
+            pass
+    os._exit(128 + signal.SIGXCPU)
 
 
 def exit_code(stop):
