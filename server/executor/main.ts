@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createSnippetRunner, type SnippetRunnerOptions } from '../runner/index.ts';
 import { runSlotsFrom } from '../runner/run-limits.ts';
 import { errorText } from '../util/errors.ts';
+import { isAlive } from '../util/process.ts';
 import { addressText, parseExecutorAddress } from './address.ts';
 import { joinRunCgroup } from './cgroup.ts';
 import { serveExecutor } from './serve.ts';
@@ -65,11 +66,12 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
-  // Started by a web server: it goes when that server goes, even one killed with SIGKILL.
+  // Started by a web server (through its spawner, so not as its child): it goes when that server
+  // goes, even one killed with SIGKILL.
   const parent = Number(values.parent);
   if (parent) {
     setInterval(() => {
-      if (process.ppid !== parent) void stop('the web server that started it is gone');
+      if (!isAlive(parent)) void stop('the web server that started it is gone');
     }, PARENT_CHECK_MS).unref();
   }
   process.on('SIGINT', () => void stop('SIGINT'));

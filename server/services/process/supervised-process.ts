@@ -3,12 +3,12 @@
 // its own, watched until it answers as itself, restarted with backoff when it dies, and stopped
 // with its spec's signal (SIGKILL after a grace period). A pid file names it, so a server killed
 // with SIGKILL can stop it at its next start (leftovers.ts). This is the one place that does so.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { sleep } from '../../util/async.ts';
 import { errorText } from '../../util/errors.ts';
 import { signalGroup } from '../../util/process.ts';
 import { writePidFile } from './leftovers.ts';
+import { spawnDaemon, type DaemonChild } from './spawner.ts';
 
 /** SIGTERM (or the spec's signal), then this long (Redis writes its snapshot meanwhile), then SIGKILL. */
 export const STOP_GRACE_MS = 10_000;
@@ -69,7 +69,7 @@ export interface SupervisedProcessOptions {
 }
 
 export class SupervisedProcess {
-  private child: ChildProcess | null = null;
+  private child: DaemonChild | null = null;
   private current: Launch | null = null;
   private stopping = false;
   /** Answered its probe since the last spawn. */
@@ -159,7 +159,7 @@ export class SupervisedProcess {
     if (this.child) killGroup(this.child, signal);
   }
 
-  private forget(child: ChildProcess | null): void {
+  private forget(child: DaemonChild | null): void {
     if (child && this.child !== child) return;
     this.child = null;
     this.ready = false;
@@ -172,23 +172,16 @@ export class SupervisedProcess {
     const { spec, cwd, logFile, pidFile } = this.options;
     if (this.stopping) throw new Error('stopped before it started');
     const launch = await spec.prepare();
-    const log = await fs.open(logFile, 'a').catch((err: unknown) => {
-      launch.release?.();
-      throw err;
+    // Through the spawner (spawner.ts), so that this process's event loop never waits for a
+    // fork. A session of its own (detached): a signal reaches its children too, and a Ctrl-C in
+    // the server's console does not hit it before it is stopped in order.
+    const child = spawnDaemon({
+      command: spec.command,
+      args: launch.args,
+      cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...launch.env },
+      logFile,
     });
-    let child: ChildProcess;
-    try {
-      // detached: a process group of its own, so a signal reaches its children too, and a Ctrl-C
-      // in the server's console does not hit it before it is stopped in order.
-      child = spawn(spec.command, launch.args, {
-        cwd,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...launch.env },
-        stdio: ['ignore', log.fd, log.fd],
-        detached: true,
-      });
-    } finally {
-      await log.close();
-    }
     this.child = child;
     this.current = launch;
     this.startedAt = Date.now();
@@ -196,10 +189,11 @@ export class SupervisedProcess {
     child.once('error', (err) => {
       exited ??= errorText(err);
     });
-    child.once('exit', (code, signal) => {
+    child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
       exited = signal ? `killed by ${signal}` : `exited with code ${code}`;
       this.onExit(child, exited);
     });
+    await child.started;
     const pid = child.pid;
     if (pid)
       await writePidFile(pidFile, { pid, command: spec.command, port: launch.port, stopSignal: spec.stopSignal });
@@ -236,7 +230,7 @@ export class SupervisedProcess {
     }
   }
 
-  private onExit(child: ChildProcess, reason: string): void {
+  private onExit(child: DaemonChild, reason: string): void {
     if (this.child !== child) return;
     const wasReady = this.ready;
     this.forget(child);
@@ -285,7 +279,7 @@ export class SupervisedProcess {
 /** The process left before it answered: usually its port was taken meanwhile; worth another port. */
 class ExitedEarly extends Error {}
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+function killGroup(child: DaemonChild, signal: NodeJS.Signals): void {
   if (child.pid) signalGroup(child.pid, signal);
 }
 
