@@ -1,5 +1,6 @@
 // The public WebSocket API against the real server and real services: bad input of every kind gets
 // a clear error while the connection and the other terminals keep working; output is flow-controlled.
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   MAX_LINE_BYTES,
@@ -156,16 +157,24 @@ describe('GET /api/health', () => {
     expect(body.services.mysql).toMatchObject({ ok: true, version: expect.stringMatching(/MariaDB/) });
   });
 
-  it('reports the snippet runs and how late the event loop ran since the last read', async () => {
+  it('reports the snippet runs, their executor, and how late the event loop ran since the last read', async () => {
     const read = async () =>
       (await (await fetch(`${testBaseUrl()}/api/health`)).json()) as {
         runs: { busy: number; live: number; queued: number } | null;
+        executor: { address: string; supervised: boolean; state: string; pid: number | null } | null;
         eventLoopDelayMs: { p50: number; p99: number; max: number; overMs: number };
       };
     await read();
     await new Promise((r) => setTimeout(r, 200));
     const body = await read();
     expect(body.runs).toEqual({ busy: expect.any(Number), live: expect.any(Number), queued: 0 });
+    // The executor this server started and watches, on a unix socket beside the runner's files.
+    expect(body.executor).toMatchObject({
+      address: expect.stringMatching(/^unix:\/.*executor\.sock$/),
+      supervised: true,
+      state: 'up',
+    });
+    expect(fs.readFileSync(`/proc/${body.executor!.pid}/cmdline`, 'utf8')).toContain('server/executor/main.ts');
     expect(body.eventLoopDelayMs.overMs).toBeGreaterThanOrEqual(150);
     expect(body.eventLoopDelayMs.p99).toBeGreaterThan(0);
     expect(body.eventLoopDelayMs.max).toBeGreaterThanOrEqual(body.eventLoopDelayMs.p99);
