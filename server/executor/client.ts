@@ -111,10 +111,12 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
     output: RunOutput,
   ): Promise<{ run: Run & { uid: number }; env: Record<string, string> }> {
     if (this.closed) throw new Error('the snippet runner is shut down');
-    // Checked here too, so a bad endpoint is the caller's error and not a lost run.
-    // The web server decides what the run can reach: the executor gets the finished plan.
+    // The web server decides what the run can reach: the executor gets the finished plan (and a
+    // bad endpoint is the caller's error here, not a lost run there).
     const network = buildRunNetwork(request.endpoints, SERVICES);
     const link = await this.connect();
+    // The pane closed while the executor was being reached: nothing to start.
+    if (request.signal?.aborted) throw new Error('given up before it started');
     const id = this.nextId++;
     const started = new Promise<{ run: Run & { uid: number }; env: Record<string, string> }>((resolve, reject) => {
       this.runs.set(id, { link, output, forwards: network.forwards, started: false, resolve, reject });
