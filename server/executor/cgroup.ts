@@ -10,7 +10,7 @@ import path from 'node:path';
 import { DEFAULT_MAX_CONCURRENT_RUNS, DEFAULT_MAX_PROCESSES } from '../runner/run-limits.ts';
 
 const ROOT = '/sys/fs/cgroup';
-const PREFIX = 'service-playground-executor-';
+export const CGROUP_PREFIX = 'service-playground-executor-';
 
 /** The group's CPU weight against the web server's 1024 (v1 shares; v2 weight is this / 10.24). */
 export const EXECUTOR_CPU_SHARES = 128;
@@ -19,7 +19,7 @@ export const EXECUTOR_MAX_PIDS = DEFAULT_MAX_CONCURRENT_RUNS * DEFAULT_MAX_PROCE
 
 /** Moves process `pid` into a new group of its own; answers what it did, in words for the log. */
 export function joinRunCgroup(pid: number): string {
-  const name = `${PREFIX}${pid}`;
+  const name = `${CGROUP_PREFIX}${pid}`;
   try {
     if (fs.existsSync(path.join(ROOT, 'cgroup.controllers'))) return joinV2(name, pid);
     if (fs.existsSync(path.join(ROOT, 'cpu', 'cpu.shares'))) return joinV1(name, pid);
@@ -61,7 +61,7 @@ function joinV2(name: string, pid: number): string {
 /** Groups of executors that have ended: an empty group can be removed, a populated one cannot. */
 function removeStale(hierarchy: string): void {
   for (const entry of fs.readdirSync(hierarchy)) {
-    if (!entry.startsWith(PREFIX)) continue;
+    if (!entry.startsWith(CGROUP_PREFIX)) continue;
     try {
       fs.rmdirSync(path.join(hierarchy, entry));
     } catch {

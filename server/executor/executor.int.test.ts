@@ -3,6 +3,7 @@
 // through the web server's connection, and nothing else; a peer that breaks the protocol is dropped.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { startTestExecutor, type TestExecutor } from '../testing/executor.ts';
 import { CapturedRun } from '../runner/captured-run.ts';
 import { childrenOf } from '../runner/proc-scan.ts';
 import { PROJECT_ROOT } from '../runner/runtime-dir.ts';
+import { CGROUP_PREFIX, EXECUTOR_CPU_SHARES } from './cgroup.ts';
 import { EXECUTOR_LOST } from './client.ts';
 import { startExecutor } from './supervise.ts';
 import { sleep } from '../util/async.ts';
@@ -58,6 +60,38 @@ describe('a supervised executor', () => {
       (await childrenOf(executorPid)).map((pid) => fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')),
     );
     expect(its.some((cmd) => cmd.includes('zygote.py'))).toBe(true);
+    expect(await output.exited).toBe(0);
+  });
+
+  it('lives in a cgroup of its own with a small CPU weight, where its runs land too', async () => {
+    const pid = executor.executor.state().pid!;
+    const groups = fs.readFile(`/proc/${pid}/cgroup`, 'utf8');
+    const cpuLine = (await groups).split('\n').find((l) => /^\d+:(cpu[^:]*|):/.test(l) && l.includes(CGROUP_PREFIX));
+    expect(cpuLine).toBeDefined();
+    const group = cpuLine!.split(':')[2];
+    if ((await groups).includes(':cpu')) {
+      const dir = fsSync
+        .readdirSync('/sys/fs/cgroup')
+        .find((d) => d.startsWith('cpu') && fsSync.existsSync(`/sys/fs/cgroup/${d}${group}/cpu.shares`));
+      expect(Number(await fs.readFile(`/sys/fs/cgroup/${dir}${group}/cpu.shares`, 'utf8'))).toBe(EXECUTOR_CPU_SHARES);
+    } else {
+      expect(Number(await fs.readFile(`/sys/fs/cgroup${group}/cpu.weight`, 'utf8'))).toBeLessThan(100);
+    }
+    // A run's program is in it too (the zygote's clone keeps its parent's group).
+    const output = new CapturedRun();
+    await executor.start(
+      {
+        language: 'python',
+        code: 'print(open("/proc/self/cgroup").read() != "", flush=True)\nimport time\ntime.sleep(1)',
+        files: [],
+        endpoints: endpoints(),
+      },
+      output,
+    );
+    await output.until('True');
+    const zygote = (await childrenOf(pid))[0];
+    const clone = (await childrenOf(zygote))[0];
+    expect(await fs.readFile(`/proc/${clone}/cgroup`, 'utf8')).toContain(group);
     expect(await output.exited).toBe(0);
   });
 
