@@ -46,11 +46,20 @@ def start(request, children):
 
 
 def reap(children):
-    for pid, child in list(children.items()):
-        code = child.poll()
-        if code is None:
+    """Waits for whichever children have exited (only those: a class's daemons are many)."""
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        child = children.pop(pid, None)
+        if child is None:
             continue
-        del children[pid]
+        code = os.waitstatus_to_exitcode(status)
+        # Reaped here: the Popen object must not wait for it again.
+        child.returncode = code
         if code < 0:
             emit({"pid": pid, "code": None, "signal": signal.Signals(-code).name})
         else:
