@@ -76,7 +76,7 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
   private link: Link | null = null;
   private connecting: Promise<Link> | null = null;
   private readonly runs = new Map<number, Pending>();
-  private readonly warmWaiters = new Map<number, () => void>();
+  private readonly warmWaiters = new Map<number, { link: Link; resolve: () => void }>();
   private nextId = 1;
   private closed = false;
   private filled = false;
@@ -150,7 +150,7 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
     const link = await this.connect();
     const id = this.nextId++;
     await new Promise<void>((resolve) => {
-      this.warmWaiters.set(id, resolve);
+      this.warmWaiters.set(id, { link, resolve });
       link.send({ t: 'warm', id });
     });
   }
@@ -266,7 +266,7 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
         this.lastLoad = frame.load;
         return;
       case 'warmed':
-        this.warmWaiters.get(frame.id)?.();
+        this.warmWaiters.get(frame.id)?.resolve();
         this.warmWaiters.delete(frame.id);
         return;
       case 'dial':
@@ -326,8 +326,12 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
   private lost(link: Link): void {
     if (this.link === link) this.link = null;
     link.tunnel.closeAll();
-    for (const resolve of this.warmWaiters.values()) resolve();
-    this.warmWaiters.clear();
+    // Only what went over this connection: a newer one may be up already.
+    for (const [id, waiter] of this.warmWaiters) {
+      if (waiter.link !== link) continue;
+      this.warmWaiters.delete(id);
+      waiter.resolve();
+    }
     const runs = [...this.runs].filter(([, p]) => p.link === link);
     for (const [id] of runs) this.runs.delete(id);
     for (const [, p] of runs) {
@@ -338,7 +342,7 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
         p.reject(new Error('the executor ended before the run started; run it again'));
       }
     }
-    this.lastLoad = { busy: 0, live: 0, queued: 0 };
+    if (this.link === null) this.lastLoad = { busy: 0, live: 0, queued: 0 };
     if (!this.closed && runs.length > 0) this.log(`executor: connection lost; ${runs.length} run(s) ended`);
   }
 }
