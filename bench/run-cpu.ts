@@ -10,6 +10,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CapturedRun } from '../server/runner/captured-run.ts';
+import { childrenOf } from '../server/runner/proc-scan.ts';
 import { startExecutor } from '../server/executor/supervise.ts';
 import { createSnippetRunner, type PlaygroundSnippetRunner } from '../server/runner/index.ts';
 import { freshTestDataDir, startStack } from '../server/stack.ts';
@@ -52,13 +53,9 @@ async function processMs(pid: number, children: boolean): Promise<number> {
 /** The zygotes whose parent is `parent` (the stack's executor has one too). */
 async function zygotePids(parent: number): Promise<number[]> {
   const found: number[] = [];
-  for (const name of await fs.readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const cmdline = await fs.readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
-    const status = await fs.readFile(`/proc/${name}/status`, 'utf8').catch(() => '');
-    if (cmdline.includes('zygote.py') && new RegExp(`^PPid:\\s+${parent}$`, 'm').test(status)) {
-      found.push(Number(name));
-    }
+  for (const pid of await childrenOf(parent)) {
+    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes('zygote.py')) found.push(pid);
   }
   return found;
 }
