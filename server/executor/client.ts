@@ -36,6 +36,9 @@ const RUN_FRAMES_HIGH_WATER = 256;
 const HELLO_TIMEOUT_MS = 5_000;
 
 export const EXECUTOR_LOST = 'the executor ended during the run; run it again';
+/** Shown in a run's pane when reaching the executor takes longer than EXECUTOR_NOTICE_AFTER_MS. */
+export const EXECUTOR_WAITING = 'waiting for the executor (it runs the snippets) to start again; this run starts then';
+const EXECUTOR_NOTICE_AFTER_MS = 300;
 
 export interface ExecutorClientOptions {
   address: ExecutorAddress;
@@ -114,7 +117,7 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
     // The web server decides what the run can reach: the executor gets the finished plan (and a
     // bad endpoint is the caller's error here, not a lost run there).
     const network = buildRunNetwork(request.endpoints, SERVICES);
-    const link = await this.connect();
+    const link = await this.linkFor(output);
     // The pane closed while the executor was being reached: nothing to start.
     if (request.signal?.aborted) throw new Error('given up before it started');
     const id = this.nextId++;
@@ -166,6 +169,17 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
     for (const id of this.runs.keys()) link.send({ t: 'kill', id, reason: 'the server is shutting down' });
     await Promise.race([Promise.all(ends), sleep(5_000)]);
     link.socket.destroy();
+  }
+
+  /** The connection for a run, telling its pane when reaching the executor takes a while. */
+  private async linkFor(output: RunOutput): Promise<Link> {
+    if (this.link && !this.link.socket.destroyed) return this.link;
+    const notice = setTimeout(() => output.write(noticeLine(EXECUTOR_WAITING)), EXECUTOR_NOTICE_AFTER_MS);
+    try {
+      return await this.connect();
+    } finally {
+      clearTimeout(notice);
+    }
   }
 
   private connect(): Promise<Link> {

@@ -17,7 +17,7 @@ import { CapturedRun } from '../runner/captured-run.ts';
 import { childrenOf } from '../runner/proc-scan.ts';
 import { PROJECT_ROOT } from '../runner/runtime-dir.ts';
 import { CGROUP_PREFIX, EXECUTOR_CPU_SHARES } from './cgroup.ts';
-import { EXECUTOR_LOST } from './client.ts';
+import { EXECUTOR_LOST, EXECUTOR_WAITING, ExecutorClient } from './client.ts';
 import { startExecutor } from './supervise.ts';
 import { sleep } from '../util/async.ts';
 
@@ -93,6 +93,23 @@ describe('a supervised executor', () => {
     const clone = (await childrenOf(zygote))[0];
     expect(await fs.readFile(`/proc/${clone}/cgroup`, 'utf8')).toContain(group);
     expect(await output.exited).toBe(0);
+  });
+
+  it('tells a run that waits for the executor what it waits for, and starts it once the executor answers', async () => {
+    let answer!: () => void;
+    const gate = new Promise<void>((resolve) => (answer = resolve));
+    const client = new ExecutorClient({
+      address: { kind: 'unix', path: path.join(workDir, 'executor.sock') },
+      whenUp: () => gate,
+    });
+    const output = new CapturedRun();
+    const started = client.start({ language: 'python', code: REDIS_PING, files: [], endpoints: endpoints() }, output);
+    await output.until(EXECUTOR_WAITING);
+    answer();
+    await started;
+    expect(await output.exited).toBe(0);
+    expect(output.text).toContain('ping: True');
+    await client.close();
   });
 
   it('killed with -9 mid-run: the run ends with a message, it is back within 2 s, and the next run works', async () => {

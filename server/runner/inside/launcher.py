@@ -29,6 +29,10 @@ WARM_MODULES = (
     "sqlalchemy.dialects.mysql.pymysql",
     "memcache",
     "pymysql",
+    # What the first TCP connection of a run imports (socket.getaddrinfo encodes the host name
+    # with the IDNA codec: stringprep and unicodedata): half the page faults of a small run
+    # from the zygote, whose faults are most of what a run costs (bench/fork-paths.py).
+    "encodings.idna",
 )
 
 # Per-direction buffer of a forwarded connection above which the forwarder stops reading the
