@@ -144,6 +144,24 @@ describe('each learner has a workspace of their own', () => {
     expect(await boWs.run('rabbitmq', 'queue.declare queue=bo-jobs passive=true')).not.toMatch(/NOT_FOUND/);
   });
 
+  it('code from a tutorial (redis.Redis(), guest/guest on localhost) reaches each learner’s own services', async () => {
+    const tutorial = (who: string) =>
+      [
+        'import redis, pika',
+        `redis.Redis(host="localhost", port=6379).set("tutorial", "${who}")`,
+        'conn = pika.BlockingConnection(pika.ConnectionParameters(host="localhost"))',
+        `conn.channel().queue_declare(queue="tutorial-${who}")`,
+        'conn.close()',
+        'print("done")',
+      ].join('\n');
+    expect((await runSnippet(adaWs, 'ada-tutorial', tutorial('ada'))).output).toContain('done');
+    expect((await runSnippet(boWs, 'bo-tutorial', tutorial('bo'))).output).toContain('done');
+    expect(await adaWs.run('redis', 'GET tutorial')).toContain('ada');
+    expect(await boWs.run('redis', 'GET tutorial')).toContain('bo');
+    expect(await adaWs.run('rabbitmq', 'queue.declare queue=tutorial-ada passive=true')).not.toMatch(/NOT_FOUND/);
+    expect(await boWs.run('rabbitmq', 'queue.declare queue=tutorial-ada passive=true')).toMatch(/404 NOT_FOUND/);
+  });
+
   it('snippets reach their own workspace only: not the other’s ports, vhost or database, nor the admin accounts', async () => {
     const ada1 = await runSnippet(adaWs, 'ada-env', 'import os\nprint(os.environ["REDIS_URL"])');
     const adaRedis = ada1.env.REDIS_URL;

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { MAX_RUN_CODE_BYTES, MAX_RUN_FILES } from '../../shared/limits.ts';
 import { RUN_LANGUAGES } from '../../shared/constants.ts';
+import { isForwardFilter } from '../services/forward-filters.ts';
 
 export const EXECUTOR_PROTOCOL_VERSION = 1;
 
@@ -26,7 +27,21 @@ const port = z.number().int().min(1).max(65535);
 /** What the run may reach, decided by the web server (runner/run-network.ts). */
 const network = z.object({
   env: z.record(z.string(), z.string()),
-  forwards: z.array(z.object({ port, host: z.string().max(255), targetPort: port })).max(64),
+  forwards: z
+    .array(
+      z.object({
+        port,
+        host: z.string().max(255),
+        targetPort: port,
+        filter: z
+          .object({
+            kind: z.string().refine(isForwardFilter, 'an unknown forward filter'),
+            options: z.record(z.string().max(64), z.string().max(1024)),
+          })
+          .optional(),
+      }),
+    )
+    .max(64),
 });
 
 export const runStartSchema = z.object({

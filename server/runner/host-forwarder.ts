@@ -3,12 +3,15 @@
 // This is the only way out of the sandbox's network namespace, so what a run can reach is decided
 // here, by the server, whatever the code inside does with the sockets. An executor on another
 // machine `dial`s through the web server instead (executor/tunnel.ts), which decides it there.
+// Forwards to one endpoint (a variable's port and the conventional one) share a socket; a forward's
+// filter (forward-filters.ts) rewrites what the run sends on the way.
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { MAX_FORWARDED_CONNECTIONS } from './run-limits.ts';
-import type { Forward } from './run-network.ts';
+import { forwardFilter } from '../services/forward-filters.ts';
+import { socketForward, type Forward } from './run-network.ts';
 import type { Dial } from './types.ts';
 
 export function socketName(port: number): string {
@@ -38,18 +41,22 @@ export async function openHostForwarder(
   };
   try {
     for (const forward of forwards) {
+      if (socketForward(forwards, forward) !== forward) continue;
+      const filter = forward.filter;
       const server = net.createServer({ allowHalfOpen: true }, (inside) => {
         const outside = dial(forward);
-        for (const s of [inside, outside]) {
+        const rewrite = filter ? forwardFilter(filter) : null;
+        for (const s of rewrite ? [inside, rewrite, outside] : [inside, outside]) {
           sockets.add(s);
           s.on('error', () => {
             inside.destroy();
+            rewrite?.destroy();
             outside.destroy();
           });
           s.on('close', () => sockets.delete(s));
         }
         // Half-closes travel through (pipe ends the other side); a reset or error drops both.
-        inside.pipe(outside);
+        (rewrite ? inside.pipe(rewrite) : inside).pipe(outside);
         outside.pipe(inside);
       });
       server.maxConnections = MAX_FORWARDED_CONNECTIONS;

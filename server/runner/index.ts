@@ -21,7 +21,7 @@ import {
   looksLongRunning,
   type RunLimits,
 } from './run-limits.ts';
-import { buildRunNetwork, type RunNetwork } from './run-network.ts';
+import { buildRunNetwork, socketForward, type Forward, type RunNetwork } from './run-network.ts';
 import { RunQueue, type RunQueueLimits } from './run-queue.ts';
 import { RunSession } from './run-session.ts';
 import { prepareRuntime } from './runtime-dir.ts';
@@ -205,7 +205,7 @@ function launchRequest(
   request: RunRequest,
   main: string,
   serviceEnv: Record<string, string>,
-  forwards: { port: number }[],
+  forwards: Forward[],
   limits: RunLimits,
   isRoot: boolean,
 ): LaunchRequest {
@@ -227,7 +227,10 @@ function launchRequest(
     main,
     files: [{ name: main, content: request.code }, ...request.files],
     env,
-    forwards: forwards.map((f) => ({ port: f.port, socket: `${INSIDE.net}/${socketName(f.port)}` })),
+    forwards: forwards.map((f) => ({
+      port: f.port,
+      socket: `${INSIDE.net}/${socketName(socketForward(forwards, f).port)}`,
+    })),
     limits: {
       cpuSeconds: limits.cpuSeconds,
       memoryBytes: limits.memoryBytes,

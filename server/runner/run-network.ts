@@ -8,11 +8,18 @@
 // 127.0.0.1 inside (the only address there is), on its port or, if two targets share a port, on
 // a free one above FALLBACK_PORT_BASE.
 //
+// Beside those, each service's conventional port (6379, 11211, 5672, 3306) on 127.0.0.1 reaches the
+// learner's own service, so code from a tutorial (`redis.Redis()`, `pika.ConnectionParameters(
+// 'localhost')`) runs unchanged. It shares the unix socket of the variable's forward to the same
+// endpoint, unless the adapter gives it a filter (RabbitMQ's: guest/guest → the learner's login,
+// on the conventional port only). A conventional port that another endpoint's forward holds
+// already is left to that one.
+//
 // The registry is the caller's to give (the web server's runner client, or a test): an executor is
 // handed the finished plan and never loads the services' code.
 import type { ServiceSet } from '../services/service-set.ts';
 import type { Endpoint, ServiceId } from '../services/endpoint.ts';
-import type { Forwarder } from '../services/types.ts';
+import type { ForwardFilter, Forwarder } from '../services/types.ts';
 
 /** Inside ports for a second target on an already forwarded port: above the ephemeral range's usual start. */
 const FALLBACK_PORT_BASE = 20_000;
@@ -26,6 +33,8 @@ export interface Forward {
   /** The real endpoint outside. */
   host: string;
   targetPort: number;
+  /** What the forward rewrites on the way in (RabbitMQ's conventional port). */
+  filter?: ForwardFilter;
 }
 
 export interface RunNetwork {
@@ -53,6 +62,38 @@ class PortPlan {
     this.forwards.push({ port, host, targetPort });
     return port;
   }
+
+  /**
+   * localhost:`port` inside reaches `address` too, unless the port is another target's already;
+   * the filter is on this port only (or on the variable's too, when it is this very port).
+   */
+  conventional(port: number, address: string, filter: ForwardFilter | undefined): void {
+    const { host, targetPort } = splitHostPort(address);
+    const taken = this.forwards.find((f) => f.port === port);
+    if (taken && (taken.host !== host || taken.targetPort !== targetPort)) return;
+    const forward = taken ?? { port, host, targetPort };
+    if (filter) forward.filter = filter;
+    if (!taken) this.forwards.push(forward);
+  }
+}
+
+function splitHostPort(value: string): { host: string; targetPort: number } {
+  const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(value.trim());
+  if (!match) throw new Error(`expected host:port, got ${JSON.stringify(value)}`);
+  return { host: match[1], targetPort: Number(match[2]) };
+}
+
+/**
+ * The forward whose unix socket `forward` uses: the first one to the same endpoint with the same
+ * filter (a conventional port and the variable's port share one unless the conventional one filters).
+ */
+export function socketForward(forwards: Forward[], forward: Forward): Forward {
+  const filterKey = (f: Forward) => JSON.stringify(f.filter ?? null);
+  return (
+    forwards.find(
+      (f) => f.host === forward.host && f.targetPort === forward.targetPort && filterKey(f) === filterKey(forward),
+    ) ?? forward
+  );
 }
 
 function stripBrackets(host: string): string {
@@ -61,11 +102,9 @@ function stripBrackets(host: string): string {
 
 /** host:port (memcached's form), forwarded; the inside form keeps "localhost" when it was given. */
 function forwardHostPort(value: string, plan: PortPlan): string {
-  const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(value.trim());
-  if (!match) throw new Error(`expected host:port, got ${JSON.stringify(value)}`);
-  const host = match[1];
-  const port = plan.insidePort(host, Number(match[2]));
-  return `${isLoopback(host) && port === Number(match[2]) ? host : INSIDE_HOST}:${port}`;
+  const { host, targetPort } = splitHostPort(value);
+  const port = plan.insidePort(host, targetPort);
+  return `${isLoopback(host) && port === targetPort ? host : INSIDE_HOST}:${port}`;
 }
 
 /** A URL with a host and port, forwarded; unchanged when it already points at the inside address. */
@@ -92,6 +131,10 @@ export function buildRunNetwork(endpoints: Partial<Record<ServiceId, Endpoint>>,
   for (const adapter of services.adapters) {
     const endpoint = endpoints[adapter.name];
     if (endpoint) Object.assign(env, adapter.snippetEnv(endpoint, forward));
+  }
+  for (const adapter of services.adapters) {
+    const endpoint = endpoints[adapter.name];
+    if (endpoint) plan.conventional(adapter.conventionalPort, endpoint.address, adapter.conventionalFilter?.(endpoint));
   }
   return { env, forwards: plan.forwards };
 }

@@ -64,14 +64,29 @@ export interface Forwarder {
   url(value: string, defaultPort: number): string;
 }
 
+/**
+ * A rewrite of what a run's client sends through the service's conventional port, as plain data
+ * (it crosses to the executor, which makes the stream with forward-filters.ts): RabbitMQ's turns
+ * the tutorials' guest/guest into the learner's own login.
+ */
+export interface ForwardFilter {
+  kind: string;
+  options: Record<string, string>;
+}
+
 export interface ServiceAdapter {
   name: ServiceId;
   /** As people write it: "Redis", "RabbitMQ". */
   title: string;
   /** The fence tag of a lesson block that types into its terminal (```amqp for RabbitMQ). */
   fenceTag: string;
-  /** The port its clients assume when none is given (6379 for Redis). */
+  /**
+   * The port its clients assume when none is given (6379 for Redis). Inside a run, localhost on
+   * this port reaches the learner's own service too, so code pasted from a tutorial runs as it is.
+   */
   conventionalPort: number;
+  /** What the conventional port's forward rewrites on the way in (see ForwardFilter). */
+  conventionalFilter?(endpoint: Endpoint): ForwardFilter | undefined;
   /** Environment variable that points the playground at an external server instead. */
   urlEnv: string;
   /** Turns the env variable's value into an endpoint; throws a clear Error when malformed. */

@@ -3,7 +3,7 @@
 // resets (checks.ts, with bindings read by bindings.ts and routed by routing.ts), and a vhost and
 // user per learner on the shared broker in classroom mode (classroom.ts).
 import type { ServiceAdapter } from '../types.ts';
-import { AMQP_URL_ENV, parseAmqpUrl } from './amqp-url.ts';
+import { AMQP_URL_ENV, parseAmqpTarget, parseAmqpUrl } from './amqp-url.ts';
 import { rabbitmqAdmin } from './admin.ts';
 import { rabbitmqChecks, rabbitmqReset } from './checks.ts';
 import { rabbitmqLearners } from './classroom.ts';
@@ -40,6 +40,15 @@ export const rabbitmq: ServiceAdapter = {
   },
   openTerminal: openAmqpTerminal,
   snippetEnv: (endpoint, forward) => ({ [AMQP_URL_ENV]: forward.url(endpoint.url, rabbitmq.conventionalPort) }),
+  // Tutorials log in as guest/guest on "/": on localhost:5672 in a run, that is the learner's own login.
+  conventionalFilter(endpoint) {
+    const target = parseAmqpTarget(endpoint.url);
+    const vhost = target.vhostPath === '' ? '/' : decodeURIComponent(target.vhostPath);
+    return {
+      kind: 'amqp-guest-login',
+      options: { user: target.username ?? 'guest', password: target.password ?? 'guest', vhost },
+    };
+  },
   admin: rabbitmqAdmin,
   checks: rabbitmqChecks,
   reset: rabbitmqReset,
