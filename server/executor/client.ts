@@ -5,6 +5,7 @@
 import net from 'node:net';
 import type { PlaygroundSnippetRunner } from '../runner/index.ts';
 import { noticeLine, EXIT_KILLED } from '../runner/exit-notice.ts';
+import { hintContext, hintTable, withHints } from '../runner/hints.ts';
 import { buildRunNetwork, type Forward } from '../runner/run-network.ts';
 import { SERVICES } from '../services/registry.ts';
 import type { Run, RunOutput, RunRequest } from '../runner/types.ts';
@@ -34,6 +35,9 @@ const RUN_FRAMES_BUDGET_MS = 4;
 const RUN_FRAMES_HIGH_WATER = 256;
 /** The hello must be answered within this. */
 const HELLO_TIMEOUT_MS = 5_000;
+
+/** Every service's hint rows, then the generic ones. */
+const HINTS = hintTable(SERVICES);
 
 export const EXECUTOR_LOST = 'the executor ended during the run; run it again';
 /** Shown in a run's pane when reaching the executor takes longer than EXECUTOR_NOTICE_AFTER_MS. */
@@ -117,6 +121,7 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
     // The web server decides what the run can reach: the executor gets the finished plan (and a
     // bad endpoint is the caller's error here, not a lost run there).
     const network = buildRunNetwork(request.endpoints, SERVICES);
+    output = withHints(output, HINTS, hintContext(request.language, network, SERVICES));
     const link = await this.linkFor(output);
     // The pane closed while the executor was being reached: nothing to start.
     if (request.signal?.aborted) throw new Error('given up before it started');
@@ -135,7 +140,7 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
         code: request.code,
         name: request.name,
         files: request.files,
-        network,
+        network: { env: network.env, forwards: network.forwards },
         learner: request.learner,
         cols: request.cols,
         rows: request.rows,

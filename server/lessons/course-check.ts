@@ -15,6 +15,7 @@ import { SERVICES } from '../services/registry.ts';
 import type { ServiceSet } from '../services/service-set.ts';
 import type { RawReplies } from '../services/types.ts';
 import type { ServiceId } from '../services/endpoint.ts';
+import { HINT_MARK } from '../runner/hints.ts';
 import { errorText } from '../util/errors.ts';
 import { PlaygroundClient } from '../ws/playground-client.ts';
 import { resetLesson } from './reset.ts';
@@ -291,6 +292,7 @@ class LessonRun {
     if (block.expect && !normalized(t.output).includes(block.expect)) {
       throw new StepFailure(`${label} did not print ${JSON.stringify(block.expect)}; output:\n${indent(tail(t.output))}`);
     }
+    noHint(label, t.output);
   }
 
   private async waitForExpect(step: Step, run: RunState): Promise<void> {
@@ -310,6 +312,7 @@ class LessonRun {
     if (t.exited !== null && t.exited !== 0) {
       throw new StepFailure(`${this.where(step, run.block)}: ${run.name} (background) exited with code ${t.exited}:\n${indent(tail(t.output))}`);
     }
+    noHint(`${this.where(step, run.block)}: ${run.name} (background)`, t.output);
   }
 
   private async stopBackground(): Promise<void> {
@@ -332,6 +335,13 @@ class LessonRun {
     for (const [service, id] of this.terminals) parts.push(`  ${service} terminal:\n${indent(tail(this.client.terminal(id).output))}`);
     for (const run of this.background) parts.push(`  ${run.name} (background):\n${indent(tail(this.client.terminal(run.id).output))}`);
     return parts.length ? `\n${parts.join('\n')}` : '';
+  }
+}
+
+/** A lesson's snippet must run clean: a hint under its output means the playground thinks it is wrong. */
+function noHint(label: string, output: string): void {
+  if (output.includes(HINT_MARK)) {
+    throw new StepFailure(`${label} printed a hint (the snippet fails or uses code that is wrong here):\n${indent(tail(output))}`);
   }
 }
 

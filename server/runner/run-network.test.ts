@@ -71,7 +71,7 @@ describe('buildRunNetwork', () => {
     const { env, forwards } = buildRunNetwork({ redis: loopback.redis });
     expect(env).toEqual({ REDIS_URL: 'redis://127.0.0.1:40002' });
     expect(forwards.map((f) => f.port)).toEqual([40002, 6379]);
-    expect(buildRunNetwork({})).toEqual({ env: {}, forwards: [] });
+    expect(buildRunNetwork({})).toEqual({ env: {}, forwards: [], services: [] });
   });
 
   it('forwards every memcached server of a list', () => {

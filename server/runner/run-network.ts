@@ -41,6 +41,14 @@ export interface RunNetwork {
   /** The service variables, exactly as the program sees them. */
   env: Record<string, string>;
   forwards: Forward[];
+  /** Per service: its variables and the ports inside that reach it (for the hints; not sent to an executor). */
+  services?: RunService[];
+}
+
+export interface RunService {
+  name: ServiceId;
+  variables: string[];
+  ports: number[];
 }
 
 function isLoopback(host: string): boolean {
@@ -67,13 +75,14 @@ class PortPlan {
    * localhost:`port` inside reaches `address` too, unless the port is another target's already;
    * the filter is on this port only (or on the variable's too, when it is this very port).
    */
-  conventional(port: number, address: string, filter: ForwardFilter | undefined): void {
+  conventional(port: number, address: string, filter: ForwardFilter | undefined): boolean {
     const { host, targetPort } = splitHostPort(address);
     const taken = this.forwards.find((f) => f.port === port);
-    if (taken && (taken.host !== host || taken.targetPort !== targetPort)) return;
+    if (taken && (taken.host !== host || taken.targetPort !== targetPort)) return false;
     const forward = taken ?? { port, host, targetPort };
     if (filter) forward.filter = filter;
     if (!taken) this.forwards.push(forward);
+    return true;
   }
 }
 
@@ -101,19 +110,21 @@ function stripBrackets(host: string): string {
 }
 
 /** host:port (memcached's form), forwarded; the inside form keeps "localhost" when it was given. */
-function forwardHostPort(value: string, plan: PortPlan): string {
+function forwardHostPort(value: string, plan: PortPlan, ports: number[]): string {
   const { host, targetPort } = splitHostPort(value);
   const port = plan.insidePort(host, targetPort);
+  ports.push(port);
   return `${isLoopback(host) && port === targetPort ? host : INSIDE_HOST}:${port}`;
 }
 
 /** A URL with a host and port, forwarded; unchanged when it already points at the inside address. */
-function forwardUrl(value: string, defaultPort: number, plan: PortPlan): string {
+function forwardUrl(value: string, defaultPort: number, plan: PortPlan, ports: number[]): string {
   const url = new URL(value.trim());
   const host = stripBrackets(url.hostname);
   const targetPort = url.port === '' ? defaultPort : Number(url.port);
   if (!host || !targetPort) throw new Error(`cannot forward ${JSON.stringify(value)}: no host or port`);
   const port = plan.insidePort(host, targetPort);
+  ports.push(port);
   if (isLoopback(host) && port === targetPort) return value.trim();
   url.hostname = INSIDE_HOST;
   url.port = String(port);
@@ -121,20 +132,31 @@ function forwardUrl(value: string, defaultPort: number, plan: PortPlan): string 
 }
 
 /** The variables and forwards of a run whose learner reaches each service at `endpoints`. */
-export function buildRunNetwork(endpoints: Partial<Record<ServiceId, Endpoint>>, services: ServiceSet): RunNetwork {
+export function buildRunNetwork(
+  endpoints: Partial<Record<ServiceId, Endpoint>>,
+  services: ServiceSet,
+): RunNetwork & { services: RunService[] } {
   const plan = new PortPlan();
-  const forward: Forwarder = {
-    hostPort: (value) => forwardHostPort(value, plan),
-    url: (value, defaultPort) => forwardUrl(value, defaultPort, plan),
-  };
   const env: Record<string, string> = {};
+  const list: RunService[] = [];
   for (const adapter of services.adapters) {
     const endpoint = endpoints[adapter.name];
-    if (endpoint) Object.assign(env, adapter.snippetEnv(endpoint, forward));
+    if (!endpoint) continue;
+    const ports: number[] = [];
+    const forward: Forwarder = {
+      hostPort: (value) => forwardHostPort(value, plan, ports),
+      url: (value, defaultPort) => forwardUrl(value, defaultPort, plan, ports),
+    };
+    const vars = adapter.snippetEnv(endpoint, forward);
+    Object.assign(env, vars);
+    list.push({ name: adapter.name, variables: Object.keys(vars), ports });
   }
   for (const adapter of services.adapters) {
     const endpoint = endpoints[adapter.name];
-    if (endpoint) plan.conventional(adapter.conventionalPort, endpoint.address, adapter.conventionalFilter?.(endpoint));
+    if (!endpoint) continue;
+    if (plan.conventional(adapter.conventionalPort, endpoint.address, adapter.conventionalFilter?.(endpoint))) {
+      list.find((s) => s.name === adapter.name)?.ports.push(adapter.conventionalPort);
+    }
   }
-  return { env, forwards: plan.forwards };
+  return { env, forwards: plan.forwards, services: list };
 }

@@ -7,6 +7,7 @@ import type { CommandInfo } from '../../shared/protocol.ts';
 import type { ServiceChecks, ServiceReset } from './check-types.ts';
 import type { LearnerAccounts, LearnerInstances } from './classroom-types.ts';
 import type { Endpoint, ServiceId } from './endpoint.ts';
+import type { HintRow } from './hint-types.ts';
 import type { ManagedContext, ManagedSpec } from './managed-types.ts';
 
 /** What a terminal session writes to the learner. */
@@ -117,8 +118,8 @@ export interface ServiceAdapter {
   reset: ServiceReset;
   /** Classroom mode: each learner's own instance (a process) or own account on the shared server. */
   classroom: LearnerInstances | LearnerAccounts;
-  // Next, each in the service's own folder and named here when it is built: `hints` (one line that
-  // says what to change when pasted code fails against this service, next to `conventionalPort`),
-  // `inspect` (a live view of what is inside the learner's instance) and `decode` (its wire
+  /** One line that says what to change when pasted code fails against this service (hint-types.ts). */
+  hints?: HintRow[];
+  // Next, each in the service's own folder and named here when it is built: `inspect` (a live view of what is inside the learner's instance) and `decode` (its wire
   // protocol, request paired with reply, for the terminal's and the runner's forwarders).
 }

@@ -3,6 +3,7 @@
 // (classroom.ts).
 import type { CommandInfo } from '../../../shared/protocol.ts';
 import type { ServiceAdapter } from '../types.ts';
+import { memcachedHints } from './hints.ts';
 import { memcachedChecks, memcachedReset } from './checks.ts';
 import { memcachedLearners, MEMCACHED } from './classroom.ts';
 import { MEMCACHED_COMMANDS } from './commands.ts';
@@ -75,4 +76,5 @@ export const memcached: ServiceAdapter = {
   checks: memcachedChecks,
   reset: memcachedReset,
   classroom: memcachedLearners,
+  hints: memcachedHints,
 };

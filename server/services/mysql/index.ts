@@ -2,6 +2,7 @@
 // MariaDB server for lessons (managed.ts), table and query checks and resets (checks.ts), and a
 // database and user per learner on the shared server in classroom mode (classroom.ts).
 import type { ServiceAdapter } from '../types.ts';
+import { mysqlHints } from './hints.ts';
 import { mysqlChecks, mysqlReset } from './checks.ts';
 import { mysqlLearners } from './classroom.ts';
 import { MYSQL_COMMANDS } from './commands.ts';
@@ -55,4 +56,5 @@ export const mysql: ServiceAdapter = {
   checks: mysqlChecks,
   reset: mysqlReset,
   classroom: mysqlLearners,
+  hints: mysqlHints,
 };

@@ -3,6 +3,7 @@
 // resets (checks.ts, with bindings read by bindings.ts and routed by routing.ts), and a vhost and
 // user per learner on the shared broker in classroom mode (classroom.ts).
 import type { ServiceAdapter } from '../types.ts';
+import { rabbitmqHints } from './hints.ts';
 import { AMQP_URL_ENV, parseAmqpTarget, parseAmqpUrl } from './amqp-url.ts';
 import { rabbitmqAdmin } from './admin.ts';
 import { rabbitmqChecks, rabbitmqReset } from './checks.ts';
@@ -53,4 +54,5 @@ export const rabbitmq: ServiceAdapter = {
   checks: rabbitmqChecks,
   reset: rabbitmqReset,
   classroom: rabbitmqLearners,
+  hints: rabbitmqHints,
 };

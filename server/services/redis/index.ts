@@ -3,6 +3,7 @@
 // (checks.ts), and a hardened redis-server per learner in classroom mode (classroom.ts).
 import type { CommandInfo } from '../../../shared/protocol.ts';
 import type { ServiceAdapter } from '../types.ts';
+import { redisHints } from './hints.ts';
 import { redisChecks, redisReset } from './checks.ts';
 import { redisLearners, REDIS_SERVER } from './classroom.ts';
 import { commandCatalog, toCommandInfo } from './command-docs.ts';
@@ -84,4 +85,5 @@ export const redis: ServiceAdapter = {
   checks: redisChecks,
   reset: redisReset,
   classroom: redisLearners,
+  hints: redisHints,
 };
