@@ -20,7 +20,6 @@ export const HINT_MARK = '[hint: ';
 export const HINT_AT_MOST_MS = 2_000;
 /** A longer line is tried on its first this many characters only. */
 const MAX_LINE_CHARS = 4_096;
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 
 /** The whole table: every service's rows, then the generic ones. */
