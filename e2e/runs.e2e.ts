@@ -240,6 +240,44 @@ afterAll(async () => {
 });
 
 describe('runs in the browser', () => {
+  test('pasted code with a blog’s address: a hint under the error, a marker, Ctrl+. puts localhost there, and it runs', async () => {
+    await page.click('[data-testid="file-add"]');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('tutorial.py');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="file-tab"][data-file="tutorial.py"][aria-selected="true"]');
+    await replaceText(
+      [
+        'import redis',
+        "r = redis.Redis(host='192.168.1.1', port=6379)",
+        `r.set('${tag}-tutorial', 'ok')`,
+        `print('tutorial:', r.get('${tag}-tutorial'))`,
+        '',
+      ].join('\n'),
+    );
+    // The address is marked as the learner types or pastes.
+    await page.waitForSelector('.monaco-editor .squiggly-warning');
+    const failed = await run('tutorial.py');
+    const lines = await waitForRun(failed, (l) => l.some((x) => x.startsWith('[hint: ')), 'the hint');
+    expect(lines.find((x) => x.startsWith('[hint: '))).toContain('192.168.1.1:6379, which is not your Redis here');
+    await page.screenshot({ path: '/tmp/playground-e2e-hint.png' });
+
+    // Keyboard only: F8 goes to the marker, Ctrl+. lists the fixes, Enter takes the first.
+    await page.click('.monaco-editor .view-lines');
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('F8');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+.');
+    await page.waitForSelector('.action-widget');
+    await page.screenshot({ path: '/tmp/playground-e2e-quickfix.png' });
+    await page.keyboard.press('Enter');
+    await expect.poll(editorText).toContain("host='localhost', port=6379");
+    await expect.poll(() => page.$$('.monaco-editor .squiggly-warning').then((m) => m.length)).toBe(0);
+
+    const fixed = await run('tutorial.py');
+    await waitForRun(fixed, (l) => l.includes("tutorial: b'ok'"), 'the fixed run');
+  });
+
   test('text typed into Monaco is what runs: Run button for Python, Ctrl+Enter for JavaScript', async () => {
     await openFile('hello.py');
     await page.click('.monaco-editor .view-lines');
@@ -503,7 +541,15 @@ describe('runs in the browser', () => {
     const tabs = await page.$$eval('[data-testid="file-tab"]', (els) =>
       els.map((e) => (e as HTMLElement).dataset.file),
     );
-    expect(tabs).toEqual(['hello.py', 'hello.js', 'consumer.py', 'producer.py', 'stubborn.py', 'ask.py']);
+    expect(tabs).toEqual([
+      'hello.py',
+      'hello.js',
+      'consumer.py',
+      'producer.py',
+      'tutorial.py',
+      'stubborn.py',
+      'ask.py',
+    ]);
     await openFile('hello.py');
     await expect.poll(editorText).toContain(`print("typed ${tag}")`);
 

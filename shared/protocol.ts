@@ -169,6 +169,10 @@ export interface ServiceInfo {
    * types a script into it waits for each reply, not for the prompt.
    */
   promptsBeforeReply: boolean;
+  /** Inside a run, localhost on this port is the learner's own (6379 for Redis). */
+  conventionalPort: number;
+  /** The variable a run finds it in (REDIS_URL). */
+  variable: string;
 }
 
 /** A command the terminal knows, for tab completion and the one-line syntax hint. */

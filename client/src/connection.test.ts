@@ -70,8 +70,14 @@ const services = {
   memcached: { ok: true, state: 'ready', managed: true, version: '1.6.21', address: '127.0.0.1:40001' },
 } as unknown as ServicesStatus;
 const catalog = [
-  { name: 'memcached', title: 'memcached', promptsBeforeReply: true },
-  { name: 'redis', title: 'Redis', promptsBeforeReply: false },
+  {
+    name: 'memcached',
+    title: 'memcached',
+    promptsBeforeReply: true,
+    conventionalPort: 11211,
+    variable: 'MEMCACHED_SERVERS',
+  },
+  { name: 'redis', title: 'Redis', promptsBeforeReply: false, conventionalPort: 6379, variable: 'REDIS_URL' },
 ];
 
 /** A session id as the server issues them: 32 base64url characters. */

@@ -15,7 +15,11 @@ export function parseCatalog(json: string | null): ServiceInfo[] | null {
     if (!Array.isArray(value) || value.length === 0) return null;
     const ok = value.every(
       (s: Partial<ServiceInfo> | null) =>
-        typeof s?.name === 'string' && typeof s.title === 'string' && typeof s.promptsBeforeReply === 'boolean',
+        typeof s?.name === 'string' &&
+        typeof s.title === 'string' &&
+        typeof s.promptsBeforeReply === 'boolean' &&
+        typeof s.conventionalPort === 'number' &&
+        typeof s.variable === 'string',
     );
     return ok ? (value as ServiceInfo[]) : null;
   } catch {

@@ -81,7 +81,13 @@ describe('a fifth service, added as a folder and a registry line', () => {
     try {
       const hello = client.messages.find((m) => m.type === 'hello') as Extract<ServerMessage, { type: 'hello' }>;
       expect(hello.catalog.map((s) => s.name)).toEqual(['memcached', 'redis', 'rabbitmq', 'mysql', 'kv']);
-      expect(hello.catalog[4]).toEqual({ name: 'kv', title: 'KV', promptsBeforeReply: false });
+      expect(hello.catalog[4]).toEqual({
+        name: 'kv',
+        title: 'KV',
+        promptsBeforeReply: false,
+        conventionalPort: 7070,
+        variable: 'KV_URL',
+      });
       expect(hello.services.kv).toMatchObject({ ok: true, state: 'ready' });
       const t = await client.open('t-kv', 'kv');
       expect(t.errors).toEqual([]);

@@ -83,7 +83,13 @@ export class SocketSession {
       type: 'hello',
       protocol: PROTOCOL_VERSION,
       services: services.statuses(),
-      catalog: services.adapters.map((a) => ({ name: a.name, title: a.title, promptsBeforeReply: !!a.rawReplies })),
+      catalog: services.adapters.map((a) => ({
+        name: a.name,
+        title: a.title,
+        promptsBeforeReply: !!a.rawReplies,
+        conventionalPort: a.conventionalPort,
+        variable: a.urlEnv,
+      })),
       session: this.session.id,
     });
   }

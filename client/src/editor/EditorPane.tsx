@@ -143,7 +143,11 @@ export function EditorPane({ workspace }: { workspace: Workspace }) {
           )}
         >
           <Suspense fallback={<div className="placeholder">Loading the editor…</div>}>
-            {ready ? <MonacoEditor files={files} /> : <div className="placeholder">Loading the lesson's files…</div>}
+            {ready ? (
+              <MonacoEditor files={files} catalog={workspace.catalog} />
+            ) : (
+              <div className="placeholder">Loading the lesson's files…</div>
+            )}
           </Suspense>
         </ErrorBoundary>
         {ready && snapshot.state.files.length === 0 && (

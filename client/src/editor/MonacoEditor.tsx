@@ -6,11 +6,13 @@ import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/features/codicon/register';
 import 'monaco-editor/features/bracketMatching/register';
 import 'monaco-editor/features/clipboard/register';
+import 'monaco-editor/features/codeAction/register';
 import 'monaco-editor/features/comment/register';
 import 'monaco-editor/features/contextmenu/register';
 import 'monaco-editor/features/cursorUndo/register';
 import 'monaco-editor/features/find/register';
 import 'monaco-editor/features/folding/register';
+import 'monaco-editor/features/gotoError/register';
 import 'monaco-editor/features/hover/register';
 import 'monaco-editor/features/indentation/register';
 import 'monaco-editor/features/linesOperations/register';
@@ -24,6 +26,8 @@ import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { TERMINAL_FONT_FAMILY } from '../terminal/theme.ts';
 import { registerEditorFocus } from '../show-editor.ts';
 import { currentTheme, onThemeChange, type Theme } from '../theme.ts';
+import type { ServiceCatalog } from '../service-catalog.ts';
+import { markAddresses, registerAddressFixes } from './address-markers.ts';
 import { findFile } from './editor-files.ts';
 import { editorLanguageOf } from './file-names.ts';
 import type { FileStore } from './file-store.ts';
@@ -42,6 +46,9 @@ monaco.editor.defineTheme('playground-light', {
   rules: [],
   colors: { 'editor.background': '#ffffff', 'editorGutter.background': '#ffffff' },
 });
+/** After typing stops this long, the hard-coded addresses are marked again. */
+const MARK_AFTER_MS = 250;
+
 /** Monaco's theme for the page's (theme.ts); Monaco's theme is global, so one switch does every editor. */
 const MONACO_THEMES: Record<Theme, string> = { dark: 'playground-dark', light: 'playground-light' };
 
@@ -50,8 +57,9 @@ const MONACO_THEMES: Record<Theme, string> = { dark: 'playground-dark', light: '
  * and cursor. Every change goes straight into the file store (which saves it); a change made in
  * the store (reset, rename, delete) is brought into the models.
  */
-export default function MonacoEditor({ files }: { files: FileStore }) {
+export default function MonacoEditor({ files, catalog }: { files: FileStore; catalog: ServiceCatalog }) {
   const { state } = useSyncExternalStore(files.subscribe, files.getSnapshot);
+  const services = useSyncExternalStore(catalog.subscribe, catalog.getSnapshot);
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const models = useRef(new Map<string, monaco.editor.ITextModel>());
@@ -70,6 +78,7 @@ export default function MonacoEditor({ files }: { files: FileStore }) {
       padding: { top: 8 },
     });
     editorRef.current = editor;
+    registerAddressFixes();
     const owned = models.current;
     const offTheme = onThemeChange(() => monaco.editor.setTheme(MONACO_THEMES[currentTheme()]));
     const offFocus = registerEditorFocus(() => editor.focus());
@@ -111,7 +120,14 @@ export default function MonacoEditor({ files }: { files: FileStore }) {
       const name = active.name;
       const created = monaco.editor.createModel(active.content, editorLanguageOf(name), monaco.Uri.file(`/${name}`));
       // The learner's typing (a change the store made arrives here too, and is then no change).
-      created.onDidChangeContent(() => files.edit(name, created.getValue()));
+      let marking: ReturnType<typeof setTimeout> | undefined;
+      created.onDidChangeContent(() => {
+        files.edit(name, created.getValue());
+        clearTimeout(marking);
+        marking = setTimeout(() => markAddresses(created, name, catalog.getSnapshot()), MARK_AFTER_MS);
+      });
+      created.onWillDispose(() => clearTimeout(marking));
+      markAddresses(created, name, services);
       owned.set(name, created);
       model = created;
     }
@@ -124,6 +140,11 @@ export default function MonacoEditor({ files }: { files: FileStore }) {
       if (view) editor.restoreViewState(view);
     }
   }, [state, files]);
+
+  // The server's list of services came (or changed): every file is marked against it.
+  useEffect(() => {
+    for (const [name, model] of models.current) markAddresses(model, name, services);
+  }, [services]);
 
   return <div className="monaco-host" ref={host} data-testid="editor" />;
 }
