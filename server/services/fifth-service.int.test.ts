@@ -87,6 +87,7 @@ describe('a fifth service, added as a folder and a registry line', () => {
         promptsBeforeReply: false,
         conventionalPort: 7070,
         variable: 'KV_URL',
+        inspect: false,
       });
       expect(hello.services.kv).toMatchObject({ ok: true, state: 'ready' });
       const t = await client.open('t-kv', 'kv');
@@ -125,10 +126,13 @@ describe('a fifth service, added as a folder and a registry line', () => {
     expect(result.ok).toBe(true);
   });
 
-  it('gives a snippet run its variable, pointing into the sandbox', () => {
+  it('gives a snippet run its variable, pointing into the sandbox, and its conventional port', () => {
     const { env, forwards } = buildRunNetwork({ kv: { url: '127.0.0.1:41234', address: '127.0.0.1:41234' } }, FIVE);
     expect(env).toEqual({ KV_URL: '127.0.0.1:41234' });
-    expect(forwards).toEqual([{ port: 41234, host: '127.0.0.1', targetPort: 41234 }]);
+    expect(forwards).toEqual([
+      { port: 41234, host: '127.0.0.1', targetPort: 41234 },
+      { port: 7070, host: '127.0.0.1', targetPort: 41234 },
+    ]);
   });
 
   describe('in classroom mode', () => {
