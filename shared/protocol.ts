@@ -18,6 +18,7 @@ import {
 import type { BroadcastEvent } from './classroom-api.ts';
 import { DEFAULT_MAIN_FILE, RUN_LANGUAGES, type RunLanguage } from './constants.ts';
 
+import type { InspectState } from './inspect.ts';
 export { DEFAULT_MAIN_FILE, PROTOCOL_VERSION, RUN_LANGUAGES, WS_PATH, type RunLanguage } from './constants.ts';
 
 const id = z.string().min(1).max(MAX_ID_LENGTH);
@@ -31,6 +32,14 @@ export const openTerminalSchema = z.object({
   type: z.literal('open'),
   id,
   kind: z.literal('terminal'),
+  service,
+});
+
+/** An Inspect view of one of the learner's services: `state` frames until `close`. */
+export const openInspectSchema = z.object({
+  type: z.literal('open'),
+  id,
+  kind: z.literal('inspect'),
   service,
 });
 
@@ -68,9 +77,9 @@ export const openRunSchema = z
   .object({ type: z.literal('open'), id, kind: z.literal('run'), ...runFields })
   .superRefine(filesApart);
 
-export const openSchema = z.discriminatedUnion('kind', [openTerminalSchema, openRunSchema], {
+export const openSchema = z.discriminatedUnion('kind', [openTerminalSchema, openRunSchema, openInspectSchema], {
   error: (issue) =>
-    `unknown kind ${JSON.stringify((issue.input as { kind?: unknown } | undefined)?.kind)}; expected "terminal" or "run"`,
+    `unknown kind ${JSON.stringify((issue.input as { kind?: unknown } | undefined)?.kind)}; expected "terminal", "run" or "inspect"`,
 });
 
 export const inputSchema = z.object({ type: z.literal('input'), id, data: z.string() });
@@ -173,6 +182,8 @@ export interface ServiceInfo {
   conventionalPort: number;
   /** The variable a run finds it in (REDIS_URL). */
   variable: string;
+  /** It has an Inspect view (an `inspect` channel answers with its `state`). */
+  inspect: boolean;
 }
 
 /** A command the terminal knows, for tab completion and the one-line syntax hint. */
@@ -248,6 +259,8 @@ export type ServerMessage =
    */
   | { type: 'queued'; id: string; ahead: number }
   | { type: 'exit'; id: string; code: number }
+  /** An inspect channel's view of its service: the whole state, at once and on every change (shared/inspect.ts). */
+  | { type: 'state'; id: string; service: ServiceName; state: InspectState }
   | { type: 'error'; id?: string; message: string }
   /** Classroom mode: what the instructor shares with the class (a snippet, or their terminals live). */
   | { type: 'broadcast'; event: BroadcastEvent }

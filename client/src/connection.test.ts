@@ -76,8 +76,16 @@ const catalog = [
     promptsBeforeReply: true,
     conventionalPort: 11211,
     variable: 'MEMCACHED_SERVERS',
+    inspect: true,
   },
-  { name: 'redis', title: 'Redis', promptsBeforeReply: false, conventionalPort: 6379, variable: 'REDIS_URL' },
+  {
+    name: 'redis',
+    title: 'Redis',
+    promptsBeforeReply: false,
+    conventionalPort: 6379,
+    variable: 'REDIS_URL',
+    inspect: true,
+  },
 ];
 
 /** A session id as the server issues them: 32 base64url characters. */

@@ -12,6 +12,7 @@ import './panels.css';
 import './lesson/lesson.css';
 import './editor/editor.css';
 import './terminal/terminals.css';
+import './inspect/inspect.css';
 import './toast.css';
 import './lesson/lesson-view.css';
 import './classroom-notices.css';

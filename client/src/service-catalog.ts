@@ -19,7 +19,8 @@ export function parseCatalog(json: string | null): ServiceInfo[] | null {
         typeof s.title === 'string' &&
         typeof s.promptsBeforeReply === 'boolean' &&
         typeof s.conventionalPort === 'number' &&
-        typeof s.variable === 'string',
+        typeof s.variable === 'string' &&
+        typeof s.inspect === 'boolean',
     );
     return ok ? (value as ServiceInfo[]) : null;
   } catch {

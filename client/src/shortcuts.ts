@@ -10,6 +10,8 @@ export type ShortcutAction =
   /** Alt+0: back to the editor (from a run's pane, which takes the keyboard when a run starts). */
   | { kind: 'focus-editor' }
   | { kind: 'cycle-layout' }
+  /** Alt+I: the Inspect tab over the terminals, and back. */
+  | { kind: 'toggle-inspect' }
   | { kind: 'toggle-help' }
   | { kind: 'run' }
   | { kind: 'prev-lesson' }
@@ -31,6 +33,7 @@ export function shortcutFor(event: KeyLike, serviceCount = 0): ShortcutAction | 
     return index < serviceCount ? { kind: 'focus-service', index } : null;
   }
   if (event.code === 'KeyL' && !event.shiftKey) return { kind: 'cycle-layout' };
+  if (event.code === 'KeyI' && !event.shiftKey) return { kind: 'toggle-inspect' };
   // Brackets, not arrows: Alt+↑/↓ moves lines in the editor and words in some terminals.
   if (event.code === 'BracketLeft' && !event.shiftKey) return { kind: 'prev-lesson' };
   if (event.code === 'BracketRight' && !event.shiftKey) return { kind: 'next-lesson' };
@@ -44,6 +47,7 @@ export const shortcutHelp = (services: readonly ServiceInfo[]): ReadonlyArray<{ 
   { keys: 'Alt+0', what: 'Back to the editor' },
   ...services.slice(0, 9).map((s, i) => ({ keys: `Alt+${i + 1}`, what: `${s.title} terminal` })),
   { keys: 'Alt+L', what: 'Next layout: one pane, two side by side, 2×2' },
+  { keys: 'Alt+I', what: 'Inspect: what is inside the services, live' },
   { keys: 'Alt+[ / Alt+]', what: 'Previous / next lesson' },
   { keys: 'Alt+/', what: 'This help' },
 ];

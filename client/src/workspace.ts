@@ -8,6 +8,7 @@ import type { RemoteFilePersistence } from './editor/remote-files.ts';
 import { starterFilesFor } from './editor/starter-files.ts';
 import { RunEnvironment } from './runs/run-env.ts';
 import { RunManager } from './runs/run-manager.ts';
+import { InspectStore } from './inspect/inspect-store.ts';
 import { ServiceCatalog } from './service-catalog.ts';
 import { shortcutFor } from './shortcuts.ts';
 import { TerminalSession } from './terminal/terminal-session.ts';
@@ -52,6 +53,8 @@ export class Workspace {
   readonly files: FileStore;
   readonly env: RunEnvironment;
   readonly runs: RunManager;
+  /** The Inspect tab's view of one service (inspect/inspect-store.ts). */
+  readonly inspect: InspectStore;
   /** Classroom mode only; its state is shown beside the file tabs. */
   readonly remoteFiles: RemoteFilePersistence | null;
   private readonly terminalRequests = new Set<(service: ServiceName) => void>();
@@ -67,6 +70,7 @@ export class Workspace {
       sessionStore: this.tabStorage,
     });
     this.catalog = new ServiceCatalog(this.storage);
+    this.inspect = new InspectStore(this.connection);
     // A terminal for every service the server runs, made as soon as the page knows of it (and kept:
     // a service that goes away keeps its scrollback until the page is reloaded).
     const makeSessions = () => {

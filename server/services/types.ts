@@ -8,6 +8,7 @@ import type { ServiceChecks, ServiceReset } from './check-types.ts';
 import type { LearnerAccounts, LearnerInstances } from './classroom-types.ts';
 import type { Endpoint, ServiceId } from './endpoint.ts';
 import type { HintRow } from './hint-types.ts';
+import type { ServiceInspector } from './inspect-types.ts';
 import type { ManagedContext, ManagedSpec } from './managed-types.ts';
 
 /** What a terminal session writes to the learner. */
@@ -120,6 +121,8 @@ export interface ServiceAdapter {
   classroom: LearnerInstances | LearnerAccounts;
   /** One line that says what to change when pasted code fails against this service (hint-types.ts). */
   hints?: HintRow[];
-  // Next, each in the service's own folder and named here when it is built: `inspect` (a live view of what is inside the learner's instance) and `decode` (its wire
+  /** A live view of what is inside the learner's service, for the Inspect tab (inspect-types.ts). */
+  inspect?: ServiceInspector;
+  // Next, in the service's own folder and named here when it is built: `decode` (its wire
   // protocol, request paired with reply, for the terminal's and the runner's forwarders).
 }

@@ -16,6 +16,7 @@ import type { SnippetRunner } from '../runner/types.ts';
 import type { Endpoint, ServiceId } from '../services/endpoint.ts';
 import type { ServiceStatus } from '../../shared/protocol.ts';
 import { errorText } from '../util/errors.ts';
+import { InspectChannels } from './inspect-channels.ts';
 import { RunChannel } from './run-channel.ts';
 import { Scrollback } from './scrollback.ts';
 import type { RegisteredSession } from './session-registry.ts';
@@ -88,6 +89,7 @@ export class PageSession implements RegisteredSession {
   private ended = false;
   readonly services: ServiceAccess;
   private readonly tap: SocketTap | undefined;
+  private readonly inspectors: InspectChannels;
 
   private readonly onStatus = (service: ServiceId, status: ServiceStatus) =>
     this.port?.send({ type: 'service', service, status });
@@ -103,6 +105,9 @@ export class PageSession implements RegisteredSession {
     this.owner = init.owner;
     this.services = init.services;
     this.tap = init.tap;
+    this.inspectors = new InspectChannels(this.services, (message) => {
+      if (!this.ended) this.port?.send(message);
+    });
     this.services.on('status', this.onStatus);
     this.services.on('down', this.onDown);
     this.services.on('up', this.onUp);
@@ -127,6 +132,8 @@ export class PageSession implements RegisteredSession {
   detach(port: SessionPort): boolean {
     if (this.port !== port) return false;
     this.port = null;
+    // Inspectors hold connections to the services: the page that comes back opens its views again.
+    this.inspectors.closeAll();
     // A pause asked for by the page that went away would hold output forever: it goes to the scrollback.
     for (const t of this.terminals.values()) t.host.resume();
     return !this.ended;
@@ -178,7 +185,7 @@ export class PageSession implements RegisteredSession {
       case 'open': {
         const ended = this.runs.get(message.id);
         if (ended && ended.exit !== null) this.runs.delete(message.id); // the page reuses the id of a finished run
-        if (this.terminals.has(message.id) || this.runs.has(message.id)) {
+        if (this.terminals.has(message.id) || this.runs.has(message.id) || this.inspectors.has(message.id)) {
           this.send({
             type: 'error',
             id: message.id,
@@ -186,6 +193,8 @@ export class PageSession implements RegisteredSession {
           });
         } else if (message.kind === 'terminal') {
           void this.openTerminal(message.id, message.service);
+        } else if (message.kind === 'inspect') {
+          void this.inspectors.open(message.id, message.service);
         } else {
           this.openRun(message);
         }
@@ -222,6 +231,10 @@ export class PageSession implements RegisteredSession {
   }
 
   private close(id: string): void {
+    if (this.inspectors.close(id)) {
+      this.port?.send({ type: 'exit', id, code: 0 });
+      return;
+    }
     const finished = this.runs.get(id);
     if (finished && finished.exit !== null) {
       // The page closed the pane of a finished run: nothing to stop, only its output to forget.
@@ -450,6 +463,7 @@ export class PageSession implements RegisteredSession {
     this.services.off('status', this.onStatus);
     this.services.off('down', this.onDown);
     this.services.off('up', this.onUp);
+    this.inspectors.closeAll();
     for (const t of this.terminals.values()) t.host.close();
     this.terminals.clear();
     for (const r of this.runs.values()) if (r.exit === null) r.channel.kill(reason);

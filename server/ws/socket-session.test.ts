@@ -27,7 +27,7 @@ describe('parseClientMessage', () => {
       'bad open message: "service": a service name such as "redis"',
     );
     expect(error('{"type":"open","id":"a","kind":"shell","service":"redis"}')).toBe(
-      'unknown kind "shell"; expected "terminal" or "run"',
+      'unknown kind "shell"; expected "terminal", "run" or "inspect"',
     );
     expect(error('{"type":"input","id":"a","data":5}')).toMatch(/^bad input message: "data": /);
     expect(error('{"type":"resize","id":"a","cols":-1,"rows":2}')).toMatch(/^bad resize message: "cols": /);

@@ -89,6 +89,7 @@ export class SocketSession {
         promptsBeforeReply: !!a.rawReplies,
         conventionalPort: a.conventionalPort,
         variable: a.urlEnv,
+        inspect: !!a.inspect,
       })),
       session: this.session.id,
     });

@@ -9,10 +9,32 @@ const SERVICES: ServiceInfo[] = [
     promptsBeforeReply: true,
     conventionalPort: 11211,
     variable: 'MEMCACHED_SERVERS',
+    inspect: true,
   },
-  { name: 'redis', title: 'Redis', promptsBeforeReply: false, conventionalPort: 6379, variable: 'REDIS_URL' },
-  { name: 'rabbitmq', title: 'RabbitMQ', promptsBeforeReply: false, conventionalPort: 5672, variable: 'AMQP_URL' },
-  { name: 'mysql', title: 'MySQL', promptsBeforeReply: false, conventionalPort: 3306, variable: 'MYSQL_URL' },
+  {
+    name: 'redis',
+    title: 'Redis',
+    promptsBeforeReply: false,
+    conventionalPort: 6379,
+    variable: 'REDIS_URL',
+    inspect: true,
+  },
+  {
+    name: 'rabbitmq',
+    title: 'RabbitMQ',
+    promptsBeforeReply: false,
+    conventionalPort: 5672,
+    variable: 'AMQP_URL',
+    inspect: true,
+  },
+  {
+    name: 'mysql',
+    title: 'MySQL',
+    promptsBeforeReply: false,
+    conventionalPort: 3306,
+    variable: 'MYSQL_URL',
+    inspect: true,
+  },
 ];
 
 function apply(code: string, fix: AddressFix): string {

@@ -231,6 +231,8 @@ export class RunSession implements TerminalChannel, Placeable {
       case 'opened':
       case 'prompt':
         return; // service terminals only
+      case 'state':
+        return; // Inspect views only
       default: {
         const unreachable: never = message;
         throw new Error(`unhandled ${JSON.stringify(unreachable)}`);

@@ -28,11 +28,14 @@ import {
   type PaneLayoutState,
 } from './pane-layout.ts';
 import type { PaneChoice } from './PaneSelect.tsx';
+import { InspectPanel } from '../inspect/InspectPanel.tsx';
 import { ServicePane } from './ServicePane.tsx';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
 import { RunTabsRow, ServiceTabs } from './TerminalTabs.tsx';
 
 const LAYOUT_KEY = 'playground.terminals.layout';
+/** The service the Inspect tab shows, or nothing while the terminals do. */
+const INSPECT_KEY = 'playground.inspect';
 
 const LAYOUT_ICONS: Record<PaneLayout, ReactNode> = {
   single: <rect x="2" y="2" width="12" height="12" rx="1.5" />,
@@ -72,6 +75,32 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
   );
   const state = withRuns(stored);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [inspecting, setInspecting] = useState<string | null>(() => workspace.storage?.getItem(INSPECT_KEY) || null);
+  const inspectable = services.filter((s) => s.inspect);
+  const inspect = useCallback(
+    (service: string | null) => {
+      setInspecting(service);
+      try {
+        workspace.storage?.setItem(INSPECT_KEY, service ?? '');
+      } catch {
+        // Storage full or disabled: the choice lasts until the reload.
+      }
+    },
+    [workspace],
+  );
+  const toggleInspect = useCallback(
+    () =>
+      setInspecting((current) => {
+        const next = current ? null : (inspectable[0]?.name ?? null);
+        try {
+          workspace.storage?.setItem(INSPECT_KEY, next ?? '');
+        } catch {
+          // As above.
+        }
+        return next;
+      }),
+    [workspace, inspectable],
+  );
   const layerSlot = useRef<HTMLDivElement>(null);
 
   // Adopt the terminals' layer before the panes place terminals on it (they do so in passive effects).
@@ -172,13 +201,17 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
       event.stopPropagation();
       if (action.kind === 'focus-service') {
         const service = catalog.names[action.index];
-        if (service) change((s) => showPane(s, service));
+        if (service) {
+          inspect(null);
+          change((s) => showPane(s, service));
+        }
       } else if (action.kind === 'cycle-layout') change((s) => cycleLayout(s, catalog.names));
+      else if (action.kind === 'toggle-inspect') toggleInspect();
       else setHelpOpen((open) => !open);
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [change, catalog]);
+  }, [change, catalog, inspect, toggleInspect]);
 
   const visible = visiblePanes(state);
   const focusedKey = focusedPane(state);
@@ -258,9 +291,24 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
           workspace={workspace}
           visible={visible}
           focusedKey={focusedKey}
-          onShow={(key) => change((s) => showPane(s, key))}
+          onShow={(key) => {
+            inspect(null);
+            change((s) => showPane(s, key));
+          }}
         />
         <div className="toolbar-actions">
+          {inspectable.length > 0 && (
+            <button
+              type="button"
+              className={`inspect-toggle${inspecting ? ' active' : ''}`}
+              aria-pressed={inspecting !== null}
+              title="See inside the services, live (Alt+I)"
+              data-testid="inspect-toggle"
+              onClick={toggleInspect}
+            >
+              Inspect
+            </button>
+          )}
           <div className="layout-toggle" role="radiogroup" aria-label="Layout">
             {PANE_LAYOUTS.map((layout) => (
               <button
@@ -295,6 +343,7 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
         {panes}
         {/* Last, so that panes React inserts later still go underneath the terminals. */}
         <div className="terminal-layer-slot" ref={layerSlot} />
+        {inspecting && <InspectPanel workspace={workspace} service={inspecting} onService={inspect} />}
       </div>
     </section>
   );

@@ -246,6 +246,8 @@ export class TerminalSession implements TerminalChannel, Placeable {
         return;
       case 'started':
         return; // snippet runs only; a terminal never gets one
+      case 'state':
+        return; // Inspect views only
       default: {
         const unreachable: never = message;
         throw new Error(`unhandled ${JSON.stringify(unreachable)}`);

@@ -4,6 +4,7 @@
 import type { CommandInfo } from '../../../shared/protocol.ts';
 import type { ServiceAdapter } from '../types.ts';
 import { memcachedHints } from './hints.ts';
+import { inspectMemcached } from './inspect.ts';
 import { memcachedChecks, memcachedReset } from './checks.ts';
 import { memcachedLearners, MEMCACHED } from './classroom.ts';
 import { MEMCACHED_COMMANDS } from './commands.ts';
@@ -77,4 +78,5 @@ export const memcached: ServiceAdapter = {
   reset: memcachedReset,
   classroom: memcachedLearners,
   hints: memcachedHints,
+  inspect: inspectMemcached,
 };

@@ -3,6 +3,7 @@
 // database and user per learner on the shared server in classroom mode (classroom.ts).
 import type { ServiceAdapter } from '../types.ts';
 import { mysqlHints } from './hints.ts';
+import { inspectMysql } from './inspect.ts';
 import { mysqlChecks, mysqlReset } from './checks.ts';
 import { mysqlLearners } from './classroom.ts';
 import { MYSQL_COMMANDS } from './commands.ts';
@@ -57,4 +58,5 @@ export const mysql: ServiceAdapter = {
   reset: mysqlReset,
   classroom: mysqlLearners,
   hints: mysqlHints,
+  inspect: inspectMysql,
 };

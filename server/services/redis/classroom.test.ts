@@ -21,6 +21,10 @@ describe("a learner's Redis config", () => {
     expect(conf).toContain('maxmemory 32mb\nmaxmemory-policy noeviction\nmaxclients 64\n');
   });
 
+  it('sends keyspace notifications, which push the Inspect view', () => {
+    expect(conf).toContain('\nnotify-keyspace-events KA\n');
+  });
+
   it('denies learners what reaches outside their instance, and keeps the manager’s password out of the file', () => {
     for (const rule of [
       '-migrate',

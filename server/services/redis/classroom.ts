@@ -85,6 +85,8 @@ export function redisConfig(options: { port: number; dir: string; limits: Limits
     // would make keys vanish silently, which in a lesson looks like a bug in the learner's code.
     'maxmemory-policy noeviction',
     `maxclients ${limits.connections}`,
+    // The Inspect view is pushed by these (inspect.ts).
+    'notify-keyspace-events KA',
     // The defaults, written out: no CONFIG SET of protected settings, no DEBUG, no MODULE.
     'enable-protected-configs no',
     'enable-debug-command no',

@@ -4,6 +4,7 @@
 import type { CommandInfo } from '../../../shared/protocol.ts';
 import type { ServiceAdapter } from '../types.ts';
 import { redisHints } from './hints.ts';
+import { inspectRedis } from './inspect.ts';
 import { redisChecks, redisReset } from './checks.ts';
 import { redisLearners, REDIS_SERVER } from './classroom.ts';
 import { commandCatalog, toCommandInfo } from './command-docs.ts';
@@ -50,6 +51,8 @@ export const redis: ServiceAdapter = {
         // Log to stdout, where the supervisor collects it.
         '--logfile', '',
         '--maxmemory', MANAGED_MAX_MEMORY,
+        // The Inspect view is pushed by these (redis/inspect.ts).
+        '--notify-keyspace-events', 'KA',
       ];
       return { command: REDIS_SERVER, args };
     },
@@ -86,4 +89,5 @@ export const redis: ServiceAdapter = {
   reset: redisReset,
   classroom: redisLearners,
   hints: redisHints,
+  inspect: inspectRedis,
 };

@@ -1,0 +1,108 @@
+// memcached in the Inspect tab: its counters with the hit ratio, a chart of hits and misses as they
+// come, the slab classes, and the keys with size, expiry and last access.
+import type { MemcachedInspectState } from '../../../shared/inspect.ts';
+import type { CounterPoint } from './inspect-store.ts';
+import { formatBytes, formatSeconds } from './InspectPanel.tsx';
+
+export function MemcachedView({ state, history }: { state: MemcachedInspectState; history: CounterPoint[] }) {
+  const { stats } = state;
+  const gets = stats.get_hits + stats.get_misses;
+  const ratio = gets === 0 ? '—' : `${((100 * stats.get_hits) / gets).toFixed(1)} %`;
+  const cards: Array<[string, string, string]> = [
+    ['Items', String(stats.curr_items), 'items'],
+    ['Memory', `${formatBytes(stats.bytes)} of ${formatBytes(stats.limit_maxbytes)}`, 'bytes'],
+    ['Hits', String(stats.get_hits), 'hits'],
+    ['Misses', String(stats.get_misses), 'misses'],
+    ['Hit ratio', ratio, 'ratio'],
+    ['Evictions', String(stats.evictions), 'evictions'],
+  ];
+  return (
+    <div className="inspect-view">
+      <div className="inspect-cards">
+        {cards.map(([label, value, id]) => (
+          <div key={id} className="inspect-card" data-testid={`memcached-${id}`}>
+            <span className="inspect-card-label">{label}</span>
+            <span className="inspect-card-value">{value}</span>
+          </div>
+        ))}
+      </div>
+      <HitsChart history={history} />
+      <h4>Keys</h4>
+      {state.keys.length === 0 ? (
+        <p className="inspect-empty">Nothing cached yet: set a key in the memcached terminal.</p>
+      ) : (
+        <table className="inspect-table" data-testid="memcached-keys">
+          <thead>
+            <tr>
+              <th>Key</th>
+              <th className="num">Size</th>
+              <th>Expires</th>
+              <th>Last access</th>
+            </tr>
+          </thead>
+          <tbody>
+            {state.keys.map((k) => (
+              <tr key={k.key} data-key={k.key}>
+                <td className="mono">{k.key}</td>
+                <td className="num">{formatBytes(k.size)}</td>
+                <td>{k.exp < 0 ? 'never' : `in ${formatSeconds(k.exp - state.time)}`}</td>
+                <td>{formatSeconds(state.time - k.la)} ago</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h4>Slab classes</h4>
+      <table className="inspect-table">
+        <thead>
+          <tr>
+            <th className="num">Class</th>
+            <th className="num">Chunk size</th>
+            <th className="num">Pages</th>
+            <th className="num">Items</th>
+          </tr>
+        </thead>
+        <tbody>
+          {state.slabs.map((s) => (
+            <tr key={s.id}>
+              <td className="num">{s.id}</td>
+              <td className="num">{formatBytes(s.chunkSize)}</td>
+              <td className="num">{s.pages}</td>
+              <td className="num">{s.items}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Hits and misses over the last minutes, as two cumulative lines (SVG; a point per state). */
+function HitsChart({ history }: { history: CounterPoint[] }) {
+  if (history.length < 2) return null;
+  const w = 320;
+  const h = 64;
+  const t0 = history[0].at;
+  const t1 = history[history.length - 1].at;
+  const base = { hits: history[0].hits, misses: history[0].misses };
+  const max = Math.max(1, ...history.map((p) => Math.max(p.hits - base.hits, p.misses - base.misses)));
+  const line = (pick: (p: CounterPoint) => number) =>
+    history
+      .map(
+        (p) =>
+          `${(((p.at - t0) / Math.max(1, t1 - t0)) * w).toFixed(1)},${(h - (pick(p) / max) * (h - 4) - 2).toFixed(1)}`,
+      )
+      .join(' ');
+  return (
+    <figure className="inspect-chart" aria-label="Hits and misses since the view opened">
+      <svg viewBox={`0 0 ${w} ${h}`} width="100%" height={h} preserveAspectRatio="none">
+        <polyline className="chart-hits" points={line((p) => p.hits - base.hits)} />
+        <polyline className="chart-misses" points={line((p) => p.misses - base.misses)} />
+      </svg>
+      <figcaption>
+        <span className="legend-hits">hits</span> and <span className="legend-misses">misses</span> since the view
+        opened
+      </figcaption>
+    </figure>
+  );
+}

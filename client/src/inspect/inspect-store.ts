@@ -1,0 +1,92 @@
+// What the Inspect tab shows, outside React: the one service it shows now, that service's last
+// state from the server (an `inspect` channel, opened while the tab shows it and again after every
+// reconnect, since the server ends its inspectors with the socket), and for memcached the recent
+// hit and miss counts, for its chart.
+import type { InspectState, MemcachedInspectState } from '../../../shared/inspect.ts';
+import type { Connection, TerminalMessage } from '../connection.ts';
+
+/** memcached's counters over the last minute or so, one point per state. */
+export interface CounterPoint {
+  at: number;
+  hits: number;
+  misses: number;
+}
+
+export interface InspectSnapshot {
+  service: string | null;
+  state: InspectState | null;
+  /** When the state came (performance.now()), for TTLs that count down in between. */
+  receivedAt: number;
+  error: string | null;
+  history: CounterPoint[];
+}
+
+const HISTORY_MS = 3 * 60_000;
+const EMPTY: InspectSnapshot = { service: null, state: null, receivedAt: 0, error: null, history: [] };
+
+export class InspectStore {
+  private snap: InspectSnapshot = EMPTY;
+  private readonly listeners = new Set<() => void>();
+  private id: string | null = null;
+  private unroute: (() => void) | null = null;
+
+  constructor(private readonly connection: Connection) {
+    connection.onOpen(() => {
+      // The server closed the old channel with the old socket.
+      this.detach(false);
+      if (this.snap.service) this.attach(this.snap.service);
+    });
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): InspectSnapshot => this.snap;
+
+  /** Shows `service` (null: the tab is closed, and the server is asked for nothing). */
+  show(service: string | null): void {
+    if (service === this.snap.service) return;
+    this.detach();
+    this.update({ ...EMPTY, service });
+    if (service && this.connection.isOpen) this.attach(service);
+  }
+
+  private attach(service: string): void {
+    const id = this.connection.newId('inspect');
+    this.id = id;
+    this.unroute = this.connection.route(id, { receive: (m) => this.receive(id, service, m) });
+    this.connection.send({ type: 'open', id, kind: 'inspect', service });
+  }
+
+  private detach(tellServer = true): void {
+    if (tellServer && this.id && this.connection.isOpen) this.connection.send({ type: 'close', id: this.id });
+    this.unroute?.();
+    this.unroute = null;
+    this.id = null;
+  }
+
+  private receive(id: string, service: string, message: TerminalMessage): void {
+    if (id !== this.id) return;
+    if (message.type === 'state') {
+      const now = performance.now();
+      let history = this.snap.history;
+      if (service === 'memcached') {
+        const { stats } = message.state as MemcachedInspectState;
+        history = [
+          ...history.filter((p) => now - p.at < HISTORY_MS),
+          { at: now, hits: stats.get_hits, misses: stats.get_misses },
+        ];
+      }
+      this.update({ ...this.snap, state: message.state, receivedAt: now, error: null, history });
+    } else if (message.type === 'error') {
+      this.update({ ...this.snap, error: message.message });
+    }
+  }
+
+  private update(next: InspectSnapshot): void {
+    this.snap = next;
+    for (const l of [...this.listeners]) l();
+  }
+}

@@ -1,0 +1,36 @@
+// The contract between an Inspect channel (server/ws/page-session.ts) and a service's inspector
+// (ServiceAdapter.inspect, in the service's folder): the inspector watches the learner's own
+// service at `endpoint` and calls `state` with the whole view at once and again on every change,
+// pushed by the service where it can (Redis's keyspace notifications, memcached's `watch`),
+// otherwise looked at on a stated interval, until close().
+import type { InspectState } from '../../shared/inspect.ts';
+import type { Endpoint } from './endpoint.ts';
+
+export interface InspectOutput {
+  state(state: InspectState): void;
+  /** The view cannot go on (the service went away); the channel ends with this message. */
+  fail(message: string): void;
+}
+
+export interface InspectSession {
+  close(): void;
+}
+
+export type ServiceInspector = (endpoint: Endpoint, output: InspectOutput) => Promise<InspectSession>;
+
+/** Calls `fn` once, `delayMs` after the last of a burst of calls (many changes, one new state). */
+export function debounce(fn: () => void, delayMs: number): { (): void; cancel(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  const call = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      fn();
+    }, delayMs);
+  };
+  call.cancel = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+  return call;
+}

@@ -1,0 +1,153 @@
+// The memcached Inspect view: its counters (hits, misses, items, bytes, evictions…), a row per slab
+// class, and the keys with size, expiry and last access from `lru_crawler metadump all`. Changes
+// are pushed by memcached itself: a connection of the view's own asks for `watch fetchers mutations
+// evictions`, and every event it streams (a get, a set, an eviction) makes one new state, a burst
+// of them one. Reading the state fetches nothing, so it makes no events of its own.
+import type net from 'node:net';
+import type { MemcachedInspectState } from '../../../shared/inspect.ts';
+import { debounce, type ServiceInspector } from '../inspect-types.ts';
+import { connectTcp, parseHostPort } from '../net-util.ts';
+import { memcachedCommand, memcachedServers } from './request.ts';
+
+export const KEY_LIMIT = 500;
+const SETTLE_MS = 25;
+const CONNECT_TIMEOUT_MS = 2_000;
+const WATCH = 'watch fetchers mutations evictions';
+
+/** "STAT name value" lines → name → value. */
+export function parseStats(text: string): Map<string, string> {
+  const stats = new Map<string, string>();
+  for (const line of text.split('\r\n')) {
+    const m = /^STAT (\S+) (.*)$/.exec(line);
+    if (m) stats.set(m[1], m[2]);
+  }
+  return stats;
+}
+
+/** `stats slabs` and `stats items` → a row per slab class that holds pages. */
+export function parseSlabs(slabs: string, items: string): MemcachedInspectState['slabs'] {
+  const bySlab = new Map<number, { id: number; chunkSize: number; pages: number; items: number }>();
+  const row = (id: number) => {
+    let r = bySlab.get(id);
+    if (!r) bySlab.set(id, (r = { id, chunkSize: 0, pages: 0, items: 0 }));
+    return r;
+  };
+  for (const [name, value] of parseStats(slabs)) {
+    const m = /^(\d+):(chunk_size|total_pages)$/.exec(name);
+    if (!m) continue;
+    if (m[2] === 'chunk_size') row(Number(m[1])).chunkSize = Number(value);
+    else row(Number(m[1])).pages = Number(value);
+  }
+  for (const [name, value] of parseStats(items)) {
+    const m = /^items:(\d+):number$/.exec(name);
+    if (m) row(Number(m[1])).items = Number(value);
+  }
+  return [...bySlab.values()].filter((r) => r.pages > 0 || r.items > 0).sort((a, b) => a.id - b.id);
+}
+
+/** `lru_crawler metadump all` lines: key=… exp=… la=… cas=… fetch=… cls=… size=… (keys URL-encoded). */
+export function parseMetadump(text: string, limit: number): MemcachedInspectState['keys'] {
+  const keys: MemcachedInspectState['keys'] = [];
+  // metadump ends its lines with a bare "\n" (its END line with "\r\n").
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.startsWith('key=')) continue;
+    const fields = new Map(line.split(' ').map((f) => f.split('=', 2) as [string, string]));
+    let key = fields.get('key') ?? '';
+    try {
+      key = decodeURIComponent(key);
+    } catch {
+      /* shown as sent */
+    }
+    keys.push({ key, size: Number(fields.get('size')), exp: Number(fields.get('exp')), la: Number(fields.get('la')) });
+  }
+  keys.sort((a, b) => a.key.localeCompare(b.key));
+  return keys.slice(0, limit);
+}
+
+const STAT_FIELDS = [
+  'get_hits',
+  'get_misses',
+  'curr_items',
+  'bytes',
+  'limit_maxbytes',
+  'evictions',
+  'curr_connections',
+  'cmd_get',
+  'cmd_set',
+] as const;
+
+export const inspectMemcached: ServiceInspector = async (endpoint, output) => {
+  const server = memcachedServers(endpoint)[0];
+  const read = async (): Promise<MemcachedInspectState> => {
+    const [stats, slabs, items, dump] = await Promise.all([
+      memcachedCommand(server, 'stats'),
+      memcachedCommand(server, 'stats slabs'),
+      memcachedCommand(server, 'stats items'),
+      memcachedCommand(server, 'lru_crawler metadump all'),
+    ]);
+    const s = parseStats(stats);
+    return {
+      stats: Object.fromEntries(STAT_FIELDS.map((f) => [f, Number(s.get(f) ?? 0)])) as MemcachedInspectState['stats'],
+      slabs: parseSlabs(slabs, items),
+      keys: parseMetadump(dump, KEY_LIMIT),
+      limit: KEY_LIMIT,
+      time: Number(s.get('time') ?? 0),
+      pushed: true,
+    };
+  };
+
+  let closed = false;
+  let reading = false;
+  let again = false;
+  const refresh = async () => {
+    if (closed) return;
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    try {
+      const state = await read();
+      if (!closed) output.state(state);
+    } catch (err) {
+      if (!closed) output.fail(`the view lost memcached (${(err as Error).message})`);
+    } finally {
+      reading = false;
+      if (again && !closed) {
+        again = false;
+        void refresh();
+      }
+    }
+  };
+  const changed = debounce(() => void refresh(), SETTLE_MS);
+
+  const { host, port } = parseHostPort(server.address, 'memcached');
+  const watcher: net.Socket = await connectTcp(host, port, CONNECT_TIMEOUT_MS);
+  watcher.setEncoding('latin1');
+  await new Promise<void>((resolve, reject) => {
+    let text = '';
+    const onData = (chunk: string) => {
+      text += chunk;
+      if (!text.includes('\r\n')) return;
+      watcher.off('data', onData);
+      if (text.startsWith('OK\r\n')) resolve();
+      else reject(new Error(`memcached answered ${JSON.stringify(text.trim())} to ${WATCH}`));
+    };
+    watcher.on('data', onData);
+    watcher.once('error', reject);
+    watcher.write(`${WATCH}\r\n`);
+  });
+  watcher.on('data', changed);
+  watcher.on('error', () => {});
+  watcher.on('close', () => {
+    if (!closed) output.fail('memcached closed the view’s connection');
+  });
+  await refresh();
+  return {
+    close() {
+      closed = true;
+      changed.cancel();
+      watcher.destroy();
+    },
+  };
+};

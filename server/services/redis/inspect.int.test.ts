@@ -1,0 +1,86 @@
+// The Redis Inspect view through the socket, against the test stack's own Redis: its first state,
+// a write pushed by keyspace notifications, a key that expires leaving the view by itself, and
+// that the view never watches with MONITOR and leaves no connection behind when closed.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisInspectState } from '../../../shared/inspect.ts';
+import { testBaseUrl, testEndpoint } from '../../testing/endpoints.ts';
+import { PlaygroundClient } from '../../ws/playground-client.ts';
+
+let redis: Redis;
+const tag = `inspect${Date.now().toString(36)}`;
+
+beforeAll(() => {
+  redis = new Redis(testEndpoint('redis').url);
+});
+afterAll(async () => {
+  const keys = await redis.keys(`${tag}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+function latest(c: PlaygroundClient, id: string): RedisInspectState | null {
+  for (let i = c.messages.length - 1; i >= 0; i--) {
+    const m = c.messages[i];
+    if (m.type === 'state' && m.id === id) return m.state as RedisInspectState;
+  }
+  return null;
+}
+
+async function inspectors(): Promise<string[]> {
+  const list = (await redis.client('LIST')) as string;
+  return list.split('\n').filter((l) => l.includes('name=playground-inspect'));
+}
+
+describe('the Redis Inspect view', () => {
+  it('shows the keys with type, TTL and encoding, pushed by the server as they change', async () => {
+    const c = await PlaygroundClient.connect(testBaseUrl());
+    try {
+      await redis.set(`${tag}:before`, 'x');
+      c.send({ type: 'open', id: 'insp', kind: 'inspect', service: 'redis' });
+      await c.until(() => latest(c, 'insp') !== null, 5_000);
+      const first = latest(c, 'insp')!;
+      expect(first.pushed).toBe(true);
+      expect(first.refreshMs).toBeNull();
+      expect(first.total).toBe(await redis.dbsize());
+      expect(first.keys.find((k) => k.key === `${tag}:before`)).toMatchObject({ type: 'string', ttl: -1 });
+
+      await redis.hset(`${tag}:user`, 'name', 'Ada');
+      await redis.expire(`${tag}:user`, 100);
+      await c.until(() => latest(c, 'insp')!.keys.some((k) => k.key === `${tag}:user` && k.ttl > 0), 2_000);
+      const user = latest(c, 'insp')!.keys.find((k) => k.key === `${tag}:user`)!;
+      expect(user.type).toBe('hash');
+      expect(user.encoding).toBe('listpack');
+      expect(user.ttl).toBeGreaterThan(90);
+      expect(user.bytes).toBeGreaterThan(0);
+
+      // Expiry is a change too: the key leaves the view with no command sent.
+      await redis.set(`${tag}:brief`, 'x', 'PX', 300);
+      await c.until(() => latest(c, 'insp')!.keys.some((k) => k.key === `${tag}:brief`), 2_000);
+      await c.until(() => !latest(c, 'insp')!.keys.some((k) => k.key === `${tag}:brief`), 3_000);
+
+      // Never MONITOR (it slows the server down for every client); one listener, one reader.
+      const clients = (await redis.client('LIST')) as string;
+      expect(clients.split('\n').filter((l) => /\bflags=\S*O/.test(l))).toEqual([]);
+      expect(await inspectors()).toHaveLength(2);
+
+      c.send({ type: 'close', id: 'insp' });
+      await c.until(() => c.messages.some((m) => m.type === 'exit' && m.id === 'insp'), 2_000);
+      await expect.poll(inspectors, { timeout: 2_000 }).toEqual([]);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('ends with the socket, and says what is wrong with a service it cannot inspect', async () => {
+    const c = await PlaygroundClient.connect(testBaseUrl());
+    c.send({ type: 'open', id: 'a', kind: 'inspect', service: 'redis' });
+    await c.until(() => latest(c, 'a') !== null, 5_000);
+    c.send({ type: 'open', id: 'b', kind: 'inspect', service: 'nosuch' });
+    await c.until(() => c.messages.some((m) => m.type === 'error' && m.id === 'b'), 2_000);
+    const error = c.messages.find((m) => m.type === 'error' && m.id === 'b');
+    expect(error?.type === 'error' && error.message).toContain('no service "nosuch"');
+    c.close();
+    await expect.poll(inspectors, { timeout: 2_000 }).toEqual([]);
+  });
+});

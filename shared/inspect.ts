@@ -1,0 +1,61 @@
+// What an Inspect view shows of a learner's service: the `state` of an `inspect` channel
+// (docs/protocol.md). Each service's inspector (server/services/<name>/inspect.ts) sends its whole
+// state at once and again on every change; these are the fields scripts can rely on.
+
+export interface RedisInspectState {
+  /** DBSIZE: every key of the database, however many are listed. */
+  total: number;
+  /** The first keys SCAN found (at most `limit`), sorted by name. */
+  keys: Array<{
+    key: string;
+    type: string;
+    /** Seconds left (PTTL / 1000), -1 for none. */
+    ttl: number;
+    encoding: string | null;
+    /** MEMORY USAGE, bytes. */
+    bytes: number | null;
+  }>;
+  limit: number;
+  /** Pub/sub channels with subscribers. */
+  channels: Array<{ channel: string; subscribers: number }>;
+  /** Keyspace notifications push changes; otherwise the view is refreshed every `refreshMs`. */
+  pushed: boolean;
+  refreshMs: number | null;
+}
+
+export interface MemcachedInspectState {
+  stats: {
+    get_hits: number;
+    get_misses: number;
+    curr_items: number;
+    bytes: number;
+    limit_maxbytes: number;
+    evictions: number;
+    curr_connections: number;
+    cmd_get: number;
+    cmd_set: number;
+  };
+  slabs: Array<{ id: number; chunkSize: number; pages: number; items: number }>;
+  /** From `lru_crawler metadump all`: size in bytes, exp as a Unix time (-1: never), la: last access. */
+  keys: Array<{ key: string; size: number; exp: number; la: number }>;
+  limit: number;
+  /** Server time (Unix seconds) the state was read at, for exp and la. */
+  time: number;
+  pushed: boolean;
+}
+
+export interface MysqlInspectState {
+  database: string;
+  tables: Array<{
+    name: string;
+    /** Exact (COUNT(*)) up to the first `countLimit` tables, else the server's estimate. */
+    rows: number;
+    columns: Array<{ name: string; type: string; nullable: boolean; default: string | null; key: string }>;
+    indexes: Array<{ name: string; columns: string[]; unique: boolean }>;
+    foreignKeys: Array<{ name: string; column: string; references: { table: string; column: string } }>;
+  }>;
+  /** The view is refreshed when the database's tables change, looked at every `refreshMs`. */
+  refreshMs: number;
+}
+
+export type InspectState = RedisInspectState | MemcachedInspectState | MysqlInspectState | Record<string, unknown>;
