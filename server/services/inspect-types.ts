@@ -14,6 +14,11 @@ export interface InspectOutput {
 
 export interface InspectSession {
   close(): void;
+  /**
+   * Something may have changed: the learner's terminal on this service just answered a line. A
+   * view that is not pushed by its service looks again at once instead of at its next interval.
+   */
+  nudge?(): void;
 }
 
 export type ServiceInspector = (endpoint: Endpoint, output: InspectOutput) => Promise<InspectSession>;

@@ -69,6 +69,13 @@ export class InspectChannels {
     return true;
   }
 
+  /** A line typed into `service`'s terminal was answered (or, with none, a run ended): the views may look again. */
+  nudge(service?: ServiceId): void {
+    for (const channel of this.channels.values()) {
+      if (service === undefined || channel.service === service) channel.session?.nudge?.();
+    }
+  }
+
   closeAll(): void {
     for (const id of [...this.channels.keys()]) this.close(id);
   }

@@ -284,6 +284,7 @@ export class PageSession implements RegisteredSession {
         if (t) {
           t.waiting = message.prompt;
           t.lastPrompt = message.prompt;
+          this.inspectors.nudge(t.host.service);
         }
         this.tap?.output(message.id, message.prompt);
         return;
@@ -294,7 +295,11 @@ export class PageSession implements RegisteredSession {
         if (r) r.queued = message.ahead;
         return;
       case 'exit':
-        if (r) r.exit = message.code;
+        if (r) {
+          r.exit = message.code;
+          // What the run did to the services shows at once, not at a view's next look.
+          this.inspectors.nudge();
+        }
         this.tap?.close(message.id);
         return;
       default:

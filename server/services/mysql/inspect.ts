@@ -4,7 +4,8 @@
 // information_schema.TABLES, for this database only) and reads the whole schema again only when
 // the answer moved: a CREATE, an ALTER, a DROP, or rows written (UPDATE_TIME). That time has a
 // resolution of a second, so while a table changed in the last two seconds the view reads again
-// at every look, so that a second write in the same second is not missed.
+// at every look, so that a second write in the same second is not missed. A statement the learner
+// typed in the MySQL terminal nudges the view to look at once, when its answer came.
 import mysql from 'mysql2/promise';
 import type { MysqlInspectState } from '../../../shared/inspect.ts';
 import type { ServiceInspector } from '../inspect-types.ts';
@@ -105,6 +106,7 @@ export const inspectMysql: ServiceInspector = async (endpoint, output) => {
   let last = '';
   let sent = '';
   let busy = false;
+  let again = false;
   const send = (state: MysqlInspectState) => {
     const text = JSON.stringify(state);
     if (text === sent || closed) return;
@@ -112,7 +114,11 @@ export const inspectMysql: ServiceInspector = async (endpoint, output) => {
     output.state(state);
   };
   const look = async () => {
-    if (busy || closed) return;
+    if (closed) return;
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
     try {
       const seen = await fingerprint(conn, db);
@@ -124,12 +130,17 @@ export const inspectMysql: ServiceInspector = async (endpoint, output) => {
       if (!closed) output.fail(`the view lost MySQL (${(err as Error).message})`);
     } finally {
       busy = false;
+      if (again && !closed) {
+        again = false;
+        void look();
+      }
     }
   };
   last = (await fingerprint(conn, db)).key;
   send(await readSchema(conn, db));
   const timer = setInterval(() => void look(), REFRESH_MS);
   return {
+    nudge: () => void look(),
     close() {
       closed = true;
       clearInterval(timer);
