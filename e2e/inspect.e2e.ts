@@ -62,6 +62,11 @@ describe('the Inspect tab', () => {
     const first = await ttl();
     expect(first).toMatch(/^[45] min \d+ s$/);
     await expect.poll(ttl, { timeout: 3_000 }).not.toBe(first);
+    // Its value, one click (or Enter on the key) away.
+    await page.focus(`${row} .key-button`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="redis-value"]');
+    expect(await page.textContent('[data-testid="redis-value"]')).toContain('hello');
     await page.screenshot({ path: '/tmp/playground-e2e-inspect-redis.png' });
 
     // A key deleted in the terminal leaves the view, pushed.

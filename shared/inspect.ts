@@ -21,7 +21,24 @@ export interface RedisInspectState {
   /** Keyspace notifications push changes; otherwise the view is refreshed every `refreshMs`. */
   pushed: boolean;
   refreshMs: number | null;
+  /** The key the page asked to see (`input` {"show": key}), with its value, kept up to date. */
+  shown: RedisShownValue | null;
 }
+
+export interface RedisShownValue {
+  key: string;
+  /** "none" once the key is gone. */
+  type: string;
+  /** Elements in all (characters for a string). */
+  length: number;
+  /** A string's text; a list's, set's or stream's entries; a hash's fields and a sorted set's
+   * members with their values or scores, as pairs. At most REDIS_VALUE_LIMIT of them. */
+  items: Array<string | [string, string]>;
+  truncated: boolean;
+}
+
+/** Elements of a shown Redis value at most (characters of a string: 64 times that). */
+export const REDIS_VALUE_LIMIT = 100;
 
 export interface MemcachedInspectState {
   stats: {

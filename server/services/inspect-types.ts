@@ -19,6 +19,8 @@ export interface InspectSession {
    * view that is not pushed by its service looks again at once instead of at its next interval.
    */
   nudge?(): void;
+  /** What the page's view asks for, as the `input` of the channel (Redis: `{"show": key}`). */
+  input?(data: string): void;
 }
 
 export type ServiceInspector = (endpoint: Endpoint, output: InspectOutput) => Promise<InspectSession>;
@@ -38,4 +40,28 @@ export function debounce(fn: () => void, delayMs: number): { (): void; cancel():
     timer = null;
   };
   return call;
+}
+
+/**
+ * `read` one at a time: a call while a read is going makes one more read after it (a change
+ * during a read is not lost, and a burst of them makes at most two reads).
+ */
+export function oneAtATime(read: () => Promise<void>): () => void {
+  let reading = false;
+  let again = false;
+  const run = (): void => {
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    void read().finally(() => {
+      reading = false;
+      if (again) {
+        again = false;
+        run();
+      }
+    });
+  };
+  return run;
 }

@@ -69,6 +69,11 @@ export class InspectChannels {
     return true;
   }
 
+  /** A request of the page's view (Redis: the key to show the value of), passed to the inspector. */
+  input(id: string, data: string): void {
+    this.channels.get(id)?.session?.input?.(data);
+  }
+
   /** A line typed into `service`'s terminal was answered (or, with none, a run ended): the views may look again. */
   nudge(service?: ServiceId): void {
     for (const channel of this.channels.values()) {

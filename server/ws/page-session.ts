@@ -202,7 +202,8 @@ export class PageSession implements RegisteredSession {
       }
       case 'input':
         this.port?.onActivity?.();
-        this.channel(message.id)?.input(message.data);
+        if (this.inspectors.has(message.id)) this.inspectors.input(message.id, message.data);
+        else this.channel(message.id)?.input(message.data);
         return;
       case 'resize':
         this.channel(message.id)?.resize(message.cols, message.rows);

@@ -59,18 +59,32 @@ export function InspectPanel({
         ))}
       </div>
       <div className="inspect-body" role="tabpanel" data-testid={`inspect-view-${service}`}>
-        <InspectBody snap={snap} service={service} />
+        <InspectBody snap={snap} service={service} ask={(request) => workspace.inspect.ask(request)} />
       </div>
     </div>
   );
 }
 
-function InspectBody({ snap, service }: { snap: InspectSnapshot; service: string }) {
+function InspectBody({
+  snap,
+  service,
+  ask,
+}: {
+  snap: InspectSnapshot;
+  service: string;
+  ask: (request: object) => void;
+}) {
   if (snap.error) return <p className="inspect-problem">{snap.error}</p>;
   if (!snap.state || snap.service !== service) return <p className="inspect-waiting">Looking inside…</p>;
   switch (service) {
     case 'redis':
-      return <RedisView state={snap.state as RedisInspectState} receivedAt={snap.receivedAt} />;
+      return (
+        <RedisView
+          state={snap.state as RedisInspectState}
+          receivedAt={snap.receivedAt}
+          onShow={(key) => ask({ show: key })}
+        />
+      );
     case 'memcached':
       return <MemcachedView state={snap.state as MemcachedInspectState} history={snap.history} />;
     case 'mysql':

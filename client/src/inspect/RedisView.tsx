@@ -1,10 +1,18 @@
 // Redis in the Inspect tab: the keys with type, a TTL that counts down between states, encoding and
 // size; a filter; the total; the pub/sub channels.
 import { useMemo, useState } from 'react';
-import type { RedisInspectState } from '../../../shared/inspect.ts';
+import type { RedisInspectState, RedisShownValue } from '../../../shared/inspect.ts';
 import { formatBytes, formatSeconds, useTick } from './InspectPanel.tsx';
 
-export function RedisView({ state, receivedAt }: { state: RedisInspectState; receivedAt: number }) {
+export function RedisView({
+  state,
+  receivedAt,
+  onShow,
+}: {
+  state: RedisInspectState;
+  receivedAt: number;
+  onShow: (key: string | null) => void;
+}) {
   const [filter, setFilter] = useState('');
   const now = useTick(250);
   const elapsed = (now - receivedAt) / 1000;
@@ -54,7 +62,16 @@ export function RedisView({ state, receivedAt }: { state: RedisInspectState; rec
               const left = k.ttl < 0 ? null : k.ttl - elapsed;
               return (
                 <tr key={k.key} data-key={k.key}>
-                  <td className="mono">{k.key}</td>
+                  <td className="mono">
+                    <button
+                      type="button"
+                      className={`key-button${state.shown?.key === k.key ? ' selected' : ''}`}
+                      title="Show its value"
+                      onClick={() => onShow(k.key)}
+                    >
+                      {k.key}
+                    </button>
+                  </td>
                   <td>
                     <span className={`type-badge type-${k.type}`}>{k.type}</span>
                   </td>
@@ -69,6 +86,7 @@ export function RedisView({ state, receivedAt }: { state: RedisInspectState; rec
           </tbody>
         </table>
       )}
+      {state.shown && <ShownValue value={state.shown} onClose={() => onShow(null)} />}
       {state.channels.length > 0 && (
         <>
           <h4>Pub/sub channels</h4>
@@ -87,5 +105,63 @@ export function RedisView({ state, receivedAt }: { state: RedisInspectState; rec
         </>
       )}
     </div>
+  );
+}
+
+/** The value of the key the learner clicked, per type, kept up to date with the key. */
+function ShownValue({ value, onClose }: { value: RedisShownValue; onClose: () => void }) {
+  const count =
+    value.type === 'string'
+      ? `${value.length} ${value.length === 1 ? 'byte' : 'bytes'}`
+      : `${value.length} ${value.length === 1 ? 'element' : 'elements'}`;
+  const headers: Record<string, [string, string]> = {
+    hash: ['Field', 'Value'],
+    zset: ['Member', 'Score'],
+    stream: ['Id', 'Fields'],
+  };
+  return (
+    <section className="inspect-value" data-testid="redis-value" aria-label={`The value of ${value.key}`}>
+      <header>
+        <span className="mono">{value.key}</span>
+        <span className="muted">
+          {value.type === 'none' ? 'gone' : `${value.type}, ${count}`}
+          {value.truncated ? ` (the first ${value.type === 'string' ? 'part' : value.items.length} shown)` : ''}
+        </span>
+        <button type="button" className="inspect-close" onClick={onClose} aria-label="Close the value">
+          ×
+        </button>
+      </header>
+      {value.type === 'string' ? (
+        <pre className="inspect-string">{value.items[0] as string}</pre>
+      ) : value.items.length > 0 ? (
+        <table className="inspect-table">
+          {headers[value.type] && (
+            <thead>
+              <tr>
+                <th>{headers[value.type][0]}</th>
+                <th>{headers[value.type][1]}</th>
+              </tr>
+            </thead>
+          )}
+          <tbody>
+            {value.items.map((item, i) =>
+              Array.isArray(item) ? (
+                <tr key={i}>
+                  <td className="mono">{item[0]}</td>
+                  <td className="mono">{item[1]}</td>
+                </tr>
+              ) : (
+                <tr key={i}>
+                  <td className="mono">
+                    {value.type === 'list' ? <span className="muted">{i} </span> : null}
+                    {item}
+                  </td>
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
   );
 }

@@ -29,6 +29,8 @@ export class InspectStore {
   private readonly listeners = new Set<() => void>();
   private id: string | null = null;
   private unroute: (() => void) | null = null;
+  /** The last request the view made on this service (Redis: the key to show), sent again after a reconnect. */
+  private request: object | null = null;
 
   constructor(private readonly connection: Connection) {
     connection.onOpen(() => {
@@ -45,9 +47,16 @@ export class InspectStore {
 
   getSnapshot = (): InspectSnapshot => this.snap;
 
+  /** Asks the service's inspector for more (Redis: `{ show: key }` for a key's value). */
+  ask(request: object): void {
+    this.request = request;
+    if (this.id) this.connection.send({ type: 'input', id: this.id, data: JSON.stringify(request) });
+  }
+
   /** Shows `service` (null: the tab is closed, and the server is asked for nothing). */
   show(service: string | null): void {
     if (service === this.snap.service) return;
+    this.request = null;
     this.detach();
     this.update({ ...EMPTY, service });
     if (service && this.connection.isOpen) this.attach(service);
@@ -58,6 +67,7 @@ export class InspectStore {
     this.id = id;
     this.unroute = this.connection.route(id, { receive: (m) => this.receive(id, service, m) });
     this.connection.send({ type: 'open', id, kind: 'inspect', service });
+    if (this.request) this.connection.send({ type: 'input', id, data: JSON.stringify(this.request) });
   }
 
   private detach(tellServer = true): void {

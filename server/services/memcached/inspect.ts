@@ -5,7 +5,7 @@
 // of them one. Reading the state fetches nothing, so it makes no events of its own.
 import type net from 'node:net';
 import type { MemcachedInspectState } from '../../../shared/inspect.ts';
-import { debounce, type ServiceInspector } from '../inspect-types.ts';
+import { debounce, oneAtATime, type ServiceInspector } from '../inspect-types.ts';
 import { connectTcp, parseHostPort } from '../net-util.ts';
 import { memcachedCommand, memcachedServers } from './request.ts';
 
@@ -97,29 +97,16 @@ export const inspectMemcached: ServiceInspector = async (endpoint, output) => {
   };
 
   let closed = false;
-  let reading = false;
-  let again = false;
-  const refresh = async () => {
+  const refresh = oneAtATime(async () => {
     if (closed) return;
-    if (reading) {
-      again = true;
-      return;
-    }
-    reading = true;
     try {
       const state = await read();
       if (!closed) output.state(state);
     } catch (err) {
       if (!closed) output.fail(`the view lost memcached (${(err as Error).message})`);
-    } finally {
-      reading = false;
-      if (again && !closed) {
-        again = false;
-        void refresh();
-      }
     }
-  };
-  const changed = debounce(() => void refresh(), SETTLE_MS);
+  });
+  const changed = debounce(refresh, SETTLE_MS);
 
   const { host, port } = parseHostPort(server.address, 'memcached');
   const watcher: net.Socket = await connectTcp(host, port, CONNECT_TIMEOUT_MS);
@@ -142,7 +129,7 @@ export const inspectMemcached: ServiceInspector = async (endpoint, output) => {
   watcher.on('close', () => {
     if (!closed) output.fail('memcached closed the view’s connection');
   });
-  await refresh();
+  refresh();
   return {
     close() {
       closed = true;

@@ -8,7 +8,7 @@
 // typed in the MySQL terminal nudges the view to look at once, when its answer came.
 import mysql from 'mysql2/promise';
 import type { MysqlInspectState } from '../../../shared/inspect.ts';
-import type { ServiceInspector } from '../inspect-types.ts';
+import { oneAtATime, type ServiceInspector } from '../inspect-types.ts';
 import { parseMysqlUrl } from './mysql-url.ts';
 
 export const REFRESH_MS = 1_000;
@@ -105,21 +105,14 @@ export const inspectMysql: ServiceInspector = async (endpoint, output) => {
   });
   let last = '';
   let sent = '';
-  let busy = false;
-  let again = false;
   const send = (state: MysqlInspectState) => {
     const text = JSON.stringify(state);
     if (text === sent || closed) return;
     sent = text;
     output.state(state);
   };
-  const look = async () => {
+  const look = oneAtATime(async () => {
     if (closed) return;
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
     try {
       const seen = await fingerprint(conn, db);
       if (seen.key !== last || seen.recent) {
@@ -128,19 +121,13 @@ export const inspectMysql: ServiceInspector = async (endpoint, output) => {
       }
     } catch (err) {
       if (!closed) output.fail(`the view lost MySQL (${(err as Error).message})`);
-    } finally {
-      busy = false;
-      if (again && !closed) {
-        again = false;
-        void look();
-      }
     }
-  };
+  });
   last = (await fingerprint(conn, db)).key;
   send(await readSchema(conn, db));
-  const timer = setInterval(() => void look(), REFRESH_MS);
+  const timer = setInterval(look, REFRESH_MS);
   return {
-    nudge: () => void look(),
+    nudge: look,
     close() {
       closed = true;
       clearInterval(timer);

@@ -72,6 +72,46 @@ describe('the Redis Inspect view', () => {
     }
   });
 
+  it('shows the value of the key the page asks for, per type, and follows it', async () => {
+    const c = await PlaygroundClient.connect(testBaseUrl());
+    try {
+      await redis.hset(`${tag}:h`, 'name', 'Ada', 'lang', 'Python');
+      await redis.rpush(`${tag}:l`, 'a', 'b', 'c');
+      await redis.zadd(`${tag}:z`, 2, 'two', 1, 'one');
+      await redis.set(`${tag}:s`, 'hello');
+      c.send({ type: 'open', id: 'v', kind: 'inspect', service: 'redis' });
+      await c.until(() => latest(c, 'v') !== null, 5_000);
+      const show = async (key: string) => {
+        c.send({ type: 'input', id: 'v', data: JSON.stringify({ show: key }) });
+        await c.until(() => latest(c, 'v')!.shown?.key === key, 2_000);
+        return latest(c, 'v')!.shown!;
+      };
+      expect(await show(`${tag}:h`)).toEqual({
+        key: `${tag}:h`,
+        type: 'hash',
+        length: 2,
+        items: expect.arrayContaining([
+          ['name', 'Ada'],
+          ['lang', 'Python'],
+        ]),
+        truncated: false,
+      });
+      expect((await show(`${tag}:l`)).items).toEqual(['a', 'b', 'c']);
+      expect((await show(`${tag}:z`)).items).toEqual([
+        ['one', '1'],
+        ['two', '2'],
+      ]);
+      expect(await show(`${tag}:s`)).toMatchObject({ type: 'string', length: 5, items: ['hello'] });
+      // It follows the key: a change shows, and a deleted key says so.
+      await redis.append(`${tag}:s`, ' world');
+      await c.until(() => latest(c, 'v')!.shown?.items[0] === 'hello world', 2_000);
+      await redis.del(`${tag}:s`);
+      await c.until(() => latest(c, 'v')!.shown?.type === 'none', 2_000);
+    } finally {
+      c.close();
+    }
+  });
+
   it('ends with the socket, and says what is wrong with a service it cannot inspect', async () => {
     const c = await PlaygroundClient.connect(testBaseUrl());
     c.send({ type: 'open', id: 'a', kind: 'inspect', service: 'redis' });

@@ -6,8 +6,8 @@
 // again every REFRESH_MS. Listing is SCAN, never KEYS, and stops at KEY_LIMIT: the total comes from
 // DBSIZE, so 100,000 keys cost the server a few hundred cheap commands a change, not a freeze.
 import { Redis } from 'ioredis';
-import type { RedisInspectState } from '../../../shared/inspect.ts';
-import { debounce, type ServiceInspector } from '../inspect-types.ts';
+import { REDIS_VALUE_LIMIT, type RedisInspectState, type RedisShownValue } from '../../../shared/inspect.ts';
+import { debounce, oneAtATime, type ServiceInspector } from '../inspect-types.ts';
 import { parseRedisUrl } from './redis-url.ts';
 
 export const KEY_LIMIT = 500;
@@ -22,7 +22,67 @@ export function notificationsOn(value: string): boolean {
   return value.includes('K') && value.includes('A');
 }
 
-async function readState(redis: Redis, pushed: boolean): Promise<RedisInspectState> {
+const STRING_LIMIT = 64 * REDIS_VALUE_LIMIT;
+
+const pairs = (flat: string[]): Array<[string, string]> => {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+};
+
+/** The value of `key`, per type, at most REDIS_VALUE_LIMIT elements of it. */
+export async function readValue(redis: Redis, key: string): Promise<RedisShownValue> {
+  const type = await redis.type(key);
+  const n = REDIS_VALUE_LIMIT;
+  let length = 0;
+  let items: RedisShownValue['items'] = [];
+  switch (type) {
+    case 'string': {
+      const text = (await redis.getrange(key, 0, STRING_LIMIT - 1)) ?? '';
+      length = await redis.strlen(key);
+      items = [text];
+      break;
+    }
+    case 'list':
+      [length, items] = await Promise.all([redis.llen(key), redis.lrange(key, 0, n - 1)]);
+      break;
+    case 'set': {
+      const [count, [, members]] = await Promise.all([redis.scard(key), redis.sscan(key, 0, 'COUNT', n)]);
+      length = count;
+      items = [...members].sort().slice(0, n);
+      break;
+    }
+    case 'zset':
+      [length, items] = await Promise.all([
+        redis.zcard(key),
+        redis.zrange(key, '0', String(n - 1), 'WITHSCORES').then(pairs),
+      ]);
+      break;
+    case 'hash': {
+      const [count, [, flat]] = await Promise.all([redis.hlen(key), redis.hscan(key, 0, 'COUNT', n)]);
+      length = count;
+      items = pairs(flat).slice(0, n);
+      break;
+    }
+    case 'stream': {
+      const [count, entries] = await Promise.all([redis.xlen(key), redis.xrange(key, '-', '+', 'COUNT', n)]);
+      length = count;
+      items = entries.map(([id, fields]) => [
+        id,
+        pairs(fields)
+          .map(([f, v]) => `${f}=${v}`)
+          .join(' '),
+      ]);
+      break;
+    }
+    default:
+      break;
+  }
+  const truncated = type === 'string' ? length > STRING_LIMIT : length > items.length;
+  return { key, type, length, items, truncated };
+}
+
+async function readState(redis: Redis, pushed: boolean, show: string | null): Promise<RedisInspectState> {
   const total = await redis.dbsize();
   const keys: string[] = [];
   let cursor = '0';
@@ -62,7 +122,8 @@ async function readState(redis: Redis, pushed: boolean): Promise<RedisInspectSta
   const channels = names
     .map((channel, i) => ({ channel, subscribers: Number(counts[2 * i + 1] ?? 0) }))
     .sort((a, b) => a.channel.localeCompare(b.channel));
-  return { total, keys: described, limit: KEY_LIMIT, channels, pushed, refreshMs: pushed ? null : REFRESH_MS };
+  const shown = show === null ? null : await readValue(redis, show);
+  return { total, keys: described, limit: KEY_LIMIT, channels, pushed, refreshMs: pushed ? null : REFRESH_MS, shown };
 }
 
 export const inspectRedis: ServiceInspector = async (endpoint, output) => {
@@ -83,35 +144,23 @@ export const inspectRedis: ServiceInspector = async (endpoint, output) => {
   redis.on('error', () => {});
   await redis.connect();
   let closed = false;
+  /** The key whose value the page shows (its `input` {"show": key}; null: none). */
+  let show: string | null = null;
   let listener: Redis | null = null;
   let timer: NodeJS.Timeout | null = null;
   const [, setting = ''] = ((await redis.config('GET', 'notify-keyspace-events').catch(() => [])) as string[]) ?? [];
   const pushed = notificationsOn(setting);
 
-  // One read at a time; a change during a read makes one more read after it.
-  let reading = false;
-  let again = false;
-  const refresh = async () => {
+  const refresh = oneAtATime(async () => {
     if (closed) return;
-    if (reading) {
-      again = true;
-      return;
-    }
-    reading = true;
     try {
-      const state = await readState(redis, pushed);
+      const state = await readState(redis, pushed, show);
       if (!closed) output.state(state);
     } catch (err) {
       if (!closed) output.fail(`the view lost its connection (${(err as Error).message})`);
-    } finally {
-      reading = false;
-      if (again && !closed) {
-        again = false;
-        void refresh();
-      }
     }
-  };
-  const changed = debounce(() => void refresh(), SETTLE_MS);
+  });
+  const changed = debounce(refresh, SETTLE_MS);
 
   redis.on('close', () => {
     if (!closed) output.fail('the connection to Redis closed');
@@ -123,10 +172,19 @@ export const inspectRedis: ServiceInspector = async (endpoint, output) => {
     await listener.psubscribe(`__keyspace@${target.db}__:*`);
     listener.on('pmessage', changed);
   } else {
-    timer = setInterval(() => void refresh(), REFRESH_MS);
+    timer = setInterval(refresh, REFRESH_MS);
   }
-  await refresh();
+  refresh();
   return {
+    input(data) {
+      try {
+        const asked = (JSON.parse(data) as { show?: unknown }).show;
+        show = typeof asked === 'string' ? asked : null;
+      } catch {
+        return;
+      }
+      refresh();
+    },
     close() {
       closed = true;
       changed.cancel();
