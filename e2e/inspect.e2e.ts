@@ -101,6 +101,9 @@ describe('the Inspect tab', () => {
     await expect
       .poll(() => page.textContent(`[data-table="e2e_users_${tag}"] [data-testid="rows"]`), { timeout: TIMEOUT_MS })
       .toBe('2 rows');
+    await page.click(`[data-table="e2e_users_${tag}"] .key-button`);
+    await page.waitForSelector('[data-testid="mysql-rows"]');
+    expect(await page.textContent('[data-testid="mysql-rows"]')).toContain('2 rows');
     await page.screenshot({ path: '/tmp/playground-e2e-inspect-mysql.png' });
     await typeIn('mysql', [`DROP TABLE e2e_orders_${tag}, e2e_users_${tag};`]);
   });

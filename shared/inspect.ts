@@ -73,6 +73,21 @@ export interface MysqlInspectState {
   }>;
   /** The view is refreshed when the database's tables change, looked at every `refreshMs`. */
   refreshMs: number;
+  /** The table the page asked to see (`input` {"show": table}): its first MYSQL_ROWS_LIMIT rows. */
+  shown: MysqlShownRows | null;
 }
+
+export interface MysqlShownRows {
+  table: string;
+  columns: string[];
+  /** Values as MySQL writes them (dates and big numbers as text); null for NULL. */
+  rows: Array<Array<string | null>>;
+  /** Rows in all; more than `rows` holds when the table is longer. */
+  total: number;
+  /** The table is gone (or never was). */
+  missing: boolean;
+}
+
+export const MYSQL_ROWS_LIMIT = 20;
 
 export type InspectState = RedisInspectState | MemcachedInspectState | MysqlInspectState | Record<string, unknown>;

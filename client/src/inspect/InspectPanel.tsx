@@ -88,7 +88,7 @@ function InspectBody({
     case 'memcached':
       return <MemcachedView state={snap.state as MemcachedInspectState} history={snap.history} />;
     case 'mysql':
-      return <MysqlView state={snap.state as MysqlInspectState} />;
+      return <MysqlView state={snap.state as MysqlInspectState} onShow={(table) => ask({ show: table })} />;
     default:
       return <pre className="inspect-raw">{JSON.stringify(snap.state, null, 2)}</pre>;
   }

@@ -62,11 +62,28 @@ describe('the MySQL Inspect view', () => {
 
       await conn.query(`INSERT INTO ${tag}_users VALUES (1, 'ada@example.com'), (2, 'bo@example.com')`);
       await c.until(() => table(`${tag}_users`)?.rows === 2, 3_000);
+      // The page asks for a table's rows; they follow the table.
+      c.send({ type: 'input', id: 'db', data: JSON.stringify({ show: `${tag}_users` }) });
+      await c.until(() => latest(c, 'db')!.shown?.table === `${tag}_users`, 3_000);
+      expect(latest(c, 'db')!.shown).toEqual({
+        table: `${tag}_users`,
+        columns: ['id', 'email'],
+        rows: [
+          ['1', 'ada@example.com'],
+          ['2', 'bo@example.com'],
+        ],
+        total: 2,
+        missing: false,
+      });
       await conn.query(`DELETE FROM ${tag}_users WHERE id = 2`);
       await c.until(() => table(`${tag}_users`)?.rows === 1, 3_000);
+      await c.until(() => latest(c, 'db')!.shown?.rows.length === 1, 3_000);
 
+      c.send({ type: 'input', id: 'db', data: JSON.stringify({ show: `${tag}_orders` }) });
+      await c.until(() => latest(c, 'db')!.shown?.table === `${tag}_orders`, 3_000);
       await conn.query(`DROP TABLE ${tag}_orders`);
       await c.until(() => table(`${tag}_orders`) === undefined, 3_000);
+      expect(latest(c, 'db')!.shown).toMatchObject({ table: `${tag}_orders`, missing: true });
 
       // A statement answered in the learner's MySQL terminal nudges the view: it shows long
       // before the next one-second look (three in a row, so that the looks cannot pass for it).

@@ -7,7 +7,7 @@
 // at every look, so that a second write in the same second is not missed. A statement the learner
 // typed in the MySQL terminal nudges the view to look at once, when its answer came.
 import mysql from 'mysql2/promise';
-import type { MysqlInspectState } from '../../../shared/inspect.ts';
+import { MYSQL_ROWS_LIMIT, type MysqlInspectState, type MysqlShownRows } from '../../../shared/inspect.ts';
 import { oneAtATime, type ServiceInspector } from '../inspect-types.ts';
 import { parseMysqlUrl } from './mysql-url.ts';
 
@@ -34,7 +34,25 @@ async function fingerprint(conn: mysql.Connection, db: string): Promise<{ key: s
   };
 }
 
-async function readSchema(conn: mysql.Connection, db: string): Promise<MysqlInspectState> {
+/** The first rows of `table`, as the page asked (`input` {"show": table}). */
+async function readRows(conn: mysql.Connection, table: string, total: number | undefined): Promise<MysqlShownRows> {
+  if (total === undefined) return { table, columns: [], rows: [], total: 0, missing: true };
+  const [rows, fields] = await conn.query({
+    sql: `SELECT * FROM ${mysql.escapeId(table)} LIMIT ${MYSQL_ROWS_LIMIT}`,
+    rowsAsArray: true,
+  });
+  return {
+    table,
+    columns: (fields ?? []).map((f) => f.name),
+    rows: (rows as unknown[][]).map((r) =>
+      r.map((v) => (v === null ? null : Buffer.isBuffer(v) ? v.toString('hex') : String(v))),
+    ),
+    total,
+    missing: false,
+  };
+}
+
+async function readSchema(conn: mysql.Connection, db: string, show: string | null): Promise<MysqlInspectState> {
   const q = async (sql: string) => (await conn.query(sql, [db]))[0] as Row[];
   const [tables, columns, indexes, keys] = await Promise.all([
     q(`SELECT TABLE_NAME AS t, TABLE_ROWS AS r FROM information_schema.TABLES
@@ -83,7 +101,8 @@ async function readSchema(conn: mysql.Connection, db: string): Promise<MysqlInsp
         })),
     });
   }
-  return { database: db, tables: result, refreshMs: REFRESH_MS };
+  const shown = show === null ? null : await readRows(conn, show, result.find((t) => t.name === show)?.rows);
+  return { database: db, tables: result, refreshMs: REFRESH_MS, shown };
 }
 
 export const inspectMysql: ServiceInspector = async (endpoint, output) => {
@@ -105,6 +124,8 @@ export const inspectMysql: ServiceInspector = async (endpoint, output) => {
   });
   let last = '';
   let sent = '';
+  /** The table whose rows the page shows (its `input` {"show": table}; null: none). */
+  let show: string | null = null;
   const send = (state: MysqlInspectState) => {
     const text = JSON.stringify(state);
     if (text === sent || closed) return;
@@ -117,17 +138,28 @@ export const inspectMysql: ServiceInspector = async (endpoint, output) => {
       const seen = await fingerprint(conn, db);
       if (seen.key !== last || seen.recent) {
         last = seen.key;
-        send(await readSchema(conn, db));
+        send(await readSchema(conn, db, show));
       }
     } catch (err) {
       if (!closed) output.fail(`the view lost MySQL (${(err as Error).message})`);
     }
   });
   last = (await fingerprint(conn, db)).key;
-  send(await readSchema(conn, db));
+  send(await readSchema(conn, db, show));
   const timer = setInterval(look, REFRESH_MS);
   return {
     nudge: look,
+    input(data) {
+      try {
+        const asked = (JSON.parse(data) as { show?: unknown }).show;
+        show = typeof asked === 'string' ? asked : null;
+      } catch {
+        return;
+      }
+      // Read again whatever the look finds: the page waits for the rows.
+      last = '';
+      look();
+    },
     close() {
       closed = true;
       clearInterval(timer);
