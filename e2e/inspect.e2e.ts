@@ -55,7 +55,9 @@ afterAll(async () => {
 describe('the Inspect tab', () => {
   test('a Redis key typed in the terminal appears with its TTL counting down', async () => {
     await typeIn('redis', [`SET e2e:${tag} hello EX 300`]);
-    await inspect('redis');
+    // Alt+I from the Redis terminal opens the Redis view.
+    await page.keyboard.press('Alt+KeyI');
+    await page.waitForSelector('[data-testid="inspect-tab-redis"][aria-selected="true"]');
     const row = `[data-testid="redis-keys"] tr[data-key="e2e:${tag}"]`;
     await page.waitForSelector(row, { timeout: TIMEOUT_MS });
     const ttl = async () => page.textContent(`${row} [data-testid="ttl"]`);

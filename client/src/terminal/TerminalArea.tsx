@@ -88,10 +88,13 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
     },
     [workspace],
   );
+  // The view of the terminal in front, if it has one: Alt+I in the Redis terminal shows Redis.
+  const inFront = focusedPane(state);
   const toggleInspect = useCallback(
     () =>
       setInspecting((current) => {
-        const next = current ? null : (inspectable[0]?.name ?? null);
+        const front = inspectable.find((s) => s.name === inFront);
+        const next = current ? null : (front?.name ?? inspectable[0]?.name ?? null);
         try {
           workspace.storage?.setItem(INSPECT_KEY, next ?? '');
         } catch {
@@ -99,7 +102,7 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
         }
         return next;
       }),
-    [workspace, inspectable],
+    [workspace, inspectable, inFront],
   );
   const layerSlot = useRef<HTMLDivElement>(null);
 
