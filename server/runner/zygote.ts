@@ -152,6 +152,11 @@ export class ZygoteSandbox implements RunSandbox {
   private resolveExit!: (code: number) => void;
   private status: number | null = null;
   private readonly streams: PassThrough[];
+  /** The clone's stdout and stderr connections closed: all it wrote is in. */
+  private outputsClosed = 0;
+  private onOutputsClosed: (() => void) | null = null;
+  /** Why the run ended, if not by itself (the zygote went away): written after its output. */
+  private notice: string | null = null;
 
   static async start(ctx: SandboxContext, zygote: Zygote): Promise<ZygoteSandbox> {
     const uid = ctx.uids ? await ctx.uids.claim() : process.getuid!();
@@ -198,7 +203,11 @@ export class ZygoteSandbox implements RunSandbox {
           socket.resume();
         } else {
           if (first.length > 1) stream.write(first.subarray(1));
-          socket.pipe(stream);
+          // Not ended by the socket: finish() ends it, after a notice that may follow the output.
+          socket.pipe(stream, { end: false });
+          socket.once('close', () => {
+            if (++this.outputsClosed === 2) this.onOutputsClosed?.();
+          });
         }
       });
     });
@@ -230,7 +239,7 @@ export class ZygoteSandbox implements RunSandbox {
         if (this.killed) this.kill();
       },
       exit: (code, error, reaped) => {
-        if (error) (this.stderr as PassThrough).write(`${error}\n`);
+        if (error) this.notice = error;
         void this.finish(code, reaped);
       },
     });
@@ -278,11 +287,11 @@ export class ZygoteSandbox implements RunSandbox {
     this.status = code;
     // What the program wrote is all in once its sockets close: give them a moment after the exit.
     await Promise.race([
-      Promise.all(
-        [this.stdout, this.stderr].map((s) => new Promise((r) => (s.readableEnded ? r(null) : s.once('end', r)))),
-      ),
+      new Promise<void>((r) => (this.outputsClosed === 2 ? r() : (this.onOutputsClosed = r))),
       new Promise((r) => setTimeout(r, 200)),
     ]);
+    // After the output, whichever came first: the clone's sockets closing, or the zygote's end.
+    if (this.notice) (this.stderr as PassThrough).write(`${this.notice}\n`);
     for (const s of this.streams) if (!s.writableEnded) s.end();
     this.hasExited = true;
     this.server.close();
