@@ -26,20 +26,12 @@ const first = await new Promise<string>((resolve, reject) => {
 });
 const { baseUrl, endpoints } = JSON.parse(first) as { baseUrl: string; endpoints: Record<ServiceName, Endpoint> };
 
-function latest<T>(c: PlaygroundClient, id: string): T | null {
-  for (let i = c.messages.length - 1; i >= 0; i--) {
-    const m = c.messages[i];
-    if (m.type === 'state' && m.id === id) return m.state as T;
-  }
-  return null;
-}
-
 let n = 0;
 async function open(c: PlaygroundClient, service: string): Promise<{ id: string; ms: number }> {
   const id = `i${++n}`;
   const t = performance.now();
   c.send({ type: 'open', id, kind: 'inspect', service });
-  await c.until(() => latest(c, id) !== null, 10_000);
+  await c.until(() => c.inspectState(id) !== null, 10_000);
   return { id, ms: performance.now() - t };
 }
 
@@ -89,7 +81,7 @@ try {
     c,
     r.id,
     (i) => redis.set(`${tag}:${i}`, 'v').then(() => {}),
-    (i) => !!latest<RedisInspectState>(c, r.id)?.keys.some((k) => k.key === `${tag}:${i}`),
+    (i) => !!c.inspectState<RedisInspectState>(r.id)?.keys.some((k) => k.key === `${tag}:${i}`),
     WRITES,
   );
   console.log(`Redis SET → the state that shows it: p50 ${ms(rs.p50)}, p99 ${ms(rs.p99)} (goal ≤ 100 / ≤ 250 ms)`);
@@ -99,7 +91,7 @@ try {
     c,
     m.id,
     (i) => memcachedCommand(endpoints.memcached, `set ${tag}_${i} 0 300 1\r\nv`, /STORED\r\n/).then(() => {}),
-    (i) => !!latest<MemcachedInspectState>(c, m.id)?.keys.some((k) => k.key === `${tag}_${i}`),
+    (i) => !!c.inspectState<MemcachedInspectState>(m.id)?.keys.some((k) => k.key === `${tag}_${i}`),
     Math.min(WRITES, 50),
   );
   console.log(`memcached set → the state that shows it: p50 ${ms(ms_.p50)}, p99 ${ms(ms_.p99)} (goal p99 ≤ 1 s)`);
@@ -110,7 +102,7 @@ try {
     c,
     q.id,
     (i) => db.query(`INSERT INTO ${tag} VALUES (${i})`).then(() => {}),
-    (i) => latest<MysqlInspectState>(c, q.id)?.tables.find((t) => t.name === tag)?.rows === i + 1,
+    (i) => c.inspectState<MysqlInspectState>(q.id)?.tables.find((t) => t.name === tag)?.rows === i + 1,
     Math.min(WRITES, 20),
   );
   console.log(
@@ -122,7 +114,8 @@ try {
     q.id,
     (i) => c.run('db', `INSERT INTO ${tag} VALUES (${i});`).then(() => {}),
     (i) =>
-      latest<MysqlInspectState>(c, q.id)?.tables.find((t) => t.name === tag)?.rows === Math.min(WRITES, 20) + i + 1,
+      c.inspectState<MysqlInspectState>(q.id)?.tables.find((t) => t.name === tag)?.rows ===
+      Math.min(WRITES, 20) + i + 1,
     Math.min(WRITES, 20),
   );
   console.log(`MySQL INSERT typed in the terminal → the state that shows it: p50 ${ms(ts.p50)}, p99 ${ms(ts.p99)}`);

@@ -65,3 +65,16 @@ export function oneAtATime(read: () => Promise<void>): () => void {
   };
   return run;
 }
+
+/**
+ * A view's request to show one thing (`input` {"show": name}; {"show": null} shows nothing):
+ * the name, null, or undefined when `data` is no such request.
+ */
+export function parseShow(data: string): string | null | undefined {
+  try {
+    const asked = (JSON.parse(data) as { show?: unknown } | null)?.show;
+    return typeof asked === 'string' ? asked : null;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,6 @@
 // A small client of the public WebSocket protocol, as any script would write one. The tests and the
 // benchmarks drive the playground through it.
+import type { InspectState } from '../../shared/inspect.ts';
 import WebSocket from 'ws';
 import type { ClientMessage, ServerMessage } from '../../shared/protocol.ts';
 import { WS_PATH } from '../../shared/protocol.ts';
@@ -96,6 +97,15 @@ export class PlaygroundClient {
       timeoutMs,
     );
     return this.terminal(id);
+  }
+
+  /** The last `state` an inspect channel sent, or null before the first. */
+  inspectState<T extends InspectState>(id: string): T | null {
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      const m = this.messages[i];
+      if (m.type === 'state' && m.id === id) return m.state as T;
+    }
+    return null;
   }
 
   terminal(id: string): TerminalTranscript {

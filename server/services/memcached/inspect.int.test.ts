@@ -8,13 +8,7 @@ import { memcachedCommand } from './request.ts';
 
 const tag = `inspect${Date.now().toString(36)}`;
 
-function latest(c: PlaygroundClient, id: string): MemcachedInspectState | null {
-  for (let i = c.messages.length - 1; i >= 0; i--) {
-    const m = c.messages[i];
-    if (m.type === 'state' && m.id === id) return m.state as MemcachedInspectState;
-  }
-  return null;
-}
+const latest = (c: PlaygroundClient, id: string) => c.inspectState<MemcachedInspectState>(id);
 
 describe('the memcached Inspect view', () => {
   it('shows counters, slabs and keys, and every set, hit and miss as it happens', async () => {

@@ -26,13 +26,7 @@ afterAll(async () => {
   await conn.end();
 });
 
-function latest(c: PlaygroundClient, id: string): MysqlInspectState | null {
-  for (let i = c.messages.length - 1; i >= 0; i--) {
-    const m = c.messages[i];
-    if (m.type === 'state' && m.id === id) return m.state as MysqlInspectState;
-  }
-  return null;
-}
+const latest = (c: PlaygroundClient, id: string) => c.inspectState<MysqlInspectState>(id);
 
 describe('the MySQL Inspect view', () => {
   it('shows tables, columns, keys and rows, and follows DDL and DML', async () => {

@@ -8,7 +8,7 @@
 // typed in the MySQL terminal nudges the view to look at once, when its answer came.
 import mysql from 'mysql2/promise';
 import { MYSQL_ROWS_LIMIT, type MysqlInspectState, type MysqlShownRows } from '../../../shared/inspect.ts';
-import { oneAtATime, type ServiceInspector } from '../inspect-types.ts';
+import { oneAtATime, parseShow, type ServiceInspector } from '../inspect-types.ts';
 import { parseMysqlUrl } from './mysql-url.ts';
 
 export const REFRESH_MS = 1_000;
@@ -150,12 +150,9 @@ export const inspectMysql: ServiceInspector = async (endpoint, output) => {
   return {
     nudge: look,
     input(data) {
-      try {
-        const asked = (JSON.parse(data) as { show?: unknown }).show;
-        show = typeof asked === 'string' ? asked : null;
-      } catch {
-        return;
-      }
+      const asked = parseShow(data);
+      if (asked === undefined) return;
+      show = asked;
       // Read again whatever the look finds: the page waits for the rows.
       last = '';
       look();

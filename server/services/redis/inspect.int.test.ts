@@ -19,13 +19,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-function latest(c: PlaygroundClient, id: string): RedisInspectState | null {
-  for (let i = c.messages.length - 1; i >= 0; i--) {
-    const m = c.messages[i];
-    if (m.type === 'state' && m.id === id) return m.state as RedisInspectState;
-  }
-  return null;
-}
+const latest = (c: PlaygroundClient, id: string) => c.inspectState<RedisInspectState>(id);
 
 async function inspectors(): Promise<string[]> {
   const list = (await redis.client('LIST')) as string;

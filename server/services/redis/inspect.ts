@@ -7,7 +7,7 @@
 // DBSIZE, so 100,000 keys cost the server a few hundred cheap commands a change, not a freeze.
 import { Redis } from 'ioredis';
 import { REDIS_VALUE_LIMIT, type RedisInspectState, type RedisShownValue } from '../../../shared/inspect.ts';
-import { debounce, oneAtATime, type ServiceInspector } from '../inspect-types.ts';
+import { debounce, oneAtATime, parseShow, type ServiceInspector } from '../inspect-types.ts';
 import { parseRedisUrl } from './redis-url.ts';
 
 export const KEY_LIMIT = 500;
@@ -177,12 +177,9 @@ export const inspectRedis: ServiceInspector = async (endpoint, output) => {
   refresh();
   return {
     input(data) {
-      try {
-        const asked = (JSON.parse(data) as { show?: unknown }).show;
-        show = typeof asked === 'string' ? asked : null;
-      } catch {
-        return;
-      }
+      const asked = parseShow(data);
+      if (asked === undefined) return;
+      show = asked;
       refresh();
     },
     close() {
