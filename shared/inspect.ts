@@ -90,4 +90,59 @@ export interface MysqlShownRows {
 
 export const MYSQL_ROWS_LIMIT = 20;
 
-export type InspectState = RedisInspectState | MemcachedInspectState | MysqlInspectState | Record<string, unknown>;
+export interface RabbitmqInspectState {
+  vhost: string;
+  /** The vhost's exchanges but the broker's own amq.rabbitmq.* ones; "" is the default exchange. */
+  exchanges: Array<{ name: string; type: string; durable: boolean; autoDelete: boolean; internal: boolean }>;
+  /** `messages` = ready + unacked; rates are messages a second, as the broker measures them. */
+  queues: Array<{
+    name: string;
+    messages: number;
+    ready: number;
+    unacked: number;
+    consumers: number;
+    durable: boolean;
+    exclusive: boolean;
+    autoDelete: boolean;
+    publishRate: number;
+    deliverRate: number;
+  }>;
+  /** Every binding, the default exchange's implicit ones included (source ""). */
+  bindings: Array<{
+    source: string;
+    destination: string;
+    destinationType: 'queue' | 'exchange';
+    routing_key: string;
+    arguments: Record<string, unknown>;
+  }>;
+  /** How many the vhost has in all: the lists stop at RABBITMQ_LIST_LIMIT. */
+  totals: { exchanges: number; queues: number; bindings: number };
+  /** The latest publishes (newest last), from the broker's firehose; empty when tracing is off. */
+  publishes: RabbitmqPublish[];
+  /** The broker pushes changes (event exchange, firehose); otherwise refreshed every `refreshMs`. */
+  pushed: boolean;
+  traced: boolean;
+  refreshMs: number | null;
+}
+
+export interface RabbitmqPublish {
+  /** A number that grows with each publish the view saw, so the page can tell new ones. */
+  seq: number;
+  /** Unix milliseconds. */
+  at: number;
+  exchange: string;
+  routingKey: string;
+  /** The queues the broker routed it to; empty: unroutable (it reached no queue). */
+  routedQueues: string[];
+  bytes: number;
+}
+
+export const RABBITMQ_LIST_LIMIT = 300;
+export const RABBITMQ_PUBLISH_LIMIT = 20;
+
+export type InspectState =
+  | RedisInspectState
+  | MemcachedInspectState
+  | MysqlInspectState
+  | RabbitmqInspectState
+  | Record<string, unknown>;

@@ -72,6 +72,11 @@ export class LearnerServices extends EventEmitter<ServiceAccessEvents> implement
     return this.workspaces.endpoints(this.workspaceId)[service] ?? null;
   }
 
+  /** The shared server's administrator access; a learner's own instance has none. */
+  admin(service: ServiceId): unknown {
+    return this.ownInstance(service) ? null : this.supervisor.admin(service);
+  }
+
   async ready(): Promise<void> {
     await this.workspaces.ensure(this.workspaceId);
   }

@@ -23,7 +23,8 @@ export interface InspectSession {
   input?(data: string): void;
 }
 
-export type ServiceInspector = (endpoint: Endpoint, output: InspectOutput) => Promise<InspectSession>;
+/** `admin`: the playground's privileged access to that server (ServiceAdapter.admin), or null. */
+export type ServiceInspector = (endpoint: Endpoint, output: InspectOutput, admin: unknown) => Promise<InspectSession>;
 
 /** Calls `fn` once, `delayMs` after the last of a burst of calls (many changes, one new state). */
 export function debounce(fn: () => void, delayMs: number): { (): void; cancel(): void } {

@@ -40,16 +40,20 @@ export class InspectChannels {
     const channel: Channel = { service, session: null, closed: false };
     this.channels.set(id, channel);
     try {
-      const session = await adapter.inspect(endpoint, {
-        state: (state) => {
-          if (!channel.closed) this.send({ type: 'state', id, service, state });
+      const session = await adapter.inspect(
+        endpoint,
+        {
+          state: (state) => {
+            if (!channel.closed) this.send({ type: 'state', id, service, state });
+          },
+          fail: (message) => {
+            if (channel.closed) return;
+            this.close(id);
+            fail(`${adapter.title}: ${message}`);
+          },
         },
-        fail: (message) => {
-          if (channel.closed) return;
-          this.close(id);
-          fail(`${adapter.title}: ${message}`);
-        },
-      });
+        this.services.admin?.(service) ?? null,
+      );
       if (channel.closed) session.close();
       else channel.session = session;
     } catch (err) {

@@ -20,6 +20,8 @@ export interface ServiceAccess {
   /** Where this socket's learner reaches the service now, or null while it is not ready. */
   endpoint(service: ServiceId): Endpoint | null;
   statuses(): ServicesStatus;
+  /** The playground's privileged access to the server behind `endpoint` (ServiceAdapter.admin), or null. */
+  admin?(service: ServiceId): unknown;
   /** Resolves once the endpoints are usable (a reclaimed workspace starts again); rejects with the reason. */
   ready?(): Promise<void>;
   on<E extends keyof ServiceAccessEvents>(event: E, listener: (...args: ServiceAccessEvents[E]) => void): unknown;

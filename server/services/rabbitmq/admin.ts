@@ -4,10 +4,10 @@
 //   - `rabbitmqctl` against the playground's own broker, with its node's HOME (for the Erlang
 //     cookie) and epmd port from its directory (managed.ts). It answers for every vhost and needs
 //     no plugin; each call boots an Erlang VM (about a second).
-//   - the management HTTP API: the private broker in classroom mode (its administrator), a broker
-//     given by URL with CLASSROOM_RABBITMQ_MANAGEMENT_URL, or one given by AMQP_URL (the URL's
-//     own credentials on port 15672, if it has the plugin). The private broker runs it with
-//     statistics off, so only bindings are read there; counts come from rabbitmqctl.
+//   - the management HTTP API: the private broker's (as its administrator), a broker given by URL
+//     with CLASSROOM_RABBITMQ_MANAGEMENT_URL, or one given by AMQP_URL (the URL's own credentials
+//     on port 15672, if it has the plugin). Its counts lag by up to a statistics interval, so a
+//     check on the private broker asks rabbitmqctl, which reads the queue itself.
 // If neither answers, the check fails with "cannot inspect … on this server".
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -58,9 +58,7 @@ export function ctlAccess(ctx: ManagedContext): CtlAccess {
 /** The access the playground has to the broker behind `endpoint` (see the top of the file). */
 export function rabbitmqAdmin(endpoint: Endpoint, ctx: ManagedContext | null): RabbitmqAdmin {
   if (ctx) {
-    const management = ctx.classroom
-      ? { url: managementUrl(ctx), user: MANAGED_USER, password: managedPassword(ctx.secret) }
-      : undefined;
+    const management = { url: managementUrl(ctx), user: MANAGED_USER, password: managedPassword(ctx.secret) };
     return { ctl: ctlAccess(ctx), management };
   }
   const target = parseAmqpTarget(endpoint.url);

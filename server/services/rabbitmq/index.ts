@@ -6,6 +6,7 @@ import type { ServiceAdapter } from '../types.ts';
 import { rabbitmqHints } from './hints.ts';
 import { AMQP_URL_ENV, parseAmqpTarget, parseAmqpUrl } from './amqp-url.ts';
 import { rabbitmqAdmin } from './admin.ts';
+import { inspectRabbitmq } from './inspect.ts';
 import { rabbitmqChecks, rabbitmqReset } from './checks.ts';
 import { rabbitmqLearners } from './classroom.ts';
 import { COMMAND_INFOS } from './help-text.ts';
@@ -51,6 +52,7 @@ export const rabbitmq: ServiceAdapter = {
     };
   },
   admin: rabbitmqAdmin,
+  inspect: inspectRabbitmq,
   checks: rabbitmqChecks,
   reset: rabbitmqReset,
   classroom: rabbitmqLearners,

@@ -7,15 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../net-util.ts';
 import type { ManagedContext } from '../managed-types.ts';
 import { parseAmqpTarget } from './amqp-url.ts';
-import {
-  enabledPlugins,
-  managementUrl,
-  managedPassword,
-  managedRabbitmq,
-  MANAGED_USER,
-  nodeName,
-  rabbitmqConf,
-} from './managed.ts';
+import { managementUrl, managedPassword, managedRabbitmq, MANAGED_USER, nodeName, rabbitmqConf } from './managed.ts';
 
 const dirs: string[] = [];
 async function context(): Promise<ManagedContext> {
@@ -34,7 +26,7 @@ describe('the managed RabbitMQ', () => {
   it('asks for the Debian package, four ports and a minute to boot', () => {
     expect(managedRabbitmq.aptPackages).toEqual(['rabbitmq-server']);
     expect(managedRabbitmq.binaries).toContain('/usr/lib/rabbitmq/bin/rabbitmq-server');
-    // AMQP, Erlang distribution, epmd, and the management API (classroom mode only).
+    // AMQP, Erlang distribution, epmd, and the management API.
     expect(managedRabbitmq.portCount).toBe(4);
     expect(managedRabbitmq.startTimeoutMs).toBe(60_000);
   });
@@ -48,31 +40,30 @@ describe('the managed RabbitMQ', () => {
     expect(conf).toContain('default_vhost = /\n');
     expect(managedPassword('test-secret')).toMatch(/^[0-9a-f]{32}$/);
     expect(managedPassword('other')).not.toBe(managedPassword('test-secret'));
-    expect(conf).not.toContain('management');
   });
 
-  it('turns the management API on, on loopback and the fourth port, in classroom mode only', async () => {
+  it('turns the management API (statistics every 500 ms) and the event exchange on, on loopback and the fourth port', async () => {
     const ctx = await context();
-    expect(enabledPlugins(ctx)).toBe('[].\n');
-    const classroom = { ...ctx, classroom: true };
-    const conf = rabbitmqConf(classroom);
+    const conf = rabbitmqConf(ctx);
     expect(conf).toContain('management.tcp.ip = 127.0.0.1\n');
     expect(conf).toContain('management.tcp.port = 40004\n');
-    expect(conf).toContain('management.disable_stats = true\n');
-    expect(enabledPlugins(classroom)).toBe('[rabbitmq_management].\n');
-    expect(managementUrl(classroom)).toBe('http://127.0.0.1:40004');
-    await managedRabbitmq.prepare!(classroom);
-    expect(await fs.readFile(path.join(ctx.dir, 'enabled_plugins'), 'utf8')).toBe('[rabbitmq_management].\n');
+    expect(conf).toContain('collect_statistics_interval = 500\n');
+    expect(conf).not.toContain('disable_stats');
+    expect(managementUrl(ctx)).toBe('http://127.0.0.1:40004');
+    await managedRabbitmq.prepare!(ctx);
+    expect(await fs.readFile(path.join(ctx.dir, 'enabled_plugins'), 'utf8')).toBe(
+      '[rabbitmq_management,rabbitmq_event_exchange].\n',
+    );
   });
 
-  it('prepares its own home, cookie (mode 400), config and empty plugin list under ctx.dir', async () => {
+  it('prepares its own home, cookie (mode 400), config and plugin list under ctx.dir', async () => {
     const ctx = await context();
     await fs.mkdir(path.join(ctx.dir, 'mnesia', 'stale-node'), { recursive: true });
     await managedRabbitmq.prepare!(ctx);
     const cookie = await fs.stat(path.join(ctx.dir, 'home', '.erlang.cookie'));
     expect(cookie.mode & 0o777).toBe(0o400);
     expect((await fs.readFile(path.join(ctx.dir, 'home', '.erlang.cookie'), 'utf8')).length).toBeGreaterThanOrEqual(20);
-    expect(await fs.readFile(path.join(ctx.dir, 'enabled_plugins'), 'utf8')).toBe('[].\n');
+    expect(await fs.readFile(path.join(ctx.dir, 'enabled_plugins'), 'utf8')).toContain('rabbitmq_management');
     expect(await fs.readFile(path.join(ctx.dir, 'rabbitmq.conf'), 'utf8')).toBe(rabbitmqConf(ctx));
     // The node name follows the port, so an old database is dropped rather than refused.
     expect(await fs.readdir(path.join(ctx.dir, 'mnesia'))).toEqual([]);
