@@ -1,6 +1,7 @@
 // The Inspect tab in a real browser against the real services: what is typed in a terminal shows
 // up in the service's view without a reload or a click (a Redis key with its TTL, memcached's
-// hit counter, a MySQL table with its foreign key). Screenshots of each view are kept.
+// hit counter, a RabbitMQ binding and where a publish went, a MySQL table with its foreign key).
+// Screenshots of each view are kept.
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, waitForTerminal } from './browser.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -108,6 +109,41 @@ describe('the Inspect tab', () => {
     expect(await page.textContent('[data-testid="mysql-rows"]')).toContain('2 rows');
     await page.screenshot({ path: '/tmp/playground-e2e-inspect-mysql.png' });
     await typeIn('mysql', [`DROP TABLE e2e_orders_${tag}, e2e_users_${tag};`]);
+  });
+
+  test('a RabbitMQ binding typed in the terminal appears as an edge, and a publish shows where it went', async () => {
+    await typeIn('rabbitmq', [
+      `exchange.declare exchange=e2e.logs.${tag} type=direct`,
+      `queue.declare queue=e2e.errors.${tag}`,
+    ]);
+    await inspect('rabbitmq');
+    const queue = `[data-testid="topo-queue-e2e.errors.${tag}"]`;
+    await page.waitForSelector(queue, { timeout: TIMEOUT_MS });
+    const edges = () => page.$$eval('[data-testid="topology"] .react-flow__edge', (e) => e.length);
+    const before = await edges();
+    // Alt+I hides the view and gives the keyboard back to the terminal, which binds and publishes.
+    await page.keyboard.press('Alt+KeyI');
+    await page.waitForFunction(() => !!document.activeElement?.closest('[data-testid="terminal-rabbitmq"]'));
+    for (const line of [
+      `queue.bind queue=e2e.errors.${tag} exchange=e2e.logs.${tag} routing_key=error`,
+      `basic.publish exchange=e2e.logs.${tag} routing_key=error body="disk full"`,
+      `basic.publish exchange=e2e.logs.${tag} routing_key=debug body="nobody"`,
+    ]) {
+      await page.keyboard.type(line);
+      await page.keyboard.press('Enter');
+    }
+    await page.keyboard.press('Alt+KeyI');
+    await expect.poll(edges, { timeout: TIMEOUT_MS }).toBe(before + 1);
+    await expect.poll(() => page.textContent(`${queue} [data-testid="depth"]`), { timeout: TIMEOUT_MS }).toBe('1');
+    await page.waitForSelector('[data-testid="unroutable"]', { timeout: TIMEOUT_MS });
+    expect(await page.textContent('[data-testid="unroutable"]')).toBe(
+      `unroutable: no binding of exchange "e2e.logs.${tag}" matches routing key "debug"`,
+    );
+    const publishes = await page.$$eval('[data-testid="publish"]', (li) => li.map((l) => l.textContent));
+    expect(publishes[1]).toMatch(new RegExp(`e2e\\.logs\\.${tag} key "error" → e2e\\.errors\\.${tag}`));
+    await page.screenshot({ path: '/tmp/playground-e2e-inspect-rabbitmq.png' });
+    await page.keyboard.press('Alt+KeyI');
+    await typeIn('rabbitmq', [`queue.delete queue=e2e.errors.${tag}`, `exchange.delete exchange=e2e.logs.${tag}`]);
   });
 
   test('a reload keeps the tab open and the view live', async () => {

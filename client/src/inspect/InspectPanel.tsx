@@ -1,11 +1,17 @@
 // The Inspect tab: one view per service that has one (the server's catalog says which), each
 // showing the learner's own service as the server pushes its state (inspect-store.ts).
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { MemcachedInspectState, MysqlInspectState, RedisInspectState } from '../../../shared/inspect.ts';
+import type {
+  MemcachedInspectState,
+  MysqlInspectState,
+  RabbitmqInspectState,
+  RedisInspectState,
+} from '../../../shared/inspect.ts';
 import type { Workspace } from '../workspace.ts';
 import type { InspectSnapshot } from './inspect-store.ts';
 import { MemcachedView } from './MemcachedView.tsx';
 import { MysqlView } from './MysqlView.tsx';
+import { RabbitmqView } from './RabbitmqView.tsx';
 import { RedisView } from './RedisView.tsx';
 
 export function InspectPanel({
@@ -87,6 +93,8 @@ function InspectBody({
       );
     case 'memcached':
       return <MemcachedView state={snap.state as MemcachedInspectState} history={snap.history} />;
+    case 'rabbitmq':
+      return <RabbitmqView state={snap.state as RabbitmqInspectState} />;
     case 'mysql':
       return <MysqlView state={snap.state as MysqlInspectState} onShow={(table) => ask({ show: table })} />;
     default:

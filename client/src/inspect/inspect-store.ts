@@ -22,6 +22,11 @@ export interface InspectSnapshot {
 }
 
 const HISTORY_MS = 3 * 60_000;
+/**
+ * A view the learner hides stays open this long, so that a quick trip to a terminal (publish a
+ * message, set a key) finds the view caught up on return, the publish's route included.
+ */
+export const KEEP_HIDDEN_MS = 90_000;
 const EMPTY: InspectSnapshot = { service: null, state: null, receivedAt: 0, error: null, history: [] };
 
 export class InspectStore {
@@ -31,6 +36,8 @@ export class InspectStore {
   private unroute: (() => void) | null = null;
   /** The last request the view made on this service (Redis: the key to show), sent again after a reconnect. */
   private request: object | null = null;
+  /** Set while the tab is hidden and the channel is kept (KEEP_HIDDEN_MS). */
+  private hiddenTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly connection: Connection) {
     connection.onOpen(() => {
@@ -53,8 +60,27 @@ export class InspectStore {
     if (this.id) this.connection.send({ type: 'input', id: this.id, data: JSON.stringify(request) });
   }
 
-  /** Shows `service` (null: the tab is closed, and the server is asked for nothing). */
+  /**
+   * Shows `service`. null: the tab is closed; the server is asked for nothing once KEEP_HIDDEN_MS
+   * have passed without the same view being shown again.
+   */
   show(service: string | null): void {
+    if (this.hiddenTimer) {
+      clearTimeout(this.hiddenTimer);
+      this.hiddenTimer = null;
+      if (service === this.snap.service) return;
+    }
+    if (service === null && this.snap.service !== null) {
+      this.hiddenTimer = setTimeout(() => {
+        this.hiddenTimer = null;
+        this.switchTo(null);
+      }, KEEP_HIDDEN_MS);
+      return;
+    }
+    this.switchTo(service);
+  }
+
+  private switchTo(service: string | null): void {
     if (service === this.snap.service) return;
     this.request = null;
     this.detach();

@@ -90,29 +90,21 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
   );
   // The view of the terminal in front, if it has one: Alt+I in the Redis terminal shows Redis.
   const inFront = focusedPane(state);
-  const toggleInspect = useCallback(
-    () =>
-      setInspecting((current) => {
-        const front = inspectable.find((s) => s.name === inFront);
-        const next = current ? null : (front?.name ?? inspectable[0]?.name ?? null);
-        try {
-          workspace.storage?.setItem(INSPECT_KEY, next ?? '');
-        } catch {
-          // As above.
-        }
-        return next;
-      }),
-    [workspace, inspectable, inFront],
-  );
   const layerSlot = useRef<HTMLDivElement>(null);
+  // Bumped when the learner asks for a terminal (tab, shortcut): the focused one then takes the keyboard.
+  const [focusRequest, setFocusRequest] = useState(0);
+  // Alt+I again hides the view and gives the keyboard back to the terminal in front.
+  const toggleInspect = useCallback(() => {
+    const front = inspectable.find((s) => s.name === inFront);
+    const next = inspecting ? null : (front?.name ?? inspectable[0]?.name ?? null);
+    inspect(next);
+    if (!next) setFocusRequest((n) => n + 1);
+  }, [inspect, inspectable, inFront, inspecting]);
 
   // Adopt the terminals' layer before the panes place terminals on it (they do so in passive effects).
   useLayoutEffect(() => {
     layerSlot.current!.appendChild(workspace.layer);
   }, [workspace.layer]);
-  // Bumped when the learner asks for a terminal (tab, shortcut): the focused one then takes the keyboard.
-  const [focusRequest, setFocusRequest] = useState(0);
-
   const change = useCallback(
     (next: (s: PaneLayoutState) => PaneLayoutState, focus = true) => {
       setState((s) => next(withRuns(s)));
