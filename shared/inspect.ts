@@ -141,8 +141,4 @@ export const RABBITMQ_LIST_LIMIT = 300;
 export const RABBITMQ_PUBLISH_LIMIT = 20;
 
 export type InspectState =
-  | RedisInspectState
-  | MemcachedInspectState
-  | MysqlInspectState
-  | RabbitmqInspectState
-  | Record<string, unknown>;
+  RedisInspectState | MemcachedInspectState | MysqlInspectState | RabbitmqInspectState | Record<string, unknown>;
