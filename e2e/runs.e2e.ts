@@ -316,6 +316,14 @@ describe('runs in the browser', () => {
       (l) => l.includes('sent message 3') && l.includes('[exited with code 0]'),
       'the producer',
     );
+    // After the exit, what the broker saw while it ran: the three publishes and where they went.
+    const squeezed = (l: string[]) => l.join('').replace(/\s+/g, '');
+    await waitForRun(
+      producer,
+      (l) => squeezed(l).includes(`published3tothedefaultexchange,key"${queue}"→${queue}`),
+      'the summary of the producer run',
+    );
+    expect((await rows(producer)).some((r) => r.includes('What changed while this run ran'))).toBe(true);
     const received = await waitForRun(
       consumer,
       (l) => ['received message 1', 'received message 2', 'received message 3'].every((m) => l.includes(m)),

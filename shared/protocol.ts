@@ -259,6 +259,11 @@ export type ServerMessage =
    */
   | { type: 'queued'; id: string; ahead: number }
   | { type: 'exit'; id: string; code: number }
+  /**
+   * After a run's `exit`: what it did to the services its files mention (keys added, messages
+   * published and where they went, rows per table, cache hits). Only services with something to say.
+   */
+  | { type: 'summary'; id: string; services: RunSummary[] }
   /** An inspect channel's view of its service: the whole state, at once and on every change (shared/inspect.ts). */
   | { type: 'state'; id: string; service: ServiceName; state: InspectState }
   | { type: 'error'; id?: string; message: string }
@@ -266,6 +271,12 @@ export type ServerMessage =
   | { type: 'broadcast'; event: BroadcastEvent }
   /** Classroom mode: a message for the learner that belongs to no terminal (workspace reset, removed). */
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
+
+export interface RunSummary {
+  service: ServiceName;
+  title: string;
+  lines: string[];
+}
 
 export type ServerMessageType = ServerMessage['type'];
 

@@ -46,7 +46,9 @@ export interface ConnectionSnapshot {
 /** Server messages that belong to one terminal. */
 export type TerminalMessage = Extract<
   ServerMessage,
-  { type: 'opened' | 'started' | 'output' | 'prompt' | 'input-wait' | 'queued' | 'exit' | 'state' | 'error' }
+  {
+    type: 'opened' | 'started' | 'output' | 'prompt' | 'input-wait' | 'queued' | 'exit' | 'summary' | 'state' | 'error';
+  }
 >;
 
 export interface TerminalChannel {
@@ -346,6 +348,7 @@ export class Connection {
       case 'input-wait':
       case 'queued':
       case 'exit':
+      case 'summary':
       case 'state':
         this.deliver(message.id, message);
         return;

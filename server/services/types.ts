@@ -9,6 +9,7 @@ import type { LearnerAccounts, LearnerInstances } from './classroom-types.ts';
 import type { Endpoint, ServiceId } from './endpoint.ts';
 import type { HintRow } from './hint-types.ts';
 import type { ServiceInspector } from './inspect-types.ts';
+import type { RunWatcher } from './run-watch-types.ts';
 import type { ManagedContext, ManagedSpec } from './managed-types.ts';
 
 /** What a terminal session writes to the learner. */
@@ -123,6 +124,8 @@ export interface ServiceAdapter {
   hints?: HintRow[];
   /** A live view of what is inside the learner's service, for the Inspect tab (inspect-types.ts). */
   inspect?: ServiceInspector;
+  /** What a snippet run did to the service, said after it ends (run-watch-types.ts). */
+  runWatch?: RunWatcher;
   // Next, in the service's own folder and named here when it is built: `decode` (its wire
   // protocol, request paired with reply, for the terminal's and the runner's forwarders).
 }

@@ -18,6 +18,7 @@ import type { ServiceStatus } from '../../shared/protocol.ts';
 import { errorText } from '../util/errors.ts';
 import { InspectChannels } from './inspect-channels.ts';
 import { RunChannel } from './run-channel.ts';
+import { watchRun, type RunWatches } from './run-watches.ts';
 import { Scrollback } from './scrollback.ts';
 import type { RegisteredSession } from './session-registry.ts';
 import type { ServiceAccess } from './service-access.ts';
@@ -77,6 +78,9 @@ interface RunRecord {
   waiting: boolean;
   /** Before it starts: runs ahead of it in the queue (the last `queued`). */
   queued: number | null;
+  /** The run's watchers, until they have said what it did (`summary`, kept for a reload). */
+  watches: RunWatches | null;
+  summary: Extract<ServerMessage, { type: 'summary' }> | null;
 }
 
 export class PageSession implements RegisteredSession {
@@ -172,6 +176,7 @@ export class PageSession implements RegisteredSession {
       if (data) port.send({ type: 'output', id, data, replay: true });
       if (r.exit !== null) port.send({ type: 'exit', id, code: r.exit });
       else if (r.waiting) port.send({ type: 'input-wait', id, waiting: true });
+      if (r.summary) port.send(r.summary);
     }
   }
 
@@ -300,6 +305,7 @@ export class PageSession implements RegisteredSession {
           r.exit = message.code;
           // What the run did to the services shows at once, not at a view's next look.
           this.inspectors.nudge();
+          void this.summarize(message.id, r);
         }
         this.tap?.close(message.id);
         return;
@@ -344,6 +350,8 @@ export class PageSession implements RegisteredSession {
       exit: null,
       waiting: false,
       queued: null,
+      watches: null,
+      summary: null,
     };
     this.runs.set(id, record);
     void this.startRun(record, message);
@@ -358,6 +366,17 @@ export class PageSession implements RegisteredSession {
     }
     const finished = [...this.runs].filter(([, r]) => r.exit !== null).map(([k]) => k);
     for (const old of finished.slice(0, Math.max(0, finished.length - MAX_ENDED_RUNS_KEPT))) this.runs.delete(old);
+  }
+
+  /** Once a run has ended: what it did, from its watchers, to the page and kept for a reload. */
+  private async summarize(id: string, record: RunRecord): Promise<void> {
+    const watches = record.watches;
+    record.watches = null;
+    if (!watches) return;
+    const services = await watches.finish();
+    if (services.length === 0 || this.runs.get(id) !== record) return;
+    record.summary = { type: 'summary', id, services };
+    this.send(record.summary);
   }
 
   private async startRun(
@@ -378,6 +397,15 @@ export class PageSession implements RegisteredSession {
     for (const { name } of this.services.adapters) {
       const endpoint = this.services.endpoint(name);
       if (endpoint) endpoints[name] = endpoint;
+    }
+    record.watches = await watchRun(
+      this.services,
+      endpoints,
+      [message.code, ...(message.files ?? []).map((f) => f.content)].join('\n'),
+    );
+    if (this.ended) {
+      record.watches.cancel();
+      return;
     }
     await record.channel.start(this.init.runner, {
       language: message.language,

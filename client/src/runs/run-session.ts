@@ -6,7 +6,7 @@
 // server replays what it missed.
 import type { Terminal } from '@xterm/xterm';
 import { BOLD, DIM, GREEN, HIDE_CURSOR, RED, RESET, SHOW_CURSOR } from '../../../shared/ansi.ts';
-import type { ReattachedRun } from '../../../shared/protocol.ts';
+import type { ReattachedRun, RunSummary } from '../../../shared/protocol.ts';
 import type { Connection, Reattached, TerminalChannel, TerminalMessage } from '../connection.ts';
 import { handleClipboardKey } from '../terminal/clipboard.ts';
 import { LayerTerminal, type PaneRect, type Placeable } from '../terminal/layer-terminal.ts';
@@ -40,6 +40,8 @@ export class RunSession implements TerminalChannel, Placeable {
   private atLineStart = true;
   /** The finished run this pane shows, which the server keeps for a reload until the pane lets it go. */
   private finishedId: string | null = null;
+  /** The run whose `summary` this pane has written (a reconnect sends it again). */
+  private summarized: string | null = null;
   /** Characters of live output received on the current id: the server replays only what follows. */
   private receivedChars = 0;
   /** The connection dropped while the run was live: the next socket must find it on the server. */
@@ -183,6 +185,14 @@ export class RunSession implements TerminalChannel, Placeable {
   }
 
   receive(message: TerminalMessage): void {
+    // After `exit` (live, or in a reload's replay), once per run.
+    if (message.type === 'summary') {
+      if ((message.id === this.id || message.id === this.finishedId) && this.summarized !== message.id) {
+        this.summarized = message.id;
+        for (const line of summaryLines(message.services)) this.writeLine(line);
+      }
+      return;
+    }
     // A finished run stays routed (so a reconnect does not close it on the server) but shows nothing more.
     if (message.id !== this.id) return;
     switch (message.type) {
@@ -310,4 +320,18 @@ export class RunSession implements TerminalChannel, Placeable {
     this.snap = { ...this.snap, ...change };
     for (const l of this.listeners) l();
   }
+}
+
+/**
+ * A run's summary as terminal lines: a heading, then each service's lines under its title. The
+ * services count what happened while the run ran, a terminal's commands at that moment included.
+ */
+export function summaryLines(services: RunSummary[]): string[] {
+  const width = Math.max(...services.map((s) => s.title.length));
+  return [
+    `${BOLD}What changed while this run ran${RESET}`,
+    ...services.flatMap((s) =>
+      s.lines.map((line, i) => `  ${DIM}${(i === 0 ? s.title : '').padEnd(width)}${RESET}  ${line}`),
+    ),
+  ];
 }

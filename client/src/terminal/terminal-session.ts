@@ -248,6 +248,8 @@ export class TerminalSession implements TerminalChannel, Placeable {
         return; // snippet runs only; a terminal never gets one
       case 'state':
         return; // Inspect views only
+      case 'summary':
+        return; // snippet runs only
       default: {
         const unreachable: never = message;
         throw new Error(`unhandled ${JSON.stringify(unreachable)}`);

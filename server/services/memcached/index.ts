@@ -5,6 +5,7 @@ import type { CommandInfo } from '../../../shared/protocol.ts';
 import type { ServiceAdapter } from '../types.ts';
 import { memcachedHints } from './hints.ts';
 import { inspectMemcached } from './inspect.ts';
+import { memcachedRunWatch } from './run-watch.ts';
 import { memcachedChecks, memcachedReset } from './checks.ts';
 import { memcachedLearners, MEMCACHED } from './classroom.ts';
 import { MEMCACHED_COMMANDS } from './commands.ts';
@@ -79,4 +80,5 @@ export const memcached: ServiceAdapter = {
   classroom: memcachedLearners,
   hints: memcachedHints,
   inspect: inspectMemcached,
+  runWatch: memcachedRunWatch,
 };

@@ -4,6 +4,7 @@
 import type { ServiceAdapter } from '../types.ts';
 import { mysqlHints } from './hints.ts';
 import { inspectMysql } from './inspect.ts';
+import { mysqlRunWatch } from './run-watch.ts';
 import { mysqlChecks, mysqlReset } from './checks.ts';
 import { mysqlLearners } from './classroom.ts';
 import { MYSQL_COMMANDS } from './commands.ts';
@@ -59,4 +60,5 @@ export const mysql: ServiceAdapter = {
   classroom: mysqlLearners,
   hints: mysqlHints,
   inspect: inspectMysql,
+  runWatch: mysqlRunWatch,
 };

@@ -9,12 +9,11 @@
 import mysql from 'mysql2/promise';
 import { MYSQL_ROWS_LIMIT, type MysqlInspectState, type MysqlShownRows } from '../../../shared/inspect.ts';
 import { oneAtATime, parseShow, type ServiceInspector } from '../inspect-types.ts';
-import { parseMysqlUrl } from './mysql-url.ts';
+import { openMysql } from './own-client.ts';
 
 export const REFRESH_MS = 1_000;
 /** Exact row counts (COUNT(*)) for this many tables at most; the rest show the server's estimate. */
 export const COUNT_LIMIT = 50;
-const CONNECT_TIMEOUT_MS = 5_000;
 /** A table written this recently (seconds) is read again at the next look. */
 const RECENT_S = 2;
 
@@ -106,18 +105,7 @@ async function readSchema(conn: mysql.Connection, db: string, show: string | nul
 }
 
 export const inspectMysql: ServiceInspector = async (endpoint, output) => {
-  const target = parseMysqlUrl(endpoint.url);
-  if (!target.database) throw new Error('the MySQL URL names no database to show');
-  const db = target.database;
-  const conn = await mysql.createConnection({
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    password: target.password,
-    database: db,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    dateStrings: true,
-  });
+  const { conn, db } = await openMysql(endpoint);
   let closed = false;
   conn.on('error', (err) => {
     if (!closed) output.fail(`the view lost MySQL (${err.message})`);

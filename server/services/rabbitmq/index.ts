@@ -7,6 +7,7 @@ import { rabbitmqHints } from './hints.ts';
 import { AMQP_URL_ENV, parseAmqpTarget, parseAmqpUrl } from './amqp-url.ts';
 import { rabbitmqAdmin } from './admin.ts';
 import { inspectRabbitmq } from './inspect.ts';
+import { rabbitmqRunWatch } from './run-watch.ts';
 import { rabbitmqChecks, rabbitmqReset } from './checks.ts';
 import { rabbitmqLearners } from './classroom.ts';
 import { COMMAND_INFOS } from './help-text.ts';
@@ -53,6 +54,7 @@ export const rabbitmq: ServiceAdapter = {
   },
   admin: rabbitmqAdmin,
   inspect: inspectRabbitmq,
+  runWatch: rabbitmqRunWatch,
   checks: rabbitmqChecks,
   reset: rabbitmqReset,
   classroom: rabbitmqLearners,

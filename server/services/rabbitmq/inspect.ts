@@ -45,7 +45,7 @@ const CONNECT_TIMEOUT_MS = 3_000;
 /** The broker's own exchanges, which no learner declares. */
 const OWN_EXCHANGE = /^amq\.rabbitmq\./;
 const EVENT_EXCHANGE = 'amq.rabbitmq.event';
-const TRACE_EXCHANGE = 'amq.rabbitmq.trace';
+export const TRACE_EXCHANGE = 'amq.rabbitmq.trace';
 const EVENT_KEYS = ['queue.#', 'exchange.#', 'binding.#', 'consumer.#'];
 /** How the view's connections are named in the broker's own lists. */
 export const CONNECTION_NAME = 'playground-inspect';
@@ -173,7 +173,7 @@ export async function exactCounts(channel: Channel, queues: RabbitmqInspectState
 }
 
 /** A connection the view owns; its queue (if any) is exclusive, so it goes when the connection does. */
-async function connect(endpoint: Endpoint, onClose: () => void): Promise<ChannelModel> {
+export async function connect(endpoint: Endpoint, onClose: () => void): Promise<ChannelModel> {
   const model = await amqp.connect(connectOptions(endpoint), {
     timeout: CONNECT_TIMEOUT_MS,
     clientProperties: { connection_name: CONNECTION_NAME },
@@ -184,7 +184,7 @@ async function connect(endpoint: Endpoint, onClose: () => void): Promise<Channel
 }
 
 /** Consumes what `exchange` sends with `keys` on `model`; the queue's server-given name. */
-async function listen(
+export async function listen(
   model: ChannelModel,
   exchange: string,
   keys: string[],
@@ -196,6 +196,14 @@ async function listen(
   for (const key of keys) await channel.bindQueue(queue, exchange, key);
   await channel.consume(queue, (m) => m && onMessage(m), { noAck: true });
   return queue;
+}
+
+/**
+ * Turns the firehose on for `vhost` (it stays on: it costs a routing step per message, and the
+ * broker forgets it at its next start). Needs the broker's administrator.
+ */
+export async function traceOn(access: ManagementAccess, vhost: string): Promise<void> {
+  await managementRequest(access, 'PUT', `/api/vhosts/${encodeURIComponent(vhost)}`, { tracing: true });
 }
 
 /** The endpoint with `vhost` and the administrator's credentials, for the event exchange. */
@@ -267,7 +275,7 @@ export const inspectRabbitmq: ServiceInspector = async (endpoint, output, adminD
 
   // The pushes first, so that the view's own queues are known (and left out) from the first state.
   try {
-    await managementRequest(access, 'PUT', `/api/vhosts/${encodeURIComponent(vhost)}`, { tracing: true });
+    await traceOn(access, vhost);
     hidden.add(
       await listen(own, TRACE_EXCHANGE, ['#'], (message) => {
         const publish = publishOf(message, seq + 1);

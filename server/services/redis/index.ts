@@ -5,6 +5,7 @@ import type { CommandInfo } from '../../../shared/protocol.ts';
 import type { ServiceAdapter } from '../types.ts';
 import { redisHints } from './hints.ts';
 import { inspectRedis } from './inspect.ts';
+import { redisRunWatch } from './run-watch.ts';
 import { redisChecks, redisReset } from './checks.ts';
 import { redisLearners, REDIS_SERVER } from './classroom.ts';
 import { commandCatalog, toCommandInfo } from './command-docs.ts';
@@ -90,4 +91,5 @@ export const redis: ServiceAdapter = {
   classroom: redisLearners,
   hints: redisHints,
   inspect: inspectRedis,
+  runWatch: redisRunWatch,
 };

@@ -8,14 +8,14 @@
 import { Redis } from 'ioredis';
 import { REDIS_VALUE_LIMIT, type RedisInspectState, type RedisShownValue } from '../../../shared/inspect.ts';
 import { debounce, oneAtATime, parseShow, type ServiceInspector } from '../inspect-types.ts';
-import { parseRedisUrl } from './redis-url.ts';
+import { openRedis, redisDb } from './own-client.ts';
 
 export const KEY_LIMIT = 500;
 const SCAN_COUNT = 500;
 export const REFRESH_MS = 2_000;
 /** A burst of writes (a pipeline, a snippet's loop) makes one new state. */
 const SETTLE_MS = 25;
-const CONNECT_TIMEOUT_MS = 5_000;
+const CONNECTION_NAME = 'playground-inspect';
 
 /** Whether a notify-keyspace-events value sends keyspace events for every kind of change. */
 export function notificationsOn(value: string): boolean {
@@ -127,22 +127,7 @@ async function readState(redis: Redis, pushed: boolean, show: string | null): Pr
 }
 
 export const inspectRedis: ServiceInspector = async (endpoint, output) => {
-  const target = parseRedisUrl(endpoint.url);
-  const options = {
-    host: target.host,
-    port: target.port,
-    username: target.user,
-    password: target.password,
-    db: target.db,
-    connectionName: 'playground-inspect',
-    lazyConnect: true,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  };
-  const redis = new Redis(options);
-  redis.on('error', () => {});
-  await redis.connect();
+  const redis = await openRedis(endpoint, CONNECTION_NAME);
   let closed = false;
   /** The key whose value the page shows (its `input` {"show": key}; null: none). */
   let show: string | null = null;
@@ -166,10 +151,8 @@ export const inspectRedis: ServiceInspector = async (endpoint, output) => {
     if (!closed) output.fail('the connection to Redis closed');
   });
   if (pushed) {
-    listener = new Redis(options);
-    listener.on('error', () => {});
-    await listener.connect();
-    await listener.psubscribe(`__keyspace@${target.db}__:*`);
+    listener = await openRedis(endpoint, CONNECTION_NAME);
+    await listener.psubscribe(`__keyspace@${redisDb(endpoint)}__:*`);
     listener.on('pmessage', changed);
   } else {
     timer = setInterval(refresh, REFRESH_MS);
