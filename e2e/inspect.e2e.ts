@@ -101,6 +101,11 @@ describe('the Inspect tab', () => {
     const orders = `[data-table="e2e_orders_${tag}"]`;
     await page.waitForSelector(orders, { timeout: TIMEOUT_MS });
     expect(await page.textContent(orders)).toContain(`→ e2e_users_${tag}.id`);
+    // The diagram draws both tables and the foreign key between them as an edge.
+    await page.waitForSelector(`[data-testid="er-table-e2e_orders_${tag}"]`);
+    await page.waitForSelector(`[data-testid="er-table-e2e_users_${tag}"]`);
+    await page.waitForSelector('[data-testid="er-diagram"] .react-flow__edge');
+    expect(await page.textContent('[data-testid="er-diagram"]')).toContain('user_id → id');
     await expect
       .poll(() => page.textContent(`[data-table="e2e_users_${tag}"] [data-testid="rows"]`), { timeout: TIMEOUT_MS })
       .toBe('2 rows');

@@ -1,6 +1,7 @@
-// MySQL in the Inspect tab: the learner's database, a card per table with its columns, keys, row
+// MySQL in the Inspect tab: the learner's database, its diagram (ErDiagram.tsx), a card per table with its columns, keys, row
 // count and foreign keys (each naming the table and column it points at).
 import type { MysqlInspectState, MysqlShownRows } from '../../../shared/inspect.ts';
+import { ErDiagram } from './ErDiagram.tsx';
 
 export function MysqlView({ state, onShow }: { state: MysqlInspectState; onShow: (table: string | null) => void }) {
   return (
@@ -13,6 +14,7 @@ export function MysqlView({ state, onShow }: { state: MysqlInspectState; onShow:
         <span className="inspect-live">looked at every {state.refreshMs / 1000} s</span>
       </div>
       {state.tables.length === 0 && <p className="inspect-empty">No tables yet: CREATE TABLE in the MySQL terminal.</p>}
+      <ErDiagram tables={state.tables} />
       {state.shown && <ShownRows shown={state.shown} onClose={() => onShow(null)} />}
       <div className="inspect-tables">
         {state.tables.map((t) => (

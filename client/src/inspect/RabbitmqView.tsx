@@ -3,11 +3,11 @@
 // consumers and rates; a new publish lights up the route it took (the firehose names the queues it
 // reached), and one that reached no queue is called out. Below: the latest publishes and a table
 // of the queues, which also serves the keyboard and screen readers.
-import { Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
+import { Handle, Position, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RabbitmqInspectState, RabbitmqPublish } from '../../../shared/inspect.ts';
 import { layoutGraph } from './graph-layout.ts';
+import { GraphView } from './GraphView.tsx';
 
 type Exchange = RabbitmqInspectState['exchanges'][number];
 type Queue = RabbitmqInspectState['queues'][number];
@@ -172,8 +172,6 @@ function bindingLabel(b: RabbitmqInspectState['bindings'][number]): string {
 export function RabbitmqView({ state }: { state: RabbitmqInspectState }) {
   const flash = useFlash(state.publishes);
   const graph = useMemo(() => graphOf(state, flash), [state, flash]);
-  // A new shape of graph is fitted to the view again; new counts are not.
-  const shape = graph.nodes.map((n) => n.id).join('\n');
   const newest = state.publishes.at(-1);
   return (
     <div className="inspect-view">
@@ -191,22 +189,13 @@ export function RabbitmqView({ state }: { state: RabbitmqInspectState }) {
           {unroutableText(newest)}
         </p>
       )}
-      <div className="topo-graph" data-testid="topology">
-        <ReactFlow
-          key={shape}
-          nodes={graph.nodes}
-          edges={graph.edges}
-          nodeTypes={nodeTypes}
-          fitView
-          fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
-          minZoom={0.2}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          elementsSelectable={false}
-          zoomOnScroll={false}
-          preventScrolling={false}
-        />
-      </div>
+      <GraphView
+        nodes={graph.nodes}
+        edges={graph.edges}
+        nodeTypes={nodeTypes}
+        testId="topology"
+        label="Exchanges, their bindings and the queues they feed"
+      />
       {state.queues.length > GRAPH_QUEUES && (
         <p className="inspect-more">
           The drawing shows {GRAPH_QUEUES} of {state.totals.queues} queues; the table lists {state.queues.length}.
