@@ -1,18 +1,25 @@
 // The Inspect views' latency through the playground: open → first state for each service, and a
 // write → the state that shows it (Redis pushed by keyspace notifications, memcached by `watch`,
-// MySQL looked at every second), measured from the client's side of the socket. Goals: open →
-// first state ≤ 300 ms p50; a Redis write → its state ≤ 100 ms p50, ≤ 250 ms p99; memcached and
-// MySQL ≤ 1 s p99.
+// RabbitMQ by its event exchange and firehose, MySQL looked at every second), measured from the
+// client's side of the socket. Goals: open → first state ≤ 300 ms p50; a Redis write → its state
+// ≤ 100 ms p50, ≤ 250 ms p99; memcached, RabbitMQ and MySQL ≤ 1 s p99.
 //   npx tsx bench/inspect.ts [writes=100]
 import { spawn } from 'node:child_process';
 import readline from 'node:readline';
+import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
-import type { MemcachedInspectState, MysqlInspectState, RedisInspectState } from '../shared/inspect.ts';
+import type {
+  MemcachedInspectState,
+  MysqlInspectState,
+  RabbitmqInspectState,
+  RedisInspectState,
+} from '../shared/inspect.ts';
 import type { ServiceName } from '../shared/protocol.ts';
 import type { Endpoint } from '../server/services/endpoint.ts';
 import { memcachedCommand } from '../server/services/memcached/request.ts';
 import { parseMysqlUrl } from '../server/services/mysql/mysql-url.ts';
+import { connectOptions } from '../server/services/rabbitmq/amqp-url.ts';
 import { PlaygroundClient } from '../server/ws/playground-client.ts';
 import { ms, summarize } from './stats.ts';
 
@@ -65,7 +72,7 @@ const db = await mysql.createConnection({
   database: target.database!,
 });
 try {
-  for (const service of ['redis', 'memcached', 'mysql']) {
+  for (const service of ['redis', 'memcached', 'rabbitmq', 'mysql']) {
     const times: number[] = [];
     for (let i = 0; i < OPENS; i++) {
       const { id, ms: took } = await open(c, service);
@@ -95,6 +102,33 @@ try {
     Math.min(WRITES, 50),
   );
   console.log(`memcached set → the state that shows it: p50 ${ms(ms_.p50)}, p99 ${ms(ms_.p99)} (goal p99 ≤ 1 s)`);
+
+  const broker = await amqp.connect(connectOptions(endpoints.rabbitmq));
+  const channel = await broker.createChannel();
+  const b = await open(c, 'rabbitmq');
+  const bq = await timeWrites(
+    c,
+    b.id,
+    (i) => channel.assertQueue(`${tag}.${i}`, { autoDelete: true }).then(() => {}),
+    (i) => !!c.inspectState<RabbitmqInspectState>(b.id)?.queues.some((q) => q.name === `${tag}.${i}`),
+    Math.min(WRITES, 30),
+  );
+  console.log(
+    `RabbitMQ queue.declare → the state that shows it: p50 ${ms(bq.p50)}, p99 ${ms(bq.p99)} (goal p99 ≤ 1 s)`,
+  );
+  const bp = await timeWrites(
+    c,
+    b.id,
+    async (i) => {
+      channel.sendToQueue(`${tag}.0`, Buffer.from(String(i)));
+    },
+    (i) => c.inspectState<RabbitmqInspectState>(b.id)?.queues.find((q) => q.name === `${tag}.0`)?.ready === i + 1,
+    Math.min(WRITES, 30),
+  );
+  console.log(
+    `RabbitMQ publish → the state with the queue's new depth: p50 ${ms(bp.p50)}, p99 ${ms(bp.p99)} (goal p99 ≤ 1 s)`,
+  );
+  await broker.close();
 
   await db.query(`CREATE TABLE ${tag} (n INT)`);
   const q = await open(c, 'mysql');

@@ -18,6 +18,14 @@ export function MemcachedView({ state, history }: { state: MemcachedInspectState
   ];
   return (
     <div className="inspect-view">
+      <div className="inspect-summary">
+        <span>memcached {formatBytes(stats.limit_maxbytes)}</span>
+        <span className="inspect-live">
+          {state.pushed
+            ? 'pushed by memcached (watch)'
+            : 'counters looked at every 2 s (memcached serves no more watchers: other tabs have them)'}
+        </span>
+      </div>
       <div className="inspect-cards">
         {cards.map(([label, value, id]) => (
           <div key={id} className="inspect-card" data-testid={`memcached-${id}`}>

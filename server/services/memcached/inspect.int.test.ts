@@ -39,4 +39,21 @@ describe('the memcached Inspect view', () => {
       c.close();
     }
   });
+
+  it('past the watchers memcached serves, a view asks for the counters instead, and still follows a set', async () => {
+    const server = testEndpoint('memcached');
+    const c = await PlaygroundClient.connect(testBaseUrl());
+    // memcached 1.6 streams its log to 20 watchers at most (tests elsewhere may hold some).
+    const ids = Array.from({ length: 24 }, (_, i) => `mc${i}`);
+    try {
+      for (const id of ids) c.send({ type: 'open', id, kind: 'inspect', service: 'memcached' });
+      await c.until(() => ids.every((id) => latest(c, id) !== null), 10_000);
+      const polled = ids.filter((id) => !latest(c, id)!.pushed);
+      expect(polled.length).toBeGreaterThanOrEqual(4);
+      await memcachedCommand(server, `set ${tag}_late 0 300 2\r\nhi`, /STORED\r\n/);
+      await c.until(() => latest(c, polled[0])!.keys.some((k) => k.key === `${tag}_late`), 5_000);
+    } finally {
+      c.close();
+    }
+  });
 });

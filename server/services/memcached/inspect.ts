@@ -5,6 +5,7 @@
 // of them one. Reading the state fetches nothing, so it makes no events of its own.
 import type net from 'node:net';
 import type { MemcachedInspectState } from '../../../shared/inspect.ts';
+import type { Endpoint } from '../endpoint.ts';
 import { debounce, oneAtATime, type ServiceInspector } from '../inspect-types.ts';
 import { connectTcp, parseHostPort } from '../net-util.ts';
 import { memcachedCommand, memcachedServers } from './request.ts';
@@ -13,6 +14,8 @@ export const KEY_LIMIT = 500;
 const SETTLE_MS = 25;
 const CONNECT_TIMEOUT_MS = 2_000;
 const WATCH = 'watch fetchers mutations evictions';
+/** Without a `watch` (memcached's limit of watchers reached): the counters are asked this often. */
+export const REFRESH_MS = 2_000;
 
 /** "STAT name value" lines → name → value. */
 export function parseStats(text: string): Map<string, string> {
@@ -76,14 +79,32 @@ const STAT_FIELDS = [
   'cmd_set',
 ] as const;
 
+/** The crawler's reply ends with END, or says at once that it is busy (or off). */
+const METADUMP_END = /^(END|BUSY.*|ERROR.*|CLIENT_ERROR.*|SERVER_ERROR.*)\r\n/m;
+const BUSY_RETRIES = 20;
+const BUSY_WAIT_MS = 25;
+
+/**
+ * `lru_crawler metadump all`. memcached runs one crawl at a time and answers BUSY to another
+ * (another tab's view, a run's watcher at that moment): asked again shortly after.
+ */
+export async function metadump(server: Endpoint): Promise<string> {
+  for (let i = 0; ; i++) {
+    const reply = await memcachedCommand(server, 'lru_crawler metadump all', METADUMP_END);
+    if (!/^BUSY/m.test(reply) || i >= BUSY_RETRIES) return reply;
+    await new Promise((r) => setTimeout(r, BUSY_WAIT_MS));
+  }
+}
+
 export const inspectMemcached: ServiceInspector = async (endpoint, output) => {
   const server = memcachedServers(endpoint)[0];
+  let pushed = true;
   const read = async (): Promise<MemcachedInspectState> => {
     const [stats, slabs, items, dump] = await Promise.all([
       memcachedCommand(server, 'stats'),
       memcachedCommand(server, 'stats slabs'),
       memcachedCommand(server, 'stats items'),
-      memcachedCommand(server, 'lru_crawler metadump all'),
+      metadump(server),
     ]);
     const s = parseStats(stats);
     return {
@@ -92,7 +113,7 @@ export const inspectMemcached: ServiceInspector = async (endpoint, output) => {
       keys: parseMetadump(dump, KEY_LIMIT),
       limit: KEY_LIMIT,
       time: Number(s.get('time') ?? 0),
-      pushed: true,
+      pushed,
     };
   };
 
@@ -111,29 +132,57 @@ export const inspectMemcached: ServiceInspector = async (endpoint, output) => {
   const { host, port } = parseHostPort(server.address, 'memcached');
   const watcher: net.Socket = await connectTcp(host, port, CONNECT_TIMEOUT_MS);
   watcher.setEncoding('latin1');
-  await new Promise<void>((resolve, reject) => {
+  const answer = await new Promise<string>((resolve, reject) => {
     let text = '';
     const onData = (chunk: string) => {
       text += chunk;
       if (!text.includes('\r\n')) return;
       watcher.off('data', onData);
-      if (text.startsWith('OK\r\n')) resolve();
-      else reject(new Error(`memcached answered ${JSON.stringify(text.trim())} to ${WATCH}`));
+      resolve(text);
     };
     watcher.on('data', onData);
     watcher.once('error', reject);
     watcher.write(`${WATCH}\r\n`);
   });
-  watcher.on('data', changed);
-  watcher.on('error', () => {});
-  watcher.on('close', () => {
-    if (!closed) output.fail('memcached closed the view’s connection');
-  });
+  let poll: NodeJS.Timeout | null = null;
+  if (answer.startsWith('OK\r\n')) {
+    watcher.on('data', changed);
+    watcher.on('error', () => {});
+    watcher.on('close', () => {
+      if (!closed) output.fail('memcached closed the view’s connection');
+    });
+  } else if (answer.startsWith('WATCHER_TOO_MANY')) {
+    // memcached streams its log to a few watchers only (many tabs of one learner): this view asks
+    // for the counters instead, and reads the rest only when they moved.
+    watcher.destroy();
+    pushed = false;
+    let seen = '';
+    poll = setInterval(() => {
+      void memcachedCommand(server, 'stats').then(
+        (stats) => {
+          const s = parseStats(stats);
+          // Not curr_connections: every look (this one, other tabs') opens a connection of its own.
+          const moved = STAT_FIELDS.filter((f) => f !== 'curr_connections')
+            .map((f) => s.get(f))
+            .join(' ');
+          if (moved !== seen) {
+            seen = moved;
+            refresh();
+          }
+        },
+        () => {},
+      );
+    }, REFRESH_MS);
+  } else {
+    watcher.destroy();
+    throw new Error(`memcached answered ${JSON.stringify(answer.trim())} to ${WATCH}`);
+  }
   refresh();
   return {
     close() {
       closed = true;
       changed.cancel();
+      if (poll) clearInterval(poll);
       watcher.destroy();
     },
   };

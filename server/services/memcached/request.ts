@@ -6,6 +6,8 @@ import type { Endpoint } from '../endpoint.ts';
 /** Lines that end a reply, for commands whose reply is one line or ends in END. */
 const REPLY_END = /^(END|ERROR|VERSION .*)\r\n/m;
 const CONNECT_TIMEOUT_MS = 2000;
+/** A reply that has not ended by then never will: memcached is stuck or the end line was wrong. */
+const REPLY_TIMEOUT_MS = 10_000;
 
 /** `MEMCACHED_SERVERS`' form: "host:port[,host:port…]" → one endpoint each. */
 export function parseMemcachedServers(value: string): Endpoint[] {
@@ -44,6 +46,13 @@ export async function memcachedCommand(endpoint: Endpoint, command: string, endL
       });
       socket.on('error', reject);
       socket.on('close', () => reject(new Error('memcached closed the connection')));
+      socket.setTimeout(REPLY_TIMEOUT_MS, () =>
+        reject(
+          new Error(
+            `memcached did not finish its reply to "${command.split('\r\n')[0]}" within ${REPLY_TIMEOUT_MS} ms`,
+          ),
+        ),
+      );
       socket.write(command + '\r\n');
     });
   } finally {

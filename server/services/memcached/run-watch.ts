@@ -1,7 +1,7 @@
 // What a run did to the learner's memcached: its counters before and after (sets, get hits and
 // misses, deletes, evictions), and the keys that came and went (`lru_crawler metadump all`).
 import { plural, someNames, type RunWatcher } from '../run-watch-types.ts';
-import { parseMetadump, parseStats } from './inspect.ts';
+import { metadump, parseMetadump, parseStats } from './inspect.ts';
 import { memcachedCommand, memcachedServers } from './request.ts';
 
 /** Keys compared by name at most. */
@@ -12,10 +12,7 @@ export const memcachedRunWatch: RunWatcher = {
   async start(endpoint) {
     const server = memcachedServers(endpoint)[0];
     const look = async () => {
-      const [stats, dump] = await Promise.all([
-        memcachedCommand(server, 'stats'),
-        memcachedCommand(server, 'lru_crawler metadump all'),
-      ]);
+      const [stats, dump] = await Promise.all([memcachedCommand(server, 'stats'), metadump(server)]);
       const s = parseStats(stats);
       return {
         stat: (name: string) => Number(s.get(name) ?? 0),

@@ -9,7 +9,7 @@ import { testBaseUrl, testEndpoint, testTargets } from '../../testing/endpoints.
 import { PlaygroundClient } from '../../ws/playground-client.ts';
 import { managementRequest, type RabbitmqAdmin } from './admin.ts';
 import { connectOptions } from './amqp-url.ts';
-import { CONNECTION_NAME } from './inspect.ts';
+import { CONNECTION_NAME, OWN_QUEUE_PREFIX } from './own-client.ts';
 
 type Row = Record<string, unknown>;
 
@@ -27,6 +27,7 @@ afterAll(async () => {
   await model.close();
 });
 
+const admin = () => (testTargets().admin!('rabbitmq') as RabbitmqAdmin).management!;
 const latest = (c: PlaygroundClient, id: string) => c.inspectState<RabbitmqInspectState>(id);
 
 describe('the RabbitMQ Inspect view', () => {
@@ -40,7 +41,9 @@ describe('the RabbitMQ Inspect view', () => {
       expect(first.exchanges.find((e) => e.name === 'amq.fanout')).toMatchObject({ type: 'fanout', durable: true });
       // The broker's own exchanges and the view's own queues are left out.
       expect(first.exchanges.some((e) => e.name.startsWith('amq.rabbitmq.'))).toBe(false);
-      expect(first.queues.some((q) => q.exclusive && q.name.startsWith('amq.gen-'))).toBe(false);
+      expect(first.queues.some((q) => q.name.startsWith(OWN_QUEUE_PREFIX))).toBe(false);
+      const listed = (await managementRequest(admin(), 'GET', '/api/queues/%2F')) as Array<{ name: string }>;
+      expect(listed.some((q) => q.name.startsWith(OWN_QUEUE_PREFIX))).toBe(true);
 
       await channel.assertExchange(`${tag}.logs`, 'direct', { durable: false });
       await channel.assertQueue(`${tag}.tasks`, { durable: true });
@@ -82,7 +85,7 @@ describe('the RabbitMQ Inspect view', () => {
   });
 
   it('counts consumers at once, and leaves no connection or queue behind when closed', async () => {
-    const access = (testTargets().admin!('rabbitmq') as RabbitmqAdmin).management!;
+    const access = admin();
     // The API lists a connection some time after it opened (its statistics lag by seconds).
     const connections = async () =>
       ((await managementRequest(access, 'GET', '/api/connections')) as Array<{ client_properties?: Row }>).filter(
@@ -98,14 +101,20 @@ describe('the RabbitMQ Inspect view', () => {
       await c.until(() => latest(c, 'insp')!.queues.find((q) => q.name === `${tag}.tasks`)?.consumers === 1, 1_000);
       await channel.cancel(consumerTag);
       await c.until(() => latest(c, 'insp')!.queues.find((q) => q.name === `${tag}.tasks`)?.consumers === 0, 1_000);
+      // A second view: a connection of its own, and the one event feed of the process shared.
       await expect.poll(connections, { timeout: 8_000 }).toBe(2);
-      c.send({ type: 'close', id: 'insp' });
-      await c.until(() => c.messages.some((m) => m.type === 'exit' && m.id === 'insp'), 2_000);
+      c.send({ type: 'open', id: 'insp2', kind: 'inspect', service: 'rabbitmq' });
+      await c.until(() => latest(c, 'insp2') !== null, 10_000);
+      await expect.poll(connections, { timeout: 8_000 }).toBe(3);
+      for (const id of ['insp', 'insp2']) {
+        c.send({ type: 'close', id });
+        await c.until(() => c.messages.some((m) => m.type === 'exit' && m.id === id), 2_000);
+      }
     } finally {
       c.close();
     }
     await expect.poll(connections, { timeout: 8_000 }).toBe(0);
     const queues = (await managementRequest(access, 'GET', '/api/queues/%2F')) as Array<{ name: string }>;
-    expect(queues.filter((q) => q.name.startsWith('amq.gen-'))).toEqual([]);
+    expect(queues.filter((q) => q.name.startsWith(OWN_QUEUE_PREFIX))).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@
 // publish showed in a queue's `messages` 0.9–3.5 s later. So a queue's ready messages and consumers
 // are asked of the queue itself (a passive queue.declare on the view's own connection: exact, at
 // once); the unacknowledged count and the rates come from the API.
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import {
   RABBITMQ_LIST_LIMIT,
   RABBITMQ_PUBLISH_LIMIT,
@@ -27,7 +27,9 @@ import { errorText } from '../../util/errors.ts';
 import type { Endpoint } from '../endpoint.ts';
 import { debounce, oneAtATime, type ServiceInspector } from '../inspect-types.ts';
 import { managementRequest, rabbitmqAdmin, type ManagementAccess, type RabbitmqAdmin } from './admin.ts';
-import { connectOptions, parseAmqpTarget, vhostOf } from './amqp-url.ts';
+import { parseAmqpTarget, vhostOf } from './amqp-url.ts';
+import { onBrokerEvents } from './broker-events.ts';
+import { connect, isOwnQueue, listen, OWN_QUEUE_PREFIX } from './own-client.ts';
 import { STATISTICS_INTERVAL_MS } from './managed.ts';
 
 /** Without pushed events (another broker, no plugin): three API requests this often. */
@@ -41,14 +43,11 @@ const SETTLE_MS = 30;
 const COUNTED_MS = [1, 2, 4].map((n) => n * STATISTICS_INTERVAL_MS + 150);
 /** While messages flow (a rate above 0), the depths and rates are read this often. */
 const FLOWING_MS = 2_000;
-const CONNECT_TIMEOUT_MS = 3_000;
+/** Reads that fail in a row before the view says it cannot go on. */
+const MAX_FAILURES = 4;
 /** The broker's own exchanges, which no learner declares. */
 const OWN_EXCHANGE = /^amq\.rabbitmq\./;
-const EVENT_EXCHANGE = 'amq.rabbitmq.event';
 export const TRACE_EXCHANGE = 'amq.rabbitmq.trace';
-const EVENT_KEYS = ['queue.#', 'exchange.#', 'binding.#', 'consumer.#'];
-/** How the view's connections are named in the broker's own lists. */
-export const CONNECTION_NAME = 'playground-inspect';
 
 type Row = Record<string, unknown>;
 
@@ -61,27 +60,28 @@ function rate(stats: unknown, field: string): number {
   return Math.round(num(details?.rate) * 10) / 10;
 }
 
-/** The management API's paged list: {items, total_count}. */
+/** The management API's paged list: {items, filtered_count (by `name`), total_count}. */
 function page(body: unknown): { items: Row[]; total: number } {
-  const paged = body as { items?: Row[]; total_count?: number } | null;
+  const paged = body as { items?: Row[]; filtered_count?: number; total_count?: number } | null;
   const items = paged?.items ?? [];
-  return { items, total: paged?.total_count ?? items.length };
+  return { items, total: paged?.filtered_count ?? paged?.total_count ?? items.length };
 }
 
 /** The three lists of `vhost` as the API reports them, without the view's own queues. */
 export async function readTopology(
   access: ManagementAccess,
   vhost: string,
-  hidden: ReadonlySet<string>,
 ): Promise<Omit<RabbitmqInspectState, 'publishes' | 'pushed' | 'traced' | 'refreshMs'>> {
   const v = encodeURIComponent(vhost);
-  const paging = `page=1&page_size=${RABBITMQ_LIST_LIMIT + hidden.size + 8}`;
+  const paging = `page=1&page_size=${RABBITMQ_LIST_LIMIT}`;
+  // The playground's own queues (views, run watchers: any tab's) are left out by the API itself.
+  const notOwn = `&name=${encodeURIComponent(`^(?!${OWN_QUEUE_PREFIX.replace(/\./g, '\\.')})`)}&use_regex=true`;
   const [exchangeBody, queueBody, bindingRows] = await Promise.all([
     managementRequest(access, 'GET', `/api/exchanges/${v}?${paging}&columns=name,type,durable,auto_delete,internal`),
     managementRequest(
       access,
       'GET',
-      `/api/queues/${v}?${paging}&columns=name,durable,exclusive,auto_delete,messages,messages_ready,messages_unacknowledged,consumers,message_stats`,
+      `/api/queues/${v}?${paging}${notOwn}&columns=name,durable,exclusive,auto_delete,messages,messages_ready,messages_unacknowledged,consumers,message_stats`,
     ),
     managementRequest(access, 'GET', `/api/bindings/${v}`) as Promise<Row[]>,
   ]);
@@ -97,7 +97,7 @@ export async function readTopology(
       internal: e.internal === true,
     }));
   const queues = queuePage.items
-    .filter((q) => !hidden.has(String(q.name)))
+    .filter((q) => !isOwnQueue(String(q.name)))
     .map((q) => ({
       name: String(q.name),
       messages: num(q.messages),
@@ -111,7 +111,7 @@ export async function readTopology(
       deliverRate: rate(q.message_stats, 'deliver_get'),
     }));
   const bindings = (bindingRows ?? [])
-    .filter((b) => !OWN_EXCHANGE.test(String(b.source)) && !hidden.has(String(b.destination)))
+    .filter((b) => !OWN_EXCHANGE.test(String(b.source)) && !isOwnQueue(String(b.destination)))
     .map((b) => ({
       source: String(b.source),
       destination: String(b.destination),
@@ -172,32 +172,6 @@ export async function exactCounts(channel: Channel, queues: RabbitmqInspectState
   return ok;
 }
 
-/** A connection the view owns; its queue (if any) is exclusive, so it goes when the connection does. */
-export async function connect(endpoint: Endpoint, onClose: () => void): Promise<ChannelModel> {
-  const model = await amqp.connect(connectOptions(endpoint), {
-    timeout: CONNECT_TIMEOUT_MS,
-    clientProperties: { connection_name: CONNECTION_NAME },
-  });
-  model.on('error', () => {});
-  model.on('close', onClose);
-  return model;
-}
-
-/** Consumes what `exchange` sends with `keys` on `model`; the queue's server-given name. */
-export async function listen(
-  model: ChannelModel,
-  exchange: string,
-  keys: string[],
-  onMessage: (message: ConsumeMessage) => void,
-): Promise<string> {
-  const channel = await model.createChannel();
-  channel.on('error', () => {});
-  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
-  for (const key of keys) await channel.bindQueue(queue, exchange, key);
-  await channel.consume(queue, (m) => m && onMessage(m), { noAck: true });
-  return queue;
-}
-
 /**
  * Turns the firehose on for `vhost` (it stays on: it costs a routing step per message, and the
  * broker forgets it at its next start). Needs the broker's administrator.
@@ -224,14 +198,15 @@ export const inspectRabbitmq: ServiceInspector = async (endpoint, output, adminD
   if (!access) throw new Error(`the management API of ${endpoint.address} is not known`);
 
   let closed = false;
-  const hidden = new Set<string>();
   const publishes: RabbitmqPublish[] = [];
   let seq = 0;
   let pushed = false;
   let traced = false;
   let last = '';
   let flowing = false;
+  let failures = 0;
   const models: ChannelModel[] = [];
+  let leaveEvents: (() => void) | null = null;
 
   const lost = () => {
     if (!closed) output.fail('the connection to the broker closed');
@@ -243,7 +218,7 @@ export const inspectRabbitmq: ServiceInspector = async (endpoint, output, adminD
   const read = oneAtATime(async () => {
     if (closed) return;
     try {
-      const topology = await readTopology(access, vhost, hidden);
+      const topology = await readTopology(access, vhost);
       if (!counts) {
         counts = await own.createChannel();
         counts.on('error', () => {});
@@ -264,8 +239,14 @@ export const inspectRabbitmq: ServiceInspector = async (endpoint, output, adminD
         last = text;
         output.state(state);
       }
+      failures = 0;
     } catch (err) {
-      if (!closed) output.fail(errorText(err));
+      // The API answers 500 now and then while queues come and go under it: look again a few
+      // times before the view gives up.
+      failures += 1;
+      if (closed) return;
+      if (failures >= MAX_FAILURES) output.fail(errorText(err));
+      else later[later.length - 1]();
     }
   });
   const later = [SETTLE_MS, ...COUNTED_MS].map((ms) => debounce(read, ms));
@@ -276,30 +257,21 @@ export const inspectRabbitmq: ServiceInspector = async (endpoint, output, adminD
   // The pushes first, so that the view's own queues are known (and left out) from the first state.
   try {
     await traceOn(access, vhost);
-    hidden.add(
-      await listen(own, TRACE_EXCHANGE, ['#'], (message) => {
-        const publish = publishOf(message, seq + 1);
-        if (publish) {
-          seq += 1;
-          publishes.push(publish);
-          if (publishes.length > RABBITMQ_PUBLISH_LIMIT) publishes.shift();
-        }
-        changed();
-      }),
-    );
+    await listen(own, TRACE_EXCHANGE, ['#'], (message) => {
+      const publish = publishOf(message, seq + 1);
+      if (publish) {
+        seq += 1;
+        publishes.push(publish);
+        if (publishes.length > RABBITMQ_PUBLISH_LIMIT) publishes.shift();
+      }
+      changed();
+    });
     traced = true;
   } catch {
     // Not this broker's administrator, or no permission on the trace exchange: no publishes shown.
   }
   try {
-    const events = await connect(adminEndpoint(endpoint, access, '/'), lost);
-    models.push(events);
-    hidden.add(
-      await listen(events, EVENT_EXCHANGE, EVENT_KEYS, (message) => {
-        const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
-        if (headers.vhost === undefined || String(headers.vhost) === vhost) changed();
-      }),
-    );
+    leaveEvents = await onBrokerEvents(adminEndpoint(endpoint, access, '/'), vhost, changed, lost);
     pushed = true;
   } catch {
     // No event exchange plugin there: read on an interval instead.
@@ -317,6 +289,7 @@ export const inspectRabbitmq: ServiceInspector = async (endpoint, output, adminD
       closed = true;
       clearInterval(poll);
       for (const read of later) read.cancel();
+      leaveEvents?.();
       for (const model of models) {
         model.removeAllListeners('close');
         void model.close().catch(() => {});

@@ -5,7 +5,8 @@ import type { ConsumeMessage } from 'amqplib';
 import { plural, someNames, type RunWatcher } from '../run-watch-types.ts';
 import { rabbitmqAdmin, type RabbitmqAdmin } from './admin.ts';
 import { parseAmqpTarget, vhostOf } from './amqp-url.ts';
-import { connect, listen, publishOf, traceOn, TRACE_EXCHANGE } from './inspect.ts';
+import { publishOf, traceOn, TRACE_EXCHANGE } from './inspect.ts';
+import { connect, listen } from './own-client.ts';
 
 /** Routes told one by one at most; the rest are counted. */
 const ROUTE_LINES = 4;
