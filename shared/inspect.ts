@@ -117,6 +117,11 @@ export interface RabbitmqInspectState {
   }>;
   /** How many the vhost has in all: the lists stop at RABBITMQ_LIST_LIMIT. */
   totals: { exchanges: number; queues: number; bindings: number };
+  /**
+   * False in a first state sent before a long vhost's bindings came (they take the broker a few
+   * hundred ms for thousands): `bindings` is empty then, and the next state has them.
+   */
+  bindingsRead: boolean;
   /** The latest publishes (newest last), from the broker's firehose; empty when tracing is off. */
   publishes: RabbitmqPublish[];
   /** The broker pushes changes (event exchange, firehose); otherwise refreshed every `refreshMs`. */
@@ -137,7 +142,7 @@ export interface RabbitmqPublish {
   bytes: number;
 }
 
-export const RABBITMQ_LIST_LIMIT = 300;
+export const RABBITMQ_LIST_LIMIT = 100;
 export const RABBITMQ_PUBLISH_LIMIT = 20;
 
 export type InspectState =

@@ -196,6 +196,7 @@ export function RabbitmqView({ state }: { state: RabbitmqInspectState }) {
         testId="topology"
         label="Exchanges, their bindings and the queues they feed"
       />
+      {!state.bindingsRead && <p className="inspect-more">Reading the bindings…</p>}
       {state.queues.length > GRAPH_QUEUES && (
         <p className="inspect-more">
           The drawing shows {GRAPH_QUEUES} of {state.totals.queues} queues; the table lists {state.queues.length}.
