@@ -144,7 +144,7 @@ describe('classroom in the browser', () => {
     WORKSPACE_TIMEOUT_MS + 3 * LIVE_TIMEOUT_MS,
   );
 
-  test('the instructor watches the learner’s terminal, read-only; Esc closes the drawer', async () => {
+  test('the instructor watches the learner’s terminal and Inspect view, read-only; Esc closes the drawer', async () => {
     await instructor.click(`[data-testid="learner-row-${learnerId}"] .learner-button`);
     await instructor.waitForSelector(drawer);
     expect(await instructor.textContent(`${drawer} h2`)).toContain(`Watching ${LEARNER_NAME}`);
@@ -157,6 +157,15 @@ describe('classroom in the browser', () => {
     );
     expect(lines.join('\n')).toContain('forecast:oslo');
     await instructor.screenshot({ path: '/tmp/playground-classroom-e2e.png' });
+    // What the learner's own Inspect tab would show of their memcached: the key they stored.
+    await instructor.click('[data-testid="watch-view-memcached"]');
+    await instructor.waitForSelector(
+      '[data-testid="watch-inspect-memcached"] [data-testid="memcached-keys"] tr[data-key="forecast:oslo"]',
+      { timeout: LIVE_TIMEOUT_MS },
+    );
+    await instructor.screenshot({ path: '/tmp/playground-classroom-e2e-inspect.png' });
+    await instructor.click('[data-testid="watch-view-terminals"]');
+    await instructor.waitForSelector(`${drawer} [data-testid="watch-inspect-memcached"]`, { state: 'detached' });
     await instructor.keyboard.press('Escape');
     await instructor.waitForSelector(drawer, { state: 'detached' });
   });

@@ -87,7 +87,7 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
 
   const cls = options.classroom;
   if (cls) {
-    app.use(createClassroomRouter(cls.classroom, cls.secret));
+    app.use(createClassroomRouter(cls.classroom, cls.secret, options.supervisor));
   } else {
     app.get('/api/session', (_req, res) => {
       res.json({ mode: 'single' });

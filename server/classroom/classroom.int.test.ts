@@ -1,6 +1,7 @@
 // Classroom mode through its public surfaces — the HTTP API, the WebSocket, terminals and snippet
 // runs — with two learners on real services. Every attempt to reach the other learner's workspace
 // must fail, and the test says which one did not.
+import type { RabbitmqInspectState, RedisInspectState } from '../../shared/inspect.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ClassEvent, ClassSummary, MirrorEvent } from '../../shared/classroom-api.ts';
@@ -303,6 +304,39 @@ describe('the instructor', () => {
     } finally {
       watch.close();
     }
+  });
+
+  it('shows a watched learner’s Inspect views: their own keys and their own vhost', async () => {
+    await boWs.run('redis', 'SET inspected-by-teacher 1');
+    await adaWs.run('redis', 'SET ada-only 1');
+    await boWs.run('rabbitmq', 'queue.declare queue=bo_inspected');
+    const open = (service: string) =>
+      EventStream.open<{ state?: Record<string, unknown>; error?: string }>(
+        `${classroomBaseUrl()}/api/classes/${klass.id}/learners/${bo.id}/inspect/${service}`,
+        { authorization: `Bearer ${instructorSecret()}` },
+      );
+    const redis = await open('redis');
+    try {
+      await redis.until((e) => e.some((x) => !!x.state));
+      const keys = (redis.events.find((x) => x.state)!.state as unknown as RedisInspectState).keys.map((k) => k.key);
+      expect(keys).toContain('inspected-by-teacher');
+      expect(keys).not.toContain('ada-only');
+    } finally {
+      redis.close();
+    }
+    const rabbit = await open('rabbitmq');
+    try {
+      await rabbit.until((e) => e.some((x) => !!x.state || !!x.error));
+      const state = rabbit.events.find((x) => x.state)?.state as unknown as RabbitmqInspectState;
+      expect(rabbit.events.find((x) => x.error)).toBeUndefined();
+      expect(state.vhost).not.toBe('/');
+      expect(state.queues.map((q) => q.name)).toContain('bo_inspected');
+      expect(state).toMatchObject({ pushed: true, traced: true });
+    } finally {
+      rabbit.close();
+    }
+    const none = await driver.instructor(`/api/classes/${klass.id}/learners/${bo.id}/inspect/nothing`);
+    expect(none.status).toBe(404);
   });
 
   it('broadcasts a snippet to every learner’s screen', async () => {

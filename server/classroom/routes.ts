@@ -16,7 +16,10 @@ import {
 } from '../../shared/classroom-api.ts';
 import { MAX_RUN_CODE_BYTES } from '../../shared/limits.ts';
 import { RUN_LANGUAGES } from '../../shared/protocol.ts';
+import type { InspectSession } from '../services/inspect-types.ts';
+import type { Supervisor } from '../services/supervisor.ts';
 import { errorText } from '../util/errors.ts';
+import { LearnerServices } from './learner-services.ts';
 import {
   INSTRUCTOR_COOKIE,
   INSTRUCTOR_SESSION_MAX_AGE_S,
@@ -96,7 +99,7 @@ function openEventStream(req: Request, res: Response): (data: unknown) => void {
   return (data) => res.write(`data: ${JSON.stringify(data)}\n\n`);
 }
 
-export function createClassroomRouter(classroom: Classroom, secret: string): Router {
+export function createClassroomRouter(classroom: Classroom, secret: string, supervisor: Supervisor): Router {
   const router = express.Router();
   const json = express.json({
     limit: `${Math.ceil((MAX_SAVED_FILES_PER_LESSON * MAX_SAVED_FILE_BYTES * 1.2) / 1024)}kb`,
@@ -264,6 +267,50 @@ export function createClassroomRouter(classroom: Classroom, secret: string): Rou
     const send = openEventStream(req, res);
     const stop = classroom.hub.watch(learner.id, (event: MirrorEvent) => send(event));
     req.on('close', stop);
+  });
+
+  // The services a watched learner's Inspect views can show.
+  router.get('/api/classes/:id/learners/:lid/inspect', async (req, res) => {
+    await classroom.learnerOf(String(req.params.id), String(req.params.lid));
+    const services = supervisor.adapters.filter((a) => a.inspect).map((a) => ({ name: a.name, title: a.title }));
+    res.json({ services });
+  });
+
+  // The watched learner's Inspect view of one service: the same inspector their own tab runs, on
+  // their workspace, as `{"state"}` events (or one `{"error"}`), until the dashboard closes it.
+  // It holds no workspace: an asleep one says so instead of waking.
+  router.get('/api/classes/:id/learners/:lid/inspect/:service', async (req, res) => {
+    const learner = await classroom.learnerOf(String(req.params.id), String(req.params.lid));
+    const service = String(req.params.service);
+    if (!supervisor.has(service) || !supervisor.adapter(service).inspect) {
+      throw new ClassroomError(404, `no Inspect view for "${service}"`);
+    }
+    const services = new LearnerServices(supervisor, classroom.workspaces, learner.workspaceId);
+    const send = openEventStream(req, res);
+    let session: InspectSession | null = null;
+    let closed = false;
+    req.on('close', () => {
+      closed = true;
+      session?.close();
+      services.close();
+    });
+    const endpoint = services.endpoint(service);
+    if (!endpoint) {
+      send({
+        error: `${learner.name}'s ${supervisor.adapter(service).title} is not running (their workspace is asleep or starting)`,
+      });
+      return;
+    }
+    try {
+      session = await supervisor.adapter(service).inspect!(
+        endpoint,
+        { state: (state) => send({ state }), fail: (message) => send({ error: message }) },
+        services.admin(service),
+      );
+      if (closed) session.close();
+    } catch (err) {
+      send({ error: `cannot inspect: ${errorText(err)}` });
+    }
   });
 
   router.post('/api/classes/:id/learners/:lid/reset', async (req, res) => {

@@ -1,11 +1,15 @@
-// One learner watched from the dashboard: their terminals, live and read-only, with reset and remove.
-import { useState } from 'react';
+// One learner watched from the dashboard: their terminals, live and read-only, or what their
+// Inspect views show of each service (the same views, from the server's inspect stream), with
+// reset and remove.
+import { useEffect, useState } from 'react';
 import type { LearnerView } from '../../../shared/classroom-api.ts';
 import { MirrorTerminals } from '../classroom/MirrorTerminals.tsx';
-import { removeLearner, resetLearner, watchUrl } from './api.ts';
+import { InspectBody } from '../inspect/InspectPanel.tsx';
+import { fetchInspectable, inspectUrl, removeLearner, resetLearner, watchUrl } from './api.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { LiveStatus } from './LiveStatus.tsx';
 import { timeAgo } from './relative-time.ts';
+import { useInspectStream } from './use-inspect-stream.ts';
 import { useMirrorStream } from './use-mirror-stream.ts';
 
 type Action =
@@ -33,6 +37,16 @@ interface Props {
 /** One learner's terminals, live and read-only, with the two things an instructor may do to them. */
 export function WatchDrawer({ classId, learner, place, done, checked, now, onClose, onRemoved }: Props) {
   const { screens, status, reconnect } = useMirrorStream(watchUrl(classId, learner.id));
+  /** null: the terminals; else the service whose Inspect view is shown. */
+  const [view, setView] = useState<string | null>(null);
+  const [inspectable, setInspectable] = useState<Array<{ name: string; title: string }>>([]);
+  useEffect(() => {
+    fetchInspectable(classId, learner.id).then(
+      (r) => setInspectable(r.services),
+      () => setInspectable([]),
+    );
+  }, [classId, learner.id]);
+  const inspect = useInspectStream(view ? inspectUrl(classId, learner.id, view) : null, view);
   const [action, setAction] = useState<Action>({ kind: 'idle' });
   const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
 
@@ -94,7 +108,29 @@ export function WatchDrawer({ classId, learner, place, done, checked, now, onClo
         {learner.online ? 'online' : 'offline'} · last active {timeAgo(learner.lastActiveAt, now)}
         {place && <> · on {place}</>} · {done} of {checked} checks done · {WORKSPACE_TEXT[learner.workspace]}
       </p>
-      <div className="watch-screens">
+      {inspectable.length > 0 && (
+        <div className="inspect-tabs watch-views" role="tablist" aria-label="What to watch">
+          {[{ name: null, title: 'Terminals' }, ...inspectable].map((v) => (
+            <button
+              key={v.name ?? 'terminals'}
+              type="button"
+              role="tab"
+              aria-selected={view === v.name}
+              className={`inspect-tab${view === v.name ? ' active' : ''}`}
+              data-testid={`watch-view-${v.name ?? 'terminals'}`}
+              onClick={() => setView(v.name)}
+            >
+              {v.name ? `Inspect ${v.title}` : v.title}
+            </button>
+          ))}
+        </div>
+      )}
+      {view && (
+        <div className="watch-inspect" role="tabpanel" data-testid={`watch-inspect-${view}`}>
+          <InspectBody snap={inspect.snap} service={view} ask={() => {}} />
+        </div>
+      )}
+      <div className="watch-screens" hidden={view !== null}>
         {screens && (
           <MirrorTerminals
             screens={screens}

@@ -34,6 +34,15 @@ export const fetchJoinAddress = (signal?: AbortSignal) =>
 export const classEventsUrl = (id: string) => `${classPath(id)}/events`;
 
 export const watchUrl = (classId: string, learnerId: string) => `${learnerPath(classId, learnerId)}/watch`;
+/** The services whose Inspect view the dashboard can show for a learner. */
+export const fetchInspectable = (classId: string, learnerId: string) =>
+  requestJson<{ services: Array<{ name: string; title: string }> }>(
+    'GET',
+    `${learnerPath(classId, learnerId)}/inspect`,
+  );
+/** A watched learner's Inspect view of `service` (server-sent `{state}` or `{error}` events). */
+export const inspectUrl = (classId: string, learnerId: string, service: string) =>
+  `${learnerPath(classId, learnerId)}/inspect/${encodeURIComponent(service)}`;
 
 export const progressCsvUrl = (id: string) => `${classPath(id)}/progress.csv`;
 

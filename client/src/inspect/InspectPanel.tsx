@@ -71,7 +71,8 @@ export function InspectPanel({
   );
 }
 
-function InspectBody({
+/** One service's view from a snapshot: the learner's own tab, and the instructor's watch drawer. */
+export function InspectBody({
   snap,
   service,
   ask,

@@ -19,7 +19,9 @@ export function MemcachedView({ state, history }: { state: MemcachedInspectState
   return (
     <div className="inspect-view">
       <div className="inspect-summary">
-        <span>memcached {formatBytes(stats.limit_maxbytes)}</span>
+        <span>
+          {stats.curr_connections} {stats.curr_connections === 1 ? 'connection' : 'connections'} open
+        </span>
         <span className="inspect-live">
           {state.pushed
             ? 'pushed by memcached (watch)'
