@@ -16,6 +16,8 @@ export interface RedisInspectState {
     bytes: number | null;
   }>;
   limit: number;
+  /** The SCAN MATCH pattern the view asked for (`input` {"match": glob}); null: every key. */
+  match: string | null;
   /** Pub/sub channels with subscribers. */
   channels: Array<{ channel: string; subscribers: number }>;
   /** Keyspace notifications push changes; otherwise the view is refreshed every `refreshMs`. */

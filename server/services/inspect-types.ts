@@ -67,15 +67,24 @@ export function oneAtATime(read: () => Promise<void>): () => void {
   return run;
 }
 
-/**
- * A view's request to show one thing (`input` {"show": name}; {"show": null} shows nothing):
- * the name, null, or undefined when `data` is no such request.
- */
-export function parseShow(data: string): string | null | undefined {
+/** A view's request (`input`): its JSON object, or undefined when `data` is none. */
+export function parseRequest(data: string): Record<string, unknown> | undefined {
   try {
-    const asked = (JSON.parse(data) as { show?: unknown } | null)?.show;
-    return typeof asked === 'string' ? asked : null;
+    const value = JSON.parse(data) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A view's request to show one thing (`input` {"show": name}; {"show": null} shows nothing):
+ * the name, null, or undefined when `data` asks nothing of the kind.
+ */
+export function parseShow(data: string): string | null | undefined {
+  const request = parseRequest(data);
+  if (!request || !('show' in request)) return undefined;
+  return typeof request.show === 'string' ? request.show : null;
 }

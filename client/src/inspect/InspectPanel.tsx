@@ -90,6 +90,7 @@ export function InspectBody({
           state={snap.state as RedisInspectState}
           receivedAt={snap.receivedAt}
           onShow={(key) => ask({ show: key })}
+          onMatch={(match) => ask({ match })}
         />
       );
     case 'memcached':

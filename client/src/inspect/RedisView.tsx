@@ -1,25 +1,46 @@
 // Redis in the Inspect tab: the keys with type, a TTL that counts down between states, encoding and
-// size; a filter; the total; the pub/sub channels.
-import { useMemo, useState } from 'react';
+// size; a filter (a SCAN MATCH pattern the server applies to every key); the total; the pub/sub
+// channels.
+import { useEffect, useMemo, useState } from 'react';
 import type { RedisInspectState, RedisShownValue } from '../../../shared/inspect.ts';
 import { formatBytes, formatSeconds, useTick } from './InspectPanel.tsx';
+
+/** What is typed in the filter as a SCAN MATCH pattern: a glob as it is, plain text as "*text*". */
+export function matchPattern(text: string): string | null {
+  const t = text.trim();
+  if (!t) return null;
+  return /[*?[]/.test(t) ? t : `*${t.replace(/[\\\]]/g, '\\$&')}*`;
+}
+
+const MATCH_DELAY_MS = 200;
 
 export function RedisView({
   state,
   receivedAt,
   onShow,
+  onMatch,
 }: {
   state: RedisInspectState;
   receivedAt: number;
   onShow: (key: string | null) => void;
+  /** The filter as a pattern for the server (null: every key); absent: the filter stays in the page. */
+  onMatch?: (pattern: string | null) => void;
 }) {
-  const [filter, setFilter] = useState('');
+  const [filter, setFilter] = useState(() => state.match?.replace(/^\*(.*)\*$/, '$1') ?? '');
   const now = useTick(250);
   const elapsed = (now - receivedAt) / 1000;
-  const keys = useMemo(
-    () => (filter ? state.keys.filter((k) => k.key.toLowerCase().includes(filter.toLowerCase())) : state.keys),
-    [state.keys, filter],
-  );
+  // The server finds the matching keys among all of them (SCAN MATCH); the page filters what it
+  // has meanwhile, so typing never waits.
+  useEffect(() => {
+    if (!onMatch) return;
+    const timer = setTimeout(() => onMatch(matchPattern(filter)), MATCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [filter]); // onMatch is a new function at every render
+  const keys = useMemo(() => {
+    const pattern = matchPattern(filter);
+    if (!pattern || pattern === state.match) return state.keys;
+    return state.keys.filter((k) => k.key.toLowerCase().includes(filter.trim().toLowerCase()));
+  }, [state.keys, state.match, filter]);
   return (
     <div className="inspect-view">
       <div className="inspect-summary">
@@ -37,7 +58,7 @@ export function RedisView({
       <input
         className="inspect-filter"
         type="search"
-        placeholder="Filter keys"
+        placeholder="Filter keys (text, or a pattern: user:*)"
         aria-label="Filter keys"
         value={filter}
         onChange={(e) => setFilter(e.target.value)}

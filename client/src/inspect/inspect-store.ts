@@ -34,7 +34,7 @@ export class InspectStore {
   private readonly listeners = new Set<() => void>();
   private id: string | null = null;
   private unroute: (() => void) | null = null;
-  /** The last request the view made on this service (Redis: the key to show), sent again after a reconnect. */
+  /** What the view asked of this service (Redis: the key to show, the pattern), sent again after a reconnect. */
   private request: object | null = null;
   /** Set while the tab is hidden and the channel is kept (KEEP_HIDDEN_MS). */
   private hiddenTimer: ReturnType<typeof setTimeout> | null = null;
@@ -54,9 +54,12 @@ export class InspectStore {
 
   getSnapshot = (): InspectSnapshot => this.snap;
 
-  /** Asks the service's inspector for more (Redis: `{ show: key }` for a key's value). */
+  /**
+   * Asks the service's inspector for more (Redis: `{ show: key }` for a key's value, `{ match }`
+   * for a pattern). What was asked is kept, merged, and asked again after a reconnect.
+   */
   ask(request: object): void {
-    this.request = request;
+    this.request = { ...this.request, ...request };
     if (this.id) this.connection.send({ type: 'input', id: this.id, data: JSON.stringify(request) });
   }
 

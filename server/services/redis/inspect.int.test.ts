@@ -106,6 +106,32 @@ describe('the Redis Inspect view', () => {
     }
   });
 
+  it('lists the keys that match the page’s pattern, found among all of them by SCAN MATCH', async () => {
+    const c = await PlaygroundClient.connect(testBaseUrl());
+    try {
+      // More keys than a view lists: the matches are found anyway.
+      const pipeline = redis.pipeline();
+      for (let i = 0; i < 1_200; i++) pipeline.set(`${tag}:bulk:${i}`, 'x');
+      pipeline.set(`${tag}:needle`, 'x');
+      await pipeline.exec();
+      c.send({ type: 'open', id: 'm', kind: 'inspect', service: 'redis' });
+      await c.until(() => latest(c, 'm') !== null, 5_000);
+      c.send({ type: 'input', id: 'm', data: JSON.stringify({ match: `*${tag}:need*` }) });
+      await c.until(() => latest(c, 'm')!.match === `*${tag}:need*`, 2_000);
+      expect(latest(c, 'm')!.keys.map((k) => k.key)).toEqual([`${tag}:needle`]);
+      expect(latest(c, 'm')!.total).toBeGreaterThan(1_200);
+      // A show request leaves the pattern as it is; {"match": null} lists every key again.
+      c.send({ type: 'input', id: 'm', data: JSON.stringify({ show: `${tag}:needle` }) });
+      await c.until(() => latest(c, 'm')!.shown?.key === `${tag}:needle`, 2_000);
+      expect(latest(c, 'm')!.match).toBe(`*${tag}:need*`);
+      c.send({ type: 'input', id: 'm', data: JSON.stringify({ match: null }) });
+      await c.until(() => latest(c, 'm')!.match === null, 2_000);
+      expect(latest(c, 'm')!.keys.length).toBe(latest(c, 'm')!.limit);
+    } finally {
+      c.close();
+    }
+  });
+
   it('ends with the socket, and says what is wrong with a service it cannot inspect', async () => {
     const c = await PlaygroundClient.connect(testBaseUrl());
     c.send({ type: 'open', id: 'a', kind: 'inspect', service: 'redis' });

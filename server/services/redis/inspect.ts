@@ -7,10 +7,12 @@
 // DBSIZE, so 100,000 keys cost the server a few hundred cheap commands a change, not a freeze.
 import { Redis } from 'ioredis';
 import { REDIS_VALUE_LIMIT, type RedisInspectState, type RedisShownValue } from '../../../shared/inspect.ts';
-import { debounce, oneAtATime, parseShow, type ServiceInspector } from '../inspect-types.ts';
+import { debounce, oneAtATime, parseRequest, parseShow, type ServiceInspector } from '../inspect-types.ts';
 import { openRedis, redisDb } from './own-client.ts';
 
 export const KEY_LIMIT = 500;
+/** A view's pattern is cut to this many characters. */
+const MATCH_LIMIT = 200;
 const SCAN_COUNT = 500;
 export const REFRESH_MS = 2_000;
 /** A burst of writes (a pipeline, a snippet's loop) makes one new state. */
@@ -82,12 +84,19 @@ export async function readValue(redis: Redis, key: string): Promise<RedisShownVa
   return { key, type, length, items, truncated };
 }
 
-async function readState(redis: Redis, pushed: boolean, show: string | null): Promise<RedisInspectState> {
+async function readState(
+  redis: Redis,
+  pushed: boolean,
+  show: string | null,
+  match: string | null,
+): Promise<RedisInspectState> {
   const total = await redis.dbsize();
   const keys: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await redis.scan(cursor, 'COUNT', SCAN_COUNT);
+    const [next, batch] = match
+      ? await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT)
+      : await redis.scan(cursor, 'COUNT', SCAN_COUNT);
     cursor = next;
     keys.push(...batch);
   } while (cursor !== '0' && keys.length < KEY_LIMIT);
@@ -123,7 +132,16 @@ async function readState(redis: Redis, pushed: boolean, show: string | null): Pr
     .map((channel, i) => ({ channel, subscribers: Number(counts[2 * i + 1] ?? 0) }))
     .sort((a, b) => a.channel.localeCompare(b.channel));
   const shown = show === null ? null : await readValue(redis, show);
-  return { total, keys: described, limit: KEY_LIMIT, channels, pushed, refreshMs: pushed ? null : REFRESH_MS, shown };
+  return {
+    total,
+    keys: described,
+    limit: KEY_LIMIT,
+    match,
+    channels,
+    pushed,
+    refreshMs: pushed ? null : REFRESH_MS,
+    shown,
+  };
 }
 
 export const inspectRedis: ServiceInspector = async (endpoint, output) => {
@@ -131,6 +149,8 @@ export const inspectRedis: ServiceInspector = async (endpoint, output) => {
   let closed = false;
   /** The key whose value the page shows (its `input` {"show": key}; null: none). */
   let show: string | null = null;
+  /** The view's pattern (its `input` {"match": glob}; null: every key). */
+  let match: string | null = null;
   let listener: Redis | null = null;
   let timer: NodeJS.Timeout | null = null;
   const [, setting = ''] = ((await redis.config('GET', 'notify-keyspace-events').catch(() => [])) as string[]) ?? [];
@@ -139,7 +159,7 @@ export const inspectRedis: ServiceInspector = async (endpoint, output) => {
   const refresh = oneAtATime(async () => {
     if (closed) return;
     try {
-      const state = await readState(redis, pushed, show);
+      const state = await readState(redis, pushed, show, match);
       if (!closed) output.state(state);
     } catch (err) {
       if (!closed) output.fail(`the view lost its connection (${(err as Error).message})`);
@@ -161,9 +181,12 @@ export const inspectRedis: ServiceInspector = async (endpoint, output) => {
   return {
     input(data) {
       const asked = parseShow(data);
-      if (asked === undefined) return;
-      show = asked;
-      refresh();
+      if (asked !== undefined) show = asked;
+      const request = parseRequest(data);
+      if (request && 'match' in request) {
+        match = typeof request.match === 'string' && request.match !== '' ? request.match.slice(0, MATCH_LIMIT) : null;
+      }
+      if (request) refresh();
     },
     close() {
       closed = true;
