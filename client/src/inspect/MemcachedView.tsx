@@ -1,6 +1,7 @@
 // memcached in the Inspect tab: its counters with the hit ratio, a chart of hits and misses as they
 // come, the slab classes, and the keys with size, expiry and last access.
 import type { MemcachedInspectState } from '../../../shared/inspect.ts';
+import { CounterChart } from './CounterChart.tsx';
 import type { CounterPoint } from './inspect-store.ts';
 import { formatBytes, formatSeconds } from './InspectPanel.tsx';
 
@@ -36,7 +37,7 @@ export function MemcachedView({ state, history }: { state: MemcachedInspectState
           </div>
         ))}
       </div>
-      <HitsChart history={history} />
+      <CounterChart history={history} />
       <h4>Keys</h4>
       {state.keys.length === 0 ? (
         <p className="inspect-empty">Nothing cached yet: set a key in the memcached terminal.</p>
@@ -88,31 +89,3 @@ export function MemcachedView({ state, history }: { state: MemcachedInspectState
 }
 
 /** Hits and misses over the last minutes, as two cumulative lines (SVG; a point per state). */
-function HitsChart({ history }: { history: CounterPoint[] }) {
-  if (history.length < 2) return null;
-  const w = 320;
-  const h = 64;
-  const t0 = history[0].at;
-  const t1 = history[history.length - 1].at;
-  const base = { hits: history[0].hits, misses: history[0].misses };
-  const max = Math.max(1, ...history.map((p) => Math.max(p.hits - base.hits, p.misses - base.misses)));
-  const line = (pick: (p: CounterPoint) => number) =>
-    history
-      .map(
-        (p) =>
-          `${(((p.at - t0) / Math.max(1, t1 - t0)) * w).toFixed(1)},${(h - (pick(p) / max) * (h - 4) - 2).toFixed(1)}`,
-      )
-      .join(' ');
-  return (
-    <figure className="inspect-chart" aria-label="Hits and misses since the view opened">
-      <svg viewBox={`0 0 ${w} ${h}`} width="100%" height={h} preserveAspectRatio="none">
-        <polyline className="chart-hits" points={line((p) => p.hits - base.hits)} />
-        <polyline className="chart-misses" points={line((p) => p.misses - base.misses)} />
-      </svg>
-      <figcaption>
-        <span className="legend-hits">hits</span> and <span className="legend-misses">misses</span> since the view
-        opened
-      </figcaption>
-    </figure>
-  );
-}
