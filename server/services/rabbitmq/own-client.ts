@@ -16,12 +16,18 @@ export const OWN_QUEUE_PREFIX = 'playground.inspect.';
 export const isOwnQueue = (name: string) => name.startsWith(OWN_QUEUE_PREFIX);
 /** How the view's connections are named in the broker's own lists. */
 export const CONNECTION_NAME = 'playground-inspect';
+/** The run watchers' shared firehose feed (trace-feed.ts). */
+export const RUN_WATCH_CONNECTION_NAME = 'playground-run-watch';
 
 /** A connection the view owns; its queue (if any) is exclusive, so it goes when the connection does. */
-export async function connect(endpoint: Endpoint, onClose: () => void): Promise<ChannelModel> {
+export async function connect(
+  endpoint: Endpoint,
+  onClose: () => void,
+  name: string = CONNECTION_NAME,
+): Promise<ChannelModel> {
   const model = await amqp.connect(connectOptions(endpoint), {
     timeout: CONNECT_TIMEOUT_MS,
-    clientProperties: { connection_name: CONNECTION_NAME },
+    clientProperties: { connection_name: name },
   });
   model.on('error', () => {});
   model.on('close', onClose);

@@ -1,12 +1,12 @@
 // What a run did on the learner's vhost: the messages it published, per exchange and routing key,
 // with the queues the broker routed them to (or none), and the messages delivered per queue — all
-// from the firehose (amq.rabbitmq.trace), which copies every publish and delivery of the vhost.
+// from the firehose (amq.rabbitmq.trace), which copies every publish and delivery of the vhost
+// (one feed per learner, shared by their runs: trace-feed.ts).
 import type { ConsumeMessage } from 'amqplib';
 import { plural, someNames, type RunWatcher } from '../run-watch-types.ts';
 import { rabbitmqAdmin, type RabbitmqAdmin } from './admin.ts';
-import { parseAmqpTarget, vhostOf } from './amqp-url.ts';
-import { publishOf, traceOn, TRACE_EXCHANGE } from './inspect.ts';
-import { connect, listen } from './own-client.ts';
+import { publishOf } from './inspect.ts';
+import { onTrace } from './trace-feed.ts';
 
 /** Routes told one by one at most; the rest are counted. */
 const ROUTE_LINES = 4;
@@ -18,11 +18,9 @@ export const rabbitmqRunWatch: RunWatcher = {
   async start(endpoint, adminData) {
     const admin = (adminData as RabbitmqAdmin | null) ?? rabbitmqAdmin(endpoint, null);
     if (!admin.management) throw new Error('no management API to turn the firehose on with');
-    await traceOn(admin.management, vhostOf(parseAmqpTarget(endpoint.url)));
     /** "exchange\nkey\nqueues" → publishes. */
     const routes = new Map<string, number>();
     const delivered = new Map<string, number>();
-    const model = await connect(endpoint, () => {});
     const onMessage = (message: ConsumeMessage) => {
       const publish = publishOf(message, 0);
       if (publish) {
@@ -33,13 +31,7 @@ export const rabbitmqRunWatch: RunWatcher = {
         delivered.set(queue, (delivered.get(queue) ?? 0) + 1);
       }
     };
-    try {
-      await listen(model, TRACE_EXCHANGE, ['#'], onMessage);
-    } catch (err) {
-      void model.close().catch(() => {});
-      throw err;
-    }
-    const close = () => void model.close().catch(() => {});
+    const close = await onTrace(endpoint, admin.management, onMessage);
     return {
       cancel: close,
       async finish() {
