@@ -4,36 +4,30 @@
 // per learner and second (goal: at most one). memcached's and RabbitMQ's views are pushed by the
 // services and run no timer while nothing happens; their servers' CPU shows it.
 //   npx tsx bench/inspect-idle.ts [learners=100] [seconds=10]
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import readline from 'node:readline';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
-import type { ServiceName } from '../shared/protocol.ts';
-import type { Endpoint } from '../server/services/endpoint.ts';
 import { parseMysqlUrl } from '../server/services/mysql/mysql-url.ts';
 import { PlaygroundClient } from '../server/ws/playground-client.ts';
 import { processTree } from './proc.ts';
+import { startBenchServer } from './serve-process.ts';
 
 const LEARNERS = Number(process.argv[2] ?? 100);
 const SECONDS = Number(process.argv[3] ?? 10);
 const SERVICES = ['redis', 'memcached', 'rabbitmq', 'mysql'];
 const TICK_MS = 10;
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'bench/serve.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const first = await new Promise<string>((resolve, reject) => {
-  readline.createInterface({ input: server.stdout! }).once('line', resolve);
-  server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-});
-const { baseUrl, endpoints } = JSON.parse(first) as { baseUrl: string; endpoints: Record<ServiceName, Endpoint> };
+const server = await startBenchServer();
+const { baseUrl, endpoints } = server;
 
 /** CPU time (ms) of each process of the server's tree, by name. */
 async function cpuByName(): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (const pid of await processTree(server.pid!)) {
+  for (const pid of await processTree(server.process.pid!)) {
     const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
     if (!stat) continue;
-    const name = pid === server.pid ? 'playground (node)' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const name =
+      pid === server.process.pid ? 'playground (node)' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * TICK_MS);
   }
@@ -82,5 +76,5 @@ try {
   for (const c of clients) c.close();
   redis.disconnect();
   await db.end();
-  server.kill('SIGTERM');
+  await server.stop();
 }

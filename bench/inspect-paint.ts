@@ -3,28 +3,21 @@
 // tab click) to the view drawn with its totals. Goal: ≤ 500 ms each; the lists and the drawing are
 // capped ("showing the first N"), so the page and the server never walk everything.
 //   npx tsx bench/inspect-paint.ts [keys=100000] [queues=1000]
-import { spawn } from 'node:child_process';
-import readline from 'node:readline';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
-import type { ServiceName } from '../shared/protocol.ts';
-import type { Endpoint } from '../server/services/endpoint.ts';
 import { connectOptions } from '../server/services/rabbitmq/amqp-url.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import { PlaygroundClient } from '../server/ws/playground-client.ts';
 import { ms, summarize } from './stats.ts';
+import { startBenchServer } from './serve-process.ts';
 
 const KEYS = Number(process.argv[2] ?? 100_000);
 const QUEUES = Number(process.argv[3] ?? 1_000);
 const BINDINGS_PER_QUEUE = 5;
 const ROUNDS = 5;
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'bench/serve.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const first = await new Promise<string>((resolve, reject) => {
-  readline.createInterface({ input: server.stdout! }).once('line', resolve);
-  server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-});
-const { baseUrl, endpoints } = JSON.parse(first) as { baseUrl: string; endpoints: Record<ServiceName, Endpoint> };
+const server = await startBenchServer();
+const { baseUrl, endpoints } = server;
 
 const redis = new Redis(endpoints.redis.url);
 const broker = await amqp.connect(connectOptions(endpoints.rabbitmq));
@@ -118,5 +111,5 @@ try {
   await browser.close();
   await broker.close().catch(() => {});
   redis.disconnect();
-  server.kill('SIGTERM');
+  await server.stop();
 }

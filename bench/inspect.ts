@@ -4,8 +4,6 @@
 // client's side of the socket. Goals: open → first state ≤ 300 ms p50; a Redis write → its state
 // ≤ 100 ms p50, ≤ 250 ms p99; memcached, RabbitMQ and MySQL ≤ 1 s p99.
 //   npx tsx bench/inspect.ts [writes=100]
-import { spawn } from 'node:child_process';
-import readline from 'node:readline';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
@@ -15,23 +13,18 @@ import type {
   RabbitmqInspectState,
   RedisInspectState,
 } from '../shared/inspect.ts';
-import type { ServiceName } from '../shared/protocol.ts';
-import type { Endpoint } from '../server/services/endpoint.ts';
 import { memcachedCommand } from '../server/services/memcached/request.ts';
 import { parseMysqlUrl } from '../server/services/mysql/mysql-url.ts';
 import { connectOptions } from '../server/services/rabbitmq/amqp-url.ts';
 import { PlaygroundClient } from '../server/ws/playground-client.ts';
 import { ms, summarize } from './stats.ts';
+import { startBenchServer } from './serve-process.ts';
 
 const WRITES = Number(process.argv[2] ?? 100);
 const OPENS = 20;
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'bench/serve.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const first = await new Promise<string>((resolve, reject) => {
-  readline.createInterface({ input: server.stdout! }).once('line', resolve);
-  server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-});
-const { baseUrl, endpoints } = JSON.parse(first) as { baseUrl: string; endpoints: Record<ServiceName, Endpoint> };
+const server = await startBenchServer();
+const { baseUrl, endpoints } = server;
 
 let n = 0;
 async function open(c: PlaygroundClient, service: string): Promise<{ id: string; ms: number }> {
@@ -160,5 +153,5 @@ try {
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
   c.close();
-  server.kill('SIGTERM');
+  await server.stop();
 }

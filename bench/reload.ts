@@ -4,19 +4,14 @@
 // replayed (the server's share of "reload → screens restored"; the browser's page load comes on
 // top, see e2e/reload.e2e.ts for the whole figure).
 //   npx tsx bench/reload.ts [reloads]
-import { spawn } from 'node:child_process';
-import readline from 'node:readline';
 import { PlaygroundClient } from '../server/ws/playground-client.ts';
 import { ms, summarize } from './stats.ts';
+import { startBenchServer } from './serve-process.ts';
 
 const RELOADS = Number(process.argv[2] ?? 20);
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'bench/serve.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const first = await new Promise<string>((resolve, reject) => {
-  readline.createInterface({ input: server.stdout! }).once('line', resolve);
-  server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-});
-const { baseUrl } = JSON.parse(first) as { baseUrl: string };
+const server = await startBenchServer();
+const { baseUrl } = server;
 
 const page = await PlaygroundClient.connect(baseUrl);
 await page.open('redis-1', 'redis');
@@ -64,5 +59,4 @@ console.log(
   `  p50 ${ms(p50)}   p99 ${ms(p99)}   replayed ${Math.round(summarize(bytes).p50 / 1024)} KiB per reload (p50)`,
 );
 
-server.stdin!.end();
-await new Promise((resolve) => server.once('exit', resolve));
+await server.stop();

@@ -3,19 +3,14 @@
 // before it starts) against the same program with no service named in it (no watcher),
 // alternating in one sitting.
 //   npx tsx bench/run-watch.ts [runs=20]
-import { spawn } from 'node:child_process';
-import readline from 'node:readline';
 import { PlaygroundClient } from '../server/ws/playground-client.ts';
 import { ms, summarize } from './stats.ts';
+import { startBenchServer } from './serve-process.ts';
 
 const RUNS = Number(process.argv[2] ?? 20);
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'bench/serve.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const first = await new Promise<string>((resolve, reject) => {
-  readline.createInterface({ input: server.stdout! }).once('line', resolve);
-  server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-});
-const { baseUrl } = JSON.parse(first) as { baseUrl: string };
+const server = await startBenchServer();
+const { baseUrl } = server;
 
 // The same program both ways; only the comment names the services.
 const PROGRAM = 'print("hello")';
@@ -41,5 +36,5 @@ try {
   console.log(`the watchers' first look adds p50 ${ms(w.p50 - p.p50)}`);
 } finally {
   c.close();
-  server.kill('SIGTERM');
+  await server.stop();
 }
