@@ -12,3 +12,8 @@ export type RunLanguage = (typeof RUN_LANGUAGES)[number];
 
 /** The main file's name when a run names none. */
 export const DEFAULT_MAIN_FILE: Record<RunLanguage, string> = { python: 'main.py', javascript: 'main.js' };
+
+/** How code of `language` reads an environment variable (the hints and the editor's quick fixes). */
+export function readVariable(language: RunLanguage, name: string): string {
+  return language === 'javascript' ? `process.env.${name}` : `os.environ["${name}"]`;
+}

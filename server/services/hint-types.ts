@@ -2,6 +2,7 @@
 // client library's older API, a driver that is not installed): the contract between the runner,
 // which watches a run's output (server/runner/hints.ts), and the rows each service keeps in its
 // own hints.ts, beside the generic ones (server/runner/hint-rows.ts).
+import { readVariable } from '../../shared/constants.ts';
 import type { RunLanguage } from '../../shared/protocol.ts';
 import type { ServiceId } from './endpoint.ts';
 
@@ -32,11 +33,6 @@ export interface HintRow {
   hint(match: RegExpExecArray, ctx: HintContext): string | null;
   /** The real output the row was written for (its last lines, verbatim), and what its hint says. */
   fixture: { language: RunLanguage; output: string; says: string };
-}
-
-/** How code of `language` reads a variable. */
-export function readVariable(language: RunLanguage, name: string): string {
-  return language === 'javascript' ? `process.env.${name}` : `os.environ["${name}"]`;
 }
 
 function isLocal(host: string): boolean {

@@ -5,6 +5,7 @@
 // theirs. Only what a run can never reach is marked: an IPv4 address other than loopback, and the
 // host of a URL that is not localhost. The services come from the server's catalog (no service is
 // named here); the one a port or a line points at comes first among the fixes.
+import { readVariable } from '../../../shared/constants.ts';
 import type { RunLanguage, ServiceInfo } from '../../../shared/protocol.ts';
 
 export interface AddressFix {
@@ -34,10 +35,6 @@ const ADDRESSES_ONLY = /^\s*(?:(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?[\s,;]*)+$/;
 
 function isLocal(host: string): boolean {
   return LOCAL_HOSTS.has(host) || host.startsWith('127.');
-}
-
-function readVariable(language: RunLanguage, name: string): string {
-  return language === 'javascript' ? `process.env.${name}` : `os.environ["${name}"]`;
 }
 
 /** The services in the order a fix should offer them: the port's, then the ones the line names. */

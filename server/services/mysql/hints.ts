@@ -2,7 +2,8 @@
 // that is not installed (PyMySQL is), a login other than the learner's own, a server address from a
 // tutorial, and SQLAlchemy 2.0 code on the SQLAlchemy 1.4 that Debian ships. 1.x calls that 2.0
 // removed get none: they run here (1.4 prints its own RemovedIn20Warning for them).
-import { addressHint, readVariable, type HintContext, type HintRow } from '../hint-types.ts';
+import { readVariable } from '../../../shared/constants.ts';
+import { addressHint, type HintContext, type HintRow } from '../hint-types.ts';
 
 /** The learner's MySQL user, from the run's MYSQL_URL. */
 function learnerUser(ctx: HintContext): string | null {

@@ -1,7 +1,8 @@
 // What to change when pasted RabbitMQ code fails here (see ../hint-types.ts): pika 0.x calls on
 // the pika 1.x that is installed, a broker address from a tutorial, a login other than the two
 // that work here (guest/guest on localhost, and the one in AMQP_URL).
-import { readVariable, type HintContext, type HintRow } from '../hint-types.ts';
+import { readVariable } from '../../../shared/constants.ts';
+import type { HintContext, HintRow } from '../hint-types.ts';
 
 const PIKA_1_CONSUME = "basic_consume(queue='hello', on_message_callback=callback, auto_ack=True)";
 
