@@ -16,9 +16,9 @@ import {
 } from '../../shared/classroom-api.ts';
 import { MAX_RUN_CODE_BYTES } from '../../shared/limits.ts';
 import { RUN_LANGUAGES } from '../../shared/protocol.ts';
-import type { InspectSession } from '../services/inspect-types.ts';
 import type { Supervisor } from '../services/supervisor.ts';
 import { errorText } from '../util/errors.ts';
+import { InspectChannels } from '../ws/inspect-channels.ts';
 import { LearnerServices } from './learner-services.ts';
 import {
   INSTRUCTOR_COOKIE,
@@ -287,30 +287,23 @@ export function createClassroomRouter(classroom: Classroom, secret: string, supe
     }
     const services = new LearnerServices(supervisor, classroom.workspaces, learner.workspaceId);
     const send = openEventStream(req, res);
-    let session: InspectSession | null = null;
-    let closed = false;
-    req.on('close', () => {
-      closed = true;
-      session?.close();
+    if (!services.endpoint(service)) {
       services.close();
-    });
-    const endpoint = services.endpoint(service);
-    if (!endpoint) {
       send({
         error: `${learner.name}'s ${supervisor.adapter(service).title} is not running (their workspace is asleep or starting)`,
       });
       return;
     }
-    try {
-      session = await supervisor.adapter(service).inspect!(
-        endpoint,
-        { state: (state) => send({ state }), fail: (message) => send({ error: message }) },
-        services.admin(service),
-      );
-      if (closed) session.close();
-    } catch (err) {
-      send({ error: `cannot inspect: ${errorText(err)}` });
-    }
+    // The learner's own tab's channel, its frames turned into the stream's events.
+    const views = new InspectChannels(services, (message) => {
+      if (message.type === 'state') send({ state: message.state });
+      else if (message.type === 'error') send({ error: message.message });
+    });
+    req.on('close', () => {
+      views.closeAll();
+      services.close();
+    });
+    await views.open('view', service);
   });
 
   router.post('/api/classes/:id/learners/:lid/reset', async (req, res) => {
