@@ -3,7 +3,7 @@
 // 100, and each view hears the events of its own vhost only. The connection goes when the last
 // view does; if the broker closes it, every view is told.
 import type { Endpoint } from '../endpoint.ts';
-import { connect, isOwnQueue, listen } from './own-client.ts';
+import { consume, isOwnQueue } from './own-client.ts';
 import { SharedFeeds } from './shared-feed.ts';
 
 const EVENT_EXCHANGE = 'amq.rabbitmq.event';
@@ -23,15 +23,7 @@ export function onBrokerEvents(
 ): Promise<() => void> {
   return feeds.join(
     adminEndpoint.url,
-    async (deliver, closed) => {
-      const model = await connect(adminEndpoint, closed);
-      await listen(model, EVENT_EXCHANGE, EVENT_KEYS, deliver).catch(async (err: unknown) => {
-        model.removeAllListeners('close');
-        await model.close().catch(() => {});
-        throw err;
-      });
-      return model;
-    },
+    (deliver, closed) => consume(adminEndpoint, EVENT_EXCHANGE, EVENT_KEYS, deliver, closed),
     {
       lost,
       message(message) {

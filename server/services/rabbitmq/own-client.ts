@@ -49,3 +49,26 @@ export async function listen(
   await channel.consume(queue, (m) => m && onMessage(m), { noAck: true });
   return queue;
 }
+
+/**
+ * A connection of its own that consumes what `exchange` sends with `keys` (a shared feed's):
+ * `lost` if the broker closes it; closed again if the consumer cannot be set up.
+ */
+export async function consume(
+  endpoint: Endpoint,
+  exchange: string,
+  keys: string[],
+  onMessage: (message: ConsumeMessage) => void,
+  lost: () => void,
+  name?: string,
+): Promise<ChannelModel> {
+  const model = await connect(endpoint, lost, name);
+  try {
+    await listen(model, exchange, keys, onMessage);
+  } catch (err) {
+    model.removeAllListeners('close');
+    await model.close().catch(() => {});
+    throw err;
+  }
+  return model;
+}

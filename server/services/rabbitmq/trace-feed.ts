@@ -7,7 +7,7 @@ import type { Endpoint } from '../endpoint.ts';
 import type { ManagementAccess } from './admin.ts';
 import { parseAmqpTarget, vhostOf } from './amqp-url.ts';
 import { traceOn, TRACE_EXCHANGE } from './inspect.ts';
-import { connect, listen, RUN_WATCH_CONNECTION_NAME } from './own-client.ts';
+import { consume, RUN_WATCH_CONNECTION_NAME } from './own-client.ts';
 import { SharedFeeds } from './shared-feed.ts';
 
 export const LINGER_MS = 60_000;
@@ -24,13 +24,7 @@ export function onTrace(
     endpoint.url,
     async (deliver, closed) => {
       await traceOn(access, vhostOf(parseAmqpTarget(endpoint.url)));
-      const model = await connect(endpoint, closed, RUN_WATCH_CONNECTION_NAME);
-      await listen(model, TRACE_EXCHANGE, ['#'], deliver).catch(async (err: unknown) => {
-        model.removeAllListeners('close');
-        await model.close().catch(() => {});
-        throw err;
-      });
-      return model;
+      return consume(endpoint, TRACE_EXCHANGE, ['#'], deliver, closed, RUN_WATCH_CONNECTION_NAME);
     },
     // A lost feed only costs the run its RabbitMQ lines: the next run opens another.
     { message: onMessage, lost() {} },
