@@ -1,11 +1,9 @@
 // A watched learner's Inspect view of one service, as the snapshot the learner's own tab draws
 // (InspectBody): the server-sent `{state}` events of the dashboard's inspect stream.
 import { useCallback, useEffect, useState } from 'react';
-import type { MemcachedInspectState } from '../../../shared/inspect.ts';
-import type { InspectSnapshot } from '../inspect/inspect-store.ts';
+import { withCounterPoint, type InspectSnapshot } from '../inspect/inspect-store.ts';
 import { useEventStream, type StreamStatus } from './use-event-stream.ts';
 
-const HISTORY_MS = 3 * 60_000;
 const NAMES: readonly string[] = [];
 
 export function useInspectStream(
@@ -30,14 +28,7 @@ export function useInspectStream(
         if (event.error) return { ...prev, error: event.error };
         if (!event.state) return prev;
         const now = performance.now();
-        let history = prev.history;
-        if (service === 'memcached') {
-          const { stats } = event.state as MemcachedInspectState;
-          history = [
-            ...history.filter((p) => now - p.at < HISTORY_MS),
-            { at: now, hits: stats.get_hits, misses: stats.get_misses },
-          ];
-        }
+        const history = service ? withCounterPoint(prev.history, service, event.state, now) : prev.history;
         return { service, state: event.state, receivedAt: now, error: null, history };
       });
     },

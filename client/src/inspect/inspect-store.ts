@@ -27,6 +27,21 @@ const HISTORY_MS = 3 * 60_000;
  * message, set a key) finds the view caught up on return, the publish's route included.
  */
 export const KEEP_HIDDEN_MS = 90_000;
+/** `history` with a point for `state` if it is memcached's, points older than HISTORY_MS dropped. */
+export function withCounterPoint(
+  history: CounterPoint[],
+  service: string,
+  state: InspectState,
+  now: number,
+): CounterPoint[] {
+  if (service !== 'memcached') return history;
+  const { stats } = state as MemcachedInspectState;
+  return [
+    ...history.filter((p) => now - p.at < HISTORY_MS),
+    { at: now, hits: stats.get_hits, misses: stats.get_misses },
+  ];
+}
+
 const EMPTY: InspectSnapshot = { service: null, state: null, receivedAt: 0, error: null, history: [] };
 
 export class InspectStore {
@@ -110,14 +125,7 @@ export class InspectStore {
     if (id !== this.id) return;
     if (message.type === 'state') {
       const now = performance.now();
-      let history = this.snap.history;
-      if (service === 'memcached') {
-        const { stats } = message.state as MemcachedInspectState;
-        history = [
-          ...history.filter((p) => now - p.at < HISTORY_MS),
-          { at: now, hits: stats.get_hits, misses: stats.get_misses },
-        ];
-      }
+      const history = withCounterPoint(this.snap.history, service, message.state, now);
       this.update({ ...this.snap, state: message.state, receivedAt: now, error: null, history });
     } else if (message.type === 'error') {
       this.update({ ...this.snap, error: message.message });
