@@ -6,8 +6,7 @@
 //   npx tsx bench/inspect-idle.ts [learners=100] [seconds=10]
 import fs from 'node:fs/promises';
 import { Redis } from 'ioredis';
-import mysql from 'mysql2/promise';
-import { parseMysqlUrl } from '../server/services/mysql/mysql-url.ts';
+import { openMysql } from '../server/services/mysql/own-client.ts';
 import { PlaygroundClient } from '../server/ws/playground-client.ts';
 import { processTree } from './proc.ts';
 import { startBenchServer } from './serve-process.ts';
@@ -35,13 +34,8 @@ async function cpuByName(): Promise<Map<string, number>> {
 }
 
 const redis = new Redis(endpoints.redis.url);
-const target = parseMysqlUrl(endpoints.mysql.url);
-const db = await mysql.createConnection({
-  host: target.host,
-  port: target.port,
-  user: target.user,
-  password: target.password,
-});
+// As the learner's account, on their database (the views' own way in).
+const { conn: db } = await openMysql(endpoints.mysql);
 const redisCommands = async () => Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))![1]);
 const mysqlQuestions = async () =>
   Number(((await db.query("SHOW GLOBAL STATUS LIKE 'Questions'"))[0] as Array<{ Value: string }>)[0].Value);

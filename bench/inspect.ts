@@ -6,7 +6,6 @@
 //   npx tsx bench/inspect.ts [writes=100]
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
-import mysql from 'mysql2/promise';
 import type {
   MemcachedInspectState,
   MysqlInspectState,
@@ -14,7 +13,7 @@ import type {
   RedisInspectState,
 } from '../shared/inspect.ts';
 import { memcachedCommand } from '../server/services/memcached/request.ts';
-import { parseMysqlUrl } from '../server/services/mysql/mysql-url.ts';
+import { openMysql } from '../server/services/mysql/own-client.ts';
 import { connectOptions } from '../server/services/rabbitmq/amqp-url.ts';
 import { PlaygroundClient } from '../server/ws/playground-client.ts';
 import { ms, summarize } from './stats.ts';
@@ -56,14 +55,8 @@ async function timeWrites(
 const c = await PlaygroundClient.connect(baseUrl);
 const tag = `bench${Date.now().toString(36)}`;
 const redis = new Redis(endpoints.redis.url);
-const target = parseMysqlUrl(endpoints.mysql.url);
-const db = await mysql.createConnection({
-  host: target.host,
-  port: target.port,
-  user: target.user,
-  password: target.password,
-  database: target.database!,
-});
+// As the learner's account, on their database (the views' own way in).
+const { conn: db } = await openMysql(endpoints.mysql);
 try {
   for (const service of ['redis', 'memcached', 'rabbitmq', 'mysql']) {
     const times: number[] = [];
