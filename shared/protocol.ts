@@ -19,6 +19,7 @@ import type { BroadcastEvent } from './classroom-api.ts';
 import { DEFAULT_MAIN_FILE, RUN_LANGUAGES, type RunLanguage } from './constants.ts';
 
 import type { InspectState } from './inspect.ts';
+import type { TraceEvent } from './trace.ts';
 export { DEFAULT_MAIN_FILE, PROTOCOL_VERSION, RUN_LANGUAGES, WS_PATH, type RunLanguage } from './constants.ts';
 
 const id = z.string().min(1).max(MAX_ID_LENGTH);
@@ -33,6 +34,8 @@ export const openTerminalSchema = z.object({
   id,
   kind: z.literal('terminal'),
   service,
+  /** Send the bytes its connections carry, decoded, as `trace` frames (shared/trace.ts). */
+  trace: z.boolean().optional(),
 });
 
 /** An Inspect view of one of the learner's services: `state` frames until `close`. */
@@ -74,7 +77,7 @@ function filesApart(
 export const runSchema = z.object(runFields).superRefine(filesApart);
 
 export const openRunSchema = z
-  .object({ type: z.literal('open'), id, kind: z.literal('run'), ...runFields })
+  .object({ type: z.literal('open'), id, kind: z.literal('run'), ...runFields, trace: z.boolean().optional() })
   .superRefine(filesApart);
 
 export const openSchema = z.discriminatedUnion('kind', [openTerminalSchema, openRunSchema, openInspectSchema], {
@@ -264,6 +267,11 @@ export type ServerMessage =
    * published and where they went, rows per table, cache hits). Only services with something to say.
    */
   | { type: 'summary'; id: string; services: RunSummary[] }
+  /**
+   * What a terminal or run opened with `trace: true` exchanged with its services, decoded (batched
+   * like output). `replay`: sent again after a reattach; the page keeps each `seq` once.
+   */
+  | { type: 'trace'; id: string; events: TraceEvent[]; replay?: true }
   /** An inspect channel's view of its service: the whole state, at once and on every change (shared/inspect.ts). */
   | { type: 'state'; id: string; service: ServiceName; state: InspectState }
   | { type: 'error'; id?: string; message: string }

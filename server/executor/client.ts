@@ -8,6 +8,8 @@ import { noticeLine, EXIT_KILLED } from '../runner/exit-notice.ts';
 import { hintContext, hintTable, withHints } from '../runner/hints.ts';
 import { buildRunNetwork, type Forward } from '../runner/run-network.ts';
 import { SERVICES } from '../services/registry.ts';
+import type { ServiceId } from '../services/endpoint.ts';
+import { portServices } from '../runner/wire-tap.ts';
 import type { Run, RunOutput, RunRequest } from '../runner/types.ts';
 import { sleep } from '../util/async.ts';
 import { errorText } from '../util/errors.ts';
@@ -61,6 +63,8 @@ interface Pending {
   link: Link;
   output: RunOutput;
   forwards: Forward[];
+  /** Which service each inside port reaches: names a traced run's chunks. */
+  servicesAt: Map<number, ServiceId>;
   started: boolean;
   resolve(value: { run: Run & { uid: number }; env: Record<string, string> }): void;
   reject(err: Error): void;
@@ -127,7 +131,15 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
     if (request.signal?.aborted) throw new Error('given up before it started');
     const id = this.nextId++;
     const started = new Promise<{ run: Run & { uid: number }; env: Record<string, string> }>((resolve, reject) => {
-      this.runs.set(id, { link, output, forwards: network.forwards, started: false, resolve, reject });
+      this.runs.set(id, {
+        link,
+        output,
+        forwards: network.forwards,
+        servicesAt: portServices(network),
+        started: false,
+        resolve,
+        reject,
+      });
     });
     const { signal } = request;
     const giveUp = () => link.send({ t: 'kill', id, reason: 'given up while waiting' });
@@ -144,6 +156,7 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
         learner: request.learner,
         cols: request.cols,
         rows: request.rows,
+        trace: request.trace,
       },
     });
     try {
@@ -313,6 +326,18 @@ export class ExecutorClient implements PlaygroundSnippetRunner {
         return pending.reject(new Error(frame.message));
       case 'output':
         return pending.output.write(frame.text);
+      case 'wire':
+        return pending.output.wire?.(
+          frame.chunks.map((c) => ({
+            conn: c.c,
+            port: c.p,
+            kind: c.k,
+            dir: c.d,
+            t: c.ms,
+            service: pending.servicesAt.get(c.p),
+            ...(c.b === undefined ? {} : { bytes: Buffer.from(c.b, 'base64') }),
+          })),
+        );
       case 'waiting':
         return pending.output.waiting?.(frame.on);
       case 'exit':
@@ -377,5 +402,6 @@ function wrapExit(output: RunOutput, onExit: () => void): RunOutput {
     },
     waiting: (on) => output.waiting?.(on),
     queued: (ahead) => output.queued?.(ahead),
+    wire: (chunks) => output.wire?.(chunks),
   };
 }

@@ -53,6 +53,8 @@ export const runStartSchema = z.object({
   learner: z.string().max(256).optional(),
   cols: z.number().int().positive().max(1000).optional(),
   rows: z.number().int().positive().max(1000).optional(),
+  /** Copy what the run's connections carry back as `wire` frames. */
+  trace: z.boolean().optional(),
 });
 
 /** Web server → executor. */
@@ -109,6 +111,25 @@ export const fromExecutorSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('started'), id: runId, uid: z.number().int(), env: z.record(z.string(), z.string()) }),
   z.object({ t: z.literal('refused'), id: runId, message: text }),
   z.object({ t: z.literal('output'), id: runId, text }),
+  /**
+   * A traced run's connections (RunRequest.trace): each opened (k "open"), carried bytes (k "data",
+   * `b` base64, `d` send from the program or recv to it), closed (k "close", `d` who ended it);
+   * `p` the inside port, `ms` since the run's `start` arrived.
+   */
+  z.object({
+    t: z.literal('wire'),
+    id: runId,
+    chunks: z.array(
+      z.object({
+        c: connId,
+        p: port,
+        k: z.enum(['open', 'data', 'close']),
+        d: z.enum(['send', 'recv']),
+        b: text.optional(),
+        ms: z.number().nonnegative(),
+      }),
+    ),
+  }),
   z.object({ t: z.literal('waiting'), id: runId, on: z.boolean() }),
   z.object({ t: z.literal('exit'), id: runId, code: z.number().int() }),
   z.object({ t: z.literal('warmed'), id: runId }),

@@ -200,6 +200,19 @@ class Connection {
           },
           waiting: (on) => this.send({ t: 'waiting', id, on }),
           queued: (ahead) => this.send({ t: 'queued', id, ahead }),
+          wire: (chunks) =>
+            this.send({
+              t: 'wire',
+              id,
+              chunks: chunks.map((c) => ({
+                c: c.conn,
+                p: c.port,
+                k: c.kind,
+                d: c.dir,
+                ms: c.t,
+                ...(c.bytes ? { b: c.bytes.toString('base64') } : {}),
+              })),
+            }),
         },
       )
       .then(({ run, env }) => {

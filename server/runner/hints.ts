@@ -95,6 +95,7 @@ export function withHints(output: RunOutput, table: HintRow[], ctx: HintContext)
       output.exit(code);
     },
     waiting: output.waiting && ((on) => output.waiting!(on)),
+    wire: output.wire && ((chunks) => output.wire!(chunks)),
     queued: output.queued && ((ahead) => output.queued!(ahead)),
   };
 }

@@ -13,6 +13,7 @@ import { MAX_FORWARDED_CONNECTIONS } from './run-limits.ts';
 import { forwardFilter } from '../services/forward-filters.ts';
 import { socketForward, type Forward } from './run-network.ts';
 import type { Dial } from './types.ts';
+import type { RunWireTap } from './wire-tap.ts';
 
 export function socketName(port: number): string {
   return `${port}.sock`;
@@ -32,6 +33,8 @@ export async function openHostForwarder(
   netDir: string,
   forwards: Forward[],
   dial: Dial = dialTcp,
+  /** A traced run: every connection's bytes, both ways, are copied here as they pass. */
+  tap?: RunWireTap,
 ): Promise<HostForwarder> {
   const servers: net.Server[] = [];
   const sockets = new Set<Duplex>();
@@ -46,6 +49,7 @@ export async function openHostForwarder(
       const server = net.createServer({ allowHalfOpen: true }, (inside) => {
         const outside = dial(forward);
         const rewrite = filter ? forwardFilter(filter) : null;
+        if (tap) copyTo(tap, forward.port, inside, outside);
         for (const s of rewrite ? [inside, rewrite, outside] : [inside, outside]) {
           sockets.add(s);
           s.on('error', () => {
@@ -75,4 +79,21 @@ export async function openHostForwarder(
     throw err;
   }
   return { close };
+}
+
+/** The program's bytes as it sent them (before a filter's rewrite), and the service's as they came. */
+function copyTo(tap: RunWireTap, port: number, inside: Duplex, outside: Duplex): void {
+  const conn = tap.open(port);
+  let by: 'send' | 'recv' | null = null;
+  let closes = 0;
+  inside.on('data', (chunk: Buffer) => tap.data(conn, port, 'send', chunk));
+  outside.on('data', (chunk: Buffer) => tap.data(conn, port, 'recv', chunk));
+  inside.on('end', () => (by ??= 'send'));
+  outside.on('end', () => (by ??= 'recv'));
+  const closed = (side: 'send' | 'recv') => () => {
+    by ??= side;
+    if (++closes === 2) tap.close(conn, port, by);
+  };
+  inside.on('close', closed('send'));
+  outside.on('close', closed('recv'));
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { DEFAULT_MAIN_FILE, runSchema, type RunLanguage } from '../../shared/protocol.ts';
 import { BWRAP, INSIDE, INSIDE_PATH, PYTHON } from './bwrap-args.ts';
 import { openHostForwarder, socketName } from './host-forwarder.ts';
+import { RunWireTap, portServices } from './wire-tap.ts';
 import {
   DEFAULT_LIMITS,
   DEFAULT_MAX_CONCURRENT_RUNS,
@@ -117,6 +118,12 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
       if (closed) throw new Error('the snippet runner is shut down');
       const main = checkRequest(request);
       const network = request.network ?? (await planNetwork(request.endpoints));
+      const wire = request.trace ? output.wire : undefined;
+      const servicesAt = portServices(network);
+      const tap = wire
+        ? new RunWireTap((chunks) => wire.call(output, chunks.map((c) => ({ ...c, service: servicesAt.get(c.port) }))))
+        : undefined;
+      if (tap) output = flushingBeforeExit(output, tap);
       const ticket = queue.enter(request.learner ?? '', (ahead) => output.queued?.(ahead));
       const cancel = () => ticket.release();
       request.signal?.addEventListener('abort', cancel, { once: true });
@@ -129,7 +136,7 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
           request.language === 'python' && zygote
             ? await ZygoteSandbox.start(ctx, zygote)
             : await pool.take(request.language);
-        const forwarder = await openHostForwarder(sandbox.netDir, network.forwards, request.dial);
+        const forwarder = await openHostForwarder(sandbox.netDir, network.forwards, request.dial, tap);
         if (closed) {
           // close() ran while this run was starting: it never saw it, so it is dropped here.
           await forwarder.close();
@@ -245,5 +252,19 @@ function launchRequest(
       // memory" before an allocation fails somewhere it cannot explain.
       args: [`--max-old-space-size=${Math.floor(limits.memoryBytes / 2 / MIB)}`],
     },
+  };
+}
+
+/** A traced run's last chunks go out before its exit does. */
+function flushingBeforeExit(output: RunOutput, tap: RunWireTap): RunOutput {
+  return {
+    write: (text) => output.write(text),
+    exit: (code) => {
+      tap.flush();
+      output.exit(code);
+    },
+    waiting: (on) => output.waiting?.(on),
+    queued: (ahead) => output.queued?.(ahead),
+    wire: (chunks) => output.wire?.(chunks),
   };
 }

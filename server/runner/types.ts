@@ -5,6 +5,7 @@ import type { RunLanguage } from '../../shared/protocol.ts';
 import type { Duplex } from 'node:stream';
 import type { Endpoint, ServiceId } from '../services/endpoint.ts';
 import type { Forward, RunNetwork } from './run-network.ts';
+import type { TraceDir } from '../../shared/trace.ts';
 
 /** Opens a run's connection to one of its forwarded services; by default, TCP to the service. */
 export type Dial = (forward: Forward) => Duplex;
@@ -29,6 +30,24 @@ export interface RunRequest {
   signal?: AbortSignal;
   cols?: number;
   rows?: number;
+  /** Hand what the run's connections carry to `output.wire` (the page shows it decoded). */
+  trace?: boolean;
+}
+
+/**
+ * One thing a run's connection did, as its host forwarder saw it: opened, carried a chunk (`send`
+ * from the program, `recv` to it), closed (`dir`: who ended it). `port`: the forward's inside port
+ * (which service, the web server knows). `t`: milliseconds since the run's request arrived.
+ */
+export interface WireChunk {
+  conn: number;
+  port: number;
+  kind: 'open' | 'data' | 'close';
+  dir: TraceDir;
+  bytes?: Buffer;
+  t: number;
+  /** Which service `port` reaches, when whoever hands it over knows (the web server does). */
+  service?: ServiceId;
 }
 
 export interface RunOutput {
@@ -40,6 +59,8 @@ export interface RunOutput {
   waiting?(on: boolean): void;
   /** Before the start: the run waits for a free slot, with this many runs ahead of it; on changes only. */
   queued?(ahead: number): void;
+  /** With `trace`: what the run's connections carried, batched (one call per event-loop turn at most). */
+  wire?(chunks: WireChunk[]): void;
 }
 
 export interface Run {

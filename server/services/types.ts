@@ -10,6 +10,7 @@ import type { Endpoint, ServiceId } from './endpoint.ts';
 import type { HintRow } from './hint-types.ts';
 import type { ServiceInspector } from './inspect-types.ts';
 import type { RunWatcher } from './run-watch-types.ts';
+import type { WireProtocol } from './wire-types.ts';
 import type { ManagedContext, ManagedSpec } from './managed-types.ts';
 
 /** What a terminal session writes to the learner. */
@@ -101,8 +102,12 @@ export interface ServiceAdapter {
   commands(endpoint: Endpoint): Promise<CommandInfo[]>;
   /** Whether the terminal ignores case for command names. */
   caseInsensitive: boolean;
-  /** Opens a session; the first prompt comes through output.prompt(). Throws if it cannot connect. */
-  openTerminal(endpoint: Endpoint, output: TerminalOutput): Promise<TerminalSession>;
+  /**
+   * Opens a session; the first prompt comes through output.prompt(). Throws if it cannot connect.
+   * `admin`: the service's admin data (see `admin` below), for a hint that asks it (RabbitMQ's 404
+   * lists the vhost's queues).
+   */
+  openTerminal(endpoint: Endpoint, output: TerminalOutput, admin?: unknown): Promise<TerminalSession>;
   /** Set when the terminal is a raw pipe that prompts before the server answers. */
   rawReplies?: RawReplies;
   /** The variables a snippet run finds for this endpoint (REDIS_URL…), each pointing inside the sandbox. */
@@ -126,6 +131,6 @@ export interface ServiceAdapter {
   inspect?: ServiceInspector;
   /** What a snippet run did to the service, said after it ends (run-watch-types.ts). */
   runWatch?: RunWatcher;
-  // Next, in the service's own folder and named here when it is built: `decode` (its wire
-  // protocol, request paired with reply, for the terminal's and the runner's forwarders).
+  /** Its wire protocol decoded, request paired with reply, for the trace of a terminal or a run (wire-types.ts). */
+  decode?: WireProtocol;
 }

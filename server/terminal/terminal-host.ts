@@ -29,6 +29,10 @@ export interface TerminalHostOptions {
   admitLine?: () => string | null;
   /** Each line as it goes to the session (a watcher's mirror shows what was typed). */
   onLine?: (line: string) => void;
+  /** The service's admin data for the session's hints (ServiceAdapter.admin), when there is one. */
+  admin?: () => unknown;
+  /** A traced terminal: the endpoint its session connects to instead (its tap, server/wire/tap.ts). */
+  connectVia?: (real: Endpoint) => Endpoint;
 }
 
 export class TerminalHost {
@@ -94,7 +98,8 @@ export class TerminalHost {
     const generation = ++this.generation;
     this.ready = false;
     try {
-      const session = await this.options.adapter.openTerminal(endpoint, this.outputFor(generation));
+      const via = this.options.connectVia?.(endpoint) ?? endpoint;
+      const session = await this.options.adapter.openTerminal(via, this.outputFor(generation), this.options.admin?.());
       if (this.closed || generation !== this.generation) {
         session.close();
         return false;

@@ -20,6 +20,7 @@ import { InspectChannels } from './inspect-channels.ts';
 import { RunChannel } from './run-channel.ts';
 import { watchRun, type RunWatches } from './run-watches.ts';
 import { Scrollback } from './scrollback.ts';
+import { ChannelTraces } from './channel-traces.ts';
 import type { RegisteredSession } from './session-registry.ts';
 import type { ServiceAccess } from './service-access.ts';
 
@@ -94,6 +95,7 @@ export class PageSession implements RegisteredSession {
   readonly services: ServiceAccess;
   private readonly tap: SocketTap | undefined;
   private readonly inspectors: InspectChannels;
+  private readonly traces: ChannelTraces;
 
   private readonly onStatus = (service: ServiceId, status: ServiceStatus) =>
     this.port?.send({ type: 'service', service, status });
@@ -112,6 +114,7 @@ export class PageSession implements RegisteredSession {
     this.inspectors = new InspectChannels(this.services, (message) => {
       if (!this.ended) this.port?.send(message);
     });
+    this.traces = new ChannelTraces(this.services, (message) => this.send(message));
     this.services.on('status', this.onStatus);
     this.services.on('down', this.onDown);
     this.services.on('up', this.onUp);
@@ -178,6 +181,12 @@ export class PageSession implements RegisteredSession {
       else if (r.waiting) port.send({ type: 'input-wait', id, waiting: true });
       if (r.summary) port.send(r.summary);
     }
+    this.traces.replay((m) => port.send(m));
+  }
+
+  private forgetRun(id: string): void {
+    this.runs.delete(id);
+    this.traces.close(id);
   }
 
   /** The socket's send buffer drained: terminals send what they held back. */
@@ -189,7 +198,7 @@ export class PageSession implements RegisteredSession {
     switch (message.type) {
       case 'open': {
         const ended = this.runs.get(message.id);
-        if (ended && ended.exit !== null) this.runs.delete(message.id); // the page reuses the id of a finished run
+        if (ended && ended.exit !== null) this.forgetRun(message.id); // the page reuses the id of a finished run
         if (this.terminals.has(message.id) || this.runs.has(message.id) || this.inspectors.has(message.id)) {
           this.send({
             type: 'error',
@@ -197,7 +206,7 @@ export class PageSession implements RegisteredSession {
             message: `id "${message.id}" is already open on this connection`,
           });
         } else if (message.kind === 'terminal') {
-          void this.openTerminal(message.id, message.service);
+          void this.openTerminal(message.id, message.service, message.trace === true);
         } else if (message.kind === 'inspect') {
           void this.inspectors.open(message.id, message.service);
         } else {
@@ -244,13 +253,14 @@ export class PageSession implements RegisteredSession {
     const finished = this.runs.get(id);
     if (finished && finished.exit !== null) {
       // The page closed the pane of a finished run: nothing to stop, only its output to forget.
-      this.runs.delete(id);
+      this.forgetRun(id);
       return;
     }
     const c = this.channel(id);
     if (c instanceof TerminalHost) {
       c.close();
       this.terminals.delete(id);
+      this.traces.close(id);
       this.tap?.close(id);
       this.send({ type: 'exit', id, code: 0 });
     } else if (c) {
@@ -342,6 +352,7 @@ export class PageSession implements RegisteredSession {
         id,
         (m) => this.send(m),
         () => this.runEnded(id, record),
+        message.trace ? { wire: this.traces.run(id), finish: () => this.traces.finish(id) } : undefined,
       ),
       name: message.name ?? DEFAULT_MAIN_FILE[message.language],
       language: message.language,
@@ -361,11 +372,11 @@ export class PageSession implements RegisteredSession {
   private runEnded(id: string, record: RunRecord): void {
     if (this.runs.get(id) !== record) return;
     if (!record.started) {
-      this.runs.delete(id);
+      this.forgetRun(id);
       return;
     }
     const finished = [...this.runs].filter(([, r]) => r.exit !== null).map(([k]) => k);
-    for (const old of finished.slice(0, Math.max(0, finished.length - MAX_ENDED_RUNS_KEPT))) this.runs.delete(old);
+    for (const old of finished.slice(0, Math.max(0, finished.length - MAX_ENDED_RUNS_KEPT))) this.forgetRun(old);
   }
 
   /** Once a run has ended: what it did, from its watchers, to the page and kept for a reload. */
@@ -389,7 +400,7 @@ export class PageSession implements RegisteredSession {
     } catch (err) {
       this.send({ type: 'error', id, message: `your services are not ready: ${errorText(err)}` });
       this.send({ type: 'exit', id, code: 1 });
-      this.runs.delete(id);
+      this.forgetRun(id);
       return;
     }
     if (this.ended || !this.init.runner) return;
@@ -417,7 +428,7 @@ export class PageSession implements RegisteredSession {
     });
   }
 
-  private async openTerminal(id: string, service: ServiceId): Promise<void> {
+  private async openTerminal(id: string, service: ServiceId, trace: boolean): Promise<void> {
     if (!this.services.has(service)) {
       const known = this.services.adapters.map((a) => a.name).join(', ');
       this.send({ type: 'error', id, message: `unknown service ${JSON.stringify(service)}; expected one of ${known}` });
@@ -433,6 +444,7 @@ export class PageSession implements RegisteredSession {
       return;
     }
     const tap = this.tap;
+    let via: ((real: Endpoint) => Endpoint) | null = null;
     const record: TerminalRecord = {
       host: new TerminalHost({
         id,
@@ -447,6 +459,8 @@ export class PageSession implements RegisteredSession {
           record.waiting = null;
           tap?.output(id, `${line}\r\n`);
         },
+        connectVia: trace ? (real) => via?.(real) ?? real : undefined,
+        admin: () => this.services.admin?.(service) ?? null,
       }),
       scrollback: new Scrollback(),
       opened: null,
@@ -471,6 +485,10 @@ export class PageSession implements RegisteredSession {
         return;
       }
       if (gone()) return;
+    }
+    if (trace) {
+      via = await this.traces.terminal(id, service);
+      if (gone()) return this.traces.close(id);
     }
     const ok = await host.open();
     if (!ok && this.terminals.get(id) === record) {
@@ -498,6 +516,7 @@ export class PageSession implements RegisteredSession {
     this.services.off('down', this.onDown);
     this.services.off('up', this.onUp);
     this.inspectors.closeAll();
+    this.traces.closeAll();
     for (const t of this.terminals.values()) t.host.close();
     this.terminals.clear();
     for (const r of this.runs.values()) if (r.exit === null) r.channel.kill(reason);

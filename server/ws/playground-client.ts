@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import type { ClientMessage, ServerMessage } from '../../shared/protocol.ts';
 import { WS_PATH } from '../../shared/protocol.ts';
 import type { ServiceName } from '../../shared/protocol.ts';
+import type { TraceEvent } from '../../shared/trace.ts';
 
 /** What one terminal (or run) received. `output` joins the chunks lazily: a long session's text is not rebuilt per message. */
 export class TerminalTranscript {
@@ -18,6 +19,13 @@ export class TerminalTranscript {
   waiting = false;
   /** Every `queued` count a run was told while it waited for a slot. */
   queued: number[] = [];
+  /** A channel opened with `trace`: its events by seq (a reattach's replay keeps each once). */
+  readonly trace = new Map<number, TraceEvent>();
+
+  /** The trace's events in seq order. */
+  traceEvents(): TraceEvent[] {
+    return [...this.trace.values()].sort((a, b) => a.seq - b.seq);
+  }
 
   get output(): string {
     if (this.joinedCount !== this.chunks.length) {
@@ -90,8 +98,8 @@ export class PlaygroundClient {
   }
 
   /** Opens a terminal and waits for its first prompt. */
-  async open(id: string, service: ServiceName, timeoutMs = 10_000): Promise<TerminalTranscript> {
-    this.send({ type: 'open', id, kind: 'terminal', service });
+  async open(id: string, service: ServiceName, timeoutMs = 10_000, trace = false): Promise<TerminalTranscript> {
+    this.send({ type: 'open', id, kind: 'terminal', service, ...(trace ? { trace } : {}) });
     await this.until(
       () => (this.terminals.get(id)?.prompts.length ?? 0) > 0 || this.terminals.get(id)?.exited != null,
       timeoutMs,
@@ -182,6 +190,11 @@ export class PlaygroundClient {
       case 'queued':
         this.terminal(message.id).queued.push(message.ahead);
         break;
+      case 'trace': {
+        const t = this.terminal(message.id);
+        for (const e of message.events) t.trace.set(e.seq, e);
+        break;
+      }
       case 'exit':
         this.terminal(message.id).exited = message.code;
         break;

@@ -2,7 +2,7 @@
 // the program, `close` or a closed socket kills it, and `started`, `output`, `input-wait`, `exit`
 // go back.
 import type { ServerMessage } from '../../shared/protocol.ts';
-import type { Run, RunRequest, SnippetRunner } from '../runner/types.ts';
+import type { Run, RunRequest, SnippetRunner, WireChunk } from '../runner/types.ts';
 import { errorText } from '../util/errors.ts';
 
 export class RunChannel {
@@ -24,18 +24,23 @@ export class RunChannel {
     readonly id: string,
     private readonly send: (message: ServerMessage) => void,
     private readonly onEnd: () => void,
+    /** A traced run: where its connections' chunks go, and what sends the last of them before `exit`. */
+    private readonly trace?: { wire(chunks: WireChunk[]): void; finish(): void },
   ) {}
 
   async start(runner: SnippetRunner, request: RunRequest): Promise<void> {
     try {
       const { run, env } = await runner.start(
-        { ...request, signal: this.abort.signal },
+        { ...request, signal: this.abort.signal, trace: this.trace !== undefined },
         {
           write: (text) => this.write(text),
           exit: (code) => this.exit(code),
           waiting: (on) => this.inputWait(on),
           queued: (ahead) => {
             if (!this.exited) this.send({ type: 'queued', id: this.id, ahead });
+          },
+          wire: (chunks) => {
+            if (!this.exited) this.trace?.wire(chunks);
           },
         },
       );
@@ -107,6 +112,7 @@ export class RunChannel {
     if (this.exited) return;
     this.exited = true;
     this.flush();
+    this.trace?.finish();
     this.send({ type: 'exit', id: this.id, code });
     this.onEnd();
   }

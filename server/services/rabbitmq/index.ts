@@ -1,7 +1,8 @@
 // RabbitMQ: a terminal that speaks AMQP 0-9-1 methods as text (`queue.declare queue=hello`;
 // terminal.ts), a private broker for the playground (managed.ts), queue and exchange checks and
 // resets (checks.ts, with bindings read by bindings.ts and routed by routing.ts), and a vhost and
-// user per learner on the shared broker in classroom mode (classroom.ts).
+// user per learner on the shared broker in classroom mode (classroom.ts), and its AMQP 0-9-1 decoded
+// for the trace (wire.ts).
 import type { ServiceAdapter } from '../types.ts';
 import { rabbitmqHints } from './hints.ts';
 import { AMQP_URL_ENV, parseAmqpTarget, parseAmqpUrl } from './amqp-url.ts';
@@ -13,6 +14,7 @@ import { rabbitmqLearners } from './classroom.ts';
 import { COMMAND_INFOS } from './help-text.ts';
 import { managedRabbitmq } from './managed.ts';
 import { connectAmqp, openAmqpTerminal } from './terminal.ts';
+import { rabbitmqWire } from './wire.ts';
 
 /** Shows up in the broker's connection list. */
 const PROBE_CLIENT_NAME = 'playground health probe';
@@ -59,4 +61,5 @@ export const rabbitmq: ServiceAdapter = {
   reset: rabbitmqReset,
   classroom: rabbitmqLearners,
   hints: rabbitmqHints,
+  decode: rabbitmqWire,
 };

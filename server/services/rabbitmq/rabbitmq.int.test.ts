@@ -60,6 +60,10 @@ async function openTerm(): Promise<Term> {
   };
 }
 
+/** The hint under a 404 that closed the terminal's channel (wire-explain.ts), and the channel it opened instead. */
+const reopened = (kind: string, missing: string) =>
+  `[hint: no ${kind} ${JSON.stringify(missing)} in vhost "/": declare it first, or check the name; the server closed channel 1 after this error; the terminal opened channel 1 again for your next command]\n`;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 afterAll(() => {
@@ -230,7 +234,8 @@ describe('consuming', () => {
     expect(await consumer.run('basic.ack delivery_tag=1')).toBe('(basic.ack has no reply)\n');
     // A tag the channel never saw: the broker closes the channel; the shell says so and reopens it.
     expect(await consumer.run('basic.ack delivery_tag=99')).toBe(
-      '406 PRECONDITION_FAILED - unknown delivery tag 99\n(channel reopened)\n',
+      '406 PRECONDITION_FAILED - unknown delivery tag 99\n' +
+        '[hint: no unacknowledged delivery on this channel has tag 99: a tag is acked once, on the channel that received the message; the server closed channel 1 after this error; the terminal opened channel 1 again for your next command]\n',
     );
     // The reopened channel works; the broker returned the unacked "two" when the old one closed.
     expect(await consumer.run(`basic.get queue=${q}`)).toBe(
@@ -323,11 +328,11 @@ describe('errors', () => {
     const t = await openTerm();
     const missing = name('missing');
     expect(await t.run(`queue.declare queue=${missing} passive=true`)).toBe(
-      `404 NOT_FOUND - no queue '${missing}' in vhost '/'\n(channel reopened)\n`,
+      `404 NOT_FOUND - no queue '${missing}' in vhost '/'\n${reopened('queue', missing)}`,
     );
     expect(t.output.prompts.at(-1)).toBe(PROMPT);
     expect(await t.run(`basic.get queue=${missing}`)).toBe(
-      `404 NOT_FOUND - no queue '${missing}' in vhost '/'\n(channel reopened)\n`,
+      `404 NOT_FOUND - no queue '${missing}' in vhost '/'\n${reopened('queue', missing)}`,
     );
     const q = name('after');
     expect(await t.run(`queue.declare queue=${q}`)).toBe(
@@ -339,7 +344,7 @@ describe('errors', () => {
     const t = await openTerm();
     const missing = name('nothing');
     expect(await t.run(`basic.consume queue=${missing}`)).toBe(
-      `404 NOT_FOUND - no queue '${missing}' in vhost '/'\n(channel reopened)\n`,
+      `404 NOT_FOUND - no queue '${missing}' in vhost '/'\n${reopened('queue', missing)}`,
     );
     expect(await t.run('basic.qos prefetch_count=5')).toBe('basic.qos-ok\n');
   });
@@ -348,7 +353,7 @@ describe('errors', () => {
     const t = await openTerm();
     const x = name('nox');
     expect(await t.run(`basic.publish exchange=${x} routing_key=a body=x`)).toBe(
-      `404 NOT_FOUND - no exchange '${x}' in vhost '/'\n(channel reopened)\n`,
+      `404 NOT_FOUND - no exchange '${x}' in vhost '/'\n${reopened('exchange', x)}`,
     );
   });
 

@@ -3,8 +3,9 @@
 // reply method with its fields. basic.consume streams deliveries until Ctrl-C sends basic.cancel.
 //
 // A channel error (404, 406, …) is printed as the broker words it and a fresh channel replaces the
-// closed one, as a client library's user would do. A connection error ends the session through
-// output.fail(); the terminal host then reconnects.
+// closed one, as a client library's user would do; a hint under it says what the error means
+// (the trace's words, wire-explain.ts) and which channel the next command goes to. A connection
+// error ends the session through output.fail(); the terminal host then reconnects.
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage, type Message } from 'amqplib';
 import type { Readable } from 'node:stream';
 import type { Endpoint } from '../endpoint.ts';
@@ -26,6 +27,8 @@ import { pausableReadable } from './flow-control.ts';
 import { helpText } from './help-text.ts';
 import type { MethodSpec } from './method-table.ts';
 import { LineError, parseLine } from './parse-line.ts';
+import { terminalHint } from '../wire-types.ts';
+import { amqpTerminalHint, vhostNamesFor } from './wire-explain.ts';
 
 export const PROMPT = 'amqp> ';
 
@@ -55,6 +58,9 @@ interface RawChannel {
   sendMessage(fields: Record<string, unknown>, properties: Record<string, unknown>, content: Buffer): boolean;
 }
 const raw = (channel: Channel) => channel as unknown as RawChannel;
+
+/** amqplib numbers a channel in `ch`. */
+const channelNumber = (channel: Channel) => (channel as unknown as { ch: number }).ch;
 
 /** amqplib keeps the socket on the connection behind the channel model. */
 const socketOf = (model: ChannelModel) => (model.connection as unknown as { stream: Readable }).stream;
@@ -103,8 +109,12 @@ export async function connectAmqp(endpoint: Endpoint, clientName: string): Promi
   }
 }
 
-export async function openAmqpTerminal(endpoint: Endpoint, output: TerminalOutput): Promise<TerminalSession> {
-  const terminal = new AmqpTerminal(output);
+export async function openAmqpTerminal(
+  endpoint: Endpoint,
+  output: TerminalOutput,
+  admin?: unknown,
+): Promise<TerminalSession> {
+  const terminal = new AmqpTerminal(output, admin ?? null);
   // The host words a failure as "cannot connect to RabbitMQ at HOST:PORT: <message>".
   const model = await connectAmqp(endpoint, CLIENT_NAME);
   try {
@@ -139,7 +149,11 @@ class AmqpTerminal implements TerminalSession {
   private readonly deadChannels = new WeakSet<Channel>();
   private confirms: Confirms | null = null;
 
-  constructor(private readonly output: TerminalOutput) {}
+  constructor(
+    private readonly output: TerminalOutput,
+    /** The management API's access (RabbitmqAdmin), for a 404's list of what the vhost has. */
+    private readonly admin: unknown,
+  ) {}
 
   async start(model: ChannelModel): Promise<void> {
     this.model = model;
@@ -432,7 +446,10 @@ class AmqpTerminal implements TerminalSession {
       return;
     }
     if (this.ended) return;
-    this.write(noteLine('(channel reopened)'));
+    // The same words as the trace's hint for this close (wire-explain.ts), and where the next command goes.
+    const names = await vhostNamesFor(reason, channelNumber(dead), this.admin);
+    if (this.ended) return;
+    this.write(terminalHint(amqpTerminalHint(reason, channelNumber(dead), channelNumber(this.channel), names)));
     // A running command prompts itself once this recovery is done.
     if (wasStreaming || this.mode === 'idle') this.prompt();
   }
