@@ -161,6 +161,18 @@ describe('Connection', () => {
     expect(b).toEqual([{ type: 'prompt', id: 't2', prompt: '> ' }]);
   });
 
+  test('a trace goes to its channel like its output', () => {
+    const { connection, last } = setup();
+    connection.start();
+    last().open();
+    const got: TerminalMessage[] = [];
+    connection.route('run-1', { receive: (m) => got.push(m) });
+    const trace: ServerMessage = { type: 'trace', id: 'run-1', events: [], replay: true };
+    last().serverSends(trace);
+    last().serverSends({ ...trace, id: 'run-2' });
+    expect(got).toEqual([trace]);
+  });
+
   test('an error without id becomes the connection notice; a wrong protocol says to reload', () => {
     const { connection, last } = setup();
     connection.start();

@@ -47,7 +47,18 @@ export interface ConnectionSnapshot {
 export type TerminalMessage = Extract<
   ServerMessage,
   {
-    type: 'opened' | 'started' | 'output' | 'prompt' | 'input-wait' | 'queued' | 'exit' | 'summary' | 'state' | 'error';
+    type:
+      | 'opened'
+      | 'started'
+      | 'output'
+      | 'prompt'
+      | 'input-wait'
+      | 'queued'
+      | 'exit'
+      | 'summary'
+      | 'trace'
+      | 'state'
+      | 'error';
   }
 >;
 
@@ -349,6 +360,7 @@ export class Connection {
       case 'queued':
       case 'exit':
       case 'summary':
+      case 'trace':
       case 'state':
         this.deliver(message.id, message);
         return;

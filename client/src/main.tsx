@@ -13,6 +13,7 @@ import './lesson/lesson.css';
 import './editor/editor.css';
 import './terminal/terminals.css';
 import './inspect/inspect.css';
+import './wire/wire.css';
 import './toast.css';
 import './lesson/lesson-view.css';
 import './classroom-notices.css';

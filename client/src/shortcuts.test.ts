@@ -43,3 +43,10 @@ test('Alt+[ and Alt+] go to the previous and next lesson', () => {
   expect(shortcutFor(key('BracketLeft'))).toBeNull();
   expect(shortcutFor(key('BracketRight', { ctrlKey: true }))).toBeNull();
 });
+
+test('Alt+W toggles the Wire view of the pane in front', () => {
+  expect(shortcutFor(key('KeyW', { altKey: true }))).toEqual({ kind: 'toggle-wire' });
+  expect(shortcutFor(key('KeyW', { altKey: true, shiftKey: true }))).toBeNull();
+  // Ctrl+W is the line editor's (delete a word).
+  expect(shortcutFor(key('KeyW', { ctrlKey: true }))).toBeNull();
+});

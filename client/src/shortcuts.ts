@@ -12,6 +12,8 @@ export type ShortcutAction =
   | { kind: 'cycle-layout' }
   /** Alt+I: the Inspect tab over the terminals, and back. */
   | { kind: 'toggle-inspect' }
+  /** Alt+W: the Wire view of the pane in front (what it exchanges with the services), and back. */
+  | { kind: 'toggle-wire' }
   | { kind: 'toggle-help' }
   | { kind: 'run' }
   | { kind: 'prev-lesson' }
@@ -34,6 +36,7 @@ export function shortcutFor(event: KeyLike, serviceCount = 0): ShortcutAction | 
   }
   if (event.code === 'KeyL' && !event.shiftKey) return { kind: 'cycle-layout' };
   if (event.code === 'KeyI' && !event.shiftKey) return { kind: 'toggle-inspect' };
+  if (event.code === 'KeyW' && !event.shiftKey) return { kind: 'toggle-wire' };
   // Brackets, not arrows: Alt+↑/↓ moves lines in the editor and words in some terminals.
   if (event.code === 'BracketLeft' && !event.shiftKey) return { kind: 'prev-lesson' };
   if (event.code === 'BracketRight' && !event.shiftKey) return { kind: 'next-lesson' };
@@ -48,6 +51,7 @@ export const shortcutHelp = (services: readonly ServiceInfo[]): ReadonlyArray<{ 
   ...services.slice(0, 9).map((s, i) => ({ keys: `Alt+${i + 1}`, what: `${s.title} terminal` })),
   { keys: 'Alt+L', what: 'Next layout: one pane, two side by side, 2×2' },
   { keys: 'Alt+I', what: 'Inspect: what is inside the services, live' },
+  { keys: 'Alt+W', what: 'Wire: the bytes the pane in front exchanges with the services' },
   { keys: 'Alt+[ / Alt+]', what: 'Previous / next lesson' },
   { keys: 'Alt+/', what: 'This help' },
 ];
@@ -80,4 +84,12 @@ export const RUN_PANE_HELP: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: 'Ctrl+C', what: 'Interrupt (again: kill); Stop does the same' },
   { keys: 'Alt+0', what: 'Back to the editor' },
   { keys: 'Esc, then Tab', what: 'Leave the pane' },
+];
+
+/** The Wire view's list of frames, once it has the keyboard (a click into it, or Alt+W). */
+export const WIRE_HELP: ReadonlyArray<{ keys: string; what: string }> = [
+  { keys: '↑ ↓', what: 'Previous / next frame' },
+  { keys: 'Home / End', what: 'First / last frame' },
+  { keys: 'Enter', what: "Go to the selected frame's reply or request" },
+  { keys: 'Esc', what: 'Back to the terminal or the run' },
 ];

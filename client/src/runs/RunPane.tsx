@@ -1,7 +1,9 @@
-// A terminal pane showing a run of a file, with Stop, Run again and close in its header.
+// A terminal pane showing a run of a file, with Stop, Run again, the Wire view and close in its header.
 import { PaneSelect, type PaneChoice } from '../terminal/PaneSelect.tsx';
 import { TerminalPane } from '../terminal/TerminalPane.tsx';
 import type { PaneKey } from '../terminal/pane-layout.ts';
+import { TraceView } from '../wire/TraceView.tsx';
+import { WireToggle, type WireControl } from '../wire/WireToggle.tsx';
 import type { RunManager } from './run-manager.ts';
 import { isLive, outcome, paneTitle, statusText, type RunPaneInfo } from './run-panes.ts';
 import type { RunSession } from './run-session.ts';
@@ -16,12 +18,14 @@ interface Props {
   /** In a split layout the header picks what the pane shows; alone it names the run. */
   split: boolean;
   choices: readonly PaneChoice[];
+  wire: WireControl;
   onFocus: () => void;
   onChoose: (key: PaneKey) => void;
 }
 
-/** A pane showing a run: its output and input, with Stop, Run again and close in its header. */
-export function RunPane({ index, info, session, runs, layer, focused, split, choices, onFocus, onChoose }: Props) {
+/** A pane showing a run: its output and input, with Stop, Run again, Wire and close in its header. */
+export function RunPane(props: Props) {
+  const { index, info, session, runs, layer, focused, split, choices, wire, onFocus, onChoose } = props;
   const live = isLive(info.status);
   return (
     <TerminalPane
@@ -31,6 +35,16 @@ export function RunPane({ index, info, session, runs, layer, focused, split, cho
       focused={focused}
       data={{ 'data-run': info.key, 'data-file': info.file }}
       onFocus={onFocus}
+      aside={
+        wire.open && (
+          <TraceView
+            store={session.trace}
+            title={paneTitle(info).slice(2)}
+            subject={{ kind: 'run', live, started: info.runs > 0 && info.status !== 'failed' }}
+            wire={wire}
+          />
+        )
+      }
       header={
         <div
           className="pane-header run-header"
@@ -60,6 +74,7 @@ export function RunPane({ index, info, session, runs, layer, focused, split, cho
             </span>
           )}
           <span className="run-actions">
+            <WireToggle wire={wire} />
             {live ? (
               <button
                 type="button"

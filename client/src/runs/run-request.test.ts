@@ -23,6 +23,7 @@ describe('run requests', () => {
           { name: 'helper.py', content: 'X = 1\n' },
           { name: 'data.json', content: '{}' },
         ],
+        trace: true,
       },
     });
     // What the server will parse.

@@ -49,6 +49,8 @@ export function buildRun(files: readonly EditorFile[], main: string): BuiltRun {
     code: file.content,
     name: file.name,
     ...(companions.length > 0 ? { files: companions.map((f) => ({ name: f.name, content: f.content })) } : {}),
+    // What the program exchanges with the services, for the pane's Wire view (client/src/wire/).
+    trace: true,
   };
   // The whole message, with the longest id there can be, must fit what the server parses.
   const size = utf8Length(JSON.stringify({ type: 'open', id: 'x'.repeat(MAX_ID_LENGTH), kind: 'run', ...spec }));

@@ -12,6 +12,7 @@ import { handleClipboardKey } from '../terminal/clipboard.ts';
 import { LayerTerminal, type PaneRect, type Placeable } from '../terminal/layer-terminal.ts';
 import { TabEscape } from '../terminal/tab-escape.ts';
 import type { ShortcutTest } from '../terminal/terminal-session.ts';
+import { TraceStore } from '../wire/trace-store.ts';
 import { isLive, stopStep, type RunPaneInfo } from './run-panes.ts';
 import { commandLine, type BuiltRun } from './run-request.ts';
 
@@ -46,6 +47,8 @@ export class RunSession implements TerminalChannel, Placeable {
   private receivedChars = 0;
   /** The connection dropped while the run was live: the next socket must find it on the server. */
   private awaitingReattach = false;
+  /** What the run pane's program exchanged with the services (its Wire view): the current run's, or the last one's. */
+  readonly trace = new TraceStore();
 
   constructor(
     pane: Pick<RunPaneInfo, 'key' | 'file' | 'lesson' | 'language' | 'number'>,
@@ -91,6 +94,8 @@ export class RunSession implements TerminalChannel, Placeable {
     this.writeLine(`${GREEN}$${RESET} ${BOLD}${commandLine(run.language, run.name)}${RESET}`);
     this.id = run.id;
     this.receivedChars = run.position;
+    // The page opens every run traced; its events come back with the rest of its screen.
+    this.trace.reset(run.id, true, true);
     this.term.write(SHOW_CURSOR);
     this.unroute = this.connection.route(run.id, this);
     this.sendResize();
@@ -147,6 +152,7 @@ export class RunSession implements TerminalChannel, Placeable {
       `${GREEN}$${RESET} ${BOLD}${language ? commandLine(language, this.snap.file) : this.snap.file}${RESET}`,
     );
     const runs = this.snap.runs + 1;
+    this.trace.reset(null, false);
     if (!run.ok) return this.fail(run.problem, runs);
     if (!this.connection.isOpen)
       return this.fail('not connected to the playground server; try again once it is back', runs);
@@ -156,6 +162,7 @@ export class RunSession implements TerminalChannel, Placeable {
     // The cursor blinks while a program may read input, and goes away once it has ended (detach).
     this.term.write(SHOW_CURSOR);
     this.unroute = this.connection.route(id, this);
+    this.trace.reset(id, run.spec.trace === true);
     this.connection.send({ type: 'open', id, kind: 'run', ...run.spec });
     this.sendResize();
     this.update({ status: 'starting', code: null, message: null, runs, waiting: false, ahead: null });
@@ -185,6 +192,8 @@ export class RunSession implements TerminalChannel, Placeable {
   }
 
   receive(message: TerminalMessage): void {
+    // The store takes its own run's only; a finished run's last events may come after its exit.
+    if (message.type === 'trace') return this.trace.receive(message);
     // After `exit` (live, or in a reload's replay), once per run.
     if (message.type === 'summary') {
       if ((message.id === this.id || message.id === this.finishedId) && this.summarized !== message.id) {

@@ -1,10 +1,10 @@
-// The "?" button and its popover listing the keyboard shortcuts: page, terminal, run pane, editor.
+// The "?" button and its popover listing the keyboard shortcuts: page, terminal, run pane, Wire view, editor.
 // The popover hangs from the button in a portal on the body (the panels clip what leaves them),
 // on the side of the button with more room, never taller than that room: what does not fit scrolls.
 import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties } from 'react';
 import { createPortal } from 'react-dom';
 import type { ServiceInfo } from '../../../shared/protocol.ts';
-import { EDITOR_HELP, LINE_EDITOR_HELP, RUN_PANE_HELP, shortcutHelp } from '../shortcuts.ts';
+import { EDITOR_HELP, LINE_EDITOR_HELP, RUN_PANE_HELP, WIRE_HELP, shortcutHelp } from '../shortcuts.ts';
 
 /** Space kept between the popover and the window's edges, and between it and the button. */
 const MARGIN_PX = 8;
@@ -107,6 +107,7 @@ export function ShortcutHelp({
             <HelpList title="Page" items={shortcutHelp(services)} />
             <HelpList title="In a terminal" items={LINE_EDITOR_HELP} />
             <HelpList title="In a run's pane" items={RUN_PANE_HELP} />
+            <HelpList title="In the Wire view" items={WIRE_HELP} />
             <HelpList title="Editor tabs" items={EDITOR_HELP} />
           </div>,
           document.body,

@@ -1,5 +1,6 @@
-// The terminal area: the tabs (TerminalTabs.tsx), the layout (one, two or four panes), and the
-// layer on which the terminals are placed over the panes that show them.
+// The terminal area: the tabs (TerminalTabs.tsx), the layout (one, two or four panes), the layer
+// on which the terminals are placed over the panes that show them, and which panes show their Wire
+// view (client/src/wire/).
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import { RunPane } from '../runs/RunPane.tsx';
@@ -29,6 +30,8 @@ import {
 } from './pane-layout.ts';
 import type { PaneChoice } from './PaneSelect.tsx';
 import { InspectPanel } from '../inspect/InspectPanel.tsx';
+import type { WireControl } from '../wire/WireToggle.tsx';
+import { WIRE_OPEN_KEY, parseWireOpen, pruneWireOpen, serializeWireOpen, toggleWireOpen } from '../wire/wire-state.ts';
 import { ServicePane } from './ServicePane.tsx';
 import { ShortcutHelp } from './ShortcutHelp.tsx';
 import { RunTabsRow, ServiceTabs } from './TerminalTabs.tsx';
@@ -100,6 +103,29 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
     inspect(next);
     if (!next) setFocusRequest((n) => n + 1);
   }, [inspect, inspectable, inFront, inspecting]);
+
+  // The panes whose Wire view is open, kept for the tab; the one Alt+W opened takes the keyboard.
+  const [wireOpen, setWireOpen] = useState<readonly string[]>(() =>
+    parseWireOpen(workspace.tabStorage?.getItem(WIRE_OPEN_KEY) ?? null),
+  );
+  const [wireByKeyboard, setWireByKeyboard] = useState<string | null>(null);
+  useEffect(() => {
+    try {
+      workspace.tabStorage?.setItem(WIRE_OPEN_KEY, serializeWireOpen(wireOpen));
+    } catch {
+      // Storage full or disabled: the views stay open until the reload.
+    }
+  }, [wireOpen, workspace.tabStorage]);
+  const toggleWire = useCallback(
+    (key: PaneKey, keyboard: boolean) => {
+      const opening = !wireOpen.includes(key);
+      setWireOpen((keys) => toggleWireOpen(keys, key, opening));
+      setWireByKeyboard(opening && keyboard ? key : null);
+      // Closed from the keyboard: it goes back to the terminal in front.
+      if (!opening && keyboard) setFocusRequest((n) => n + 1);
+    },
+    [wireOpen],
+  );
 
   // Adopt the terminals' layer before the panes place terminals on it (they do so in passive effects).
   useLayoutEffect(() => {
@@ -173,6 +199,13 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
 
   // The terminals sit in a layer above the panes, so a click into one is seen here, not by its pane.
   const runKeys = runPanes.map((p) => p.key).join(' ');
+  // A run pane closed: its Wire view goes with it (a later pane may get its key).
+  const runKeysBefore = useRef(runKeys);
+  useEffect(() => {
+    const before = runKeysBefore.current.split(' ').filter(Boolean);
+    runKeysBefore.current = runKeys;
+    setWireOpen((keys) => pruneWireOpen(keys, before, runKeys.split(' ').filter(Boolean)));
+  }, [runKeys]);
   useEffect(() => {
     const keys: PaneKey[] = [...catalog.names, ...runKeys.split(' ').filter(Boolean)];
     const offs = keys.map(
@@ -202,11 +235,16 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
         }
       } else if (action.kind === 'cycle-layout') change((s) => cycleLayout(s, catalog.names));
       else if (action.kind === 'toggle-inspect') toggleInspect();
-      else setHelpOpen((open) => !open);
+      else if (action.kind === 'toggle-wire') {
+        if (inFront === undefined) return;
+        // Over the Inspect tab, Alt+W brings the terminal in front back with its view open.
+        if (inspecting) inspect(null);
+        if (!inspecting || !wireOpen.includes(inFront)) toggleWire(inFront, true);
+      } else setHelpOpen((open) => !open);
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [change, catalog, inspect, toggleInspect]);
+  }, [change, catalog, inspect, toggleInspect, toggleWire, inFront, inspecting, wireOpen]);
 
   const visible = visiblePanes(state);
   const focusedKey = focusedPane(state);
@@ -215,6 +253,17 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
     ...services.map((s) => ({ key: s.name, title: s.title })),
     ...runPanes.map((p) => ({ key: p.key, title: paneTitle(p) })),
   ];
+  const wireOf = (key: PaneKey): WireControl => ({
+    open: wireOpen.includes(key),
+    autoFocus: wireByKeyboard === key,
+    onFocused: () => setWireByKeyboard(null),
+    onToggle: () => toggleWire(key, false),
+    onLeave: () => {
+      const at = state.order.indexOf(key);
+      if (at !== -1) change((s) => focusPane(s, at));
+    },
+    services,
+  });
   const pane = (index: number) => {
     const key = state.order[index];
     const common = {
@@ -230,13 +279,23 @@ export function TerminalArea({ workspace }: { workspace: Workspace }) {
     if (!isRunPaneKey(key)) {
       const session = workspace.session(key);
       if (!session) return <div key={key} className="terminal-pane" />;
-      return <ServicePane key={key} session={session} showHeader={state.layout !== 'single'} {...common} />;
+      return (
+        <ServicePane key={key} session={session} split={state.layout !== 'single'} wire={wireOf(key)} {...common} />
+      );
     }
     const info = runPanes.find((p) => p.key === key);
     const session = runs.session(key);
     if (!info || !session) return <div key={key} className="terminal-pane" />;
     return (
-      <RunPane key={key} info={info} session={session} runs={runs} split={state.layout !== 'single'} {...common} />
+      <RunPane
+        key={key}
+        info={info}
+        session={session}
+        runs={runs}
+        split={state.layout !== 'single'}
+        wire={wireOf(key)}
+        {...common}
+      />
     );
   };
   let panes: ReactNode;

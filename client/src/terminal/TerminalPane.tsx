@@ -1,5 +1,7 @@
 // One pane of the terminal area: a header, and a body over which a terminal (service or run) is placed.
-import { useEffect, useRef, type ReactNode } from 'react';
+// With its Wire view open the body shares the pane with it (wire/WireSplit.tsx).
+import { useEffect, useState, type ReactNode } from 'react';
+import { WireSplit } from '../wire/WireSplit.tsx';
 import type { Placeable } from './layer-terminal.ts';
 
 interface Props {
@@ -12,19 +14,23 @@ interface Props {
   header: ReactNode;
   /** Drawn over the terminal (a reconnect button). */
   overlay?: ReactNode;
+  /** Shown beside (or under) the terminal: the pane's Wire view, when open. */
+  aside?: ReactNode;
   /** data-service or data-run, for tests and styles. */
   data: Record<`data-${string}`, string>;
   onFocus: () => void;
 }
 
 /** One pane of the terminal area: its body is the place over which a terminal is shown. */
-export function TerminalPane({ index, content, layer, focused, header, overlay, data, onFocus }: Props) {
-  const body = useRef<HTMLDivElement>(null);
+export function TerminalPane({ index, content, layer, focused, header, overlay, aside, data, onFocus }: Props) {
+  // State, not a ref: opening the Wire view puts the body in a new place, and the terminal follows it.
+  const [body, setBody] = useState<HTMLDivElement | null>(null);
 
   // A passive effect: it runs after the terminal area has adopted the layer (a parent's layout
   // effect, which React runs after its children's), so the layer's box is final here.
   useEffect(() => {
-    const el = body.current!;
+    if (!body) return;
+    const el = body;
     const place = () => {
       const b = el.getBoundingClientRect();
       const l = layer.getBoundingClientRect();
@@ -40,7 +46,9 @@ export function TerminalPane({ index, content, layer, focused, header, overlay, 
       observer.disconnect();
       content.hide();
     };
-  }, [content, layer]);
+  }, [content, layer, body]);
+
+  const bodyElement = <div className="terminal-body" ref={setBody} />;
 
   return (
     <div
@@ -50,8 +58,24 @@ export function TerminalPane({ index, content, layer, focused, header, overlay, 
       onFocusCapture={onFocus}
     >
       {header}
-      <div className="terminal-body" ref={body} />
-      {overlay}
+      {aside ? (
+        // The overlay stays over the output, not over the view beside it.
+        <WireSplit
+          body={
+            <>
+              {bodyElement}
+              {overlay}
+            </>
+          }
+        >
+          {aside}
+        </WireSplit>
+      ) : (
+        <>
+          {bodyElement}
+          {overlay}
+        </>
+      )}
     </div>
   );
 }

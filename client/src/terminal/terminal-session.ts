@@ -16,6 +16,7 @@ import { LineHistory, type HistoryStorage } from './history.ts';
 import { LayerTerminal, type PaneRect, type Placeable } from './layer-terminal.ts';
 import { LineEditor } from './line-editor.ts';
 import { TabEscape } from './tab-escape.ts';
+import { TraceStore } from '../wire/trace-store.ts';
 
 export type SessionState = 'connecting' | 'opening' | 'open' | 'ended';
 
@@ -49,6 +50,8 @@ export class TerminalSession implements TerminalChannel, Placeable {
   private opened = false;
   /** Characters of live output received on the current id: the server replays only what follows. */
   private receivedChars = 0;
+  /** What the terminal's connections to its service carry (its Wire view), for the terminal open now. */
+  readonly trace = new TraceStore();
 
   constructor(
     readonly service: ServiceName,
@@ -177,7 +180,8 @@ export class TerminalSession implements TerminalChannel, Placeable {
     this.unroute = this.connection.route(id, this);
     this.receivedChars = 0;
     this.flow.reset();
-    this.connection.send({ type: 'open', id, kind: 'terminal', service: this.service });
+    this.trace.reset(id, true);
+    this.connection.send({ type: 'open', id, kind: 'terminal', service: this.service, trace: true });
     this.sendResize();
     this.update({ state: 'opening' });
   }
@@ -200,6 +204,8 @@ export class TerminalSession implements TerminalChannel, Placeable {
       this.id = id;
       this.unroute = this.connection.route(id, this);
     }
+    // The page opens every terminal traced; the events it missed are replayed (the same id keeps them).
+    this.trace.reset(id, true, true);
     this.receivedChars = position;
     this.flow.reset();
     this.sendResize();
@@ -250,6 +256,9 @@ export class TerminalSession implements TerminalChannel, Placeable {
         return; // Inspect views only
       case 'summary':
         return; // snippet runs only
+      case 'trace':
+        this.trace.receive(message);
+        return;
       default: {
         const unreachable: never = message;
         throw new Error(`unhandled ${JSON.stringify(unreachable)}`);
