@@ -171,7 +171,9 @@ export class WireTrace {
       this.emit({ kind: 'undecoded', ...base, summary: item.reason }, size);
       return;
     }
-    const event: Omit<TraceEvent, 'seq'> = { kind: 'frame', ...base, summary: item.summary, tree: item.tree };
+    const event: Omit<TraceEvent, 'seq'> = { kind: 'frame', ...base, summary: item.summary };
+    // A decoder may build its tree only when asked: a frame past the limits never asks.
+    if (this.fits(size)) event.tree = item.tree;
     if (item.masked?.length) event.masked = item.masked;
     if (item.error) event.error = true;
     const key = item.key ?? '';
@@ -215,7 +217,7 @@ export class WireTrace {
 
   /** Keeps and sends an event within the limits; answers its seq, or null when it was dropped. */
   private emit(event: Omit<TraceEvent, 'seq'>, size = 0): number | null {
-    if (this.full || this.frames + 1 > TRACE_MAX_FRAMES || this.bytes + size > TRACE_MAX_BYTES) {
+    if (!this.fits(size)) {
       this.droppedFrames++;
       this.droppedBytes += size;
       if (!this.full) {
@@ -240,6 +242,10 @@ export class WireTrace {
     const seq = this.seq++;
     this.push({ seq, ...event } as TraceEvent);
     return seq;
+  }
+
+  private fits(size: number): boolean {
+    return !this.full && this.frames + 1 <= TRACE_MAX_FRAMES && this.bytes + size <= TRACE_MAX_BYTES;
   }
 
   private droppedEvent(): TraceEvent {

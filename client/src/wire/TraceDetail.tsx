@@ -57,7 +57,7 @@ export function TraceDetail({ event: e, partner, hints, serviceTitle, onJump }: 
       </div>
       {hints.map((h) => (
         <div key={h.seq} className="wire-detail-hint">
-          <span className="wire-hint-label">hint</span> {h.summary}
+          <span className="wire-hint-label">hint</span> <HintText text={h.summary} />
         </div>
       ))}
       {e.tree && e.tree.length > 0 && (
@@ -168,4 +168,13 @@ function HexView({ event: e, lit }: { event: TraceEvent; lit: Range | null }) {
       )}
     </div>
   );
+}
+
+/**
+ * A hint's text. A hint of several lines (MySQL's 1064: the statement, then a caret under the
+ * spot the server names) is shown in monospace, as written, so the caret stands under its column.
+ */
+export function HintText({ text }: { text: string }) {
+  if (!text.includes('\n')) return <>{text}</>;
+  return <pre className="wire-hint-pre">{text}</pre>;
 }

@@ -3,6 +3,7 @@
 // notices last. It takes the keyboard like a list box: ↑ ↓ Home End PageUp PageDown select, Enter
 // goes to the selected frame's partner, Esc back to the output. New rows keep it at the bottom
 // when it was there, as a terminal does.
+import { HintText } from './TraceDetail.tsx';
 import { memo, useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import type { TraceEvent } from '../../../shared/trace.ts';
 import {
@@ -154,7 +155,7 @@ export function TraceList(props: Props) {
             return (
               <div key={e.seq} className="wire-row wire-hint" role="presentation" data-testid="wire-hint">
                 <span className="wire-hint-text">
-                  <span className="wire-hint-label">hint</span> {e.summary}
+                  <span className="wire-hint-label">hint</span> <HintText text={e.summary} />
                 </span>
               </div>
             );

@@ -12,6 +12,7 @@ import { closeConnection, connect, queryText } from './connection.ts';
 import { managedMariadb } from './managed.ts';
 import { DEFAULT_MYSQL_PORT, parseMysqlUrl } from './mysql-url.ts';
 import { MysqlTerminal } from './terminal.ts';
+import { mysqlWire } from './wire.ts';
 
 /** Probes run while the server boots and for health checks: a login and a query take milliseconds. */
 const PROBE_TIMEOUT_MS = 2000;
@@ -61,4 +62,5 @@ export const mysql: ServiceAdapter = {
   hints: mysqlHints,
   inspect: inspectMysql,
   runWatch: mysqlRunWatch,
+  decode: mysqlWire,
 };

@@ -232,17 +232,20 @@ describe('statements and results', () => {
 });
 
 describe('errors', () => {
-  it('a missing table reads as the client shows it', async () => {
+  it('a missing table reads as the client shows it, and a hint names the tables there are', async () => {
     const t = await openTerm();
-    expect(await t.run('SELECT * FROM nope;')).toBe("ERROR 1146 (42S02): Table 'playground.nope' doesn't exist\n");
+    expect(await t.run('SELECT * FROM nope;')).toMatch(
+      /^ERROR 1146 \(42S02\): Table 'playground\.nope' doesn't exist\n\x1b\[2m\[hint: no table "nope" in playground[;,][^\n]*\]\x1b\[22m\n$/,
+    );
     expect(t.lastPrompt()).toBe(PROMPT);
   });
 
-  it('a syntax error quotes the server', async () => {
+  it('a syntax error quotes the server, and a hint puts a caret under the spot', async () => {
     const t = await openTerm();
     expect(await t.run('SELEC 1;')).toBe(
       'ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your ' +
-        "MariaDB server version for the right syntax to use near 'SELEC 1' at line 1\n",
+        "MariaDB server version for the right syntax to use near 'SELEC 1' at line 1\n" +
+        '\x1b[2m[hint: SELEC 1]\x1b[22m\n\x1b[2m       ^\x1b[22m\n',
     );
   });
 
@@ -257,7 +260,8 @@ describe('errors', () => {
     const t = await openTerm();
     const out = await t.run('SELECT \x00\x1b[2J\x07 FROM;');
     expect(out).toMatch(/^ERROR 1064 \(42000\): You have an error in your SQL syntax/);
-    expect(out).not.toMatch(/[\x00\x07\x1b]/);
+    // The hint under the error is dimmed (ESC[2m … ESC[22m); nothing else may reach the terminal raw.
+    expect(out.replace(/\x1b\[2m|\x1b\[22m/g, '')).not.toMatch(/[\x00\x07\x1b]/);
     expect(t.lastPrompt()).toBe(PROMPT);
   });
 

@@ -13,6 +13,7 @@ import type { MysqlTarget } from './mysql-url.ts';
 import { ResultCollector } from './result-collector.ts';
 import { formatServerHelp } from './server-help.ts';
 import { StatementSplitter, type SplitItem } from './statement-splitter.ts';
+import { terminalErrorHint } from './terminal-hints.ts';
 import { formatStatus } from './status-text.ts';
 import { streamStatement } from './stream-statement.ts';
 
@@ -165,7 +166,11 @@ export class MysqlTerminal implements TerminalSession {
         },
       }),
     );
-    if (error) this.write(this.errorText(error));
+    if (error) {
+      this.write(this.errorText(error));
+      // The trace's hint for the same error (a caret under a syntax error, the tables that exist).
+      this.write(await terminalErrorHint(this.target, sql, this.database, error));
+    }
     if (this.alive && !schemaTracked && (dbDropped || /^\s*(use|drop\s+(database|schema))\b/i.test(sql))) {
       // A server without session tracking (older MySQL) does not say; ask.
       await this.refreshDatabase();
