@@ -105,7 +105,10 @@ describe('a trace', () => {
     trace.data(conn, 'send', Buffer.from('ASK a\n'));
     trace.data(conn, 'recv', Buffer.from('ANS a\n'));
     const ev = trace.events().slice(1);
-    expect(ev[0]).toMatchObject({ kind: 'undecoded', summary: expect.stringContaining('the decoder failed here (boom)') });
+    expect(ev[0]).toMatchObject({
+      kind: 'undecoded',
+      summary: expect.stringContaining('the decoder failed here (boom)'),
+    });
     expect(ev[1]).toMatchObject({ kind: 'undecoded', summary: expect.stringContaining('failed earlier') });
     expect(ev[2]).toMatchObject({ kind: 'frame', summary: 'ANS a' });
   });

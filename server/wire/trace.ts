@@ -107,7 +107,15 @@ export class WireTrace {
     }
     this.conns.set(conn.id, conn);
     const how = protocol ? protocol.name : 'not decoded';
-    this.emit({ kind: 'open', t, conn: conn.id, service, dir: 'send', bytes: '', summary: `connection ${conn.id} opened (${how})` });
+    this.emit({
+      kind: 'open',
+      t,
+      conn: conn.id,
+      service,
+      dir: 'send',
+      bytes: '',
+      summary: `connection ${conn.id} opened (${how})`,
+    });
     return conn.id;
   }
 
@@ -132,7 +140,15 @@ export class WireTrace {
     for (const item of rest) this.item(conn, item, t, conn.writes[item.dir]);
     conn.closed = true;
     const who = by === 'send' ? 'the client' : `the ${conn.service} server`;
-    this.emit({ kind: 'close', t, conn: conn.id, service: conn.service, dir: by, bytes: '', summary: `connection ${conn.id} closed by ${who}` });
+    this.emit({
+      kind: 'close',
+      t,
+      conn: conn.id,
+      service: conn.service,
+      dir: by,
+      bytes: '',
+      summary: `connection ${conn.id} closed by ${who}`,
+    });
   }
 
   /** The channel is done: open connections are closed, and what the limits left out is said once more. */
@@ -145,8 +161,10 @@ export class WireTrace {
   }
 
   private decode(conn: Conn, dir: TraceDir, chunk: Buffer): WireItem[] {
-    if (!conn.decoder) return [{ dir, bytes: chunk, reason: conn.protocol ? 'no decoder' : `${conn.service} is not decoded` }];
-    if (conn.broken.has(dir)) return [{ dir, bytes: chunk, reason: 'not decoded: the decoder failed earlier on this connection' }];
+    if (!conn.decoder)
+      return [{ dir, bytes: chunk, reason: conn.protocol ? 'no decoder' : `${conn.service} is not decoded` }];
+    if (conn.broken.has(dir))
+      return [{ dir, bytes: chunk, reason: 'not decoded: the decoder failed earlier on this connection' }];
     try {
       return conn.decoder.feed(dir, chunk);
     } catch (err) {
@@ -209,9 +227,17 @@ export class WireTrace {
       .then((text) => {
         if (!text) return;
         // A hint is not a frame: it is kept past the limits (one per error frame that was kept).
-        this.push(
-          { seq: this.seq++, kind: 'hint', t: this.now(), conn: conn.id, service: conn.service, dir: 'recv', bytes: '', summary: text, ref },
-        );
+        this.push({
+          seq: this.seq++,
+          kind: 'hint',
+          t: this.now(),
+          conn: conn.id,
+          service: conn.service,
+          dir: 'recv',
+          bytes: '',
+          summary: text,
+          ref,
+        });
       });
   }
 
@@ -222,18 +248,16 @@ export class WireTrace {
       this.droppedBytes += size;
       if (!this.full) {
         this.full = true;
-        this.push(
-          {
-            seq: this.seq++,
-            kind: 'dropped',
-            t: event.t,
-            conn: event.conn,
-            service: event.service,
-            dir: event.dir,
-            bytes: '',
-            summary: `the trace keeps the first ${TRACE_MAX_FRAMES} frames and ${TRACE_MAX_BYTES / 1024 / 1024} MiB; later ones are counted, not kept`,
-          },
-        );
+        this.push({
+          seq: this.seq++,
+          kind: 'dropped',
+          t: event.t,
+          conn: event.conn,
+          service: event.service,
+          dir: event.dir,
+          bytes: '',
+          summary: `the trace keeps the first ${TRACE_MAX_FRAMES} frames and ${TRACE_MAX_BYTES / 1024 / 1024} MiB; later ones are counted, not kept`,
+        });
       }
       return null;
     }
