@@ -137,8 +137,8 @@ export function moveSelection(
 
 /** Time since the channel opened: `+12.3 ms`, `+2.41 s` past ten seconds. */
 export function formatOffset(ms: number): string {
-  // Compared rounded, so 9999.96 ms reads +10.00 s rather than +10000.0 ms.
-  return Number(ms.toFixed(1)) < 10_000 ? `+${ms.toFixed(1)} ms` : `+${(ms / 1000).toFixed(2)} s`;
+  // Compared rounded, so 999.96 ms reads +1.000 s rather than +1000.0 ms; never wider than its column.
+  return Number(ms.toFixed(1)) < 1_000 ? `+${ms.toFixed(1)} ms` : `+${(ms / 1000).toFixed(3)} s`;
 }
 
 /** A reply's latency: `0.35 ms`, `1.2 ms`, `250 ms`, `3.1 s`. */

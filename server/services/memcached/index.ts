@@ -12,6 +12,7 @@ import { MEMCACHED_COMMANDS } from './commands.ts';
 import { memcachedCommand, parseMemcachedServers } from './request.ts';
 import { rememberStartSettings } from './settings.ts';
 import { MEMCACHED_REPLIES, openMemcachedTerminal } from './terminal.ts';
+import { memcachedWire } from './wire.ts';
 
 /** Memory for the private instance, in MB (`-m`). Plenty for lessons, small on a class machine. */
 const MANAGED_MEMORY_MB = 64;
@@ -81,4 +82,5 @@ export const memcached: ServiceAdapter = {
   hints: memcachedHints,
   inspect: inspectMemcached,
   runWatch: memcachedRunWatch,
+  decode: memcachedWire,
 };

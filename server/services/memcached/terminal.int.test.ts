@@ -73,12 +73,11 @@ describe('the memcached terminal', () => {
     expect(await t.send(`get ${k}`, (o) => o.includes('END'))).toBe(`VALUE ${k} 0 10\nshort\nabc\nEND\n`);
   });
 
-  it('a data line longer than declared gets a note, then memcached refuses it', async () => {
+  it('a data line longer than declared: memcached refuses it, and a hint says the sizes', async () => {
     const t = await openTerm();
     await t.send(`set ${key('long')} 0 0 3`);
-    const out = await t.send('hello', (o) => o.includes('bad data chunk'));
-    expect(out.split('\n')[0]).toBe('note: 5 bytes, but set declared 3: memcached refuses the block.');
-    expect(out).toContain('CLIENT_ERROR bad data chunk');
+    const out = await t.send('hello', (o) => o.includes('[hint: set declared 3 bytes but the data line had 5'));
+    expect(out.split('\n')[0]).toBe('CLIENT_ERROR bad data chunk');
     expect(t.prompt()).toBe('memcached> ');
   });
 

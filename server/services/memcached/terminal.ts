@@ -4,15 +4,19 @@
 // while a storage command's data block is typed (the browser adds the bytes of the line being
 // typed, shared/live-prompt.ts), a one-line note when a data line does not fit what its command
 // declared, and a command's usage after memcached's bare `ERROR` for a wrong number of arguments
-// (typed-lines.ts holds those rules).
+// (typed-lines.ts holds those rules). The bytes both ways also go through the trace's decoder
+// (wire.ts), so `CLIENT_ERROR bad data chunk` gets the trace's hint under it, with the same counts.
 import type net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { DIM, UNDIM } from '../../../shared/ansi.ts';
 import { connectTcp, parseHostPort } from '../net-util.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { RawReplies, TerminalOutput, TerminalSession } from '../types.ts';
+import { type WireDecoder, type WireItem, isUndecoded, terminalHint } from '../wire-types.ts';
 import { rememberStartSettings } from './settings.ts';
 import { TypedLines, USAGE_LINE, withUsage } from './typed-lines.ts';
+import { memcachedWire } from './wire.ts';
+import { type MemcachedCommandDetail, badChunkHint } from './wire-explain.ts';
 
 const CONNECT_TIMEOUT_MS = 3000;
 
@@ -20,8 +24,11 @@ const CONNECT_TIMEOUT_MS = 3000;
 const STORAGE = /^(set|add|replace|append|prepend|cas|ms)\s/;
 /** Replies that end a retrieval (`get`, `gets`, `stats`), and any reply. */
 const RETRIEVAL = /^(gets?|gats?|stats)\b/;
-/** The terminal's own usage line may follow the server's reply (typed-lines.ts). */
-const USAGE_AFTER = `(?:${USAGE_LINE.source})?$`;
+/** The terminal's own usage or hint line may follow the server's reply (typed-lines.ts, below). */
+const HINT_LINE = /\x1b\[2m\[hint: [^\r\n]*\x1b\[22m\r\n/;
+const USAGE_AFTER = `(?:${USAGE_LINE.source}|${HINT_LINE.source})?$`;
+/** The line the bad-chunk hint goes under. */
+const BAD_CHUNK_LINE = /CLIENT_ERROR bad data chunk\r\n/;
 const RETRIEVAL_END = new RegExp(
   `(?:^|\\n)(?:END|ERROR|CLIENT_ERROR[^\\r\\n]*|SERVER_ERROR[^\\r\\n]*)\\r\\n${USAGE_AFTER}`,
 );
@@ -43,6 +50,10 @@ class MemcachedTerminal implements TerminalSession {
   private pendingUsage: string | null = null;
   /** Set while Ctrl-C opens a new connection: lines wait for the prompt that follows it. */
   private reconnecting = false;
+  /** The trace's decoder over this connection's bytes, for the hints it has the counts for. */
+  private wire!: WireDecoder;
+  /** The storage command whose data block memcached is about to refuse. */
+  private badChunk: MemcachedCommandDetail | null = null;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -55,9 +66,12 @@ class MemcachedTerminal implements TerminalSession {
 
   private attach(socket: net.Socket): void {
     this.socket = socket;
+    const wire = memcachedWire.decoder();
+    this.wire = wire;
+    this.badChunk = null;
     // UTF-8, as the learner's text went out; a character cut between two reads waits for its rest.
     const decoder = new StringDecoder('utf8');
-    socket.on('data', (bytes: Buffer) => this.show(decoder.write(bytes)));
+    socket.on('data', (bytes: Buffer) => this.show(decoder.write(bytes), this.hintFor(wire.feed('recv', bytes))));
     socket.on('close', () => {
       if (!this.closed && socket === this.socket) this.output.fail('Connection closed by foreign host.');
     });
@@ -67,9 +81,37 @@ class MemcachedTerminal implements TerminalSession {
     this.output.setSource(socket);
   }
 
-  private show(text: string): void {
-    if (!text) return;
+  /** The hint for a `CLIENT_ERROR bad data chunk` among these replies, if one came. */
+  private hintFor(replies: WireItem[]): string | null {
+    for (const reply of replies) {
+      if (isUndecoded(reply) || !reply.error || !reply.summary.startsWith('CLIENT_ERROR bad data chunk')) continue;
+      const request = this.badChunk;
+      this.badChunk = null;
+      if (request?.declared !== undefined) {
+        return terminalHint(badChunkHint(request.command, request.declared, request.actual ?? null));
+      }
+    }
+    return null;
+  }
+
+  /** Notes a storage command whose data block went bad, from the decoder's reading of what was sent. */
+  private noteSent(bytes: Buffer): void {
+    for (const item of this.wire.feed('send', bytes)) {
+      if (isUndecoded(item) || item.role !== 'request') continue;
+      const detail = item.detail as MemcachedCommandDetail;
+      if (detail.declared !== undefined && detail.actual !== detail.declared) this.badChunk = detail;
+    }
+  }
+
+  private show(text: string, hint: string | null = null): void {
+    if (!text && !hint) return;
     let shown = text.replace(/\r?\n/g, '\r\n');
+    if (hint) {
+      // Under memcached's line when it is in this read, else after what came.
+      const match = BAD_CHUNK_LINE.exec(shown);
+      const at = match ? match.index + match[0].length : shown.length;
+      shown = shown.slice(0, at) + hint + shown.slice(at);
+    }
     if (this.pendingUsage) {
       const withNote = withUsage(shown, this.pendingUsage);
       if (withNote !== null) {
@@ -86,7 +128,9 @@ class MemcachedTerminal implements TerminalSession {
     const typed = this.typed.send(text);
     // A usage is for this line's reply only; a reply that never came leaves nothing for the next.
     this.pendingUsage = typed.usage;
-    this.socket.write(Buffer.from(text + '\r\n', 'utf8'));
+    const bytes = Buffer.from(text + '\r\n', 'utf8');
+    this.noteSent(bytes);
+    this.socket.write(bytes);
     if (typed.note) this.output.write(typed.note);
     this.output.prompt(this.typed.prompt());
   }

@@ -37,6 +37,11 @@ describe('memcached typed lines', () => {
   it('a long data line, or one byte short: the block is refused, back to commands', () => {
     const t = new TypedLines();
     t.send('set k 0 0 3');
+    // memcached answers CLIENT_ERROR, and the terminal's hint under it says the sizes.
+    expect(t.send('hello').note).toBeNull();
+    expect(t.prompt()).toBe(COMMAND_PROMPT);
+    // With noreply it answers nothing: the note says it.
+    t.send('set k 0 0 3 noreply');
     expect(t.send('hello').note).toContain('5 bytes, but set declared 3: memcached refuses the block');
     expect(t.prompt()).toBe(COMMAND_PROMPT);
     t.send('add k 0 0 6 noreply');

@@ -18,6 +18,8 @@ interface Block {
   declared: number;
   /** Bytes sent so far, the CRLF of each earlier line included. */
   sent: number;
+  /** The command ends in noreply: memcached says nothing, not even that it refused the block. */
+  noreply: boolean;
 }
 
 /** What sending one line means, beyond the bytes themselves. */
@@ -116,7 +118,7 @@ export class TypedLines {
     if (name === undefined) return { note: null, usage: null };
     const size = dataBlockSize(words);
     if (size !== null) {
-      this.block = { command: name, declared: size, sent: 0 };
+      this.block = { command: name, declared: size, sent: 0, noreply: words[words.length - 1] === 'noreply' };
       return { note: null, usage: null };
     }
     return { note: null, usage: this.usageFor(name, words.length - 1) };
@@ -148,6 +150,9 @@ export class TypedLines {
       return noteLine(`${of}: the line end is data too; memcached waits for ${plural(left, 'more byte')}.`);
     }
     this.block = null;
+    // memcached answers CLIENT_ERROR bad data chunk, and the hint under it says the sizes; with
+    // noreply it answers nothing, so the note is all the learner gets.
+    if (!block.noreply) return null;
     if (total > declared) {
       return noteLine(`${total} bytes, but ${block.command} declared ${declared}: memcached refuses the block.`);
     }

@@ -14,6 +14,7 @@ import { isErrorValue, valueText } from './reply-value.ts';
 import { parseRedisUrl } from './redis-url.ts';
 import { rememberStartSettings } from './settings.ts';
 import { openRedisTerminal } from './terminal.ts';
+import { redisWire } from './wire.ts';
 
 /** Memory limit of the private instance: plenty for lessons, small on a class machine. */
 const MANAGED_MAX_MEMORY = '64mb';
@@ -92,4 +93,5 @@ export const redis: ServiceAdapter = {
   hints: redisHints,
   inspect: inspectRedis,
   runWatch: redisRunWatch,
+  decode: redisWire,
 };

@@ -2,7 +2,8 @@
 // them, sent as RESP, and replies are printed as redis-cli prints them while they stream in. The
 // prompt carries the selected database and the transaction state; SUBSCRIBE and MONITOR stream
 // until Ctrl-C, which (like any interrupt of a running command) drops the connection and opens a
-// fresh one. Everything a learner types ends as terminal text, never as an exception.
+// fresh one. A WRONGTYPE error gets the trace's hint under it (wire-explain.ts: what the key really
+// is). Everything a learner types ends as terminal text, never as an exception.
 import { DIM, RESET } from '../../../shared/ansi.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { TerminalOutput, TerminalSession } from '../types.ts';
@@ -22,6 +23,8 @@ import { type RespValue, ValueBuilder, replayValue, valueItems, valueText } from
 import { rememberStartSettings } from './settings.ts';
 import type { ReplyInfo, RespEvents } from './resp.ts';
 import { splitArgs } from './split-args.ts';
+import { explainWrongType } from './wire-explain.ts';
+import { terminalHint } from '../wire-types.ts';
 
 /** Time to connect (and AUTH/SELECT) before giving up, on open and on every reconnect. */
 const CONNECT_TIMEOUT_MS = 3000;
@@ -45,6 +48,11 @@ type Activity =
 /** ASCII-only lower case, as strcasecmp compares: other bytes stay as they are. */
 function asciiLower(bytes: Buffer): string {
   return bytes.toString('latin1').replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+/** A WRONGTYPE error reply, which gets a hint line under it. */
+function isWrongType(info: ReplyInfo): boolean {
+  return info.type === '-' && info.raw.subarray(1, 10).toString('latin1') === 'WRONGTYPE';
 }
 
 /** C's atoi: the leading integer of a string, 0 when there is none. */
@@ -204,22 +212,32 @@ export class RedisTerminal implements TerminalSession {
     this.activity = 'command';
     const epoch = this.epoch;
     const started = Date.now();
+    let wrongType = false;
     try {
-      for (let i = 0; i < repeat && epoch === this.epoch; i++) await this.execute(args);
+      for (let i = 0; i < repeat && epoch === this.epoch; i++) {
+        const info = await this.execute(args);
+        if (info && isWrongType(info)) wrongType = true;
+      }
     } catch (err) {
       // A lost connection is connectionLost()'s to report (it has bumped the epoch); anything else
       // is said here.
       if (epoch === this.epoch) this.emit(`(error) ${err instanceof Error ? err.message : String(err)}\n`);
     }
     if (epoch !== this.epoch) return;
+    if (wrongType) {
+      // The trace's hint for the same error, under it: what the key really is.
+      const hint = await explainWrongType(this.endpoint, args, this.db);
+      if (epoch !== this.epoch) return;
+      if (hint) this.emit(terminalHint(hint));
+    }
     const elapsed = Date.now() - started;
     if (elapsed >= SLOW_COMMAND_NOTE_MS) this.emit(`(${(elapsed / 1000).toFixed(2)}s)\n`);
     this.activity = 'idle';
     this.prompt();
   }
 
-  /** Sends one command and resolves once its reply has been printed (a stream: once it ends). */
-  private execute(args: Buffer[]): Promise<void> {
+  /** Sends one command and resolves once its reply has been printed (a stream: once it ends), with the reply. */
+  private execute(args: Buffer[]): Promise<ReplyInfo | null> {
     const lower = args.map(asciiLower);
     const [command, sub = '', third = ''] = lower;
     const streaming = SUBSCRIBE_COMMANDS.has(command) || command === 'monitor';
@@ -237,12 +255,12 @@ export class RedisTerminal implements TerminalSession {
       this.skipNextReply = clientReply === 'skip';
       if (clientReply === 'off') this.repliesOff = true;
       this.connection.sendUnanswered(args);
-      return Promise.resolve();
+      return Promise.resolve(null);
     }
     if (clientReply === 'on') this.repliesOff = false;
 
     if (SUBSCRIBE_COMMANDS.has(command)) this.emit('Reading messages... (press Ctrl-C to quit)\n');
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<ReplyInfo | null>((resolve, reject) => {
       const sink: ReplySink = {
         events: this.formatter,
         takesPushes: streaming,
@@ -256,7 +274,7 @@ export class RedisTerminal implements TerminalSession {
             return false;
           }
           this.updateState(lower, info);
-          resolve();
+          resolve(info);
           return true;
         },
         abort: (reason) => reject(new Error(reason)),
