@@ -38,9 +38,9 @@ export class TerminalTap {
     this.port = (server.address() as net.AddressInfo).port;
   }
 
-  /** The endpoint the terminal's session connects to: this tap, in the service's own URL form. */
+  /** The endpoint the terminal's session connects to: this tap, in the service's own URL form; shown as the real one. */
   through(real: Endpoint): Endpoint {
-    return retarget(real, `127.0.0.1:${this.port}`);
+    return { url: retarget(real, `127.0.0.1:${this.port}`).url, address: real.address };
   }
 
   close(): void {
@@ -55,6 +55,7 @@ export class TerminalTap {
       inside.destroy();
       return;
     }
+    // The address is host:port with the default port filled in, for a URL that left it out.
     const { host, port } = parseHostPort(real.address, this.service);
     const outside = net.connect({ host, port, allowHalfOpen: true });
     outside.setNoDelay(true);

@@ -38,6 +38,8 @@ describe('a traced terminal', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
     const opened = c.messages.find((m) => m.type === 'opened' && m.id === 'r');
     expect(opened).toMatchObject({ address: testEndpoint('redis').address });
+    // The prompt, as redis-cli's, names the server, not the tap in between.
+    expect(t.prompts[0]).toContain(`${testEndpoint('redis').address}> `);
 
     c.send({ type: 'close', id: 'r' });
     await c.until(() => t.traceEvents().some((e) => e.kind === 'close'));

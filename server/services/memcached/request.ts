@@ -31,9 +31,14 @@ export function memcachedServers(endpoint: Endpoint): Endpoint[] {
     .map((address) => ({ url: address, address }));
 }
 
+/** Where to connect to an endpoint's first server: its URL's (the address is what is shown). */
+export function firstServer(endpoint: Endpoint): { host: string; port: number } {
+  return parseHostPort(endpoint.url.split(',')[0].trim(), 'memcached');
+}
+
 /** Sends one command and reads until a line that ends the reply. */
 export async function memcachedCommand(endpoint: Endpoint, command: string, endLine = REPLY_END): Promise<string> {
-  const { host, port } = parseHostPort(endpoint.address, 'memcached');
+  const { host, port } = firstServer(endpoint);
   const socket = await connectTcp(host, port, CONNECT_TIMEOUT_MS);
   try {
     return await new Promise<string>((resolve, reject) => {

@@ -9,7 +9,8 @@
 import type net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { DIM, UNDIM } from '../../../shared/ansi.ts';
-import { connectTcp, parseHostPort } from '../net-util.ts';
+import { connectTcp } from '../net-util.ts';
+import { firstServer } from './request.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { RawReplies, TerminalOutput, TerminalSession } from '../types.ts';
 import { type WireDecoder, type WireItem, isUndecoded, terminalHint } from '../wire-types.ts';
@@ -146,7 +147,7 @@ class MemcachedTerminal implements TerminalSession {
     const block = this.typed.dropBlock()!;
     this.reconnecting = true;
     const old = this.socket;
-    const { host, port } = parseHostPort(this.endpoint.address, 'memcached');
+    const { host, port } = firstServer(this.endpoint);
     connectTcp(host, port, CONNECT_TIMEOUT_MS).then(
       (socket) => {
         this.reconnecting = false;
@@ -172,7 +173,7 @@ class MemcachedTerminal implements TerminalSession {
 }
 
 export async function openMemcachedTerminal(endpoint: Endpoint, output: TerminalOutput): Promise<TerminalSession> {
-  const { host, port } = parseHostPort(endpoint.address, 'memcached');
+  const { host, port } = firstServer(endpoint);
   const socket = await connectTcp(host, port, CONNECT_TIMEOUT_MS);
   // Before the first prompt, so a setting the learner is about to change is known as it was.
   await rememberStartSettings(endpoint);

@@ -76,7 +76,8 @@ export function parseRepeat(args: Buffer[]): { count: number } | { invalid: true
 }
 
 export async function openRedisTerminal(endpoint: Endpoint, output: TerminalOutput): Promise<TerminalSession> {
-  const target = parseRedisUrl(endpoint.url);
+  // The URL says where to connect (a traced terminal's tap); the address is what the prompt shows.
+  const target = { ...parseRedisUrl(endpoint.url), address: endpoint.address };
   let opened: OpenedConnection;
   try {
     opened = await openConnection(target, target.db, CONNECT_TIMEOUT_MS, { maxRawBytes: MAX_RAW_VIEW_BYTES });
