@@ -54,6 +54,8 @@ export const META_HELP = [
   '  :raw on       show the raw bytes after every reply from now on',
   '  :raw off      stop showing them',
   '  :help         this list',
+  'The Wire view (Alt+W, or the Wire button) shows every command and reply of this',
+  'terminal the same way, decoded and paired, with their bytes.',
   'Like redis-cli, a number before a command repeats it ("3 INCR counter"),',
   'and CLEAR clears the screen.',
   '',
