@@ -148,10 +148,17 @@ try {
     }
     rows.push([name, ms(median(off)), ms(median(on)), (median(on) / median(off)).toFixed(3)]);
   }
-  for (const r of rows) console.log(`  ${r[0].padEnd(18)}${r.slice(1).map((c) => c.padStart(13)).join('')}`);
+  for (const r of rows)
+    console.log(
+      `  ${r[0].padEnd(18)}${r
+        .slice(1)
+        .map((c) => c.padStart(13))
+        .join('')}`,
+    );
 
   const terminals: { label: string; client: PlaygroundClient; id: string }[] = [];
-  if (base) terminals.push({ label: `base ${BASE}, no trace`, client: await PlaygroundClient.connect(base.baseUrl), id: 'b' });
+  if (base)
+    terminals.push({ label: `base ${BASE}, no trace`, client: await PlaygroundClient.connect(base.baseUrl), id: 'b' });
   terminals.push({ label: 'this one, trace off', client, id: 'off' });
   terminals.push({ label: 'this one, trace on', client, id: 'on' });
   for (const t of terminals) await t.client.open(t.id, 'redis', 10_000, t.id === 'on');

@@ -66,7 +66,7 @@ describe('the Wire view', () => {
     await page.waitForSelector('[data-testid="run-terminal"]');
     await page.waitForFunction(
       () =>
-        [...document.querySelectorAll('[data-testid="run-terminal"] .xterm-rows > div')].some((row) =>
+        Array.from(document.querySelectorAll('[data-testid="run-terminal"] .xterm-rows > div')).some((row) =>
           (row.textContent ?? '').includes("[True, 1, 11, '11']"),
         ),
       null,

@@ -121,7 +121,12 @@ export async function createSnippetRunner(options: SnippetRunnerOptions): Promis
       const wire = request.trace ? output.wire : undefined;
       const servicesAt = portServices(network);
       const tap = wire
-        ? new RunWireTap((chunks) => wire.call(output, chunks.map((c) => ({ ...c, service: servicesAt.get(c.port) }))))
+        ? new RunWireTap((chunks) =>
+            wire.call(
+              output,
+              chunks.map((c) => ({ ...c, service: servicesAt.get(c.port) })),
+            ),
+          )
         : undefined;
       if (tap) output = flushingBeforeExit(output, tap);
       const ticket = queue.enter(request.learner ?? '', (ahead) => output.queued?.(ahead));
