@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import type { TraceDir } from '../../shared/trace.ts';
-import { isUndecoded, type WireItem, type WireProtocol } from '../services/wire-types.ts';
+import { isUndecoded, type WireItem, type WireMessage, type WireProtocol } from '../services/wire-types.ts';
 
 export interface RecordedChunk {
   dir: TraceDir;
@@ -108,3 +108,37 @@ export function assertAccounted(chunks: RecordedChunk[], items: WireItem[]): voi
     }
   }
 }
+
+// What the decoders' unit tests share: chunks written by hand, a decoding that checks every byte
+// came back, and views of the items for comparing two decodings of the same bytes.
+
+export const sendChunk = (text: string | Buffer): RecordedChunk => ({ dir: 'send', bytes: Buffer.from(text) });
+export const recvChunk = (text: string | Buffer): RecordedChunk => ({ dir: 'recv', bytes: Buffer.from(text) });
+
+/** Decodes chunks as the trace would, checks every byte came back (assertAccounted), answers the items. */
+export function decodeChecked(protocol: WireProtocol, chunks: RecordedChunk[]): WireItem[] {
+  const items = decodeConnection(protocol, chunks);
+  assertAccounted(chunks, items);
+  return items;
+}
+
+export const messagesOf = (items: WireItem[]) => items.filter((i): i is WireMessage => !isUndecoded(i));
+
+/** One line an item: its direction, then its role and summary, or why it was not decoded. */
+export const itemLines = (items: WireItem[]) =>
+  items.map((i) => (isUndecoded(i) ? `${i.dir} undecoded: ${i.reason}` : `${i.dir} ${i.role} ${i.summary}`));
+
+/** What an item shows, bytes as hex, for comparing two decodings of the same bytes. */
+export function itemView(items: WireItem[]): unknown[] {
+  return items.map((i) => {
+    const { bytes, ...rest } = i;
+    return { ...rest, hex: bytes.toString('hex') };
+  });
+}
+
+/** The same chunks, cut at other places (within each direction's run of chunks). */
+export function recut(chunks: RecordedChunk[], cut: (bytes: Buffer) => Buffer[]): RecordedChunk[] {
+  return chunks.flatMap((c) => cut(c.bytes).map((bytes) => ({ dir: c.dir, bytes })));
+}
+
+export const byteByByte = (b: Buffer) => [...b].map((x) => Buffer.from([x]));

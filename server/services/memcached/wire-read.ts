@@ -4,8 +4,8 @@
 // counted through, never put together and read again). What the lines mean — which one announces a
 // block, when a message ends — is its subclasses' (the commands' side and the replies' side), so
 // this file holds the bytes: each message comes back exactly as it went, whatever happens.
-import { isUtf8 } from 'node:buffer';
 import type { TraceDir } from '../../../shared/trace.ts';
+import { HeldBytes, textAt } from '../wire-bytes.ts';
 import type { WireItem } from '../wire-types.ts';
 
 /** Bytes kept of each data block: enough for the trace's longest shown value (256 characters of UTF-8). */
@@ -43,47 +43,9 @@ export interface BlockRead {
 /** What comes after a line or a block: another line of the same message, a block, or the message is whole. */
 export type Next = 'line' | 'done' | { block: number } | { fail: string; skipLine?: boolean };
 
-/** Bytes held across chunks until their message ends (copied: the caller's chunk goes on its way). */
-class HeldBytes {
-  private parts: Buffer[] = [];
-  length = 0;
-
-  add(bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    this.parts.push(Buffer.from(bytes));
-    this.length += bytes.length;
-  }
-
-  take(tail: Buffer): Buffer {
-    if (this.parts.length === 0) return tail;
-    this.parts.push(tail);
-    const all = Buffer.concat(this.parts, this.length + tail.length);
-    this.parts = [];
-    this.length = 0;
-    return all;
-  }
-}
-
 /** The reason given for bytes a mistake of the decoder left undecoded. */
 export function decoderError(err: unknown): string {
   return `decoder error: ${err instanceof Error ? err.message : String(err)}`;
-}
-
-/** Text of key, value or line bytes: UTF-8 when it is, else a byte per character (as quoteValue shows bytes). */
-export function bytesText(bytes: Buffer): string {
-  if (isUtf8(bytes)) return bytes.toString('utf8');
-  // A kept prefix may end inside a character.
-  for (let cut = 1; cut <= 3 && cut < bytes.length; cut++) {
-    const head = bytes.subarray(0, bytes.length - cut);
-    if (isUtf8(head)) return head.toString('utf8');
-  }
-  return bytes.toString('latin1');
-}
-
-/** Bytes [from, to) of `buf` as text (see bytesText); ASCII, the usual case, without a copy. */
-export function textAt(buf: Buffer, from: number, to: number): string {
-  for (let i = from; i < to; i++) if (buf[i] >= 0x80) return bytesText(buf.subarray(from, to));
-  return buf.toString('latin1', from, to);
 }
 
 /** Where the line `buf` [from, to) ends without the \r memcached drops before its \n. */

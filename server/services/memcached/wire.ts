@@ -35,16 +35,9 @@ import {
   valuesSummary,
   word,
 } from './wire-format.ts';
-import {
-  type BlockRead,
-  LineReader,
-  type Next,
-  type Token,
-  bytesText,
-  decoderError,
-  lineEnd,
-  tokenize,
-} from './wire-read.ts';
+import { type BlockRead, LineReader, type Next, type Token, decoderError, lineEnd, tokenize } from './wire-read.ts';
+import { bytesText } from '../wire-bytes.ts';
+import { Fifo } from '../../util/fifo.ts';
 
 /** memcached's longest key. */
 const MAX_KEY_BYTES = 250;
@@ -87,36 +80,6 @@ interface Expect {
    * one the codes it does not send.
    */
   meta?: { flags: string; opaque?: string; key?: string; silent?: string[] };
-}
-
-/** A FIFO that does not copy itself on each shift. */
-class Queue<T> {
-  private items: T[] = [];
-  private head = 0;
-
-  push(item: T): void {
-    this.items.push(item);
-  }
-
-  peek(): T | undefined {
-    return this.items[this.head];
-  }
-
-  /** The i-th waiting item (0: the oldest). */
-  at(i: number): T | undefined {
-    return this.items[this.head + i];
-  }
-
-  shift(): T | undefined {
-    const item = this.items[this.head];
-    if (item === undefined) return undefined;
-    this.head++;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
 }
 
 /** The size of the data block a command line announces, or null when memcached reads none. */
@@ -194,7 +157,7 @@ function couldAnswer(expect: Expect, code: string, text: string): boolean {
  * Which waiting command a reply answers (see the top of this file): its index in the queue, or -1
  * when it answers none (only quiet commands wait, and none could have sent it).
  */
-function answering(waiting: Queue<Expect>, code: string, text: string): number {
+function answering(waiting: Fifo<Expect>, code: string, text: string): number {
   let quiet = -1;
   for (let i = 0; ; i++) {
     const entry = waiting.at(i);
@@ -220,7 +183,7 @@ class CommandReader extends LineReader {
   /** A storage command with a bad data block, waiting for the next line to measure its data line. */
   private bad: (Omit<Parts, 'block'> & { block: Block }) | null = null;
 
-  constructor(private readonly waiting: Queue<Expect>) {
+  constructor(private readonly waiting: Fifo<Expect>) {
     super('send');
   }
 
@@ -363,7 +326,7 @@ class ReplyReader extends LineReader {
   private lastLine = '';
   private pending: { tokens: Token[]; text: string; start: number; end: number } | null = null;
 
-  constructor(private readonly waiting: Queue<Expect>) {
+  constructor(private readonly waiting: Fifo<Expect>) {
     super('recv');
   }
 
@@ -499,7 +462,7 @@ class ReplyReader extends LineReader {
 }
 
 class MemcachedWireDecoder implements WireDecoder {
-  private readonly waiting = new Queue<Expect>();
+  private readonly waiting = new Fifo<Expect>();
   private readonly send = new CommandReader(this.waiting);
   private readonly recv = new ReplyReader(this.waiting);
   /** null until the first byte from the client says which protocol this is. */

@@ -10,6 +10,7 @@ import { escapeControls } from './columns.ts';
 import { displayWidth } from './display-width.ts';
 import { parseMysqlUrl, type MysqlTarget } from './mysql-url.ts';
 import type { MysqlWireDetail } from './wire-decoder.ts';
+import { closestFirst } from '../../util/closest-names.ts';
 
 export const ER_NO_SUCH_TABLE = 1146;
 export const ER_PARSE_ERROR = 1064;
@@ -21,19 +22,6 @@ const LIST_TIMEOUT_MS = 3000;
 /** Columns of the SQL line a 1064 hint shows, and how much of it before the caret at most. */
 const SQL_LINE_COLUMNS = 72;
 const BEFORE_CARET_COLUMNS = 40;
-
-/** Edits (insert, delete, replace a character) between two names. */
-export function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
 
 /** "Table 'shop.user' doesn't exist" → shop and user (`database` settles a name with a dot in it). */
 export function missingTable(message: string, database?: string | null): { database: string; table: string } | null {
@@ -48,11 +36,7 @@ export function missingTable(message: string, database?: string | null): { datab
 /** `no table "user" in shop; it has: users, orders`: the closest names first. */
 export function missingTableHint(table: string, database: string, tables: readonly string[]): string {
   if (tables.length === 0) return `no table "${table}" in ${database}, which has no tables yet`;
-  const wanted = table.toLowerCase();
-  const ranked = tables
-    .map((name) => ({ name, d: levenshtein(wanted, name.toLowerCase()) }))
-    .sort((x, y) => x.d - y.d || x.name.localeCompare(y.name))
-    .map((t) => t.name);
+  const ranked = closestFirst(table, tables, true);
   const shown = ranked.slice(0, TABLES_LISTED).join(', ');
   const more = ranked.length > TABLES_LISTED ? `, and ${ranked.length - TABLES_LISTED} more` : '';
   return `no table "${table}" in ${database}; it has: ${shown}${more}`;

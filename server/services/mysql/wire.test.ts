@@ -12,7 +12,7 @@ import { formatTerminalHint } from './terminal-hints.ts';
 import { mysqlWire } from './wire.ts';
 import { shortSql, useTarget } from './wire-commands.ts';
 import { CLIENT, MAX_PAYLOAD } from './wire-packets.ts';
-import { levenshtein, missingTable, missingTableHint, syntaxHint } from './wire-explain.ts';
+import { missingTable, missingTableHint, syntaxHint } from './wire-explain.ts';
 
 const conns = readRecording(new URL('./fixtures/wire-sqlalchemy.json', import.meta.url));
 
@@ -557,7 +557,6 @@ describe('hints', () => {
     expect(missingTableHint('t1', 'db', many)).toBe(
       'no table "t1" in db; it has: t1, t0, t10, t11, t2, t3, t4, t5, and 4 more',
     );
-    expect(levenshtein('kitten', 'sitting')).toBe(3);
   });
 
   it('the terminal dims each line and puts the caret under the SQL', () => {

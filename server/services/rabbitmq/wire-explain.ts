@@ -11,6 +11,7 @@ import { managementRequest, type RabbitmqAdmin } from './admin.ts';
 import { isOwnQueue } from './own-client.ts';
 import type { AmqpDetail } from './wire.ts';
 import { methodView } from './wire-fields.ts';
+import { closestFirst } from '../../util/closest-names.ts';
 
 /** An error close as the broker sent it. */
 export interface AmqpErrorFacts {
@@ -111,25 +112,6 @@ export function closedChannelText(channel: number): string {
 
 function q(text: string): string {
   return JSON.stringify(text);
-}
-
-/** Levenshtein distance, for "closest name first"; names are at most 255 bytes. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-export function closestFirst(name: string, names: string[]): string[] {
-  const scored = names.map((n) => ({ n, d: distance(name, n) }));
-  scored.sort((x, y) => x.d - y.d || (x.n < y.n ? -1 : x.n > y.n ? 1 : 0));
-  return scored.map((s) => s.n);
 }
 
 /** The queues (not the playground's own) or exchanges (not the broker's amq.* ones) of `vhost`. */

@@ -5,8 +5,8 @@
 // first bytes of each string, every value's byte range. Unlike resp.ts (the terminal's reader,
 // which streams values into text and throws on bad bytes), it never throws: bytes that are not
 // RESP come back undecoded with the reason, and reading starts again after the next line end.
-import { isUtf8 } from 'node:buffer';
 import type { TraceDir } from '../../../shared/trace.ts';
+import { HeldBytes, bytesText, textAt } from '../wire-bytes.ts';
 import type { WireItem } from '../wire-types.ts';
 import { splitInline } from './wire-inline.ts';
 
@@ -78,46 +78,6 @@ interface Frame {
 }
 
 type Mode = 'type' | 'line' | 'bulk' | 'crlf' | 'inline' | 'skip';
-
-/** The bytes of a message that began in an earlier chunk, kept (copied) until it ends. */
-class HeldBytes {
-  private parts: Buffer[] = [];
-  length = 0;
-
-  add(bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    this.parts.push(Buffer.from(bytes));
-    this.length += bytes.length;
-  }
-
-  /** Everything held, then `tail`; holds nothing after. */
-  take(tail: Buffer): Buffer {
-    if (this.parts.length === 0) return tail;
-    this.parts.push(tail);
-    const all = Buffer.concat(this.parts, this.length + tail.length);
-    this.parts = [];
-    this.length = 0;
-    return all;
-  }
-}
-
-/** Bytes [start, end) of `buf` as text (see bytesText); ASCII, the usual case, without a copy. */
-export function textAt(buf: Buffer, start: number, end: number): string {
-  for (let i = start; i < end; i++) if (buf[i] >= 0x80) return bytesText(buf.subarray(start, end));
-  return buf.toString('latin1', start, end);
-}
-
-/** A string's content as text: UTF-8 when it is, otherwise a byte per character (as quoteValue shows bytes). */
-export function bytesText(bytes: Buffer): string {
-  let end = bytes.length;
-  if (isUtf8(bytes)) return bytes.toString('utf8');
-  // A cut string may end inside a character: drop its first bytes' worth before giving up on UTF-8.
-  for (let back = 1; back <= 3 && end > 0; back++) {
-    end--;
-    if (isUtf8(bytes.subarray(0, end))) return bytes.toString('utf8', 0, end);
-  }
-  return bytes.toString('latin1');
-}
 
 /** A byte as a reason says it: `"x"`, or `0x80` for one that is not printable. */
 function byteName(b: number): string {

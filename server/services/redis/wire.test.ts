@@ -4,41 +4,35 @@
 // exactly once, and however the bytes are cut into chunks the messages are the same.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type RecordedChunk, assertAccounted, decodeConnection, readRecording } from '../../testing/wire-recorder.ts';
-import { type WireItem, type WireMessage, isUndecoded } from '../wire-types.ts';
+import {
+  type RecordedChunk,
+  assertAccounted,
+  byteByByte,
+  decodeChecked,
+  decodeConnection,
+  itemLines,
+  itemView,
+  messagesOf,
+  readRecording,
+  recut,
+  recvChunk,
+  sendChunk,
+} from '../../testing/wire-recorder.ts';
+import { type WireItem, isUndecoded } from '../wire-types.ts';
 import { redisWire } from './wire.ts';
 import { wrongTypeHint } from './wire-explain.ts';
 
 const conns = readRecording(new URL('./fixtures/wire-redis-py.json', import.meta.url));
 
-const send = (text: string | Buffer): RecordedChunk => ({ dir: 'send', bytes: Buffer.from(text) });
-const recv = (text: string | Buffer): RecordedChunk => ({ dir: 'recv', bytes: Buffer.from(text) });
+const send = sendChunk;
+const recv = recvChunk;
 
-/** Decodes chunks as the trace would, checks every byte came back, answers the items. */
-function decode(...chunks: RecordedChunk[]): WireItem[] {
-  const items = decodeConnection(redisWire, chunks);
-  assertAccounted(chunks, items);
-  return items;
-}
+const decode = (...chunks: RecordedChunk[]): WireItem[] => decodeChecked(redisWire, chunks);
 
-const messages = (items: WireItem[]) => items.filter((i): i is WireMessage => !isUndecoded(i));
-const lines = (items: WireItem[]) =>
-  items.map((i) => (isUndecoded(i) ? `${i.dir} undecoded: ${i.reason}` : `${i.dir} ${i.role} ${i.summary}`));
+const messages = messagesOf;
+const lines = itemLines;
 
-/** What an item shows, for comparing two decodings of the same bytes. */
-function view(items: WireItem[]): unknown[] {
-  return items.map((i) => {
-    const { bytes, ...rest } = i;
-    return { ...rest, hex: bytes.toString('hex') };
-  });
-}
-
-/** The same chunks, cut at other places (within each direction's run of chunks). */
-function recut(chunks: RecordedChunk[], cut: (bytes: Buffer) => Buffer[]): RecordedChunk[] {
-  return chunks.flatMap((c) => cut(c.bytes).map((bytes) => ({ dir: c.dir, bytes })));
-}
-
-const byteByByte = (b: Buffer) => [...b].map((x) => Buffer.from([x]));
+const view = itemView;
 
 /** A command as a client sends it. */
 function resp(...args: (string | Buffer)[]): Buffer {

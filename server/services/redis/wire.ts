@@ -23,6 +23,7 @@ import {
 import { explainWrongType } from './wire-explain.ts';
 import type { TraceDir } from '../../../shared/trace.ts';
 import type { ExplainContext, WireDecoder, WireItem, WireMessage, WireProtocol } from '../wire-types.ts';
+import { Fifo } from '../../util/fifo.ts';
 
 /** What explain() reads of a command: its arguments (passwords overwritten), and the database it ran in. */
 export interface RedisCommandDetail {
@@ -64,31 +65,6 @@ interface Waiting {
   hello?: number;
   /** SELECT: the database before it, back if it fails. */
   previousDb?: number;
-}
-
-/** A FIFO that does not copy itself on each shift (a pipeline of 100,000 commands waits in one). */
-class Queue<T> {
-  private items: T[] = [];
-  private head = 0;
-
-  push(item: T): void {
-    this.items.push(item);
-  }
-
-  peek(): T | undefined {
-    return this.items[this.head];
-  }
-
-  shift(): T | undefined {
-    const item = this.items[this.head];
-    if (item === undefined) return undefined;
-    this.head++;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
 }
 
 /** Commands with a password among their arguments (read whole by secretArgs). */
@@ -141,7 +117,7 @@ function secretArgs(lower: string[], count: number): ReadonlySet<number> {
 class RedisWireDecoder implements WireDecoder {
   private readonly send = new RespReader('send', true, (value, bytes) => this.request(value, bytes));
   private readonly recv = new RespReader('recv', false, (value, bytes) => this.reply(value, bytes));
-  private readonly waiting = new Queue<Waiting>();
+  private readonly waiting = new Fifo<Waiting>();
   /** CLIENT REPLY OFF: the server answers nothing until CLIENT REPLY ON. */
   private repliesOff = false;
   /** CLIENT REPLY SKIP: the next command is not answered. */
