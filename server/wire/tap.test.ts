@@ -1,6 +1,10 @@
-// A traced terminal connects to its tap in the service's own URL form: only host:port changes.
+// A traced terminal connects to its tap in the service's own URL form (only host:port changes),
+// and the tap carries its connections, copying them into the trace, up to its limit.
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { retarget } from './tap.ts';
+import type { TraceEvent } from '../../shared/trace.ts';
+import { MAX_TAP_CONNECTIONS, TerminalTap, retarget } from './tap.ts';
+import { WireTrace } from './trace.ts';
 
 describe('retarget', () => {
   it.each([
@@ -18,5 +22,44 @@ describe('retarget', () => {
       url: '127.0.0.1:5000',
       address: '127.0.0.1:5000',
     });
+  });
+});
+
+describe('a terminal tap', () => {
+  it(`carries bytes both ways into the trace, and refuses connection ${MAX_TAP_CONNECTIONS + 1}`, async () => {
+    const service = net.createServer((s) => s.pipe(s));
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    const address = `127.0.0.1:${(service.address() as net.AddressInfo).port}`;
+    const events: TraceEvent[] = [];
+    const trace = new WireTrace({ protocol: () => undefined, send: (e) => events.push(...e) });
+    const tap = new TerminalTap('echo', trace, () => ({ url: address, address }));
+    await tap.listen();
+    const via = tap.through({ url: address, address });
+    expect(via.address).toBe(address);
+    const [host, port] = via.url.split(':');
+    const sockets: net.Socket[] = [];
+    try {
+      const echo = (s: net.Socket, text: string) =>
+        new Promise<string>((resolve) => {
+          s.once('data', (d) => resolve(d.toString()));
+          s.write(text);
+        });
+      for (let i = 0; i < MAX_TAP_CONNECTIONS; i++) {
+        const s = net.connect(Number(port), host);
+        sockets.push(s);
+        expect(await echo(s, `hello ${i}`)).toBe(`hello ${i}`);
+      }
+      const extra = net.connect(Number(port), host);
+      sockets.push(extra);
+      await new Promise((resolve) => extra.once('close', resolve));
+      trace.flush();
+      expect(events.filter((e) => e.kind === 'open')).toHaveLength(MAX_TAP_CONNECTIONS);
+      const sent = events.filter((e) => e.dir === 'send' && e.kind === 'undecoded');
+      expect(Buffer.from(sent[0].bytes, 'base64').toString()).toBe('hello 0');
+    } finally {
+      for (const s of sockets) s.destroy();
+      tap.close();
+      service.close();
+    }
   });
 });

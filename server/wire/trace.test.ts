@@ -2,7 +2,7 @@
 // own tests against real traffic): pairing and latency, which write carried a message, a decoder
 // that throws, the limits, a cut frame, and a hint for an error frame.
 import { describe, expect, it } from 'vitest';
-import { TRACE_MAX_FRAME_BYTES, TRACE_MAX_FRAMES, type TraceEvent } from '../../shared/trace.ts';
+import { TRACE_MAX_BYTES, TRACE_MAX_FRAME_BYTES, TRACE_MAX_FRAMES, type TraceEvent } from '../../shared/trace.ts';
 import type { WireDecoder, WireItem, WireProtocol } from '../services/wire-types.ts';
 import { TRACE_BATCH_MS, WireTrace } from './trace.ts';
 
@@ -132,6 +132,20 @@ describe('a trace', () => {
     const dropped = ev.filter((e) => e.kind === 'dropped');
     expect(dropped).toHaveLength(2);
     expect(dropped[1].summary).toBe('left out past the limit: 12 frames, 99 bytes');
+  });
+
+  it(`keeps the first ${TRACE_MAX_BYTES / 1024 / 1024} MiB of traffic and counts the rest`, () => {
+    const { trace } = traced();
+    const conn = trace.open('toy');
+    const frame = Buffer.alloc(60 * 1024, 'a');
+    frame.write('ASK ', 0);
+    frame[frame.length - 1] = 10;
+    const fit = Math.floor(TRACE_MAX_BYTES / frame.length);
+    for (let i = 0; i < fit + 3; i++) trace.data(conn, 'send', frame);
+    trace.end();
+    const frames = trace.events().filter((e) => e.kind === 'frame');
+    expect(frames).toHaveLength(fit);
+    expect(trace.events().at(-1)?.summary).toBe(`left out past the limit: 4 frames, ${3 * frame.length} bytes`);
   });
 
   it('cuts a frame longer than the frame limit and says its whole size', () => {
