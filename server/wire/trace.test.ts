@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { TRACE_MAX_BYTES, TRACE_MAX_FRAME_BYTES, TRACE_MAX_FRAMES, type TraceEvent } from '../../shared/trace.ts';
 import type { WireDecoder, WireItem, WireProtocol } from '../services/wire-types.ts';
-import { TRACE_BATCH_MS, WireTrace } from './trace.ts';
+import { TRACE_BATCH_MS, TRACE_MAX_DECODED_BYTES, WireTrace } from './trace.ts';
 
 /** "ASK x\n" is a request, "ANS x\n" its reply, "ERR x\n" an error reply, "BOOM" makes the decoder throw. */
 function lineDecoder(): WireDecoder {
@@ -146,6 +146,23 @@ describe('a trace', () => {
     const frames = trace.events().filter((e) => e.kind === 'frame');
     expect(frames).toHaveLength(fit);
     expect(trace.events().at(-1)?.summary).toBe(`left out past the limit: 4 frames, ${3 * frame.length} bytes`);
+  });
+
+  it(`decodes at most ${TRACE_MAX_DECODED_BYTES / 1024 / 1024} MiB: past it, bytes are only counted`, () => {
+    const { trace } = traced();
+    const conn = trace.open('toy');
+    const big = Buffer.alloc(TRACE_MAX_DECODED_BYTES, 'a');
+    trace.data(conn, 'send', Buffer.from('ASK x\n'));
+    // A value far bigger than the trace keeps, arriving as one message split in two.
+    trace.data(conn, 'recv', big);
+    trace.data(conn, 'recv', Buffer.from('\n'));
+    trace.end();
+    const last = trace.events().at(-1);
+    expect(last).toMatchObject({ kind: 'dropped' });
+    // The close at the end is the one frame left out; the bytes are the big value's.
+    // The close at the end is the one frame left out; the bytes are the big value's and its line end.
+    expect(last?.summary).toBe(`left out past the limit: 1 frame, ${big.length + 1} bytes`);
+    expect(trace.events().filter((e) => e.kind === 'frame')).toHaveLength(1);
   });
 
   it('cuts a frame longer than the frame limit and says its whole size', () => {

@@ -59,6 +59,12 @@ interface Conn {
  */
 export const TRACE_BATCH_MS = 16;
 
+/**
+ * Bytes a trace decodes at most. It keeps far less (TRACE_MAX_BYTES); past this, chunks are only
+ * counted, so a 100 MB value read in a traced terminal is never held whole by its decoder.
+ */
+export const TRACE_MAX_DECODED_BYTES = 4 * TRACE_MAX_BYTES;
+
 /** How long explain() may take before the hint is given up (it asks the live server). */
 const EXPLAIN_TIMEOUT_MS = 3_000;
 
@@ -73,6 +79,8 @@ export class WireTrace {
   private bytes = 0;
   private droppedFrames = 0;
   private droppedBytes = 0;
+  private decoded = 0;
+  private decodingStopped = false;
   private full = false;
   private ended = false;
   private readonly started = performance.now();
@@ -123,6 +131,14 @@ export class WireTrace {
   data(connId: number, dir: TraceDir, chunk: Buffer, t = this.now()): void {
     const conn = this.conns.get(connId);
     if (!conn || conn.closed || chunk.length === 0) return;
+    // Once past it, nothing more is decoded: the decoders would read the middle of messages.
+    if (this.decodingStopped || this.decoded + chunk.length > TRACE_MAX_DECODED_BYTES) {
+      this.decodingStopped = true;
+      this.reachedLimit({ t, conn: conn.id, service: conn.service, dir });
+      this.droppedBytes += chunk.length;
+      return;
+    }
+    this.decoded += chunk.length;
     const write = ++conn.writes[dir];
     for (const item of this.decode(conn, dir, chunk)) this.item(conn, item, t, write);
   }
@@ -156,7 +172,7 @@ export class WireTrace {
     if (this.ended) return;
     for (const conn of this.conns.values()) if (!conn.closed) this.close(conn.id, 'send');
     this.ended = true;
-    if (this.droppedFrames > 0) this.push(this.droppedEvent());
+    if (this.droppedFrames > 0 || this.droppedBytes > 0) this.push(this.droppedEvent());
     this.flush();
   }
 
@@ -246,19 +262,7 @@ export class WireTrace {
     if (!this.fits(size)) {
       this.droppedFrames++;
       this.droppedBytes += size;
-      if (!this.full) {
-        this.full = true;
-        this.push({
-          seq: this.seq++,
-          kind: 'dropped',
-          t: event.t,
-          conn: event.conn,
-          service: event.service,
-          dir: event.dir,
-          bytes: '',
-          summary: `the trace keeps the first ${TRACE_MAX_FRAMES} frames and ${TRACE_MAX_BYTES / 1024 / 1024} MiB; later ones are counted, not kept`,
-        });
-      }
+      this.reachedLimit(event);
       return null;
     }
     this.frames++;
@@ -266,6 +270,22 @@ export class WireTrace {
     const seq = this.seq++;
     this.push({ seq, ...event } as TraceEvent);
     return seq;
+  }
+
+  /** Said once, where the trace stops keeping: what it keeps, and that the rest is counted. */
+  private reachedLimit(at: Pick<TraceEvent, 't' | 'conn' | 'service' | 'dir'>): void {
+    if (this.full) return;
+    this.full = true;
+    this.push({
+      seq: this.seq++,
+      kind: 'dropped',
+      t: at.t,
+      conn: at.conn,
+      service: at.service,
+      dir: at.dir,
+      bytes: '',
+      summary: `the trace keeps the first ${TRACE_MAX_FRAMES} frames and ${TRACE_MAX_BYTES / 1024 / 1024} MiB; later ones are counted, not kept`,
+    });
   }
 
   private fits(size: number): boolean {
@@ -281,7 +301,7 @@ export class WireTrace {
       service: '',
       dir: 'recv',
       bytes: '',
-      summary: `left out past the limit: ${this.droppedFrames} frames, ${this.droppedBytes} bytes`,
+      summary: `left out past the limit: ${this.droppedFrames} ${this.droppedFrames === 1 ? 'frame' : 'frames'}, ${this.droppedBytes} bytes`,
     };
   }
 
