@@ -7,7 +7,8 @@
 // learner also presses Run within one second, BURST_AFTER_MS into the measurement: the terminals'
 // round trips during the burst and whether all its runs finished are printed apart. Loopback
 // only; it stops by itself.
-//   npx tsx bench/classroom-load.ts [learners=100] [minutes=10] [runs-per-second=learners/30] [burst]
+// With TRACE=1 the terminals and runs are opened with `trace: true`, as the page opens them.
+//   [TRACE=1] npx tsx bench/classroom-load.ts [learners=100] [minutes=10] [runs-per-second=learners/30] [burst]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -26,6 +27,7 @@ const LEARNERS = Number(process.argv[2] ?? 100);
 const MINUTES = Number(process.argv[3] ?? 10);
 const RUNS_PER_SECOND = Number(process.argv[4] ?? LEARNERS / 30);
 const BURST = process.argv[5] === 'burst';
+const TRACE = process.env.TRACE === '1' ? { trace: true } : {};
 /** The burst comes this long after the commands and runs start, and is watched this long. */
 const BURST_AFTER_MS = 30_000;
 const BURST_WINDOW_MS = 15_000;
@@ -122,7 +124,8 @@ async function joinOne(i: number): Promise<Sim> {
   const ready = new Set<string>();
   await new Promise<void>((resolve, reject) => {
     ws.on('open', () => {
-      for (const s of SERVICES.names) ws.send(JSON.stringify({ type: 'open', id: s, kind: 'terminal', service: s }));
+      for (const s of SERVICES.names)
+        ws.send(JSON.stringify({ type: 'open', id: s, kind: 'terminal', service: s, ...TRACE }));
     });
     ws.on('message', (data) => {
       const m = JSON.parse(data.toString()) as ServerMessage;
@@ -195,7 +198,7 @@ for (const sim of sims) {
     const id = `run${runSeq++}`;
     if (burst) burstRuns.add(id);
     runOpenedAt.set(id, performance.now());
-    sim.ws.send(JSON.stringify({ type: 'open', id, kind: 'run', language: 'python', code: SNIPPET }));
+    sim.ws.send(JSON.stringify({ type: 'open', id, kind: 'run', language: 'python', code: SNIPPET, ...TRACE }));
   };
   if (Number.isFinite(RUN_EVERY_MS)) {
     timers.push(setTimeout(() => timers.push(setInterval(run, RUN_EVERY_MS)), Math.random() * RUN_EVERY_MS));

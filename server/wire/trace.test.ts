@@ -165,6 +165,25 @@ describe('a trace', () => {
     expect(trace.events().filter((e) => e.kind === 'frame')).toHaveLength(1);
   });
 
+  it('keeps within the server’s budget, shared by its traces, and gives its share back when released', () => {
+    const budget = { used: 0, max: 10 * 1024 };
+    const make = () => new WireTrace({ protocol: () => lines, send: () => {}, budget, now: () => 0 });
+    const a = make();
+    const conn = a.open('toy');
+    for (let i = 0; i < 10; i++) a.data(conn, 'send', Buffer.from(`ASK ${i}\n`));
+    // Each event costs about 2 KB: the open and three frames fit in 10 KB.
+    expect(a.events().filter((e) => e.kind !== 'dropped')).toHaveLength(4);
+    expect(a.events().at(-1)?.summary).toMatch(/^the server keeps no more traces right now/);
+    const b = make();
+    b.open('toy');
+    expect(b.events()[0].kind).toBe('dropped');
+    a.release();
+    expect(budget.used).toBe(0);
+    const c = make();
+    c.open('toy');
+    expect(c.events()[0].kind).toBe('open');
+  });
+
   it('cuts a frame longer than the frame limit and says its whole size', () => {
     const { trace } = traced();
     const conn = trace.open('toy');

@@ -30,6 +30,8 @@ export interface TraceOptions {
   access?: TraceServiceAccess;
   /** Events, batched: at most one call per TRACE_BATCH_MS. */
   send: (events: TraceEvent[]) => void;
+  /** The memory all traces of the server may keep (SERVER_TRACE_BUDGET); none: only this trace's own limits. */
+  budget?: TraceBudget;
   /** Milliseconds since the channel opened (tests give their own clock). */
   now?: () => number;
 }
@@ -65,6 +67,26 @@ export const TRACE_BATCH_MS = 16;
  */
 export const TRACE_MAX_DECODED_BYTES = 4 * TRACE_MAX_BYTES;
 
+/**
+ * What all the traces of one server may keep, in estimated bytes of memory (an event costs about
+ * 2 KB beside its bytes): a class of 100 learners, each with four traced terminals, stays bounded.
+ * Past it, a trace stops keeping as at its own limits, until other traces end and give theirs back.
+ */
+export const TRACE_SERVER_MAX_BYTES = 256 * 1024 * 1024;
+
+/** A server's budget for kept trace events, shared by its traces. */
+export interface TraceBudget {
+  used: number;
+  readonly max: number;
+}
+
+export const SERVER_TRACE_BUDGET: TraceBudget = { used: 0, max: TRACE_SERVER_MAX_BYTES };
+
+/** What keeping one event of `size` bytes costs in memory, roughly: the object, its tree, its base64. */
+function keptCost(size: number): number {
+  return 2048 + 2 * size;
+}
+
 /** How long explain() may take before the hint is given up (it asks the live server). */
 const EXPLAIN_TIMEOUT_MS = 3_000;
 
@@ -79,6 +101,8 @@ export class WireTrace {
   private bytes = 0;
   private droppedFrames = 0;
   private droppedBytes = 0;
+  /** What this trace holds of the server's budget. */
+  private held = 0;
   private decoded = 0;
   private decodingStopped = false;
   private full = false;
@@ -267,6 +291,11 @@ export class WireTrace {
     }
     this.frames++;
     this.bytes += size;
+    if (this.options.budget) {
+      const cost = keptCost(size);
+      this.options.budget.used += cost;
+      this.held += cost;
+    }
     const seq = this.seq++;
     this.push({ seq, ...event } as TraceEvent);
     return seq;
@@ -284,12 +313,37 @@ export class WireTrace {
       service: at.service,
       dir: at.dir,
       bytes: '',
-      summary: `the trace keeps the first ${TRACE_MAX_FRAMES} frames and ${TRACE_MAX_BYTES / 1024 / 1024} MiB; later ones are counted, not kept`,
+      summary: this.serverFull()
+        ? 'the server keeps no more traces right now (its memory for them is full); later frames are counted, not kept'
+        : `the trace keeps the first ${TRACE_MAX_FRAMES} frames and ${TRACE_MAX_BYTES / 1024 / 1024} MiB; later ones are counted, not kept`,
     });
   }
 
   private fits(size: number): boolean {
-    return !this.full && this.frames + 1 <= TRACE_MAX_FRAMES && this.bytes + size <= TRACE_MAX_BYTES;
+    const budget = this.options.budget;
+    return (
+      !this.full &&
+      this.frames + 1 <= TRACE_MAX_FRAMES &&
+      this.bytes + size <= TRACE_MAX_BYTES &&
+      (!budget || budget.used + keptCost(size) <= budget.max)
+    );
+  }
+
+  private serverFull(): boolean {
+    const budget = this.options.budget;
+    return (
+      !!budget &&
+      budget.used + keptCost(0) > budget.max &&
+      this.frames < TRACE_MAX_FRAMES &&
+      this.bytes < TRACE_MAX_BYTES
+    );
+  }
+
+  /** The channel is gone: what it kept goes, and its share of the server's budget with it. */
+  release(): void {
+    if (this.options.budget) this.options.budget.used -= this.held;
+    this.held = 0;
+    this.kept.length = 0;
   }
 
   private droppedEvent(): TraceEvent {

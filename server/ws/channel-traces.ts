@@ -6,7 +6,7 @@ import type { ServerMessage } from '../../shared/protocol.ts';
 import type { Endpoint, ServiceId } from '../services/endpoint.ts';
 import type { WireChunk } from '../runner/types.ts';
 import { TerminalTap } from '../wire/tap.ts';
-import { WireTrace } from '../wire/trace.ts';
+import { SERVER_TRACE_BUDGET, WireTrace } from '../wire/trace.ts';
 import type { ServiceAccess } from './service-access.ts';
 
 interface Traced {
@@ -32,6 +32,7 @@ export class ChannelTraces {
         admin: (service) => this.services.admin?.(service) ?? null,
       },
       send: (events) => this.send({ type: 'trace', id, events }),
+      budget: SERVER_TRACE_BUDGET,
     });
     const traced: Traced = { trace, tap: null, conns: new Map() };
     this.traced.set(id, traced);
@@ -75,6 +76,7 @@ export class ChannelTraces {
     if (!traced) return;
     traced.tap?.close();
     traced.trace.end();
+    traced.trace.release();
     this.traced.delete(id);
   }
 
