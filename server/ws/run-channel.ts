@@ -4,6 +4,7 @@
 import type { ServerMessage } from '../../shared/protocol.ts';
 import type { Run, RunRequest, SnippetRunner, WireChunk } from '../runner/types.ts';
 import { errorText } from '../util/errors.ts';
+import { OscFilter } from '../runner/osc-filter.ts';
 
 export class RunChannel {
   private run: Run | null = null;
@@ -19,6 +20,8 @@ export class RunChannel {
   private readonly abort = new AbortController();
   /** The program waits for input: said once `started` has gone out. */
   private waiting = false;
+  /** The program's output reaches the pane without OSC sequences (clipboard, links, title). */
+  private readonly osc = new OscFilter();
 
   constructor(
     readonly id: string,
@@ -83,7 +86,7 @@ export class RunChannel {
   }
 
   private write(text: string): void {
-    this.pending += text;
+    this.pending += this.osc.write(text);
     // Same batching as terminals: one frame per event-loop turn, no timer.
     if (!this.flushScheduled) {
       this.flushScheduled = true;

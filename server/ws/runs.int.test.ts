@@ -123,4 +123,24 @@ describe('runs over /ws', () => {
       await new Promise((r) => setTimeout(r, 100));
     expect(await processesOfUid(uid)).toEqual([]);
   });
+
+  it('shows a program’s colours but none of its OSC sequences (clipboard, link, title)', async () => {
+    const c = await connect();
+    c.send({
+      type: 'open',
+      id: 'osc',
+      kind: 'run',
+      language: 'python',
+      code: [
+        'import sys',
+        'sys.stdout.write("\\x1b]52;c;aGVsbG8=\\x07\\x1b]0;title\\x07\\x1b[31mred\\x1b[0m ")',
+        'sys.stdout.flush()',
+        'sys.stdout.write("\\x1b]8;;https://example.invalid\\x1b\\\\link\\x1b]8;;\\x1b\\\\\\n")',
+      ].join('\n'),
+    });
+    await c.until(() => c.terminal('osc').exited !== null, 20_000);
+    const out = c.terminal('osc').output;
+    expect(out).toContain('\x1b[31mred\x1b[0m link');
+    expect(out).not.toContain('\x1b]');
+  });
 });
