@@ -34,7 +34,8 @@ describe('a run’s output filter', () => {
 
   it('random output, cut at random: no OSC gets through, everything else does, in order', () => {
     const piece = fc.oneof(
-      fc.string({ maxLength: 8 }).map((s) => s.replace(/[\x1b\x9c\x9d\x07]/g, '')),
+      // No "]": after a lone ESC it would begin an OSC, as it does in a terminal.
+      fc.string({ maxLength: 8 }).map((s) => s.replace(/[\x1b\x9c\x9d\x07\]]/g, '')),
       fc.constantFrom('\x1b[31m', '\x1b[0m', '\x1b[2J', '\x1bc', '\x1b', '\n'),
       fc
         .tuple(
