@@ -30,26 +30,42 @@ const SIMPLE_ESCAPES: Record<number, number> = {
   0x61: 0x07, // \a
 };
 
+/** One argument: its bytes (quotes and escapes undone) and its range in the line, its quotes included. */
+export interface ArgRange {
+  bytes: Buffer;
+  start: number;
+  end: number;
+}
+
 /**
  * The arguments of a line as raw bytes (the line is UTF-8; \xHH may add any byte), or null when
  * redis-cli would say "Invalid argument(s)": an unbalanced quote, or a closing quote followed by
  * something other than a space. A blank line gives [].
  */
 export function splitArgs(line: string): Buffer[] | null {
-  let bytes = Buffer.from(line, 'utf8');
+  return splitArgRanges(Buffer.from(line, 'utf8'))?.map((a) => a.bytes) ?? null;
+}
+
+/**
+ * The same split of a line's bytes, each argument with its byte range: what the Redis server does
+ * with an inline command (the trace points at each argument, and overwrites a password's bytes).
+ */
+export function splitArgRanges(line: Buffer): ArgRange[] | null {
   // redis-cli sees a C string: a NUL byte ends the line there.
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) bytes = bytes.subarray(0, nul);
+  const nul = line.indexOf(0);
+  const bytes = nul >= 0 ? line.subarray(0, nul) : line;
   const n = bytes.length;
   // Past the end reads as the terminating NUL, as in C.
   const at = (i: number) => (i < n ? bytes[i] : 0);
 
-  const args: Buffer[] = [];
+  const args: ArgRange[] = [];
   let p = 0;
   for (;;) {
     while (p < n && isSpace(bytes[p])) p++;
     if (p >= n) return args;
 
+    const start = p;
+    let end = n;
     const current: number[] = [];
     let inDouble = false;
     let inSingle = false;
@@ -66,6 +82,7 @@ export function splitArgs(line: string): Buffer[] | null {
         } else if (c === DQUOTE) {
           if (at(p + 1) !== 0 && !isSpace(at(p + 1))) return null;
           done = true;
+          end = p + 1;
         } else if (c === 0) {
           return null;
         } else {
@@ -78,6 +95,7 @@ export function splitArgs(line: string): Buffer[] | null {
         } else if (c === SQUOTE) {
           if (at(p + 1) !== 0 && !isSpace(at(p + 1))) return null;
           done = true;
+          end = p + 1;
         } else if (c === 0) {
           return null;
         } else {
@@ -86,6 +104,7 @@ export function splitArgs(line: string): Buffer[] | null {
       } else if (c === SPACE || c === LF || c === CR || c === TAB || c === 0) {
         // Only these end a bare word; \v and \f stay part of it, as in sdssplitargs.
         done = true;
+        end = Math.min(p, n);
       } else if (c === DQUOTE) {
         inDouble = true;
       } else if (c === SQUOTE) {
@@ -95,6 +114,6 @@ export function splitArgs(line: string): Buffer[] | null {
       }
       if (p < n) p++;
     }
-    args.push(Buffer.from(current));
+    args.push({ bytes: Buffer.from(current), start, end });
   }
 }

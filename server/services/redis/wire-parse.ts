@@ -8,7 +8,7 @@
 import type { TraceDir } from '../../../shared/trace.ts';
 import { HeldBytes, bytesText, textAt } from '../wire-bytes.ts';
 import type { WireItem } from '../wire-types.ts';
-import { splitInline } from './wire-inline.ts';
+import { splitArgRanges } from './split-args.ts';
 
 /** Bytes kept of each string: enough for the trace's longest shown value (256 characters of UTF-8). */
 export const KEEP_BYTES = 1024;
@@ -368,7 +368,7 @@ export class RespReader {
     let line = this.lineLength === 0 ? chunk.subarray(p, lf) : Buffer.concat([this.keptBytes(), chunk.subarray(p, lf)]);
     // Redis takes one \r before the \n as part of the line end.
     if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
-    const split = splitInline(line);
+    const split = splitArgRanges(line);
     if (!split) {
       return this.fail(
         lf + 1,
