@@ -1,24 +1,7 @@
 // What the terminal needs to know about a result column, and how a raw value becomes the text a
 // cell shows. Values arrive as the server's own text (the text protocol, typeCast off), so numbers,
 // dates and decimals print exactly as the mysql client prints them.
-
-/** Column types of the protocol (include/mysql_com.h, enum_field_types) that the display needs. */
-const TYPE = {
-  DECIMAL: 0,
-  TIMESTAMP: 7,
-  INT24: 9,
-  YEAR: 13,
-  VARCHAR: 15,
-  BIT: 16,
-  NEWDECIMAL: 246,
-  TINY_BLOB: 249,
-  MEDIUM_BLOB: 250,
-  LONG_BLOB: 251,
-  BLOB: 252,
-  VAR_STRING: 253,
-  STRING: 254,
-  GEOMETRY: 255,
-} as const;
+import { FIELD_TYPE as TYPE } from './field-types.ts';
 
 /** The `binary` character set: bytes, not text. Numbers carry it too, so the type decides. */
 const BINARY_CHARSET = 63;

@@ -3,6 +3,7 @@
 // the protocol's numbers under the names its documentation (dev.mysql.com, mariadb.com/kb) uses,
 // so the trace says CLIENT_DEPRECATE_EOF and SERVER_STATUS_IN_TRANS, as a learner will read them.
 import type { TraceNode } from '../../../shared/trace.ts';
+export { FIELD_TYPE as TYPE, fieldTypeName as typeName } from './field-types.ts';
 
 /** A payload this long or longer goes on in the next packet (the protocol's 16 MiB - 1). */
 export const MAX_PAYLOAD = 0xffffff;
@@ -119,58 +120,6 @@ const STATUS_NAMES: [number, string][] = [
   [0x8000, 'SERVER_STATUS_ANSI_QUOTES'],
 ];
 
-export const TYPE = {
-  DECIMAL: 0,
-  TINY: 1,
-  SHORT: 2,
-  LONG: 3,
-  FLOAT: 4,
-  DOUBLE: 5,
-  NULL: 6,
-  TIMESTAMP: 7,
-  LONGLONG: 8,
-  INT24: 9,
-  DATE: 10,
-  TIME: 11,
-  DATETIME: 12,
-  YEAR: 13,
-  NEWDATE: 14,
-} as const;
-
-const TYPE_NAMES: Record<number, string> = {
-  0: 'DECIMAL',
-  1: 'TINY',
-  2: 'SHORT',
-  3: 'LONG',
-  4: 'FLOAT',
-  5: 'DOUBLE',
-  6: 'NULL',
-  7: 'TIMESTAMP',
-  8: 'LONGLONG',
-  9: 'INT24',
-  10: 'DATE',
-  11: 'TIME',
-  12: 'DATETIME',
-  13: 'YEAR',
-  14: 'NEWDATE',
-  15: 'VARCHAR',
-  16: 'BIT',
-  17: 'TIMESTAMP2',
-  18: 'DATETIME2',
-  19: 'TIME2',
-  245: 'JSON',
-  246: 'NEWDECIMAL',
-  247: 'ENUM',
-  248: 'SET',
-  249: 'TINY_BLOB',
-  250: 'MEDIUM_BLOB',
-  251: 'LONG_BLOB',
-  252: 'BLOB',
-  253: 'VAR_STRING',
-  254: 'STRING',
-  255: 'GEOMETRY',
-};
-
 /** Column definition flags. */
 export const FIELD = { NOT_NULL: 1, PRI_KEY: 2, UNSIGNED: 0x20, BINARY: 0x80 } as const;
 
@@ -194,10 +143,6 @@ const FIELD_NAMES: [number, string][] = [
 
 /** The collation id of binary strings: its values are bytes, not text. */
 export const BINARY_CHARSET = 63;
-
-export function typeName(type: number): string {
-  return TYPE_NAMES[type] ?? `type ${type}`;
-}
 
 function names(value: number, table: [number, string][]): string[] {
   const out: string[] = [];
