@@ -238,7 +238,7 @@ describe('every window size', () => {
       // The top bar: every control inside the window, none over another.
       const header = await boxes(
         page,
-        '.top-bar .brand, .top-bar .badge, .top-bar [data-testid="theme-toggle"], .top-bar [data-testid="connection-state"]',
+        '.top-bar .brand, .top-bar .badge-group, .top-bar [data-testid="theme-toggle"], .top-bar [data-testid="connection-state"]',
       );
       expect(header.length).toBe(7);
       expect(overlapping(header)).toEqual([]);

@@ -20,6 +20,7 @@ import { INSTRUCTOR } from './classroom/classroom.ts';
 import { LearnerServices } from './classroom/learner-services.ts';
 import { createClassroomRouter, principalOf, type Principal } from './classroom/routes.ts';
 import type { LearnerTargets } from './lessons/run-checks.ts';
+import { createRestartRouter } from './restart-route.ts';
 import type { IncomingMessage } from 'node:http';
 
 export interface AppOptions {
@@ -112,6 +113,25 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
     };
   }
 
+  // The restart control: the single-user playground restarts its own instances; a classroom's
+  // requester gets their own view of the services (LearnerServices decides what they may restart).
+  app.use(
+    createRestartRouter({
+      services: options.supervisor.services,
+      allowedOrigins: options.allowedOrigins ?? cls?.classroom.config.allowedOrigins ?? [],
+      log: (line) => console.log(line),
+      access: async (req) => {
+        if (!cls) return { access: options.supervisor, release: () => {} };
+        const p = await principalOf(cls.classroom, cls.secret, req);
+        if (!p) return { status: 401, error: 'join a class first (open the join link your instructor gave you)' };
+        const instructor = p.kind === 'instructor';
+        const workspaceId = instructor ? await cls.classroom.instructorWorkspace() : p.learner.workspaceId;
+        const access = new LearnerServices(options.supervisor, cls.classroom.workspaces, workspaceId, instructor);
+        return { access, release: () => access.close() };
+      },
+    }),
+  );
+
   // Lesson engine (server/lessons/routes.ts): /api/course, /api/lessons/…, /api/progress/current
   // and the first client's /api/lesson.
   app.use(
@@ -202,7 +222,12 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
     // Each session holds the learner's workspace (no idle reclaim) for as long as it lives, socket
     // or not, and sees it through its own view of the services.
     const makeSession = () => {
-      const services = new LearnerServices(options.supervisor, classroom.workspaces, workspaceId);
+      const services = new LearnerServices(
+        options.supervisor,
+        classroom.workspaces,
+        workspaceId,
+        principal.kind === 'instructor',
+      );
       const release = classroom.workspaces.hold(workspaceId);
       void services.ready().catch(() => {});
       return {

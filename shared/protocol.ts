@@ -80,9 +80,21 @@ export const openRunSchema = z
   .object({ type: z.literal('open'), id, kind: z.literal('run'), ...runFields, trace: z.boolean().optional() })
   .superRefine(filesApart);
 
+/**
+ * A value of a client's frame as an error message quotes it: short, and without walking into it. A
+ * frame may nest lists thousands deep; JSON.stringify recurses through them until the stack
+ * overflows, and that throw, out of the socket's message handler, would end the whole server.
+ */
+export function quoteFrameValue(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value !== null && typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return String(value);
+}
+
 export const openSchema = z.discriminatedUnion('kind', [openTerminalSchema, openRunSchema, openInspectSchema], {
   error: (issue) =>
-    `unknown kind ${JSON.stringify((issue.input as { kind?: unknown } | undefined)?.kind)}; expected "terminal", "run" or "inspect"`,
+    `unknown kind ${quoteFrameValue((issue.input as { kind?: unknown } | undefined)?.kind)}; expected "terminal", "run" or "inspect"`,
 });
 
 export const inputSchema = z.object({ type: z.literal('input'), id, data: z.string() });

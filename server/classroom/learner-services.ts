@@ -5,7 +5,8 @@
 // log in as the learner again, never as the playground's administrator.
 import { EventEmitter } from 'node:events';
 import type { ServiceStatus, ServicesStatus } from '../../shared/protocol.ts';
-import type { Supervisor } from '../services/supervisor.ts';
+import type { RestartMode } from '../services/process/supervised-process.ts';
+import { RestartRefusedError, type Supervisor } from '../services/supervisor.ts';
 import type { Endpoint, ServiceId } from '../services/endpoint.ts';
 import type { ServiceAdapter } from '../services/types.ts';
 import type { ServiceAccess, ServiceAccessEvents } from '../ws/service-access.ts';
@@ -40,6 +41,8 @@ export class LearnerServices extends EventEmitter<ServiceAccessEvents> implement
     private readonly supervisor: Supervisor,
     private readonly workspaces: Workspaces,
     readonly workspaceId: string,
+    /** The instructor's view: they restart the shared servers too (everyone's terminals reconnect). */
+    private readonly instructor = false,
   ) {
     super();
     supervisor.on('status', this.onStatus);
@@ -75,6 +78,18 @@ export class LearnerServices extends EventEmitter<ServiceAccessEvents> implement
   /** The shared server's administrator access; a learner's own instance has none. */
   admin(service: ServiceId): unknown {
     return this.ownInstance(service) ? null : this.supervisor.admin(service);
+  }
+
+  restartRefusal(service: ServiceId): string | null {
+    if (this.ownInstance(service) || !this.instructor) return this.workspaces.restartRefusal(this.workspaceId, service);
+    return this.supervisor.restartRefusal(service);
+  }
+
+  async restart(service: ServiceId, mode: RestartMode): Promise<void> {
+    const refusal = this.restartRefusal(service);
+    if (refusal) throw new RestartRefusedError(refusal);
+    if (this.ownInstance(service)) await this.workspaces.restart(this.workspaceId, service, mode);
+    else await this.supervisor.restart(service, mode);
   }
 
   async ready(): Promise<void> {

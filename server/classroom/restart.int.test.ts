@@ -1,80 +1,20 @@
 // A classroom server killed with SIGKILL and started again on the same data directory: the class,
 // the learner's session, progress, saved files and the learner's data are all there. This runs the
 // real `server/main.ts --classroom` in a child process (with its own private services).
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, freshTestDataDir } from '../stack.ts';
+import { freshTestDataDir } from '../stack.ts';
 import { ClassroomDriver, Learner } from '../testing/classroom-client.ts';
-import { SERVICES } from '../services/registry.ts';
+import { killHard, startClassroomProcess, stopClassroomProcesses } from '../testing/classroom-process.ts';
 
 const SECRET = 'restart-test-instructor-secret';
-const START_TIMEOUT_MS = 120_000;
 
 let dataDir = '';
-const children = new Set<ChildProcess>();
-
-/** Starts the server and answers its base URL once it prints that it is ready. */
-async function startServer(): Promise<{ child: ChildProcess; baseUrl: string; log: () => string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PLAYGROUND_DATA_DIR: dataDir,
-    INSTRUCTOR_SECRET: SECRET,
-    CLASSROOM_PREWARM: '0',
-  };
-  for (const a of SERVICES.adapters) delete env[a.urlEnv];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--classroom'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`not ready within ${START_TIMEOUT_MS} ms:\n${out}`)),
-      START_TIMEOUT_MS,
-    );
-    const look = () => {
-      const m = /Playground ready at http:\/\/localhost:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${m[1]}`);
-      }
-    };
-    child.stdout!.on('data', look);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code}) before it was ready:\n${out}`));
-    });
-  });
-  return { child, baseUrl, log: () => out };
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+const startServer = () => startClassroomProcess({ dataDir, secret: SECRET });
 
 afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
-  }
+  await stopClassroomProcesses();
   if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
 }, 60_000);
 

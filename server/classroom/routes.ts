@@ -17,7 +17,7 @@ import {
 import { MAX_RUN_CODE_BYTES } from '../../shared/limits.ts';
 import { RUN_LANGUAGES } from '../../shared/protocol.ts';
 import type { Supervisor } from '../services/supervisor.ts';
-import { errorText } from '../util/errors.ts';
+import { errorText, requestErrorStatus } from '../util/errors.ts';
 import { InspectChannels } from '../ws/inspect-channels.ts';
 import { LearnerServices } from './learner-services.ts';
 import {
@@ -42,19 +42,19 @@ const SSE_HEARTBEAT_MS = 25_000;
 
 export type Principal = { kind: 'instructor' } | { kind: 'learner'; learner: LearnerRecord };
 
-const joinSchema = z.object({ code: z.string().max(32), name: z.string().max(DISPLAY_NAME_MAX * 4) });
-const loginSchema = z.object({ secret: z.string().max(1024) });
-const classSchema = z.object({ name: z.string().max(200) });
-const archiveSchema = z.object({ archived: z.boolean() });
-const lessonKey = z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'a lesson as "course/lesson"');
+export const joinSchema = z.object({ code: z.string().max(32), name: z.string().max(DISPLAY_NAME_MAX * 4) });
+export const loginSchema = z.object({ secret: z.string().max(1024) });
+export const classSchema = z.object({ name: z.string().max(200) });
+export const archiveSchema = z.object({ archived: z.boolean() });
+export const lessonKey = z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'a lesson as "course/lesson"');
 const fileName = z.string().regex(FILE_NAME_PATTERN, FILE_NAME_RULE);
-const filesSchema = z.object({
+export const filesSchema = z.object({
   lesson: lessonKey,
   files: z
     .array(z.object({ name: fileName, content: z.string(), base: z.string().optional() }))
     .max(MAX_SAVED_FILES_PER_LESSON, `at most ${MAX_SAVED_FILES_PER_LESSON} files per lesson`),
 });
-const broadcastSchema = z.discriminatedUnion('kind', [
+export const broadcastSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('snippet'),
     name: fileName,
@@ -64,7 +64,8 @@ const broadcastSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('terminals'), on: z.boolean() }),
 ]);
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+/** A request's body (or query value) as `schema` reads it; a 400 saying what is wrong, if it does not. */
+export function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -348,6 +349,8 @@ export function createClassroomRouter(classroom: Classroom, secret: string, supe
       res.status(400).json({ error: 'the body is not valid JSON' });
     else if ((err as { type?: string }).type === 'entity.too.large')
       res.status(413).json({ error: 'the body is too large' });
+    else if (requestErrorStatus(err) !== null)
+      res.status(requestErrorStatus(err)!).json({ error: `the body cannot be read: ${errorText(err)}` });
     else res.status(500).json({ error: errorText(err) });
   });
 

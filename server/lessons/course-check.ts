@@ -30,6 +30,10 @@ const LINE_TIMEOUT_MS = 10_000;
  */
 const RAW_QUIET_MS = 100;
 const RAW_REPLY_TIMEOUT_MS = 3_000;
+/** `:restart` in a terminal block: the service is back within its start time (RabbitMQ's is the longest). */
+const RESTART_TIMEOUT_MS = 90_000;
+/** The terminal's own restart command (server/terminal/terminal-host.ts); it waits for the service to come back. */
+const RESTART_LINE = /^\s*:restart\b/;
 /** A foreground run must exit within this (the runner's own limit is 30 s). */
 const RUN_TIMEOUT_MS = 40_000;
 /**
@@ -224,7 +228,8 @@ class LessonRun {
     const raw = (this.options.services ?? SERVICES).get(block.service).rawReplies;
     for (const line of block.lines) {
       try {
-        if (raw) await this.rawLine(id, line, raw);
+        if (RESTART_LINE.test(line)) await this.restartLine(id, line);
+        else if (raw) await this.rawLine(id, line, raw);
         else await this.client.run(id, line, timeout);
       } catch {
         throw new StepFailure(
@@ -235,6 +240,17 @@ class LessonRun {
         throw new StepFailure(`${this.where(step, block)}: the ${block.service} terminal closed at ${JSON.stringify(line)}:\n${indent(tail(transcript.since(from)))}`);
       }
     }
+  }
+
+  /** `:restart`: the service goes down and comes back; the next line waits for the reconnected prompt. */
+  private async restartLine(id: string, line: string): Promise<void> {
+    const t = this.client.terminal(id);
+    const from = t.output.length;
+    // The line itself answers no prompt (the session goes down): the next one is the reconnected session's.
+    const prompts = t.prompts.length;
+    this.client.send({ type: 'input', id, data: `${line}\r` });
+    await this.client.waitForOutput(id, /is back; reconnected/, from, RESTART_TIMEOUT_MS);
+    await this.client.until(() => t.prompts.length > prompts, RESTART_TIMEOUT_MS);
   }
 
   /** A terminal that prompts at once: wait for its reply, which ends in a known line, or for quiet. */

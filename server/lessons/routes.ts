@@ -15,7 +15,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from 'zod';
 import { SERVICES } from '../services/registry.ts';
 import type { ServiceSet } from '../services/service-set.ts';
-import { errorText } from '../util/errors.ts';
+import { errorText, requestErrorStatus } from '../util/errors.ts';
 import type { BlockView, CheckResponse, CourseListing, FirstLessonView, LessonRef, LessonView, ResetResponse } from '../../shared/lesson-api.ts';
 import { LessonContentError, formatProblem } from './content-error.ts';
 import { CourseSource } from './course-source.ts';
@@ -205,6 +205,9 @@ export function createLessonsRouter(options: LessonsRouterOptions): Router {
       res.status(500).json({ error: err.message, problems: err.problems.map(formatProblem) });
     } else if ((err as { type?: string }).type === 'entity.parse.failed') {
       res.status(400).json({ error: 'the body is not valid JSON' });
+    } else if (requestErrorStatus(err) !== null) {
+      // A body too large, or not in the encoding or charset it claims: the request's fault, not ours.
+      res.status(requestErrorStatus(err)!).json({ error: `the body cannot be read: ${errorText(err)}` });
     } else {
       res.status(500).json({ error: errorText(err) });
     }

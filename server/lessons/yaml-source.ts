@@ -1,7 +1,7 @@
 // YAML with positions: front matter, course.yaml and check blocks are parsed with the `yaml`
 // library's document API, so that a problem the schema finds (an unknown key, a wrong type) can
 // name the line of the key or value at fault, not just the file.
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 
 export type Report = (line: number | undefined, message: string) => void;
@@ -29,7 +29,17 @@ export class YamlSource {
       }
       return null;
     }
-    return new YamlSource(doc.toJS(), doc, lines, firstLine);
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (err) {
+      // toJS() resolves aliases and throws, rather than reports, on one it cannot resolve: an alias
+      // before (or without) its anchor, or more expansions than the library allows (a "billion
+      // laughs" document). The text is at fault, so it is a problem like any other, at its first alias.
+      report(firstAliasLine(doc, lines, firstLine), `YAML: ${firstSentence((err as Error).message)}`);
+      return null;
+    }
+    return new YamlSource(value, doc, lines, firstLine);
   }
 
   /** File line of the value at `path`; for a mapping entry, the line of its key. */
@@ -76,6 +86,18 @@ export class YamlSource {
     if (!range) return undefined;
     return this.firstLine + Math.max(this.lines.linePos(range[0]).line, 1) - 1;
   }
+}
+
+/** File line of the document's first alias (`*name`), or of its first line when it has none. */
+function firstAliasLine(doc: Document.Parsed, lines: LineCounter, firstLine: number): number {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset === undefined ? firstLine : firstLine + Math.max(lines.linePos(offset).line, 1) - 1;
 }
 
 function firstSentence(message: string): string {

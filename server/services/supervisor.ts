@@ -13,7 +13,7 @@ import { errorText } from '../util/errors.ts';
 import { ServiceSet } from './service-set.ts';
 import { stopLeftovers } from './process/leftovers.ts';
 import { releasePort, reservePort } from './process/ports.ts';
-import { SupervisedProcess } from './process/supervised-process.ts';
+import { SupervisedProcess, type RestartMode } from './process/supervised-process.ts';
 import type { Endpoint, ServiceId } from './endpoint.ts';
 import type { ManagedContext } from './managed-types.ts';
 import type { ServiceAdapter } from './types.ts';
@@ -121,6 +121,33 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Pids of the managed processes, for tests that kill one on purpose. */
   pid(service: ServiceId): number | undefined {
     return this.slot(service).process?.pid;
+  }
+
+  /** How long its latest start took, spawn to first answer (the fault tests measure recovery against it). */
+  lastStartMs(service: ServiceId): number | null {
+    return this.slot(service).process?.lastStartMs ?? null;
+  }
+
+  /**
+   * The restart control (POST /api/services/:name/restart): restarts a private instance, cleanly or
+   * as a crash (SupervisedProcess.restart). Status frames and the terminals' "stopped … back" lines
+   * follow from the usual down and up events. Resolves once it answers again.
+   */
+  async restart(service: ServiceId, mode: RestartMode): Promise<void> {
+    const refusal = this.restartRefusal(service);
+    if (refusal) throw new RestartRefusedError(refusal);
+    await this.slot(service).process!.restart(mode);
+  }
+
+  /** Why restart() would refuse now, in the learner's words, or null when it can go ahead. */
+  restartRefusal(service: ServiceId): string | null {
+    const slot = this.slot(service);
+    const { title, urlEnv } = slot.adapter;
+    if (!slot.status.managed || !slot.process) {
+      return `${title} was not started by the playground (${urlEnv} names it): restart it where it runs`;
+    }
+    if (slot.status.state !== 'ready') return `${title} is ${slot.status.state} right now`;
+    return null;
   }
 
   /** Starts (or checks) every service in parallel; resolves when each is ready or has failed. */
@@ -308,6 +335,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
   }
 }
+
+/** A restart that cannot be done, in words for the learner. */
+export class RestartRefusedError extends Error {}
 
 export function installCommand(packages: string[]): string {
   const root = process.getuid?.() === 0;

@@ -4,6 +4,7 @@
 import type { TraceDir, TraceNode } from '../../shared/trace.ts';
 import { DIM, UNDIM } from '../../shared/ansi.ts';
 import type { Endpoint } from './endpoint.ts';
+import { visibleText } from './visible-text.ts';
 
 /** One whole protocol message, as the decoder read it. */
 export interface WireMessage {
@@ -72,7 +73,11 @@ export interface WireProtocol {
   explain?(ctx: ExplainContext): Promise<string | null>;
 }
 
-/** How a terminal writes the hint under a service's error: one dimmed line, as a run's hints look. */
+/**
+ * How a terminal writes the hint under a service's error: one dimmed line, as a run's hints look.
+ * A hint names what the service holds (a key, a queue, a table), so control characters in it are
+ * escaped, line breaks too: it stays one line that nothing in it can recolour or end early.
+ */
 export function terminalHint(text: string): string {
-  return `${DIM}[hint: ${text}]${UNDIM}\r\n`;
+  return `${DIM}[hint: ${visibleText(text, 'none')}]${UNDIM}\r\n`;
 }

@@ -12,6 +12,8 @@ import {
 import type { ServerMessage } from '../../shared/protocol.ts';
 import type { Endpoint, ServiceId } from '../services/endpoint.ts';
 import type { PausableSource, ServiceAdapter, TerminalOutput, TerminalSession } from '../services/types.ts';
+import type { RestartMode } from '../services/process/supervised-process.ts';
+import { visibleText } from '../services/visible-text.ts';
 import { errorText } from '../util/errors.ts';
 
 /** After a session's connection fails while its service is still up, wait this long, then reopen. */
@@ -33,7 +35,27 @@ export interface TerminalHostOptions {
   admin?: () => unknown;
   /** A traced terminal: the endpoint its session connects to instead (its tap, server/wire/tap.ts). */
   connectVia?: (real: Endpoint) => Endpoint;
+  /** `:restart` restarts the service through this (ServiceAccess's restart control). */
+  restart?: RestartControl;
 }
+
+export interface RestartControl {
+  /** Why it may not be restarted now, in the learner's words, or null. */
+  refusal(): string | null;
+  /** Resolves once it answers again; the service's down and up events drop and reopen the session. */
+  run(mode: RestartMode): Promise<void>;
+}
+
+/**
+ * Text that may carry a service's words (an error, a reason) shown on one line with its control
+ * characters visible: only the host's own colours reach the terminal as sequences.
+ */
+function shown(text: string): string {
+  return visibleText(text, 'none');
+}
+
+/** `:restart` or `:restart crash`, typed at any terminal's prompt; anything else after it is a usage error. */
+const RESTART_LINE = /^\s*:restart(?:\s+(\S.*?))?\s*$/;
 
 export class TerminalHost {
   private session: TerminalSession | null = null;
@@ -111,7 +133,7 @@ export class TerminalHost {
       return true;
     } catch (err) {
       this.writeLine(
-        `${RED}cannot connect to ${this.options.adapter.title} at ${endpoint.address}: ${errorText(err)}${RESET}`,
+        `${RED}cannot connect to ${this.options.adapter.title} at ${endpoint.address}: ${shown(errorText(err))}${RESET}`,
       );
       return false;
     }
@@ -140,7 +162,7 @@ export class TerminalHost {
       },
       fail: (message) => {
         if (!live()) return;
-        this.writeLine(`${RED}${message}${RESET}`);
+        this.writeLine(`${RED}${shown(message)}${RESET}`);
         this.dropSession();
         // The service may still be up (memcached's `quit`, an idle connection dropped): reopen.
         // If it is down, the supervisor's 'up' event reopens it instead.
@@ -220,7 +242,7 @@ export class TerminalHost {
     this.partialBytes = 0;
     const refusal = this.options.admitLine?.();
     if (refusal) {
-      this.writeLine(`${RED}${refusal}${RESET}`);
+      this.writeLine(`${RED}${shown(refusal)}${RESET}`);
       if (this.ready) {
         this.pendingPrompt ??= this.lastPrompt;
         this.flush();
@@ -243,13 +265,51 @@ export class TerminalHost {
       this.pendingInputBytes -= Buffer.byteLength(line) + 1;
       this.ready = false;
       this.options.onLine?.(line);
+      if (RESTART_LINE.test(line)) {
+        this.restartLine(line);
+        continue;
+      }
       try {
         this.session.line(line);
       } catch (err) {
-        this.writeLine(`${RED}internal error: ${errorText(err)}${RESET}`);
+        this.writeLine(`${RED}internal error: ${shown(errorText(err))}${RESET}`);
         this.ready = true;
       }
     }
+  }
+
+  /** `:restart [crash]`: the terminal's own command, never sent to the service. */
+  private restartLine(line: string): void {
+    const title = this.options.adapter.title;
+    const word = RESTART_LINE.exec(line)![1];
+    const mode: RestartMode | null = word === undefined ? 'clean' : word === 'crash' ? 'crash' : null;
+    const control = this.options.restart;
+    const refusal =
+      mode === null
+        ? `usage: :restart (stop ${title} cleanly and start it again) or :restart crash (kill it with SIGKILL, as a crash would)`
+        : control
+          ? control.refusal()
+          : `${title} cannot be restarted from here`;
+    if (refusal || !control || !mode) {
+      this.writeLine(`${RED}${shown(refusal ?? '')}${RESET}`);
+      this.promptAgain();
+      return;
+    }
+    this.writeLine(
+      `${DIM}[${mode === 'crash' ? `killing ${title} with SIGKILL` : `restarting ${title}`} — asked for with :restart]${RESET}`,
+    );
+    const generation = this.generation;
+    control.run(mode).catch((err: unknown) => {
+      this.writeLine(`${RED}restart failed: ${shown(errorText(err))}${RESET}`);
+      // Still the same session (it never went down): it waits for the next line.
+      if (generation === this.generation && this.session) this.promptAgain();
+    });
+  }
+
+  private promptAgain(): void {
+    this.ready = true;
+    this.pendingPrompt ??= this.lastPrompt;
+    this.flush();
   }
 
   interrupt(): void {
@@ -284,7 +344,7 @@ export class TerminalHost {
   /** The service died: say so at once; the session waits for serviceUp(). */
   serviceDown(reason: string): void {
     if (this.closed) return;
-    this.writeLine(`${RED}[${this.options.adapter.title} stopped: ${reason} — restarting it…]${RESET}`);
+    this.writeLine(`${RED}[${this.options.adapter.title} stopped: ${shown(reason)} — restarting it…]${RESET}`);
     this.dropSession();
   }
 

@@ -166,16 +166,19 @@ export class PageSession implements RegisteredSession {
 
   /** Sends each channel's screen to `port`: all of it, or what comes after `have` (characters) of it. */
   replay(port: SessionPort, have: Record<string, number> = {}): void {
+    // Own keys only: a channel may be named "constructor" or "toString", which a plain object
+    // answers from its prototype with a function, not a position.
+    const seen = (id: string) => (Object.hasOwn(have, id) ? have[id] : 0);
     for (const [id, t] of this.terminals) {
       if (t.opened) port.send(t.opened);
-      const data = t.scrollback.replay(have[id] ?? 0);
+      const data = t.scrollback.replay(seen(id));
       if (data) port.send({ type: 'output', id, data, replay: true });
       if (t.waiting !== null) port.send({ type: 'prompt', id, prompt: t.waiting });
     }
     for (const [id, r] of this.runs) {
       if (r.started) port.send(r.started);
       else if (r.queued !== null) port.send({ type: 'queued', id, ahead: r.queued });
-      const data = r.scrollback.replay(have[id] ?? 0);
+      const data = r.scrollback.replay(seen(id));
       if (data) port.send({ type: 'output', id, data, replay: true });
       if (r.exit !== null) port.send({ type: 'exit', id, code: r.exit });
       else if (r.waiting) port.send({ type: 'input-wait', id, waiting: true });
@@ -461,6 +464,10 @@ export class PageSession implements RegisteredSession {
         },
         connectVia: trace ? (real) => via?.(real) ?? real : undefined,
         admin: () => this.services.admin?.(service) ?? null,
+        restart: {
+          refusal: () => this.services.restartRefusal(service),
+          run: (mode) => this.services.restart(service, mode),
+        },
       }),
       scrollback: new Scrollback(),
       opened: null,

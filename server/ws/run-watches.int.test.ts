@@ -4,6 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../shared/protocol.ts';
 import { testBaseUrl } from '../testing/endpoints.ts';
+import { controlsIn } from '../testing/hostile-text.ts';
 import { PlaygroundClient } from './playground-client.ts';
 
 const tag = `w${Date.now().toString(36)}`;
@@ -64,6 +65,17 @@ describe('the summary of a run', () => {
       `published 1 to exchange ${tag}.logs, key "debug" → no queue (unroutable)`,
     ]);
     expect(of('mysql')).toEqual([`1 table created: ${tag}_users`, `${tag}_users: 0 → 2 rows (+2)`]);
+  });
+
+  it('escapes control characters in the names it tells (the page writes them into a terminal)', async () => {
+    const { summary } = await runToSummary([
+      'import os, redis',
+      'r = redis.Redis.from_url(os.environ["REDIS_URL"])',
+      `r.set("${tag}:<\\x1b]52;c;aGk=\\x07|\\x1b[2J|\\u009b31m>", "1")`,
+    ]);
+    const lines = summary?.find((s) => s.service === 'redis')?.lines ?? [];
+    expect(lines).toContain(`1 key added: ${tag}:<\\x1b]52;c;aGk=\\x07|\\x1b[2J|\\xc2\\x9b31m>`);
+    expect(controlsIn(lines.join('\n'))).toEqual([]);
   });
 
   it('sends none for a run that uses no service', async () => {

@@ -5,6 +5,7 @@
 import type { RunSummary } from '../../shared/protocol.ts';
 import type { Endpoint, ServiceId } from '../services/endpoint.ts';
 import type { RunWatch } from '../services/run-watch-types.ts';
+import { visibleText } from '../services/visible-text.ts';
 import { withTimeout } from '../util/async.ts';
 import type { ServiceAccess } from './service-access.ts';
 
@@ -44,7 +45,9 @@ export async function watchRun(
         watches.map(async ({ adapter, watch }) => {
           try {
             const lines = await withTimeout(watch.finish(), WATCH_FINISH_MS, 'summing up the run');
-            return { service: adapter.name, title: adapter.title, lines };
+            // The lines name keys, queues and tables, and the page writes them into the run's
+            // terminal: their control characters are escaped, each stays one line.
+            return { service: adapter.name, title: adapter.title, lines: lines.map((l) => visibleText(l, 'none')) };
           } catch {
             return { service: adapter.name, title: adapter.title, lines: [] };
           }

@@ -4,6 +4,7 @@
 // their own workspace (server/classroom/learner-services.ts).
 import type { ServiceStatus, ServicesStatus } from '../../shared/protocol.ts';
 import type { Endpoint, ServiceId } from '../services/endpoint.ts';
+import type { RestartMode } from '../services/process/supervised-process.ts';
 import type { ServiceAdapter } from '../services/types.ts';
 
 export interface ServiceAccessEvents {
@@ -22,6 +23,10 @@ export interface ServiceAccess {
   statuses(): ServicesStatus;
   /** The playground's privileged access to the server behind `endpoint` (ServiceAdapter.admin), or null. */
   admin?(service: ServiceId): unknown;
+  /** Why this socket's learner may not restart the service now (their words), or null when they may. */
+  restartRefusal(service: ServiceId): string | null;
+  /** The restart control: resolves once the service answers again (its down and up events tell the terminals). */
+  restart(service: ServiceId, mode: RestartMode): Promise<void>;
   /** Resolves once the endpoints are usable (a reclaimed workspace starts again); rejects with the reason. */
   ready?(): Promise<void>;
   on<E extends keyof ServiceAccessEvents>(event: E, listener: (...args: ServiceAccessEvents[E]) => void): unknown;

@@ -10,6 +10,7 @@ import {
   PROTOCOL_VERSION,
   clientMessageSchema,
   encodeServerMessage,
+  quoteFrameValue,
   type ClientMessage,
   type ServerMessage,
 } from '../../shared/protocol.ts';
@@ -218,7 +219,7 @@ export function parseClientMessage(text: string): Parsed {
   if (typeof record.type !== 'string' || !(CLIENT_MESSAGE_TYPES as readonly string[]).includes(record.type)) {
     return {
       id,
-      error: `unknown message type ${JSON.stringify(record.type)}; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}`,
+      error: `unknown message type ${quoteFrameValue(record.type)}; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}`,
     };
   }
   const result = clientMessageSchema.safeParse(value);

@@ -4,8 +4,8 @@
 //
 // - Accounts (a RabbitMQ vhost + user, a MySQL database + users: services of kind 'account') are
 //   made when a workspace is provisioned and live as long as it does. A shared server may lose them
-//   (the private broker's database is wiped at every playground start), so start() writes every
-//   known workspace's accounts again, idempotently, in one call per server.
+//   (a server given by URL may be a fresh one), so start() writes every known workspace's accounts
+//   again, idempotently, in one call per server.
 // - Instances (memcached, Redis: services of kind 'instance') run only while needed: started by
 //   ensure() (and for the warm pool, warm-pool.ts), stopped when nobody has held the workspace for
 //   idleReclaimMs (idle-reclaim.ts; Redis saves first), and started again, on new ports, by the next
@@ -27,7 +27,8 @@ import { releasePort, reservePort } from '../../services/process/ports.ts';
 import { SupervisedProcess } from '../../services/process/supervised-process.ts';
 import { SERVICES } from '../../services/registry.ts';
 import type { ServiceSet } from '../../services/service-set.ts';
-import { installCommand } from '../../services/supervisor.ts';
+import type { RestartMode } from '../../services/process/supervised-process.ts';
+import { installCommand, RestartRefusedError } from '../../services/supervisor.ts';
 import type { Endpoint, ServiceId } from '../../services/endpoint.ts';
 import type { ServiceAdapter } from '../../services/types.ts';
 import { errorText } from '../../util/errors.ts';
@@ -223,6 +224,25 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
       ]);
       this.log(`workspace ${entry.record.id}: reset`);
     });
+  }
+
+  async restart(workspaceId: string, service: ServiceId, mode: RestartMode): Promise<void> {
+    const refusal = this.restartRefusal(workspaceId, service);
+    if (refusal) throw new RestartRefusedError(refusal);
+    const entry = this.entryOf(workspaceId);
+    this.idle.touch(entry);
+    await entry.instances.get(service)!.restart(mode);
+  }
+
+  restartRefusal(workspaceId: string, service: ServiceId): string | null {
+    const entry = this.entryOf(workspaceId);
+    const instance = entry.instances.get(service);
+    const title = this.services.get(service).title;
+    if (!instance) {
+      return `the class shares one ${title} server: only the instructor can restart it (it would stop everyone's work)`;
+    }
+    if (!entry.running || instance.port === null) return `your ${title} is not running right now`;
+    return null;
   }
 
   async destroy(workspaceId: string): Promise<void> {

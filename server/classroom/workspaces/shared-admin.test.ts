@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { managedPassword } from '../../services/rabbitmq/managed.ts';
+import { managedPassword, nodeName } from '../../services/rabbitmq/managed.ts';
 import { rootPassword } from '../../services/mysql/managed.ts';
 import { SERVICES } from '../../services/registry.ts';
 import type { Supervisor } from '../../services/supervisor.ts';
@@ -46,7 +46,7 @@ describe('sharedAdminFromSupervisor', () => {
         user: 'playground',
         password: managedPassword('s3cret'),
         // rabbitmqctl on the private node, for what the management API (statistics off) cannot tell checks.
-        ctl: { node: 'playground-41000@localhost', epmdPort: 41002, dir: '/data/rabbitmq' },
+        ctl: { node: nodeName(rabbitCtx(true)), epmdPort: 41002, dir: '/data/rabbitmq' },
       },
       mysql: {
         host: '127.0.0.1',

@@ -6,6 +6,7 @@
 // idle ones (stopping the instances; Redis's data is saved and comes back), resets and destroys.
 import type { WorkspaceState } from '../../../shared/classroom-api.ts';
 import type { Limits } from '../../services/classroom-types.ts';
+import type { RestartMode } from '../../services/process/supervised-process.ts';
 import type { ServiceSet } from '../../services/service-set.ts';
 import type { Endpoint, ServiceId } from '../../services/endpoint.ts';
 import type { ClassroomStore } from '../store/types.ts';
@@ -40,6 +41,13 @@ export interface Workspaces {
   touch(workspaceId: string): void;
   /** Empties every service (keys, queues and exchanges, tables), keeps the accounts and the instances. */
   reset(workspaceId: string): Promise<void>;
+  /**
+   * The learner's restart control: restarts their own instance of `service` (cleanly, or as a
+   * crash); a shared server's account cannot be, and the error says why in the learner's words.
+   */
+  restart(workspaceId: string, service: ServiceId, mode: RestartMode): Promise<void>;
+  /** Why restart() would refuse now, or null. */
+  restartRefusal(workspaceId: string, service: ServiceId): string | null;
   /** Stops the instances and drops the accounts and their spaces; the record goes from the store. */
   destroy(workspaceId: string): Promise<void>;
   /** What lesson checks get as a service's `admin` for any workspace (RabbitMQ: reading bindings). */

@@ -1,7 +1,8 @@
 // The memcached terminal against a live memcached: the prompt and its data-block count, the notes
-// for a data line that does not fit, the usage after a wrong argument count, UTF-8 both ways, and
-// Ctrl-C out of a data block. The settings a reset puts back are tried on a memcached of this
-// file's own (a 8 MB memory limit on the shared test instance would evict other tests' keys).
+// for a data line that does not fit, the usage after a wrong argument count, UTF-8 both ways, a
+// value with escape sequences shown inert, and Ctrl-C out of a data block. The settings a reset
+// puts back are tried on a memcached of this file's own (a 8 MB memory limit on the shared test
+// instance would evict other tests' keys).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -12,10 +13,12 @@ import { fillByteCount } from '../../../shared/live-prompt.ts';
 import { resetLesson } from '../../lessons/reset.ts';
 import { CapturedOutput } from '../../testing/capture-output.ts';
 import { testEndpoint } from '../../testing/endpoints.ts';
+import { HOSTILE_SHOWN, HOSTILE_VALUE, controlsIn } from '../../testing/hostile-text.ts';
 import type { Endpoint } from '../endpoint.ts';
-import { freePort } from '../net-util.ts';
+import { connectTcp, freePort } from '../net-util.ts';
 import type { TerminalSession } from '../types.ts';
 import { memcached } from './index.ts';
+import { firstServer } from './request.ts';
 import { MEMCACHED_REPLIES } from './terminal.ts';
 
 const key = (name: string) => `int:${randomUUID().slice(0, 8)}:${name}`;
@@ -103,6 +106,41 @@ describe('the memcached terminal', () => {
     await t.send(`set ${k} 0 0 13`);
     expect(await t.send(value, (o) => o.includes('STORED'))).toBe('STORED\n');
     expect(await t.send(`get ${k}`, (o) => o.includes('END'))).toBe(`VALUE ${k} 0 13\n${value}\nEND\n`);
+  });
+
+  it('shows a value full of escape sequences as visible text, never as the sequences', async () => {
+    const t = await openTerm();
+    const k = key('hostile');
+    const size = Buffer.byteLength(HOSTILE_VALUE);
+    await t.send(`set ${k} 0 0 ${size}`);
+    t.session.line(HOSTILE_VALUE);
+    await t.output.until((o) => o.text.includes('STORED'));
+    t.output.take();
+    t.session.line(`get ${k}`);
+    await t.output.until((o) => o.text.includes('END\r\n'));
+    const out = t.output.take();
+    expect(out).toContain('\\x1b]52');
+    expect(out).toBe(`VALUE ${k} 0 ${size}\r\n${HOSTILE_SHOWN}\r\nEND\r\n`);
+    expect(controlsIn(out)).toEqual([]);
+  });
+
+  it('bytes that are not UTF-8, a lone CR or LF in a value: escaped; a CR LF in it stays a line end', async () => {
+    // Stored from another client, as a program would: the terminal only reads them.
+    const k = key('bytes');
+    const { host, port } = firstServer(testEndpoint('memcached'));
+    const writer = await connectTcp(host, port, 3000);
+    const value = Buffer.from([0x61, 0x9b, 0x0a, 0x62, 0x0d, 0x63, 0x0d, 0x0a, 0x64, 0xff]);
+    const stored = new Promise<string>((resolve) => writer.once('data', (b: Buffer) => resolve(b.toString())));
+    writer.write(Buffer.concat([Buffer.from(`set ${k} 0 0 ${value.length}\r\n`), value, Buffer.from('\r\n')]));
+    expect(await stored).toBe('STORED\r\n');
+    writer.destroy();
+
+    const t = await openTerm();
+    t.session.line(`get ${k}`);
+    await t.output.until((o) => o.text.includes('END\r\n'));
+    const out = t.output.take();
+    expect(out).toBe(`VALUE ${k} 0 ${value.length}\r\na\\x9b\\x0ab\\x0dc\r\nd\\xff\r\nEND\r\n`);
+    expect(controlsIn(out)).toEqual([]);
   });
 
   it('Ctrl-C in a data block drops it on a new connection', async () => {

@@ -1,15 +1,18 @@
 // memcached's terminal: a raw pipe to the ASCII protocol, as over telnet. Every line goes to the
 // server as UTF-8 with "\r\n" (as a client library sends text), and what the server sends back is
-// shown as it is. Unlike telnet it says where it is: a dim `memcached>` prompt, `data (5/10 bytes)>`
-// while a storage command's data block is typed (the browser adds the bytes of the line being
-// typed, shared/live-prompt.ts), a one-line note when a data line does not fit what its command
-// declared, and a command's usage after memcached's bare `ERROR` for a wrong number of arguments
-// (typed-lines.ts holds those rules). The bytes both ways also go through the trace's decoder
-// (wire.ts), so `CLIENT_ERROR bad data chunk` gets the trace's hint under it, with the same counts.
+// shown as telnet shows it, except that control characters in it (a value's ESC, BEL or C1 codes,
+// a lone CR or LF) are written as visible escapes (visible-text.ts): a stored value must not drive
+// the learner's terminal. The protocol's own CR LF line ends stay line ends. Unlike telnet it says
+// where it is: a dim `memcached>` prompt, `data (5/10 bytes)>` while a storage command's data block
+// is typed (the browser adds the bytes of the line being typed, shared/live-prompt.ts), a one-line
+// note when a data line does not fit what its command declared, and a command's usage after
+// memcached's bare `ERROR` for a wrong number of arguments (typed-lines.ts holds those rules). The
+// bytes both ways also go through the trace's decoder (wire.ts), so `CLIENT_ERROR bad data chunk`
+// gets the trace's hint under it, with the same counts.
 import type net from 'node:net';
-import { StringDecoder } from 'node:string_decoder';
 import { DIM, UNDIM } from '../../../shared/ansi.ts';
 import { connectTcp } from '../net-util.ts';
+import { VisibleTextDecoder } from '../visible-text.ts';
 import { firstServer } from './request.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { RawReplies, TerminalOutput, TerminalSession } from '../types.ts';
@@ -70,8 +73,10 @@ class MemcachedTerminal implements TerminalSession {
     const wire = memcachedWire.decoder();
     this.wire = wire;
     this.badChunk = null;
-    // UTF-8, as the learner's text went out; a character cut between two reads waits for its rest.
-    const decoder = new StringDecoder('utf8');
+    // UTF-8, as the learner's text went out; a character (or a CR LF) cut between two reads waits
+    // for its rest. Escaping here, before the terminal adds its own lines, leaves those lines and
+    // their colours alone, and the reply lines the patterns below look for stay as they were.
+    const decoder = new VisibleTextDecoder('crlf');
     socket.on('data', (bytes: Buffer) => this.show(decoder.write(bytes), this.hintFor(wire.feed('recv', bytes))));
     socket.on('close', () => {
       if (!this.closed && socket === this.socket) this.output.fail('Connection closed by foreign host.');
@@ -104,9 +109,10 @@ class MemcachedTerminal implements TerminalSession {
     }
   }
 
+  /** `text`: the server's bytes as visible text, whose only line breaks are CR LF. */
   private show(text: string, hint: string | null = null): void {
     if (!text && !hint) return;
-    let shown = text.replace(/\r?\n/g, '\r\n');
+    let shown = text;
     if (hint) {
       // Under memcached's line when it is in this read, else after what came.
       const match = BAD_CHUNK_LINE.exec(shown);

@@ -1,7 +1,9 @@
 // Classroom mode: each learner's MySQL account on the shared MariaDB: per workspace a database `ws_<id>` and a user
-// `<id>` with a random password, ALL privileges on that database only (no GRANT OPTION), and
-// MAX_USER_CONNECTIONS. The learner then sees only its own database: other databases, CREATE
-// DATABASE (except its own name), mysql.user, SET GLOBAL and INTO OUTFILE are denied.
+// `<id>` with a random password, ALL privileges on that database only (no GRANT OPTION),
+// MAX_USER_CONNECTIONS and MAX_STATEMENT_TIME. The learner then sees only its own database: other
+// databases, CREATE DATABASE (except its own name), mysql.user, SET GLOBAL and INTO OUTFILE are
+// denied. A watcher (database-cap.ts) keeps each database under its size cap and stops statements
+// that outrun the time limit.
 //
 // Two accounts per learner, same password: `<id>`@`127.0.0.1` is the one in use — the terminals
 // connect to 127.0.0.1 over TCP, and a sandboxed snippet's connection reaches MariaDB through the
@@ -16,6 +18,7 @@ import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
 import type { AccountManager, LearnerAccount, LearnerAccounts, Limits } from '../classroom-types.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { ManagedContext } from '../managed-types.ts';
+import { DatabaseWatch, GROWING_PRIVILEGES } from './database-cap.ts';
 import { rootPassword, socketPath } from './managed.ts';
 import { formatMysqlUrl, parseMysqlUrl } from './mysql-url.ts';
 
@@ -63,21 +66,49 @@ function passwordLiteral(password: string): string {
  */
 export function accountStatements(a: LearnerAccount, limits: Limits, update: boolean): string[] {
   const db = databaseName(a.id);
-  const auth = `IDENTIFIED BY ${passwordLiteral(a.password)} WITH MAX_USER_CONNECTIONS ${limits.maxConnections}`;
+  const auth =
+    `IDENTIFIED BY ${passwordLiteral(a.password)} WITH MAX_USER_CONNECTIONS ${limits.maxConnections}` +
+    ` MAX_STATEMENT_TIME ${limits.statementSeconds}`;
   const statements = [`CREATE DATABASE IF NOT EXISTS \`${db}\``];
   for (const host of LEARNER_HOSTS) {
     statements.push(`CREATE USER IF NOT EXISTS ${account(a.id, host)} ${auth}`);
     if (update) statements.push(`ALTER USER ${account(a.id, host)} ${auth}`);
   }
-  // "_" is a wildcard in a GRANT's database name: escaped, the grant names this database only.
-  statements.push(
-    `GRANT ALL ON \`${db.replace(/_/g, '\\_')}\`.* TO ${LEARNER_HOSTS.map((h) => account(a.id, h)).join(', ')}`,
-  );
+  statements.push(`GRANT ALL ON ${grantTarget(a.id)} TO ${accounts(a.id)}`);
   return statements;
+}
+
+/** The learner's database as a GRANT names it: "_" is a wildcard there, escaped it names this one only. */
+function grantTarget(id: string): string {
+  return `\`${databaseName(id).replace(/_/g, '\\_')}\`.*`;
+}
+
+function accounts(id: string): string {
+  return LEARNER_HOSTS.map((h) => account(id, h)).join(', ');
+}
+
+/**
+ * Over the size cap: the privileges that make the database bigger go. The learner's sessions are
+ * closed, since a session keeps the privileges on its current database it read at its last USE.
+ */
+export function revokeGrowthStatements(id: string): string[] {
+  return [
+    `REVOKE ${GROWING_PRIVILEGES.join(', ')} ON ${grantTarget(id)} FROM ${accounts(id)}`,
+    `KILL CONNECTION USER '${id}'`,
+  ];
+}
+
+/** Under the cap again: the privileges come back, and sessions log in again to get them. */
+export function grantGrowthStatements(id: string): string[] {
+  return [
+    `GRANT ${GROWING_PRIVILEGES.join(', ')} ON ${grantTarget(id)} TO ${accounts(id)}`,
+    `KILL CONNECTION USER '${id}'`,
+  ];
 }
 
 export class MysqlAccounts implements AccountManager {
   private readonly pool: Pool;
+  private readonly watch: DatabaseWatch;
 
   constructor(
     private readonly admin: MysqlAdminAccess,
@@ -95,6 +126,16 @@ export class MysqlAccounts implements AccountManager {
       ...(socketPath ? { socketPath } : { host: host ?? admin.host, port: port ?? admin.port }),
     };
     this.pool = createPool(options);
+    this.watch = new DatabaseWatch({
+      pool: this.pool,
+      database: databaseName,
+      capBytes: limits.databaseMb * 1024 * 1024,
+      statementMs: limits.statementSeconds * 1000,
+      revoke: revokeGrowthStatements,
+      grant: grantGrowthStatements,
+      run: (statements) => this.run(statements),
+    });
+    this.watch.start();
   }
 
   endpoint(a: LearnerAccount): Endpoint {
@@ -105,12 +146,14 @@ export class MysqlAccounts implements AccountManager {
 
   async create(a: LearnerAccount): Promise<void> {
     await this.run(accountStatements(a, this.limits, false));
+    this.watch.track(a.id);
   }
 
-  /** Every known workspace, at start(): one round trip. */
+  /** Every known workspace, at start(): one round trip. Its GRANT ALL undoes a revoke the watcher redoes. */
   async restore(accounts: LearnerAccount[]): Promise<void> {
     if (accounts.length === 0) return;
     await this.run(accounts.flatMap((a) => accountStatements(a, this.limits, true)));
+    for (const a of accounts) this.watch.track(a.id);
   }
 
   /** Reset: the database dropped and made again, empty; the accounts and their grants stay. */
@@ -120,6 +163,7 @@ export class MysqlAccounts implements AccountManager {
   }
 
   async remove(id: string): Promise<void> {
+    this.watch.untrack(id);
     // Users first, so that nobody logs in again between the kill and the drop.
     await this.run([
       `DROP USER IF EXISTS ${LEARNER_HOSTS.map((h) => account(id, h)).join(', ')}`,
@@ -151,6 +195,7 @@ export class MysqlAccounts implements AccountManager {
   }
 
   async close(): Promise<void> {
+    await this.watch.stop();
     await this.pool.end();
   }
 
@@ -210,6 +255,14 @@ export const mysqlLearners: LearnerAccounts<MysqlAdminAccess> = {
   limits: {
     /** MariaDB MAX_USER_CONNECTIONS. */
     maxConnections: { env: 'CLASSROOM_MAX_MYSQL_CONNECTIONS', default: 10, min: 1, max: 10_000 },
+    /**
+     * MariaDB MAX_STATEMENT_TIME (seconds), and the watcher's limit for a statement that lifted it.
+     * No lesson statement takes a second; 10 s lets a learner see a slow query without one
+     * learner's cross join holding one of the machine's two cores for long.
+     */
+    statementSeconds: { env: 'CLASSROOM_MYSQL_STATEMENT_SECONDS', default: 10, min: 1, max: 3600 },
+    /** The size cap of each learner database (MB of table files), kept by the watcher. */
+    databaseMb: { env: 'CLASSROOM_MYSQL_DATABASE_MB', default: 64, min: 1, max: 100_000 },
   },
   adminAccess,
   open: (access, limits) => new MysqlAccounts(access, limits),

@@ -43,7 +43,11 @@ describe('cellText', () => {
   });
 
   test('control characters are escaped, tab and newline kept', () => {
-    expect(escapeControls('a\tb\nc\rd\0e\x1b[31mf\x7f\x9b')).toBe('a\tb\nc\\rd\\0e\\e[31mf\\x7F\\x9B');
+    expect(escapeControls('a\tb\nc\rd\0e\x1b[31mf\x7f\x9b')).toBe('a\tb\nc\\x0dd\\x00e\\x1b[31mf\\x7f\\xc2\\x9b');
+  });
+
+  test('a text cell with bytes that are not UTF-8 shows them as \\xNN', () => {
+    expect(cellText(Buffer.from([0x61, 0xff, 0x1b, 0x5b, 0x48]), column(253, 33))).toBe('a\\xff\\x1b[H');
   });
 });
 

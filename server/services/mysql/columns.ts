@@ -1,6 +1,7 @@
 // What the terminal needs to know about a result column, and how a raw value becomes the text a
 // cell shows. Values arrive as the server's own text (the text protocol, typeCast off), so numbers,
 // dates and decimals print exactly as the mysql client prints them.
+import { visibleBytes, visibleText } from '../visible-text.ts';
 import { FIELD_TYPE as TYPE } from './field-types.ts';
 
 /** The `binary` character set: bytes, not text. Numbers carry it too, so the type decides. */
@@ -86,15 +87,14 @@ export function cellText(raw: Buffer | null, column: Column): string | null {
     }
     return text;
   }
-  return escapeControls(raw.toString('utf8'));
+  // From the bytes, so a byte that is not UTF-8 shows as \xNN rather than as U+FFFD.
+  return visibleBytes(raw, 'lf');
 }
 
-const CONTROL_NAMES: Record<string, string> = { '\0': '\\0', '\r': '\\r', '\b': '\\b', '\x1b': '\\e' };
-
-/** Makes text safe to print: C0/C1 controls other than tab and newline become visible escapes. */
+/**
+ * Makes text safe to print (visible-text.ts): controls other than tab and line breaks become
+ * visible escapes such as `\x1b`. Tabs and newlines stay, as the client prints them.
+ */
 export function escapeControls(text: string): string {
-  return text.replace(
-    /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g,
-    (ch) => CONTROL_NAMES[ch] ?? '\\x' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'),
-  );
+  return visibleText(text, 'lf');
 }

@@ -114,7 +114,7 @@ describe('formatTable', () => {
   });
 
   test('control characters in names never reach the terminal raw', () => {
-    expect(formatTable([text('a\x1b[2Jb', NOT_NULL)], [['v']])).toContain('| a\\e[2Jb |');
+    expect(formatTable([text('a\x1b[2Jb', NOT_NULL)], [['v']])).toContain('| a\\x1b[2Jb |');
   });
 });
 

@@ -159,9 +159,9 @@ export function serverErrorLine(errno: number, sqlState: string | undefined, mes
   return `ERROR ${errno}${state}: ${escapeControls(message)}\n`;
 }
 
-/** An error of the client itself: "ERROR: No query specified". */
+/** An error of the client itself: "ERROR: No query specified". It may quote the learner's line: escaped too. */
 export function clientErrorLine(message: string): string {
-  return `ERROR: ${message}\n`;
+  return `ERROR: ${escapeControls(message)}\n`;
 }
 
 export type TruncatedBy = 'rows' | 'size';

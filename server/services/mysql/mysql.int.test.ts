@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MYSQL_MAX_ROWS_SHOWN } from '../../../shared/limits.ts';
 import { CapturedOutput } from '../../testing/capture-output.ts';
 import { testEndpoint } from '../../testing/endpoints.ts';
+import { HOSTILE_SHOWN, HOSTILE_VALUE, controlsIn } from '../../testing/hostile-text.ts';
 import { freePort } from '../net-util.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { ManagedContext } from '../managed-types.ts';
@@ -263,6 +264,40 @@ describe('errors', () => {
     // The hint under the error is dimmed (ESC[2m … ESC[22m); nothing else may reach the terminal raw.
     expect(out.replace(/\x1b\[2m|\x1b\[22m/g, '')).not.toMatch(/[\x00\x07\x1b]/);
     expect(t.lastPrompt()).toBe(PROMPT);
+  });
+
+  it('escape sequences in values, column names, errors and warnings show as visible text', async () => {
+    const t = await openTerm();
+    const name = table('hostile');
+    await t.run(`CREATE TABLE ${name} (v TEXT);`);
+    // Typed as a learner would paste it: the raw characters inside a string literal.
+    expect(await t.run(`INSERT INTO ${name} VALUES ('${HOSTILE_VALUE}');`)).toBe(
+      'Query OK, 1 row affected (T sec)\n\n',
+    );
+    const outputs = [
+      await t.run(`SELECT v, 1 AS \`${HOSTILE_VALUE}\` FROM ${name};`),
+      await t.run(`SELECT v FROM ${name}\\G`),
+      // The server's error quotes the name; the hint under it names the tables there are.
+      await t.run(`SELECT * FROM \`${HOSTILE_VALUE}\`;`),
+      await t.run('\\W'),
+      await t.run(`SELECT CAST('${HOSTILE_VALUE}' AS INT) AS n;`),
+      // A message the learner writes: MariaDB escapes it too.
+      await t.run(`SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${HOSTILE_VALUE}';`),
+      // \p prints the statement being typed.
+      await t.run(`SELECT '${HOSTILE_VALUE}' \\p`),
+    ];
+    await t.run('\\c');
+    // Once as the second column's name, once as the first column's value.
+    expect(outputs[0].split(`| ${HOSTILE_SHOWN} |`)).toHaveLength(3);
+    expect(outputs[1]).toContain(`v: ${HOSTILE_SHOWN}\n`);
+    // MariaDB writes control characters in its messages its own way (\001B); they pass as it wrote them.
+    expect(outputs[2]).toMatch(/^ERROR 1146 \(42S02\): Table 'playground\.<\\001B\]52;c;aGk=/);
+    expect(outputs[2]).toContain('[hint: no table "<\\001B]52');
+    expect(outputs[4]).toContain("Warning (Code 1292): Truncated incorrect INTEGER value: '<\\001B]52");
+    expect(outputs[5]).toMatch(/^ERROR 1644 \(45000\): <\\001B\]52;c;aGk=\\0007\|/);
+    expect(outputs[6]).toBe(`--------------\nSELECT '${HOSTILE_SHOWN}' \n--------------\n\n`);
+    for (const out of outputs) expect(controlsIn(out)).toEqual([]);
+    await t.run(`DROP TABLE ${name};`);
   });
 
   it('client commands the playground does not offer say so', async () => {

@@ -57,7 +57,7 @@ describe('ResultCollector', () => {
     c.addRaw([Buffer.from([0x00, 0xff]), null]);
     c.addRaw([Buffer.from('ok'), Buffer.from('x\x1by')]);
     expect(c.render()).toBe(
-      '+--------+------+\n| b      | s    |\n+--------+------+\n| 0x00FF | NULL |\n| ok     | x\\ey |\n+--------+------+\n',
+      '+--------+--------+\n| b      | s      |\n+--------+--------+\n| 0x00FF | NULL   |\n| ok     | x\\x1by |\n+--------+--------+\n',
     );
   });
 });

@@ -4,18 +4,23 @@
 // caret stands under the SQL above it.
 import { DIM, UNDIM } from '../../../shared/ansi.ts';
 import { terminalHint } from '../wire-types.ts';
-import { escapeControls } from './columns.ts';
+import { visibleText } from '../visible-text.ts';
 import type { MysqlError } from './connection.ts';
 import type { MysqlTarget } from './mysql-url.ts';
 import { errorHint } from './wire-explain.ts';
 
 /** What terminalHint() puts before the text: the lines after the first are indented as much. */
-const HINT_INDENT = ' '.repeat(terminalHint('\0').split('\0')[0].length - DIM.length);
+const HINT_INDENT = ' '.repeat(terminalHint('|').split('|')[0].length - DIM.length);
 
-/** The hint's text as terminal lines; the first through terminalHint(), the rest aligned under it. */
+/**
+ * The hint's text as terminal lines; the first through terminalHint(), the rest aligned under it.
+ * Each line is escaped on its own (terminalHint() escapes the first), so its controls stay visible.
+ */
 export function formatTerminalHint(text: string): string {
-  const [first, ...rest] = text.split('\n').map(escapeControls);
-  return terminalHint(first) + rest.map((line) => `${DIM}${HINT_INDENT}${line}${UNDIM}\r\n`).join('');
+  const [first, ...rest] = text.split('\n');
+  return (
+    terminalHint(first) + rest.map((line) => `${DIM}${HINT_INDENT}${visibleText(line, 'none')}${UNDIM}\r\n`).join('')
+  );
 }
 
 /** The hint lines for a server error the terminal just printed, or '' when there is none. */

@@ -6,6 +6,7 @@ import type { Connection, ResultSetHeader } from 'mysql2';
 import type { TerminalOutput, TerminalSession } from '../types.ts';
 import { firstArgument, clientHelpText, serverHelpStatement, CLIENT_COMMANDS } from './client-commands.ts';
 import type { ClientCommandName } from './client-commands.ts';
+import { visibleText } from '../visible-text.ts';
 import { escapeControls } from './columns.ts';
 import { closeConnection, connect, connectionSocket, queryText, type MysqlError } from './connection.ts';
 import { clientErrorLine, okPacketText, rowsInSetLine, serverErrorLine } from './format-result.ts';
@@ -198,9 +199,12 @@ export class MysqlTerminal implements TerminalSession {
       case 'connect':
         await this.reconnectCommand(firstArgument(arg));
         return;
-      case 'print':
-        this.write(`--------------\n${pending}${pending.endsWith('\n') ? '' : '\n'}--------------\n\n`);
+      case 'print': {
+        // What the learner typed, pasted control characters included: shown, not obeyed.
+        const shown = escapeControls(pending);
+        this.write(`--------------\n${shown}${shown.endsWith('\n') ? '' : '\n'}--------------\n\n`);
         return;
+      }
       case 'warnings':
         this.showWarnings = true;
         this.write('Show warnings enabled.\n');
@@ -309,7 +313,9 @@ export class MysqlTerminal implements TerminalSession {
       const conn = await connect(this.target, { database: db, timeoutMs: CONNECT_TIMEOUT_MS });
       if (old) closeConnection(old);
       await this.adopt(conn, db);
-      this.write(`Connection id:    ${conn.threadId}\nCurrent database: ${this.database ?? '*** NONE ***'}\n\n`);
+      this.write(
+        `Connection id:    ${conn.threadId}\nCurrent database: ${oneLine(this.database ?? '*** NONE ***')}\n\n`,
+      );
     } catch (err) {
       // Unlike the client, the old connection stays: a typo in a database name should not cost it.
       this.write(this.errorText(err as MysqlError));
@@ -402,7 +408,9 @@ export class MysqlTerminal implements TerminalSession {
       this.giveUp(err);
       return false;
     }
-    this.write(`Connection id:    ${this.conn!.threadId}\nCurrent database: ${this.database ?? '*** NONE ***'}\n\n`);
+    this.write(
+      `Connection id:    ${this.conn!.threadId}\nCurrent database: ${oneLine(this.database ?? '*** NONE ***')}\n\n`,
+    );
     return true;
   }
 
@@ -463,7 +471,9 @@ export class MysqlTerminal implements TerminalSession {
     if (this.closed || this.failed) return;
     this.failed = true;
     this.dropConnection();
-    this.output.fail(`lost the connection to ${this.server.name} and could not reconnect: ${errorMessage(err)}`);
+    // The message may quote the server (a database name it refused): one line, controls escaped.
+    const reason = visibleText(errorMessage(err), 'none');
+    this.output.fail(`lost the connection to ${this.server.name} and could not reconnect: ${reason}`);
   }
 
   // ---- output ----------------------------------------------------------------------------
@@ -479,7 +489,7 @@ export class MysqlTerminal implements TerminalSession {
   }
 
   private mainPrompt(): string {
-    return `${this.server.name} [${escapeControls(this.database ?? '(none)')}]> `;
+    return `${this.server.name} [${oneLine(this.database ?? '(none)')}]> `;
   }
 
   private promptNow(): void {
@@ -521,6 +531,11 @@ function versionLine(version: string, comment: string): string {
 function handshakeProtocolVersion(conn: Connection): number {
   const handshake = (conn as unknown as { _handshakePacket?: { protocolVersion?: number } })._handshakePacket;
   return handshake?.protocolVersion ?? 10;
+}
+
+/** A name the server holds (a database's), as one line of visible text: a prompt has no room for a line break. */
+function oneLine(name: string): string {
+  return visibleText(name, 'none');
 }
 
 /** `name` as a quoted identifier: backticks doubled inside. */

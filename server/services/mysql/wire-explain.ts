@@ -1,7 +1,8 @@
 // The one-line hints beside MySQL error replies, for the trace (explain()) and the terminal
 // (terminal-hints.ts) alike: ERROR 1146 names the tables that do exist, closest name first;
-// ERROR 1064 points a caret at where the server stopped reading. The texts are made by functions
-// of plain data (the SQL, the message, the table names); only listTables() asks the server.
+// ERROR 1064 points a caret at where the server stopped reading; ERROR 1142 on a classroom learner's
+// own database says it is over its size cap (database-cap.ts). The texts are made by functions of
+// plain data (the SQL, the message, the table names); only listTables() asks the server.
 import mysql from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2';
 import { withTimeout } from '../../util/async.ts';
@@ -11,9 +12,12 @@ import { displayWidth } from './display-width.ts';
 import { parseMysqlUrl, type MysqlTarget } from './mysql-url.ts';
 import type { MysqlWireDetail } from './wire-decoder.ts';
 import { closestFirst } from '../../util/closest-names.ts';
+import { capHint } from './database-cap.ts';
 
 export const ER_NO_SUCH_TABLE = 1146;
 export const ER_PARSE_ERROR = 1064;
+/** "INSERT command denied to user …": in the classroom, the database may be over its size cap. */
+export const ER_TABLEACCESS_DENIED_ERROR = 1142;
 
 /** Tables a hint names before "and N more". */
 const TABLES_LISTED = 8;
@@ -129,6 +133,7 @@ export async function errorHint(
   error: { code: number; message: string; sql?: string; database?: string | null },
 ): Promise<string | null> {
   if (error.code === ER_PARSE_ERROR) return error.sql === undefined ? null : syntaxHint(error.sql, error.message);
+  if (error.code === ER_TABLEACCESS_DENIED_ERROR) return capHint(target.user, error.message);
   if (error.code !== ER_NO_SUCH_TABLE) return null;
   const missing = missingTable(error.message, error.database);
   if (!missing) return null;

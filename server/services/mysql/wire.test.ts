@@ -542,7 +542,7 @@ describe('hints', () => {
     const [line, caret] = hint.split('\n');
     expect(line.startsWith('…')).toBe(true);
     expect(line.slice(caret.indexOf('^'))).toBe('FORM t');
-    expect(syntaxHint('SELECT \x1b[2J FORM t', NEAR('FORM t'))).toBe('SELECT \\e[2J FORM t\n             ^');
+    expect(syntaxHint('SELECT \x1b[2J FORM t', NEAR('FORM t'))).toBe('SELECT \\x1b[2J FORM t\n               ^');
   });
 
   it('1146: the tables there are, closest first', () => {

@@ -17,6 +17,8 @@ const STABLE_RUN_MS = 30_000;
 /** Quick deaths in a row after which the process is given up on. */
 const MAX_QUICK_RESTARTS = 5;
 const RESTART_BACKOFF_MAX_MS = 10_000;
+/** How often restart('crash') looks whether the process answers again. */
+const WAIT_POLL_MS = 20;
 /** The last bytes of the log that go into a start error. */
 const LOG_TAIL_BYTES = 600;
 
@@ -81,6 +83,11 @@ export class SupervisedProcess {
   private restartTimer: NodeJS.Timeout | null = null;
   /** Died unexpectedly and has not answered since: the next successful start reports onUp. */
   private down = false;
+  /** A SIGKILL asked for by restart('crash'): its death is not counted against the process. */
+  private crashRequested = false;
+  private startMs: number | null = null;
+  /** Restarts were given up on (onFailed was called). */
+  private failed = false;
 
   constructor(private readonly options: SupervisedProcessOptions) {
     this.backoffMs = options.restartBackoffMs;
@@ -98,6 +105,11 @@ export class SupervisedProcess {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /** Milliseconds from the latest spawn to its first answer (a fault's recovery is judged against it). */
+  get lastStartMs(): number | null {
+    return this.startMs;
   }
 
   /** Starts it, unless it runs already; a restart waiting for its backoff happens now instead. */
@@ -132,6 +144,30 @@ export class SupervisedProcess {
       }
     }
     throw lastError;
+  }
+
+  /**
+   * Restarts it on request (the restart control). 'clean' stops it as stop() does, with its
+   * signal, so it saves what it saves, and starts it again; 'crash' kills its group with SIGKILL
+   * (nothing saved, as in a power cut) and the usual restart brings it back at once. Both report
+   * onDown and then onUp, as a death would. Resolves once it answers again.
+   */
+  async restart(mode: RestartMode): Promise<void> {
+    const child = this.child;
+    if (!this.ready || !child) throw new NotRunningError('it is not running');
+    if (mode === 'crash') {
+      this.crashRequested = true;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      killGroup(child, 'SIGKILL');
+      await exited;
+      // onExit has scheduled the restart, without a backoff: wait for it to answer.
+      await this.whenReady();
+      return;
+    }
+    this.options.onDown?.(RESTART_REASON);
+    this.down = true;
+    await this.stop();
+    await this.start();
   }
 
   async stop(): Promise<void> {
@@ -214,6 +250,7 @@ export class SupervisedProcess {
       try {
         await spec.probe(launch, pid);
         this.ready = true;
+        this.startMs = Date.now() - this.startedAt;
         return;
       } catch (err) {
         lastError = err;
@@ -230,20 +267,36 @@ export class SupervisedProcess {
     }
   }
 
-  private onExit(child: DaemonChild, reason: string): void {
+  /** Resolves once it answers again after a death; rejects if it is stopped or given up on. */
+  private async whenReady(): Promise<void> {
+    const limitMs = this.options.startTimeoutMs + RESTART_BACKOFF_MAX_MS;
+    const deadline = Date.now() + limitMs;
+    while (!this.ready) {
+      if (this.stopping) throw new NotRunningError('it was stopped');
+      if (this.failed) throw new NotRunningError('it did not come back');
+      if (Date.now() > deadline) throw new NotRunningError(`it did not answer within ${limitMs} ms`);
+      await this.starting?.catch(() => {});
+      await sleep(WAIT_POLL_MS);
+    }
+  }
+
+  private onExit(child: DaemonChild, exitReason: string): void {
     if (this.child !== child) return;
     const wasReady = this.ready;
     this.forget(child);
     killGroup(child, 'SIGKILL'); // leftovers of the group, if any
     // Before its first answer, spawnAndWait() sees the exit and reports it.
     if (this.stopping || !wasReady) return;
-    const quick = Date.now() - this.startedAt < STABLE_RUN_MS;
+    const requested = this.crashRequested;
+    this.crashRequested = false;
+    const reason = requested ? CRASH_REASON : exitReason;
+    const quick = !requested && Date.now() - this.startedAt < STABLE_RUN_MS;
     this.quickDeaths = quick ? this.quickDeaths + 1 : 0;
     const first = this.options.restartBackoffMs;
     this.backoffMs = quick ? Math.min(this.backoffMs * 2, RESTART_BACKOFF_MAX_MS) : first;
     this.down = true;
     this.options.onDown?.(reason);
-    const delay = quick ? this.backoffMs : first;
+    const delay = requested ? 0 : quick ? this.backoffMs : first;
     void (this.options.spec.afterExit?.() ?? Promise.resolve())
       .catch(() => {})
       .then(() => {
@@ -252,18 +305,22 @@ export class SupervisedProcess {
   }
 
   private scheduleRestart(reason: string, delay: number): void {
+    this.failed = false;
     if (this.quickDeaths > MAX_QUICK_RESTARTS) {
+      this.failed = true;
       this.options.onFailed?.(`${reason}; gave up after ${MAX_QUICK_RESTARTS} quick restarts`);
       return;
     }
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
-      void this.restart(reason);
+      // start() may have brought it back meanwhile.
+      if (this.ready) return;
+      void this.restartAfterDeath(reason);
     }, delay);
     this.restartTimer.unref();
   }
 
-  private async restart(reason: string): Promise<void> {
+  private async restartAfterDeath(reason: string): Promise<void> {
     if (this.stopping) return;
     try {
       await this.run();
@@ -275,6 +332,15 @@ export class SupervisedProcess {
     }
   }
 }
+
+export type RestartMode = 'clean' | 'crash';
+
+/** What onDown says for a restart someone asked for. */
+export const RESTART_REASON = 'a restart was asked for';
+export const CRASH_REASON = 'killed with SIGKILL on request, as a crash would';
+
+/** restart() of a process that is not running (stopped, starting, or given up on). */
+export class NotRunningError extends Error {}
 
 /** The process left before it answered: usually its port was taken meanwhile; worth another port. */
 class ExitedEarly extends Error {}

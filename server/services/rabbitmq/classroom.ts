@@ -1,13 +1,22 @@
 // Classroom mode: each learner's RabbitMQ account on the shared broker, made through its management
 // HTTP API with the broker's administrator (never given to learners): per workspace a vhost named
 // after it, a user of the same name without tags (so it cannot use the management API itself),
-// permissions `.* .* .*` on that vhost only, and vhost limits on queues and connections.
+// permissions `.* .* .*` on that vhost only, vhost limits on queues and connections, and a cap on
+// every queue's length and bytes (queue-cap.ts: an operator policy and a policy).
+//
+// Why these limits keep the shared broker below its memory alarm: a learner's queues hold at most
+// maxQueues × min(queueMessages, queueMb) of messages, and the broker keeps ~0.6–1.5 KB of its own
+// per message on top of the bodies. Every queue full cost the broker 34 MB at worst with the
+// defaults (bench/rabbitmq-flood.ts), ~3.4 GB for a class of 100, against an alarm at 40% of the
+// machine's memory (docs/classroom.md). Messages delivered but not yet acknowledged do not count
+// against max-length, and stream queues ignore the policies: neither is bounded here.
 //
 // Measured on 3.10.8 (2 cores):
-// - One workspace is made with four PUTs in two parallel rounds (vhost and user, then permissions
-//   and both limits): ~40 ms with a few dozen vhosts on the broker, ~65 ms with 150. The same as one
-//   POST /api/definitions takes 1.5–2× as long, and concurrent imports queue behind each other.
-// - Both limits go in one PUT of the "vhost-limits" parameter: the per-limit endpoint
+// - One workspace is made with six PUTs in two parallel rounds (vhost and user, then permissions,
+//   both limits and the two queue-cap policies): ~40 ms with a few dozen vhosts on the broker, ~65
+//   ms with 150 (p50 28 ms for 30 in a row with the policies). The same as one POST
+//   /api/definitions takes 1.5–2× as long, and concurrent imports queue behind each other.
+// - Both vhost limits go in one PUT of the "vhost-limits" parameter: the per-limit endpoint
 //   (/api/vhost-limits/VHOST/NAME) rewrites the whole parameter, so two of them in parallel lose
 //   one limit.
 // - At start(), every known workspace is written again with one POST /api/definitions: idempotent
@@ -21,6 +30,7 @@ import type { ManagedContext } from '../managed-types.ts';
 import { parseAmqpTarget } from './amqp-url.ts';
 import { ctlAccess, managementRequest, type CtlAccess, type ManagementAccess, type RabbitmqAdmin } from './admin.ts';
 import { MANAGED_USER, managedPassword, managementUrl } from './managed.ts';
+import { OVERFLOW_POLICY, QUEUE_CAP_POLICY, overflowPolicy, queueCapPolicy, type QueueCap } from './queue-cap.ts';
 
 /**
  * Workspaces created at once. The broker makes vhosts nearly one at a time, so when a whole class
@@ -57,7 +67,7 @@ export function rabbitPasswordHash(password: string, salt = randomBytes(4)): str
   return Buffer.concat([salt, digest]).toString('base64');
 }
 
-/** Definitions of some workspaces' vhosts, users, permissions and limits. */
+/** Definitions of some workspaces' vhosts, users, permissions, limits and queue caps. */
 export function accountDefinitions(accounts: LearnerAccount[], limits: Limits): object {
   return {
     users: accounts.map((a) => ({
@@ -68,13 +78,18 @@ export function accountDefinitions(accounts: LearnerAccount[], limits: Limits): 
     })),
     vhosts: accounts.map((a) => ({ name: a.id })),
     permissions: accounts.map((a) => ({ user: a.id, vhost: a.id, configure: '.*', write: '.*', read: '.*' })),
-    parameters: accounts.map((a) => ({
-      vhost: a.id,
-      component: 'vhost-limits',
-      name: 'limits',
-      value: vhostLimits(limits),
-    })),
+    parameters: accounts.flatMap((a) => [
+      { vhost: a.id, component: 'vhost-limits', name: 'limits', value: vhostLimits(limits) },
+      // Operator policies are runtime parameters of their own component in a definitions file.
+      { vhost: a.id, component: 'operator_policy', name: QUEUE_CAP_POLICY, value: queueCapPolicy(queueCap(limits)) },
+    ]),
+    policies: accounts.map((a) => ({ vhost: a.id, name: OVERFLOW_POLICY, ...overflowPolicy() })),
   };
+}
+
+/** The cap on each queue of a learner's vhost. */
+export function queueCap(limits: Limits): QueueCap {
+  return { messages: limits.queueMessages, bytes: limits.queueMb * 1024 * 1024 };
 }
 
 function vhostLimits(limits: Limits): Record<string, number> {
@@ -147,7 +162,7 @@ export class RabbitmqAccounts implements AccountManager {
     return { url: `amqp://${account.id}:${encodeURIComponent(account.password)}@${address}/${account.id}`, address };
   }
 
-  /** A new workspace's vhost, user, permissions and limits. */
+  /** A new workspace's vhost, user, permissions, limits and queue caps. */
   create(account: LearnerAccount): Promise<void> {
     return this.creating.run(async () => {
       const name = encodeURIComponent(account.id);
@@ -173,11 +188,14 @@ export class RabbitmqAccounts implements AccountManager {
     await this.grant(account);
   }
 
+  /** Everything that lives in the vhost besides itself: made again after reset() deleted it. */
   private async grant(account: LearnerAccount): Promise<void> {
     const name = encodeURIComponent(account.id);
     await Promise.all([
       this.request('PUT', `/api/permissions/${name}/${name}`, { configure: '.*', write: '.*', read: '.*' }),
       this.request('PUT', `/api/parameters/vhost-limits/${name}/limits`, { value: vhostLimits(this.limits) }),
+      this.request('PUT', `/api/operator-policies/${name}/${QUEUE_CAP_POLICY}`, queueCapPolicy(queueCap(this.limits))),
+      this.request('PUT', `/api/policies/${name}/${OVERFLOW_POLICY}`, overflowPolicy()),
     ]);
   }
 
@@ -211,10 +229,20 @@ export class RabbitmqAccounts implements AccountManager {
 export const rabbitmqLearners: LearnerAccounts<RabbitmqAdminAccess> = {
   kind: 'account',
   limits: {
-    /** The vhost limit max-queues. */
-    maxQueues: { env: 'CLASSROOM_MAX_QUEUES', default: 50, min: 1, max: 10_000 },
+    /**
+     * The vhost limit max-queues. 20 is more than any lesson uses at once; it is also a factor of
+     * the broker's worst case (see the top of the file), which 50 made 2.5 times larger.
+     */
+    maxQueues: { env: 'CLASSROOM_MAX_QUEUES', default: 20, min: 1, max: 10_000 },
     /** The vhost limit max-connections. */
     maxConnections: { env: 'CLASSROOM_MAX_AMQP_CONNECTIONS', default: 20, min: 1, max: 10_000 },
+    /**
+     * max-length of every queue (ready messages). The broker keeps ~0.6–1.5 KB of its own per
+     * queued message whatever the body, so the count is capped as well as the bytes.
+     */
+    queueMessages: { env: 'CLASSROOM_QUEUE_MESSAGES', default: 1000, min: 1, max: 10_000_000 },
+    /** max-length-bytes of every queue (ready messages' bodies), in MB. */
+    queueMb: { env: 'CLASSROOM_QUEUE_MB', default: 1, min: 1, max: 4096 },
   },
   adminAccess,
   open: (access, limits) => new RabbitmqAccounts(access, limits),

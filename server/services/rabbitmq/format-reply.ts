@@ -11,8 +11,13 @@ export const BODY_PREVIEW_BYTES = 1024;
 
 export const CRLF = '\r\n';
 
+/**
+ * A red line. Its text may quote the learner's line (a local LineError, even JavaScript's JSON
+ * error quoting a table) or the broker, so anything invisible in it is escaped; escaping text that
+ * already is escaped changes nothing.
+ */
 export function errorLine(text: string): string {
-  return `${RED}${text}${RESET}${CRLF}`;
+  return `${RED}${escapeInvisible(text)}${RESET}${CRLF}`;
 }
 
 export function noteLine(text: string): string {

@@ -48,6 +48,7 @@ const INTRO = [
   'Values: bare words, "double" or \'single\' quotes with backslash escapes (\\n \\t \\xHH \\u00e9),',
   'JSON for tables: arguments={"x-max-length":10}. Fields left out take the spec\'s default.',
   'basic.consume prints deliveries until Ctrl-C. help <class.method> shows types and defaults.',
+  ':restart stops the broker cleanly and starts it again (:restart crash kills it with SIGKILL).',
 ];
 
 /** Two columns; a row with an empty right side is a heading and does not widen the left column. */

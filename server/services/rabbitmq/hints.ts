@@ -1,6 +1,7 @@
 // What to change when pasted RabbitMQ code fails here (see ../hint-types.ts): pika 0.x calls on
 // the pika 1.x that is installed, a broker address from a tutorial, a login other than the two
-// that work here (guest/guest on localhost, and the one in AMQP_URL).
+// that work here (guest/guest on localhost, and the one in AMQP_URL), and a publish the broker
+// refused (in the classroom, a queue at its cap: server/services/rabbitmq/queue-cap.ts).
 import { readVariable } from '../../../shared/constants.ts';
 import type { HintContext, HintRow } from '../hint-types.ts';
 
@@ -68,6 +69,17 @@ export const rabbitmqHints: HintRow[] = [
         "pika.exceptions.ProbableAuthenticationError: ConnectionClosedByBroker: (403) 'ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. For details see the broker logfile.'",
       ].join('\n'),
       says: 'guest/guest on localhost:5672',
+    },
+  },
+  {
+    id: 'amqp-nack',
+    line: /^pika\.exceptions\.NackError: (\d+) message\(s\) NACKed|^Error: message nacked$/,
+    hint: () =>
+      'the broker refused the message (basic.nack): most often a queue it routes to is full — in the classroom each queue holds a limited number of messages and bytes; consume from the queue or purge it to make room',
+    fixture: {
+      language: 'python',
+      output: ['    raise exceptions.NackError(messages)', 'pika.exceptions.NackError: 1 message(s) NACKed'].join('\n'),
+      says: 'a queue it routes to is full',
     },
   },
   {

@@ -65,11 +65,21 @@ export function managedPassword(secret: string): string {
   return derive(secret, 'rabbitmq-password').slice(0, 32);
 }
 
-/** Names the node after its AMQP port, so two playgrounds on one machine never share a node name. */
+/**
+ * The node's name, the same at every start of one installation: Mnesia files its database (durable
+ * queues, persistent messages, users, vhosts) under the node's name and refuses a database another
+ * name made, so a name that followed the port would lose them at every start. It comes from the
+ * installation's secret (kept in the data directory), so two playgrounds on one machine differ and
+ * a data directory moved elsewhere keeps its broker. Each playground has an epmd of its own besides.
+ */
 export function nodeName(ctx: ManagedContext): string {
-  // "localhost" resolves from /etc/hosts, so the node starts without DNS (short names).
-  return `playground-${ctx.ports[AMQP_PORT]}@localhost`;
+  // "localhost" resolves from /etc/hosts, so the node starts without DNS (short names), and a
+  // machine whose hostname changes finds its database under the same name.
+  return `playground-${derive(ctx.secret, 'rabbitmq-node').slice(0, 12)}@localhost`;
 }
+
+/** Databases of the layout that named the node after its port; they were emptied at every start. */
+const PORT_NAMED_NODE = /^playground-\d+@localhost/;
 
 interface Layout {
   home: string;
@@ -155,10 +165,13 @@ async function prepare(ctx: ManagedContext): Promise<void> {
   const previousEpmd = Number(await fs.promises.readFile(l.epmdPortFile, 'utf8').catch(() => ''));
   if (previousEpmd > 0) await stopEpmd(previousEpmd);
   await fs.promises.writeFile(l.epmdPortFile, `${ctx.ports[EPMD_PORT]}\n`);
-  // The node name follows the port, and Mnesia refuses a database made by another node name; the
-  // playground keeps no broker state across restarts anyway (like its Redis and memcached).
-  await fs.promises.rm(l.mnesia, { recursive: true, force: true });
+  // The database is kept: durable queues and persistent messages survive a restart, as the
+  // work-queues lesson teaches. Only what an older layout left (a node named after its port,
+  // emptied at every start then) goes.
   await fs.promises.mkdir(l.mnesia, { recursive: true });
+  for (const name of await fs.promises.readdir(l.mnesia)) {
+    if (PORT_NAMED_NODE.test(name)) await fs.promises.rm(path.join(l.mnesia, name), { recursive: true, force: true });
+  }
   await fs.promises.mkdir(l.logs, { recursive: true });
   await fs.promises.mkdir(l.home, { recursive: true, mode: 0o700 });
 

@@ -5,7 +5,7 @@
 // JSON tables need no quotes: arguments={"x-max-length": 10}. Every mistake is a LineError with a
 // one-line message naming what was expected.
 import type { AmqpType } from './amqp-defs.ts';
-import { quote } from './format-reply.ts';
+import { formatString, quote } from './format-reply.ts';
 import {
   BODY_FIELD,
   CLIENT_METHODS,
@@ -89,7 +89,15 @@ class Piece {
 }
 
 const isSpace = (ch: string) => /\s/.test(ch);
+
 const HEX = /^[0-9a-fA-F]+$/;
+
+/**
+ * A typed key as a message names it: bare when it reads back as itself, else quoted and escaped. A
+ * key may hold \n or \x1b from its escapes, and a raw one would break the error's line or drive the
+ * learner's terminal.
+ */
+const shownKey = (key: string) => formatString(key);
 
 /** Splits a line into words, resolving quotes, escapes and bracketed JSON. */
 export function tokenize(line: string): Word[] {
@@ -151,8 +159,8 @@ export function tokenize(line: string): Word[] {
     const opening = cps[start];
     throw new LineError(
       inString
-        ? `unbalanced " in the JSON of ${key}=`
-        : `unbalanced ${opening} in the JSON of ${key}=: missing ${opening === '{' ? '}' : ']'}`,
+        ? `unbalanced " in the JSON of ${shownKey(key)}=`
+        : `unbalanced ${opening} in the JSON of ${shownKey(key)}=: missing ${opening === '{' ? '}' : ']'}`,
     );
   };
 
@@ -166,7 +174,7 @@ export function tokenize(line: string): Word[] {
     let valueStart = -1;
     let afterJson = false;
     while (i < cps.length && !isSpace(cps[i])) {
-      if (afterJson) throw new LineError(`unexpected ${quote(cps[i])} after the JSON of ${key.text}=`);
+      if (afterJson) throw new LineError(`unexpected ${quote(cps[i])} after the JSON of ${shownKey(key.text)}=`);
       const piece = value ?? key;
       const c = cps[i];
       if (c === '\\') {
@@ -299,7 +307,7 @@ export function parseLine(line: string): ParsedLine {
         `expected field=value, got ${quote(word.key)}; ${method.name} takes ${acceptedFields(method)}`,
       );
     }
-    if (seen.has(word.key)) throw new LineError(`${word.key}= is given twice`);
+    if (seen.has(word.key)) throw new LineError(`${shownKey(word.key)}= is given twice`);
     seen.add(word.key);
     const field = method.fields.find((f) => f.name === word.key);
     const property = isPublish ? MESSAGE_PROPERTIES.find((f) => f.name === word.key) : undefined;

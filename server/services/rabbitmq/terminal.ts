@@ -28,6 +28,8 @@ import { helpText } from './help-text.ts';
 import type { MethodSpec } from './method-table.ts';
 import { LineError, parseLine } from './parse-line.ts';
 import { terminalHint } from '../wire-types.ts';
+import type { RabbitmqAdmin } from './admin.ts';
+import { nackHint, VhostQueueCap } from './queue-cap.ts';
 import { amqpTerminalHint, vhostNamesFor } from './wire-explain.ts';
 
 export const PROMPT = 'amqp> ';
@@ -114,7 +116,9 @@ export async function openAmqpTerminal(
   output: TerminalOutput,
   admin?: unknown,
 ): Promise<TerminalSession> {
-  const terminal = new AmqpTerminal(output, admin ?? null);
+  const vhost = vhostOf(parseAmqpTarget(endpoint.url));
+  const queueCap = new VhostQueueCap((admin ?? null) as RabbitmqAdmin | null, vhost);
+  const terminal = new AmqpTerminal(output, admin ?? null, queueCap);
   // The host words a failure as "cannot connect to RabbitMQ at HOST:PORT: <message>".
   const model = await connectAmqp(endpoint, CLIENT_NAME);
   try {
@@ -124,7 +128,6 @@ export async function openAmqpTerminal(
     throw new Error(formatCloseReason(err), { cause: err });
   }
   const version = String(model.connection.serverProperties.version ?? '');
-  const vhost = vhostOf(parseAmqpTarget(endpoint.url));
   output.write(
     noteLine(
       `Connected to RabbitMQ ${escapeInvisible(version)}, vhost ${formatString(vhost)}: one connection, one channel. Type help.`,
@@ -153,6 +156,8 @@ class AmqpTerminal implements TerminalSession {
     private readonly output: TerminalOutput,
     /** The management API's access (RabbitmqAdmin), for a 404's list of what the vhost has. */
     private readonly admin: unknown,
+    /** The classroom's cap on the vhost's queues, for the hints at a full queue. */
+    private readonly queueCap: VhostQueueCap,
   ) {}
 
   async start(model: ChannelModel): Promise<void> {
@@ -294,10 +299,17 @@ class AmqpTerminal implements TerminalSession {
 
   private async publish(parsed: Parsed, channel: Channel): Promise<string> {
     const confirms = channel === this.channel ? this.confirms : null;
+    // Read once per session, before the first publish: a nack's hint needs it at once.
+    await this.queueCap.load();
     raw(channel).sendMessage(parsed.fields, parsed.properties, parsed.body);
     const seq = confirms ? ++confirms.published : 0;
     await this.fence(channel);
-    if (!confirms) return noteLine('(basic.publish has no reply)');
+    if (!confirms) {
+      // Nothing comes back from a publish that did not fit: say so when a queue it reaches is full.
+      const { exchange, routingKey } = parsed.fields as { exchange: string; routingKey: string };
+      const full = await this.queueCap.afterPublish(exchange, routingKey, parsed.body.length);
+      return noteLine('(basic.publish has no reply)') + (full ? terminalHint(full) : '');
+    }
     // In confirm mode the broker acks each publish; its basic.ack is printed as it arrives.
     if (!(seq <= confirms.through || confirms.singles.has(seq))) {
       await new Promise<void>((resolve) => {
@@ -317,7 +329,8 @@ class AmqpTerminal implements TerminalSession {
 
   private onConfirm(channel: Channel, name: 'basic.ack' | 'basic.nack', fields: Record<string, unknown>): void {
     if (channel !== this.channel) return;
-    this.writeAsync(formatMethod(name, fields) + CRLF);
+    const hint = name === 'basic.nack' ? terminalHint(nackHint(this.queueCap.known)) : '';
+    this.writeAsync(formatMethod(name, fields) + CRLF + hint);
     const confirms = this.confirms;
     if (!confirms) return;
     const tag = Number(fields.deliveryTag);

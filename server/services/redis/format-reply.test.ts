@@ -46,6 +46,14 @@ describe('ReplyFormatter (tty)', () => {
     expect(format(`$${value.length}\r\n${value}\r\n`)).toBe('"q\\"\\\\\\t\\r\\a\\b\\x7f\\xc3\\xa9 \\n\\x00"\n');
   });
 
+  it('escapes control characters where redis-cli prints text as it is, cut anywhere', () => {
+    // EVAL "return redis.error_reply('\27]52;c;aGk=\7')" 0, a status reply, a RESP3 verbatim string.
+    const input = '-\x1b]52;c;aGk=\x07\r\n+\x9b31mOK\r\n=12\r\ntxt:a\x1b[2J\nb\x07\r\n';
+    const expected = '(error) \\x1b]52;c;aGk=\\x07\n\\x9b31mOK\na\\x1b[2J\nb\\x07\n';
+    for (const size of [1, 2, 3, Infinity]) expect(format(input, 'tty', size)).toBe(expected);
+    expect(format('$10\r\na\x1b[Hb\r\nc\rd\r\n', 'raw')).toBe('a\\x1b[Hb\r\nc\\x0dd\n');
+  });
+
   it('indents nested arrays as redis-cli does', () => {
     // EVAL "return {1,2,3,4,5,6,7,8,9,{'a',{'b','c'}},11,{}}" 0
     const input = '*12\r\n' + ints(1, 9) + '*2\r\n$1\r\na\r\n*2\r\n$1\r\nb\r\n$1\r\nc\r\n:11\r\n*0\r\n';

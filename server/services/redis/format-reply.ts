@@ -1,7 +1,10 @@
 // Formats replies the way redis-cli 7 prints them in a terminal (redis-cli.c cliFormatReplyTTY and,
 // for INFO-like commands, cliFormatReplyRaw), from the parser's events as they stream in: nested
 // arrays are numbered and indented exactly as redis-cli does, strings are quoted and escaped.
-import { StringDecoder } from 'node:string_decoder';
+// Where redis-cli prints a reply's text as it is (errors, status replies, numbers, verbatim strings,
+// all of raw mode), control characters are escaped here (visible-text.ts): an error can quote a
+// learner's argument and a Lua script can return any text, and neither may drive the terminal.
+import { VisibleTextDecoder } from '../visible-text.ts';
 import type { AggregateType, ReplyInfo, RespEvents, RespType, ScalarType } from './resp.ts';
 
 /**
@@ -108,7 +111,7 @@ export class ReplyFormatter implements Omit<RespEvents, 'replyEnd'> {
   /** The newline after the last value, held back because a map's " => " may replace it. */
   private pendingNewline = false;
   private scalarType: ScalarType | null = null;
-  private decoder: StringDecoder | null = null;
+  private decoder: VisibleTextDecoder | null = null;
   private skip = 0;
   private boolText = '';
   /** Whether anything of this reply was written; raw mode ends a non-empty reply with a newline. */
@@ -169,8 +172,8 @@ export class ReplyFormatter implements Omit<RespEvents, 'replyEnd'> {
     this.boolText = '';
     this.decoder = null;
     if (this.mode === 'raw') {
-      // Verbatim output: every type's text as it is.
-      if (type !== '#') this.decoder = new StringDecoder('utf8');
+      // Verbatim output: every type's text as it is, its lines as lines, its control characters escaped.
+      if (type !== '#') this.decoder = new VisibleTextDecoder('lf');
       return;
     }
     switch (type) {
@@ -180,24 +183,24 @@ export class ReplyFormatter implements Omit<RespEvents, 'replyEnd'> {
       case '-':
       case '!':
         this.write('(error) ');
-        this.decoder = new StringDecoder('utf8');
+        this.decoder = new VisibleTextDecoder('lf');
         break;
       case ':':
         this.write('(integer) ');
-        this.decoder = new StringDecoder('utf8');
+        this.decoder = new VisibleTextDecoder('lf');
         break;
       case ',':
         this.write('(double) ');
-        this.decoder = new StringDecoder('utf8');
+        this.decoder = new VisibleTextDecoder('lf');
         break;
       case '(':
         this.write('(big number) ');
-        this.decoder = new StringDecoder('utf8');
+        this.decoder = new VisibleTextDecoder('lf');
         break;
       case '#':
         break;
       default:
-        this.decoder = new StringDecoder('utf8');
+        this.decoder = new VisibleTextDecoder('lf');
     }
   }
 

@@ -1,13 +1,16 @@
 // What HELP and the terminal's own colon commands print. HELP <command> is laid out exactly as
 // redis-cli prints it (cliOutputCommandHelp), colours included; the text comes from the catalog.
 import { BOLD, GREY, RESET, YELLOW } from '../../../shared/ansi.ts';
+import { visibleText } from '../visible-text.ts';
 import type { CommandDoc } from './command-docs.ts';
 
+/** The catalog's text is the server's (COMMAND DOCS): shown with its control characters escaped. */
 function commandHelp(doc: CommandDoc, withGroup: boolean): string {
-  let out = `\r\n  ${BOLD}${doc.name}${RESET} ${GREY}${doc.syntax}${RESET}\r\n`;
-  out += `  ${YELLOW}summary:${RESET} ${doc.summary ?? ''}\r\n`;
-  out += `  ${YELLOW}since:${RESET} ${doc.since ?? ''}\r\n`;
-  if (withGroup) out += `  ${YELLOW}group:${RESET} ${doc.group ?? ''}\r\n`;
+  const text = (value: string | undefined) => visibleText(value ?? '', 'none');
+  let out = `\r\n  ${BOLD}${text(doc.name)}${RESET} ${GREY}${text(doc.syntax)}${RESET}\r\n`;
+  out += `  ${YELLOW}summary:${RESET} ${text(doc.summary)}\r\n`;
+  out += `  ${YELLOW}since:${RESET} ${text(doc.since)}\r\n`;
+  if (withGroup) out += `  ${YELLOW}group:${RESET} ${text(doc.group)}\r\n`;
   return out;
 }
 
@@ -30,7 +33,9 @@ export function helpFor(words: string[], catalog: CommandDoc[]): string {
   }
   if (!out) {
     // redis-cli prints only a blank line here; a learner gets a pointer instead.
-    return `No help for ${JSON.stringify(words.join(' '))}. Type "help" to see how help works.\r\n`;
+    // JSON quotes C0 controls but leaves DEL and C1 ones as they are.
+    const asked = visibleText(JSON.stringify(words.join(' ')), 'none');
+    return `No help for ${asked}. Type "help" to see how help works.\r\n`;
   }
   return out + '\r\n';
 }
@@ -53,6 +58,8 @@ export const META_HELP = [
   '  :raw          show the exact bytes of the last reply, as Redis sent them (RESP)',
   '  :raw on       show the raw bytes after every reply from now on',
   '  :raw off      stop showing them',
+  '  :restart      stop Redis cleanly (it saves a snapshot) and start it again',
+  '  :restart crash  kill it with SIGKILL, as a crash would (what changed since the last snapshot is lost)',
   '  :help         this list',
   'The Wire view (Alt+W, or the Wire button) shows every command and reply of this',
   'terminal the same way, decoded and paired, with their bytes.',

@@ -44,9 +44,12 @@ export const redis: ServiceAdapter = {
       const args = [
         '--port', String(ctx.ports[0]),
         '--bind', '127.0.0.1',
-        // Lessons start from nothing and may lose everything: no snapshots, no append-only file.
+        // No automatic snapshots and no append-only file (the persistence lesson reads both), but a
+        // snapshot whenever it is stopped (npm start again, the restart control): what a learner
+        // stored is kept, and only a crash (`:restart crash`) loses what changed since the last one.
         '--save', '',
         '--appendonly', 'no',
+        '--shutdown-on-sigterm', 'save',
         '--dir', ctx.dir,
         // In the foreground, so the supervisor keeps the pid and sees it die.
         '--daemonize', 'no',

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CapturedOutput } from '../../testing/capture-output.ts';
 import { testEndpoint } from '../../testing/endpoints.ts';
+import { HOSTILE_SHOWN, HOSTILE_VALUE, controlsIn } from '../../testing/hostile-text.ts';
 import { freePort } from '../net-util.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { TerminalSession } from '../types.ts';
@@ -106,6 +107,67 @@ describe('redis adapter against the test instance', () => {
     expect(await t.run(`GET ${k}`)).toBe('"a\\x00b\\n\\xff\\"q"\n');
     await t.run(`SET ${k} 'héllo'`);
     expect(await t.run(`GET ${k}`)).toBe('"h\\xc3\\xa9llo"\n');
+  });
+
+  it('shows escape sequences in values, keys, errors, pushes and streams as visible text', async () => {
+    // Typed raw, as a paste would bring them: the value has no spaces or quotes, so it is one argument.
+    const v = HOSTILE_VALUE;
+    const quoted =
+      '"<\\x1b]52;c;aGk=\\a|\\x1b]8;;http://x\\alink|\\x1b]0;title\\a|\\x1b[2J|\\x1b[H|\\xc2\\x9b31m|\\a>"';
+    const t = await openTerm();
+    const other = await openTerm();
+    const k = key('hostile');
+    const hostileKey = `${k}:${v}`;
+    const seen: string[] = [];
+    const run = async (term: Term, line: string) => {
+      const out = await term.run(line);
+      seen.push(out);
+      return out;
+    };
+
+    await run(t, `SET ${k} ${v}`);
+    expect(await run(t, `GET ${k}`)).toBe(`${quoted}\n`);
+    expect(await run(t, ':raw')).toContain('\\x1b]52');
+    // Text redis-cli prints as it is: an error and a status a script returns, an unknown command.
+    expect(await run(t, `EVAL "return redis.error_reply(ARGV[1])" 0 ${v}`)).toBe(`(error) ERR ${HOSTILE_SHOWN}\n`);
+    expect(await run(t, `EVAL "return redis.status_reply(ARGV[1])" 0 ${v}`)).toBe(`${HOSTILE_SHOWN}\n`);
+    expect(await run(t, `${v} arg`)).toMatch(/^\(error\) ERR unknown command '<\\x1b\]52/);
+    // A WRONGTYPE hint names the key.
+    await run(t, `SET ${hostileKey} x`);
+    expect(await run(t, `LPUSH ${hostileKey} y`)).toMatch(/\[hint: [^\n]*\\x1b\]52/);
+    expect(await run(t, `HELP ${v}`)).toContain('No help for "<\\u001b]52');
+    expect(await run(t, `:${v}`)).toContain('\\xc2\\x9b31m');
+
+    // Pub/sub: the channel and the message, quoted as redis-cli quotes them.
+    t.send(`SUBSCRIBE ${v}`);
+    await t.output.until((o) => o.text.includes('3) (integer) 1'));
+    await run(other, `PUBLISH ${v} ${v}`);
+    await t.output.until((o) => o.text.includes('3) "<'));
+    seen.push(t.output.text);
+    expect(t.output.text.replace(/\r\n/g, '\n')).toContain(`1) "message"\n2) ${quoted}\n3) ${quoted}\n`);
+    await t.interrupt();
+
+    // MONITOR: the server quotes each argument itself; the line passes unharmed.
+    t.send('MONITOR');
+    await t.output.until((o) => o.text.includes('OK\r\n'));
+    await run(other, `SET ${k} ${v}`);
+    await t.output.until((o) => o.text.includes(`"SET" "${k}"`));
+    seen.push(t.output.text);
+    expect(t.output.text).toContain(`"SET" "${k}" ${quoted}`);
+    await t.interrupt();
+
+    // Client-side caching: an invalidation push names the key.
+    await run(t, 'HELLO 3');
+    await run(t, 'CLIENT TRACKING on');
+    await run(t, `GET ${hostileKey}`);
+    t.output.take();
+    await run(other, `SET ${hostileKey} changed`);
+    await t.output.until((o) => o.text.includes('-> invalidate:'));
+    seen.push(t.output.text);
+    expect(t.output.text).toContain(`-> invalidate: '${k}:<\\x1b]52;c;aGk=\\x07|`);
+
+    expect(seen.join('')).toContain('\\x1b]52');
+    for (const out of seen) expect(controlsIn(out)).toEqual([]);
   });
 
   it('numbers a list', async () => {

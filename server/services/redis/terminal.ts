@@ -3,7 +3,8 @@
 // prompt carries the selected database and the transaction state; SUBSCRIBE and MONITOR stream
 // until Ctrl-C, which (like any interrupt of a running command) drops the connection and opens a
 // fresh one. A WRONGTYPE error gets the trace's hint under it (wire-explain.ts: what the key really
-// is). Everything a learner types ends as terminal text, never as an exception.
+// is), an OOM error one that says how much the server may hold (oom-hint.ts). Everything a learner
+// types ends as terminal text, never as an exception.
 import { DIM, RESET } from '../../../shared/ansi.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { TerminalOutput, TerminalSession } from '../types.ts';
@@ -24,7 +25,9 @@ import { rememberStartSettings } from './settings.ts';
 import type { ReplyInfo, RespEvents } from './resp.ts';
 import { splitArgs } from './split-args.ts';
 import { explainWrongType } from './wire-explain.ts';
+import { explainOom } from './oom-hint.ts';
 import { terminalHint } from '../wire-types.ts';
+import { visibleText } from '../visible-text.ts';
 
 /** Time to connect (and AUTH/SELECT) before giving up, on open and on every reconnect. */
 const CONNECT_TIMEOUT_MS = 3000;
@@ -53,6 +56,11 @@ function asciiLower(bytes: Buffer): string {
 /** A WRONGTYPE error reply, which gets a hint line under it. */
 function isWrongType(info: ReplyInfo): boolean {
   return info.type === '-' && info.raw.subarray(1, 10).toString('latin1') === 'WRONGTYPE';
+}
+
+/** Redis' "OOM command not allowed when used memory > 'maxmemory'", which gets a hint line too. */
+function isOom(info: ReplyInfo): boolean {
+  return info.type === '-' && info.raw.subarray(1, 5).toString('latin1') === 'OOM ';
 }
 
 /** C's atoi: the leading integer of a string, 0 when there is none. */
@@ -214,20 +222,27 @@ export class RedisTerminal implements TerminalSession {
     const epoch = this.epoch;
     const started = Date.now();
     let wrongType = false;
+    let oom = false;
     try {
       for (let i = 0; i < repeat && epoch === this.epoch; i++) {
         const info = await this.execute(args);
         if (info && isWrongType(info)) wrongType = true;
+        if (info && isOom(info)) oom = true;
       }
     } catch (err) {
       // A lost connection is connectionLost()'s to report (it has bumped the epoch); anything else
       // is said here.
-      if (epoch === this.epoch) this.emit(`(error) ${err instanceof Error ? err.message : String(err)}\n`);
+      if (epoch === this.epoch) this.emit(`(error) ${visibleText(err instanceof Error ? err.message : String(err))}\n`);
     }
     if (epoch !== this.epoch) return;
     if (wrongType) {
       // The trace's hint for the same error, under it: what the key really is.
       const hint = await explainWrongType(this.endpoint, args, this.db);
+      if (epoch !== this.epoch) return;
+      if (hint) this.emit(terminalHint(hint));
+    }
+    if (oom) {
+      const hint = await explainOom(this.endpoint);
       if (epoch !== this.epoch) return;
       if (hint) this.emit(terminalHint(hint));
     }
@@ -362,7 +377,9 @@ export class RedisTerminal implements TerminalSession {
             'redis-cli preferences do not apply here: hints are always on. ":help" lists this terminal\'s commands.\n',
           );
         } else {
-          this.emit(`Unknown terminal command ${JSON.stringify(words.join(' '))}. ":help" lists them.\n`);
+          // JSON quotes C0 controls but leaves DEL and C1 ones as they are.
+          const shown = visibleText(JSON.stringify(words.join(' ')), 'none');
+          this.emit(`Unknown terminal command ${shown}. ":help" lists them.\n`);
         }
     }
     this.prompt();
@@ -407,7 +424,8 @@ export class RedisTerminal implements TerminalSession {
     connection.onChunkDone = () => this.flush();
     connection.onClose = (reason) => this.connectionLost(connection, reason);
     connection.unsolicited = this.unsolicitedSink();
-    for (const note of opened.notes) this.emit(`${note}\n`);
+    // A note quotes the server's error for AUTH or SELECT.
+    for (const note of opened.notes) this.emit(`${visibleText(note, 'none')}\n`);
     this.output.setSource(connection.socket);
   }
 
@@ -452,7 +470,8 @@ export class RedisTerminal implements TerminalSession {
       valueText(kind) === 'invalidate' &&
       keys.kind === 'aggregate'
     ) {
-      const names = keys.items.map((k) => `'${valueText(k) ?? ''}'`).join(', ');
+      // Key names, as redis-cli prints them but with their control characters escaped.
+      const names = keys.items.map((k) => `'${visibleText(valueText(k) ?? '', 'none')}'`).join(', ');
       this.emit(`-> invalidate: ${names}\n`);
     } else {
       this.pushFormatter.replyStart(info.type);
@@ -519,7 +538,7 @@ export class RedisTerminal implements TerminalSession {
     try {
       step();
     } catch (err) {
-      this.emit(`(internal error: ${err instanceof Error ? err.message : String(err)})\n`);
+      this.emit(`(internal error: ${visibleText(err instanceof Error ? err.message : String(err))})\n`);
       if (this.activity === 'idle' || this.activity === 'local') {
         this.activity = 'idle';
         this.prompt();

@@ -2,11 +2,9 @@
 // terminal alike: the live server is asked what the key really is (TYPE, on a short-lived
 // connection of the playground's own) and the hint names the commands that read that type:
 // `"user:1" is a hash (GET works on strings); read it with HGET or HGETALL`.
-import type { Redis } from 'ioredis';
 import { quoteValue } from '../../../shared/trace.ts';
-import { withTimeout } from '../../util/async.ts';
 import type { Endpoint } from '../endpoint.ts';
-import { openRedis, redisDb } from './own-client.ts';
+import { askBriefly, redisDb } from './own-client.ts';
 
 /** A hint that takes longer than this is not worth waiting for (the terminal's prompt waits on it). */
 const EXPLAIN_TIMEOUT_MS = 1500;
@@ -91,22 +89,11 @@ export async function explainWrongType(
   if (args.length < 2) return null;
   const command = args[0].toString();
   const keys = args.slice(1, 1 + MAX_KEYS_ASKED);
-  let redis: Redis | null = null;
-  let abandoned = false;
-  try {
-    const opening = openRedis(endpoint, 'playground-wire-hint');
-    // A connection that opens after the hint gave up is closed at once.
-    opening.then(
-      (r) => {
-        if (abandoned) r.disconnect();
-      },
-      () => {},
-    );
-    redis = await withTimeout(opening, EXPLAIN_TIMEOUT_MS);
+  return askBriefly(endpoint, 'playground-wire-hint', EXPLAIN_TIMEOUT_MS, async (redis) => {
     const ask = redis.pipeline();
     if (db !== redisDb(endpoint)) ask.select(db);
     for (const key of keys) ask.type(key);
-    const answers = (await withTimeout(ask.exec(), EXPLAIN_TIMEOUT_MS)) ?? [];
+    const answers = (await ask.exec()) ?? [];
     const types = answers.slice(answers.length - keys.length).map(([err, type]) => (err ? null : String(type)));
     const wanted = commandType(command);
     for (let i = 0; i < keys.length; i++) {
@@ -114,10 +101,5 @@ export async function explainWrongType(
       if (type && type !== 'none' && type !== wanted) return wrongTypeHint(command, keys[i].toString(), type);
     }
     return null;
-  } catch {
-    return null;
-  } finally {
-    abandoned = true;
-    redis?.disconnect();
-  }
+  });
 }
