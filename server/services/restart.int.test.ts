@@ -128,6 +128,16 @@ describe('`:restart` in a terminal', () => {
     c.close();
   });
 
+  it('inside a memcached data block, `:restart` is data like any other line', async () => {
+    const c = await PlaygroundClient.connect(baseUrl);
+    await c.open('m', 'memcached');
+    const pid = supervisor.pid('memcached');
+    c.send({ type: 'input', id: 'm', data: 'set literal 0 0 8\r\n:restart\r\nget literal\r\n' });
+    await c.waitForOutput('m', /VALUE literal 0 8\r\n:restart\r\nEND/);
+    expect(supervisor.pid('memcached')).toBe(pid);
+    c.close();
+  });
+
   it('answers a usage line for anything else after :restart, and sends nothing to the server', async () => {
     const c = await PlaygroundClient.connect(baseUrl);
     await c.open('r', 'redis');

@@ -42,6 +42,8 @@ export interface TerminalSession {
   /** Ctrl-C: stop what is running (or drop a half-typed multi-line command), then prompt. */
   interrupt(): void;
   resize?(cols: number, rows: number): void;
+  /** The next line is data for the service (memcached's data block): the host's own commands pass through. */
+  takesAnyLine?(): boolean;
   /** Release every connection; no output may follow. */
   close(): void;
 }

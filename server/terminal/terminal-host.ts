@@ -265,7 +265,7 @@ export class TerminalHost {
       this.pendingInputBytes -= Buffer.byteLength(line) + 1;
       this.ready = false;
       this.options.onLine?.(line);
-      if (RESTART_LINE.test(line)) {
+      if (RESTART_LINE.test(line) && !this.session.takesAnyLine?.()) {
         this.restartLine(line);
         continue;
       }

@@ -50,6 +50,11 @@ class MemcachedTerminal implements TerminalSession {
   private closed = false;
   private socket!: net.Socket;
   private readonly typed = new TypedLines();
+
+  /** Inside a `set`'s data block even `:restart` is data. */
+  takesAnyLine(): boolean {
+    return this.typed.inDataBlock;
+  }
   /** Usage to show after the reply to the last line, if that reply is memcached's ERROR. */
   private pendingUsage: string | null = null;
   /** Set while Ctrl-C opens a new connection: lines wait for the prompt that follows it. */

@@ -2,7 +2,7 @@
 // data line that does not fit, and the usage after a wrong number of arguments.
 import { describe, expect, it } from 'vitest';
 import { fillByteCount } from '../../../shared/live-prompt.ts';
-import { COMMAND_PROMPT, TypedLines, dataBlockSize, withUsage } from './typed-lines.ts';
+import { COMMAND_PROMPT, TypedLines, withUsage } from './typed-lines.ts';
 
 /** The prompt as the browser draws it before `line` (ANSI removed). */
 const drawn = (t: TypedLines, line = '') => fillByteCount(t.prompt(), line).replace(/\x1b\[[0-9;]*m/g, '');
@@ -47,19 +47,6 @@ describe('memcached typed lines', () => {
     t.send('add k 0 0 6 noreply');
     expect(t.send('hello').note).toContain("5 of the 6 bytes add declared: the line's \\r is taken as the last");
     expect(t.prompt()).toBe(COMMAND_PROMPT);
-  });
-
-  it('only a well-formed storage command opens a data block', () => {
-    expect(dataBlockSize(['set', 'k', '0', '0', '5'])).toBe(5);
-    expect(dataBlockSize(['cas', 'k', '0', '0', '5', '12'])).toBe(5);
-    expect(dataBlockSize(['cas', 'k', '0', '0', '5'])).toBeNull();
-    expect(dataBlockSize(['set', 'k', '0', '0', '5', 'noreply'])).toBe(5);
-    expect(dataBlockSize(['set', 'k', '0', '0', '5', 'extra'])).toBeNull();
-    expect(dataBlockSize(['set', 'k', '0', '0', 'abc'])).toBeNull();
-    expect(dataBlockSize(['set', 'k', '0', '0', '-1'])).toBeNull();
-    expect(dataBlockSize(['SET', 'k', '0', '0', '5'])).toBeNull();
-    expect(dataBlockSize(['ms', 'k', '2', 'T0'])).toBe(2);
-    expect(dataBlockSize(['get', 'k'])).toBeNull();
   });
 
   it('a wrong argument count has the usage ready for after ERROR', () => {

@@ -6,6 +6,7 @@
 import { DIM, RESET, UNDIM, YELLOW } from '../../../shared/ansi.ts';
 import { byteCountMark } from '../../../shared/live-prompt.ts';
 import { MEMCACHED_COMMANDS } from './commands.ts';
+import { dataBlockSize } from './data-block.ts';
 
 export const COMMAND_PROMPT = `${DIM}memcached>${UNDIM} `;
 
@@ -49,40 +50,6 @@ const ARITY = new Map<string, Arity>(MEMCACHED_COMMANDS.map((c) => [c.name, { ..
 
 const usageLine = (name: string, syntax: string) => `${DIM}usage: ${name}${syntax ? ` ${syntax}` : ''}${UNDIM}\r\n`;
 const noteLine = (text: string) => `${YELLOW}note:${RESET} ${text}\r\n`;
-
-/** memcached's key rule: 1–250 bytes, no spaces or control characters. */
-const KEY = /^[^\s\x00-\x1f\x7f]{1,250}$/;
-const UINT = /^\d+$/;
-const INT = /^-?\d+$/;
-
-/**
- * The declared size of a well-formed storage command, or null when the line opens no data block
- * (memcached answers a malformed one with an error at once and reads the next line as a command).
- */
-export function dataBlockSize(words: readonly string[]): number | null {
-  const [name, key, ...rest] = words;
-  if (key === undefined || !KEY.test(key) || Buffer.byteLength(key) > 250) return null;
-  switch (name) {
-    case 'set':
-    case 'add':
-    case 'replace':
-    case 'append':
-    case 'prepend':
-    case 'cas': {
-      const fields = name === 'cas' ? 4 : 3;
-      if (rest.length !== fields && !(rest.length === fields + 1 && rest[fields] === 'noreply')) return null;
-      const [flags, exptime, bytes, casUnique] = rest;
-      if (!UINT.test(flags) || !INT.test(exptime) || !UINT.test(bytes)) return null;
-      if (name === 'cas' && !UINT.test(casUnique)) return null;
-      return Number(bytes);
-    }
-    case 'ms':
-      // ms <key> <datalen> [flags]*
-      return rest.length >= 1 && UINT.test(rest[0]) ? Number(rest[0]) : null;
-    default:
-      return null;
-  }
-}
 
 /** memcached splits a command line on spaces (not tabs), and ignores the empty words between. */
 function wordsOf(line: string): string[] {

@@ -37,12 +37,9 @@ import {
 } from './wire-format.ts';
 import { type BlockRead, LineReader, type Next, type Token, decoderError, lineEnd, tokenize } from './wire-read.ts';
 import { bytesText } from '../wire-bytes.ts';
+import { dataBlockSize, STORAGE_COMMANDS } from './data-block.ts';
 import { Fifo } from '../../util/fifo.ts';
 
-/** memcached's longest key. */
-const MAX_KEY_BYTES = 250;
-/** memcached refuses a size above INT_MAX - 2 without reading a block. */
-const MAX_DATA_BYTES = 2 ** 31 - 3;
 /** VALUEs and lines a reply's tree lists; past them they are counted. */
 const MAX_ENTRIES = 500;
 /** Words of a command kept in its detail. */
@@ -50,8 +47,7 @@ const MAX_DETAIL_WORDS = 32;
 
 const CR = 0x0d;
 const UNSIGNED = /^\+?\d+$/;
-const SIGNED = /^[+-]?\d+$/;
-const STORAGE = new Set(['set', 'add', 'replace', 'append', 'prepend', 'cas']);
+const STORAGE = STORAGE_COMMANDS;
 /** Commands that `noreply` at the end silences. */
 const NOREPLY = new Set([...STORAGE, 'delete', 'incr', 'decr', 'touch', 'flush_all', 'verbosity', 'cache_memlimit']);
 /** Replies of one line that end a multi-line reply at once. */
@@ -84,24 +80,7 @@ interface Expect {
 
 /** The size of the data block a command line announces, or null when memcached reads none. */
 function dataSize(tokens: Token[]): number | null {
-  const words = tokens.map((t) => t.text);
-  const [name, key] = words;
-  if (key === undefined || Buffer.byteLength(key) > MAX_KEY_BYTES) return null;
-  let size: string;
-  if (name === 'ms') {
-    size = words[2];
-  } else if (STORAGE.has(name)) {
-    const fields = name === 'cas' ? 6 : 5;
-    if (words.length !== fields && words.length !== fields + 1) return null;
-    if (!UNSIGNED.test(words[2]) || !SIGNED.test(words[3])) return null;
-    if (name === 'cas' && !UNSIGNED.test(words[5])) return null;
-    size = words[4];
-  } else {
-    return null;
-  }
-  if (size === undefined || !UNSIGNED.test(size)) return null;
-  const n = Number(size);
-  return n <= MAX_DATA_BYTES ? n : null;
+  return dataBlockSize(tokens.map((t) => t.text));
 }
 
 /** What the server will send back for a command line. */

@@ -312,7 +312,12 @@ describe('redis-py (RESP2)', () => {
     const conn = pubsub.find((c) => c.some((ch) => ch.bytes.includes('SUBSCRIBE')))!;
     const items = messages(decodeConnection(redisWire, conn));
     const sequence = items.map((m) => `${m.role} ${m.summary}`);
-    expect(sequence).toEqual([
+    // redis-py writes UNSUBSCRIBE and PUNSUBSCRIBE one after the other without reading between,
+    // but as two writes: the server's first answers may come back before the second goes out.
+    const punsubscribe = sequence.indexOf('request PUNSUBSCRIBE');
+    expect(punsubscribe).toBeGreaterThan(sequence.indexOf('request UNSUBSCRIBE'));
+    expect(punsubscribe).toBeLessThan(sequence.indexOf(`reply punsubscribe ${P}n* (0 subscriptions)`));
+    expect(sequence.filter((_, i) => i !== punsubscribe)).toEqual([
       `request SUBSCRIBE ${P}news ${P}sport`,
       `reply subscribe ${P}news (1 subscription)`,
       `other subscribe ${P}sport (2 subscriptions)`,
@@ -323,9 +328,7 @@ describe('redis-py (RESP2)', () => {
       `other message on ${P}sport: "goal"`,
       'request PING ""',
       'reply array of 2: "pong", ""',
-      // redis-py sends both before it reads.
       'request UNSUBSCRIBE',
-      'request PUNSUBSCRIBE',
       // In the server's order, which is not the subscription order.
       expect.stringMatching(new RegExp(`^reply unsubscribe ${P}(news|sport) \\(2 subscriptions\\)$`)),
       expect.stringMatching(new RegExp(`^other unsubscribe ${P}(news|sport) \\(1 subscription\\)$`)),

@@ -4,7 +4,8 @@
 // typed (each line's CRLF included) are the bytes its command declared.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { COMMAND_PROMPT, TypedLines, dataBlockSize } from '../../services/memcached/typed-lines.ts';
+import { dataBlockSize } from '../../services/memcached/data-block.ts';
+import { COMMAND_PROMPT, TypedLines } from '../../services/memcached/typed-lines.ts';
 import { fillByteCount } from '../../../shared/live-prompt.ts';
 import { fuzzProperty, type FuzzBoundary } from '../fuzz.ts';
 import { anyText, PROTOTYPE_KEYS } from './json-text.ts';
