@@ -32,7 +32,11 @@ const RUNNER_PACKAGES = [
   { pkg: 'python3-pymysql', file: '/usr/lib/python3/dist-packages/pymysql/__init__.py' },
 ];
 /** The e2e tests drive Debian's Chromium; a browser is never downloaded. */
-const TEST_PACKAGES = [{ pkg: 'chromium', file: '/usr/bin/chromium' }];
+const TEST_PACKAGES = [
+  { pkg: 'chromium', file: '/usr/bin/chromium' },
+  // The load balancer of the several-instances test (deploy/haproxy/haproxy.cfg).
+  { pkg: 'haproxy', file: '/usr/sbin/haproxy' },
+];
 const MIN_NODE = [20, 19];
 
 function say(line) {

@@ -25,6 +25,11 @@ export class Broadcaster {
     return this.mirrored.has(classId);
   }
 
+  /** Another instance turned the class's mirroring on before this one heard of it. */
+  adopt(classId: string): void {
+    this.mirrored.add(classId);
+  }
+
   /** Pushes the snippet to every socket of the learners; answers how many learners were online. */
   snippet(learnerIds: string[], event: SnippetBroadcast): number {
     let reached = 0;

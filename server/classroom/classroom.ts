@@ -3,6 +3,11 @@
 // sees live is presence's (presence.ts); the instructor's snippets and mirrored terminals are the
 // broadcaster's (broadcaster.ts); watching goes through the mirror hub. The HTTP routes (routes.ts)
 // and the WebSocket (app.ts) call into this; it owns no sockets of its own.
+//
+// Several instances act as one classroom through the store and the event channel (events/): what
+// must reach a learner wherever their sockets are (a broadcast, the instructor's mirrored
+// terminals, a removal, a reset) is published there, and each instance does its part for the
+// learners it holds.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { ClassDetail, ClassEvent, ClassSummary, LearnerView, StepColumn } from '../../shared/classroom-api.ts';
 import {
@@ -15,6 +20,7 @@ import type { ClassroomConfig } from './config.ts';
 import { hashToken, newLearnerToken } from './auth.ts';
 import { Broadcaster, type SnippetBroadcast } from './broadcaster.ts';
 import { INSTRUCTOR } from './instructor.ts';
+import type { ClassBus } from './events/index.ts';
 import { MirrorHub } from './mirror-hub.ts';
 import { ClassPresence, type Admits, type ConnectedSocket } from './presence.ts';
 import {
@@ -56,20 +62,77 @@ export interface ClassroomOptions {
   steps: () => Promise<StepColumn[]>;
   /** The instructor's own progress through the lessons (not part of any class). */
   instructorProgress: ProgressStore;
+  /** The event channel (events/index.ts): one instance's own, or shared by several. */
+  bus: ClassBus;
   log?: (line: string) => void;
 }
 
+/** What an instance tells the others to do for the learners it holds. */
+type ClassCommand =
+  | { kind: 'snippet'; learnerIds: string[]; event: SnippetBroadcast }
+  | { kind: 'mirror'; classId: string; learnerIds: string[]; on: boolean }
+  | { kind: 'removed'; learnerId: string; workspaceId: string }
+  | { kind: 'reset'; learnerId: string; workspaceId: string };
+
+const COMMAND_TOPIC = 'class-commands';
+const mirroredMeta = (classId: string) => `mirrored:${classId}`;
+
 export class Classroom {
-  readonly hub = new MirrorHub();
+  readonly hub: MirrorHub;
   private readonly presence: ClassPresence;
   private readonly broadcaster: Broadcaster;
   private readonly log: (line: string) => void;
   private readonly removedListeners = new Set<(learnerId: string) => void>();
+  private readonly stopCommands: () => void;
 
   constructor(private readonly options: ClassroomOptions) {
     this.log = options.log ?? (() => {});
-    this.presence = new ClassPresence({ store: options.store, workspaces: options.workspaces, limits: options.config });
+    const { bus } = options;
+    // Alone, an instance's own watchers are all there is: its terminals' output stays in process.
+    this.hub = new MirrorHub(bus.shared ? bus : null);
+    this.presence = new ClassPresence({
+      store: options.store,
+      workspaces: options.workspaces,
+      limits: options.config,
+      bus,
+    });
     this.broadcaster = new Broadcaster(this.hub, (learnerId) => this.presence.socketsOf(learnerId));
+    this.stopCommands = bus.subscribe(COMMAND_TOPIC, (m) => void this.obey(m.body as ClassCommand));
+  }
+
+  /** Does this instance's part of a command: for the learners whose sockets or workspace it holds. */
+  private async obey(command: ClassCommand): Promise<void> {
+    switch (command.kind) {
+      case 'snippet':
+        this.broadcaster.snippet(command.learnerIds, command.event);
+        return;
+      case 'mirror':
+        this.broadcaster.terminals(command.classId, command.learnerIds, command.on);
+        return;
+      case 'removed': {
+        const { learnerId, workspaceId } = command;
+        // Their sockets leave the class broadcast before presence forgets them (disconnect() cannot then).
+        for (const socket of this.presence.socketsOf(learnerId)) this.broadcaster.left(socket);
+        this.presence.expel(learnerId);
+        // Sessions the learner's reloaded page could have re-attached to end too (server/ws/session-registry.ts).
+        for (const listener of this.removedListeners) listener(learnerId);
+        this.hub.drop(learnerId);
+        if (this.workspaces.holds(workspaceId)) {
+          await this.workspaces
+            .destroy(workspaceId)
+            .catch((err) => this.log(`workspace ${workspaceId}: ${String(err)}`));
+        }
+        return;
+      }
+      case 'reset':
+        if (!this.workspaces.holds(command.workspaceId)) return;
+        await this.resetHere(command.learnerId, command.workspaceId);
+        return;
+    }
+  }
+
+  private command(command: ClassCommand): void {
+    this.options.bus.publish(COMMAND_TOPIC, command);
   }
 
   get store(): ClassroomStore {
@@ -149,7 +212,7 @@ export class Classroom {
       class: { ...this.summary(c), learners: learners.length },
       learners: learners.map((l) => this.view(l, all.get(l.id) ?? [])),
       steps,
-      broadcastingTerminals: this.broadcaster.mirroring(classId),
+      broadcastingTerminals: (await this.store.getMeta(mirroredMeta(classId))) === '1',
     };
   }
 
@@ -215,12 +278,9 @@ export class Classroom {
 
   async remove(learner: LearnerRecord): Promise<void> {
     await this.store.removeLearner(learner.id, new Date().toISOString());
-    // Their sockets leave the class broadcast before presence forgets them (disconnect() cannot then).
-    for (const socket of this.presence.socketsOf(learner.id)) this.broadcaster.left(socket);
-    this.presence.expel(learner.id);
-    // Sessions the learner's reloaded page could have re-attached to end too (server/ws/session-registry.ts).
-    for (const listener of this.removedListeners) listener(learner.id);
-    this.hub.drop(learner.id);
+    // Every instance lets go of the learner's sockets and sessions, and the one running their
+    // instances stops them; here the accounts and the record go, wherever the workspace ran.
+    this.command({ kind: 'removed', learnerId: learner.id, workspaceId: learner.workspaceId });
     await this.workspaces
       .destroy(learner.workspaceId)
       .catch((err) => this.log(`workspace ${learner.workspaceId}: ${String(err)}`));
@@ -235,8 +295,18 @@ export class Classroom {
   }
 
   async reset(learner: LearnerRecord): Promise<void> {
-    await this.workspaces.reset(learner.workspaceId);
-    this.presence.pushTo(learner.id, {
+    // Running here, or on no instance (asleep: its accounts and saved data are emptied here);
+    // running on another, that one empties its instances when it hears.
+    if (this.workspaces.holds(learner.workspaceId) || !this.options.bus.shared) {
+      await this.resetHere(learner.id, learner.workspaceId);
+      return;
+    }
+    this.command({ kind: 'reset', learnerId: learner.id, workspaceId: learner.workspaceId });
+  }
+
+  private async resetHere(learnerId: string, workspaceId: string): Promise<void> {
+    await this.workspaces.reset(workspaceId);
+    this.presence.pushTo(learnerId, {
       type: 'notice',
       level: 'warning',
       message: 'Your instructor reset your workspace: your keys, queues and tables are empty again.',
@@ -270,7 +340,16 @@ export class Classroom {
   /** A learner's socket opened: online, rate limits shared by their sockets, and the class broadcast if on. */
   connect(learner: LearnerRecord, socket: ConnectedSocket): Admits {
     const admits = this.presence.connect(learner, socket);
-    this.broadcaster.joined(learner.classId, socket);
+    if (this.broadcaster.mirroring(learner.classId)) this.broadcaster.joined(learner.classId, socket);
+    else {
+      // Turned on by an instance that has not told this one (it started later): the store knows.
+      void this.store.getMeta(mirroredMeta(learner.classId)).then((on) => {
+        if (on === '1' && this.presence.socketsOf(learner.id).has(socket)) {
+          this.broadcaster.adopt(learner.classId);
+          this.broadcaster.joined(learner.classId, socket);
+        }
+      });
+    }
     return admits;
   }
 
@@ -335,22 +414,26 @@ export class Classroom {
   async broadcast(classId: string, event: SnippetBroadcast): Promise<number> {
     await this.classOrThrow(classId);
     const learnerIds = (await this.store.learnersOf(classId)).map((l) => l.id);
-    return this.broadcaster.snippet(learnerIds, event);
+    this.command({ kind: 'snippet', learnerIds, event });
+    return learnerIds.filter((id) => this.presence.online(id)).length;
   }
 
   /** Mirrors the instructor's terminals and runs to every learner of the class, or stops. */
   async broadcastTerminals(classId: string, on: boolean): Promise<number> {
     await this.classOrThrow(classId);
     const learnerIds = (await this.store.learnersOf(classId)).map((l) => l.id);
-    const reached = this.broadcaster.terminals(classId, learnerIds, on);
+    await this.store.setMeta(mirroredMeta(classId), on ? '1' : '');
+    this.command({ kind: 'mirror', classId, learnerIds, on });
     // The dashboard shows whether the class is mirrored: it gets the class afresh.
     const detail = await this.detail(classId);
-    this.presence.publish(classId, { kind: 'snapshot', detail });
-    return reached;
+    this.presence.publish(classId, { kind: 'snapshot', detail: { ...detail, broadcastingTerminals: on } });
+    return learnerIds.filter((id) => this.presence.online(id)).length;
   }
 
   /** Every open socket ends (the server stops). */
   closeAll(): void {
+    this.stopCommands();
+    this.hub.detach();
     this.presence.closeAll();
   }
 }

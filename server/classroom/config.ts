@@ -1,5 +1,6 @@
 // Classroom mode's settings, all from the environment (or `npm start -- --classroom`), each with a
 // default that suits a class of up to 100 on one machine. docs/classroom.md lists them.
+import { checkEventsUrl } from './events/index.ts';
 import { SERVICES } from '../services/registry.ts';
 import type { ServiceSet } from '../services/service-set.ts';
 import type { WorkspaceManagerOptions } from './workspaces/types.ts';
@@ -7,6 +8,8 @@ import type { WorkspaceManagerOptions } from './workspaces/types.ts';
 export interface ClassroomConfig {
   /** From INSTRUCTOR_SECRET; otherwise generated once and kept in the store (printed at start). */
   instructorSecret: string | null;
+  /** CLASSROOM_EVENTS_URL: a redis:// URL shares the live events with other instances (events/index.ts). */
+  eventsUrl?: string;
   /** CLASSROOM_STORE_URL: a mysql:// URL keeps classes and progress in MySQL instead of SQLite. */
   storeUrl: string | undefined;
   /** CLASSROOM_PREWARM: workspaces provisioned ahead of the learners (the expected class size). */
@@ -64,6 +67,13 @@ export function parsePublicUrl(raw: string | undefined): string | undefined {
 }
 
 /** Reads the settings; throws an Error naming the variable when one is malformed. */
+/** CLASSROOM_EVENTS_URL, refused before anything starts when it is not a redis:// URL. */
+function eventsUrl(raw: string | undefined): string | undefined {
+  const url = raw?.trim() || undefined;
+  checkEventsUrl(url);
+  return url;
+}
+
 export function readClassroomConfig(env: NodeJS.ProcessEnv, services: ServiceSet = SERVICES): ClassroomConfig {
   const secret = env.INSTRUCTOR_SECRET?.trim() || null;
   if (secret !== null && secret.length < MIN_INSTRUCTOR_SECRET_LENGTH) {
@@ -88,6 +98,7 @@ export function readClassroomConfig(env: NodeJS.ProcessEnv, services: ServiceSet
   return {
     instructorSecret: secret,
     storeUrl: env.CLASSROOM_STORE_URL || undefined,
+    eventsUrl: eventsUrl(env.CLASSROOM_EVENTS_URL),
     prewarm: intSetting(env, 'CLASSROOM_PREWARM', 4, 0, 500),
     idleReclaimMs: intSetting(env, 'CLASSROOM_IDLE_MINUTES', 20, 1, 24 * 60) * 60_000,
     commandsPerSecond: intSetting(env, 'CLASSROOM_COMMANDS_PER_SECOND', 10, 1, 10_000),

@@ -7,6 +7,8 @@ import { JsonFileProgressStore } from '../lessons/progress-store.ts';
 import { CourseSource } from '../lessons/course-source.ts';
 import type { Supervisor } from '../services/supervisor.ts';
 import { Classroom } from './classroom.ts';
+import { openClassBus } from './events/index.ts';
+import { InstanceRoster } from './events/roster.ts';
 import type { ClassroomConfig } from './config.ts';
 import { stepColumns } from './step-columns.ts';
 import { openClassroomStore } from './store/index.ts';
@@ -15,6 +17,8 @@ import { WorkspaceManager } from './workspaces/manager.ts';
 import { sharedAdminFromSupervisor } from './workspaces/shared-admin.ts';
 
 const SECRET_META = 'instructor-secret';
+/** How long a new instance listens for the others before it fills its warm pool (they answer at once). */
+const ROSTER_SETTLE_MS = 300;
 
 export interface RunningClassroom {
   classroom: Classroom;
@@ -48,6 +52,7 @@ export async function startClassroom(options: {
   const { config, dataDir } = options;
   // Each learner's socket listens to the shared services' events: a class is many listeners.
   options.supervisor.setMaxListeners(0);
+  const bus = await openClassBus(config.eventsUrl, options.log);
   const store = await openClassroomStore({ dataDir, url: config.storeUrl });
   const { secret, generated } = await instructorSecret(store, config.instructorSecret);
   const workspaces = new WorkspaceManager({
@@ -58,9 +63,14 @@ export async function startClassroom(options: {
     limits: config.limits,
     prewarm: config.prewarm,
     idleReclaimMs: config.idleReclaimMs,
+    shared: bus.shared,
     log: options.log,
   });
   workspaces.setMaxListeners(0);
+  // Beside other instances, this one keeps its share of the class's warm workspaces: it listens
+  // for them a moment before its pool fills for the first time.
+  const roster = bus.shared ? new InstanceRoster(bus, (n) => workspaces.sharePrewarm(n)) : null;
+  if (roster) await new Promise((resolve) => setTimeout(resolve, ROSTER_SETTLE_MS));
   await workspaces.start();
   const course = new CourseSource(options.lessonsDir, options.supervisor.services);
   const classroom = new Classroom({
@@ -69,6 +79,7 @@ export async function startClassroom(options: {
     workspaces,
     steps: async () => stepColumns(await course.get()),
     instructorProgress: new JsonFileProgressStore(path.join(dataDir, 'instructor-progress.json')),
+    bus,
     log: options.log,
   });
   return {
@@ -76,9 +87,11 @@ export async function startClassroom(options: {
     secret,
     generatedSecret: generated,
     async close() {
+      roster?.close();
       classroom.closeAll();
       await workspaces.close();
       await store.close();
+      await bus.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassEvent } from '../../shared/classroom-api.ts';
 import type { ServerMessage } from '../../shared/protocol.ts';
+import { LocalBus } from './events/local-bus.ts';
 import { ClassPresence, type ConnectedSocket } from './presence.ts';
 import type { ClassroomStore, LearnerRecord, StepRecord } from './store/types.ts';
 import type { Workspaces } from './workspaces/types.ts';
@@ -40,10 +41,16 @@ function setup() {
     state: () => 'ready',
     touch: (id: string) => touched.push(id),
   } as unknown as Workspaces;
-  const presence = new ClassPresence({ store, workspaces, limits: { commandsPerSecond: 1, runsPerMinute: 60 } });
+  const presence = new ClassPresence({
+    store,
+    workspaces,
+    limits: { commandsPerSecond: 1, runsPerMinute: 60 },
+    bus: new LocalBus(),
+  });
   const events: ClassEvent[] = [];
   presence.listen('c1', (e) => events.push(e));
-  const settled = () => new Promise((r) => setTimeout(r, 0));
+  // The channel delivers on a later turn (setImmediate), after the store's promises.
+  const settled = () => new Promise((r) => setTimeout(r, 5));
   return { presence, events, touched, settled };
 }
 
@@ -53,6 +60,8 @@ const learnerEvents = (events: ClassEvent[]) =>
 describe('ClassPresence', () => {
   it('tells the dashboard when a learner comes online and goes offline, not for every socket', async () => {
     const { presence, events, settled } = setup();
+    // The dashboard's "who is online?" goes round before anyone connects.
+    await settled();
     const [a, b] = [socket(), socket()];
     presence.connect(ADA, a);
     presence.connect(ADA, b);
@@ -77,9 +86,10 @@ describe('ClassPresence', () => {
   });
 
   it('records checks and the current lesson, and the dashboard sees them', async () => {
-    const { presence, events, touched } = setup();
+    const { presence, events, touched, settled } = setup();
     await presence.recordCheck(ADA.id, 'redis/01/set', true);
     await presence.setCurrent(ADA.id, 'redis/02');
+    await settled();
     expect(touched).toEqual([ADA.workspaceId]);
     const last = events.at(-1);
     expect(last?.kind === 'learner' && last.learner).toMatchObject({

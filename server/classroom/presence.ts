@@ -2,12 +2,17 @@
 // sockets and the rate limits they share, "last active", checks and the current lesson as they
 // happen, and one event stream per class (the dashboard's SSE stream, routes.ts). The Classroom
 // (classroom.ts) owns one and calls in when a socket opens or closes or a learner does something.
-import { EventEmitter } from 'node:events';
+//
+// With several instances, a learner's sockets are on one of them (the load balancer keeps them
+// there), and the class's events travel on the event channel (events/): a dashboard on any
+// instance hears every learner. Whether a learner held elsewhere is online is learned from their
+// events; a dashboard that starts listening asks the instances to tell their learners again.
 import type { ClassEvent, LearnerView, StepProgress } from '../../shared/classroom-api.ts';
 import type { ServerMessage } from '../../shared/protocol.ts';
 import type { ClassroomConfig } from './config.ts';
 import { TokenBucket } from './rate-limit.ts';
 import type { ClassroomStore, LearnerRecord, StepRecord } from './store/types.ts';
+import type { ClassBus } from './events/index.ts';
 import type { Workspaces } from './workspaces/types.ts';
 
 /** Writing "last active" for every keystroke would be wasteful: at most this often per learner. */
@@ -26,6 +31,7 @@ export interface Admits {
 }
 
 interface LearnerPresence {
+  classId: string;
   sockets: Set<ConnectedSocket>;
   commands: TokenBucket;
   runs: TokenBucket;
@@ -37,33 +43,61 @@ export interface ClassPresenceOptions {
   store: ClassroomStore;
   workspaces: Workspaces;
   limits: Pick<ClassroomConfig, 'commandsPerSecond' | 'runsPerMinute'>;
+  bus: ClassBus;
 }
 
+/** The topic of one class's dashboard events. */
+const classTopic = (classId: string) => `class:${classId}`;
+/** "Tell me your learners of this class again": a dashboard began to listen somewhere. */
+const WHO_TOPIC = 'class-who';
+
 export class ClassPresence {
-  private readonly events = new EventEmitter<{ [classId: string]: [ClassEvent] }>();
   private readonly learners = new Map<string, LearnerPresence>();
   private readonly instructorSockets = new Set<ConnectedSocket>();
+  /** Learners held by other instances: online or not, as their latest event said. */
+  private readonly elsewhere = new Map<string, boolean>();
+  private readonly stopWho: () => void;
 
   constructor(private readonly options: ClassPresenceOptions) {
-    // Every open dashboard of a class is a listener.
-    this.events.setMaxListeners(0);
+    this.stopWho = options.bus.subscribe(WHO_TOPIC, (m) => {
+      const { classId } = m.body as { classId: string };
+      for (const [id, p] of this.learners) {
+        if (p.classId === classId && p.sockets.size > 0) void this.changedById(id);
+      }
+    });
   }
 
   // ---- the dashboards' event streams ----
 
-  /** Follows one class's live events; answers how to stop. */
+  /** Follows one class's live events (from every instance); answers how to stop. */
   listen(classId: string, listener: (event: ClassEvent) => void): () => void {
-    this.events.on(classId, listener);
-    return () => this.events.off(classId, listener);
+    const stop = this.options.bus.subscribe(classTopic(classId), (m) => {
+      const event = m.body as ClassEvent;
+      if (event.kind === 'learner' && m.from !== this.options.bus.instanceId && !this.learners.has(event.learner.id)) {
+        this.elsewhere.set(event.learner.id, event.learner.online);
+      }
+      listener(event);
+    });
+    this.options.bus.publish(WHO_TOPIC, { classId });
+    return stop;
   }
 
   publish(classId: string, event: ClassEvent): void {
-    this.events.emit(classId, event);
+    this.options.bus.publish(classTopic(classId), event);
   }
 
-  /** Tells the class's dashboards about one learner's new state. */
+  /** Whether the learner has a socket open on any instance, as far as this one knows. */
+  online(learnerId: string): boolean {
+    return (this.learners.get(learnerId)?.sockets.size ?? 0) > 0 || this.elsewhere.get(learnerId) === true;
+  }
+
+  private async changedById(learnerId: string): Promise<void> {
+    const learner = await this.options.store.learnerById(learnerId);
+    if (learner) await this.changed(learner);
+  }
+
+  /** Tells the class's dashboards, on every instance, about one learner's new state. */
   async changed(learner: LearnerRecord): Promise<void> {
-    if (this.events.listenerCount(learner.classId) === 0) return;
     const fresh = (await this.options.store.learnerById(learner.id)) ?? learner;
     if (fresh.removedAt) return;
     const view = this.view(fresh, await this.options.store.stepsOf(learner.id));
@@ -91,7 +125,7 @@ export class ClassPresence {
       id: l.id,
       name: l.name,
       joinedAt: l.joinedAt,
-      online: (p?.sockets.size ?? 0) > 0,
+      online: this.online(l.id),
       lastActiveAt: last,
       current: l.current,
       steps: byStep,
@@ -155,6 +189,7 @@ export class ClassPresence {
 
   /** Every open socket ends (the server stops). */
   closeAll(): void {
+    this.stopWho();
     for (const p of this.learners.values()) for (const s of p.sockets) s.end(1001, 'the server is stopping');
     for (const s of this.instructorSockets) s.end(1001, 'the server is stopping');
   }
@@ -192,6 +227,7 @@ export class ClassPresence {
     if (!p) {
       const { commandsPerSecond, runsPerMinute } = this.options.limits;
       p = {
+        classId: learner.classId,
         sockets: new Set(),
         commands: new TokenBucket(commandsPerSecond, commandsPerSecond * 4),
         runs: new TokenBucket(runsPerMinute / 60, 5),

@@ -22,6 +22,7 @@ import { bodyText } from '../testing/fuzz/classroom-bodies.ts';
 import { anyText } from '../testing/fuzz/json-text.ts';
 import { Classroom } from './classroom.ts';
 import { readClassroomConfig } from './config.ts';
+import { LocalBus } from './events/local-bus.ts';
 import { openClassroomStore, type ClassroomStore } from './store/index.ts';
 import type { Workspaces, WorkspaceManagerEvents } from './workspaces/types.ts';
 
@@ -39,6 +40,9 @@ class IdOnlyWorkspaces extends EventEmitter<WorkspaceManagerEvents> implements W
   }
   endpoints(): Record<string, never> {
     return {};
+  }
+  holds(): boolean {
+    return false;
   }
   state(): 'ready' {
     return 'ready';
@@ -82,6 +86,7 @@ beforeAll(async () => {
     workspaces: new IdOnlyWorkspaces(),
     steps: async () => [],
     instructorProgress: new JsonFileProgressStore(path.join(dir, 'instructor-progress.json')),
+    bus: new LocalBus(),
   });
   // Never started: the routes that take a body ask it for nothing but the list of services.
   const supervisor = new Supervisor({ adapters: SERVICES.adapters, dataDir: dir, env: {} });

@@ -26,6 +26,11 @@ export interface Entry {
   starting: Promise<void> | null;
   /** The tail of this workspace's lifecycle operations, which run one after another. */
   chain: Promise<unknown>;
+  /**
+   * Provisioned by this process. With several instances, an unassigned workspace made by another
+   * is that instance's warm one, never this one's to hand out.
+   */
+  local: boolean;
   /** A warm workspace taken by claim() (its record may not say so yet). */
   claimed: boolean;
   destroyed: boolean;

@@ -64,6 +64,8 @@ type InstanceService = ServiceAdapter & { classroom: LearnerInstances };
 
 export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> implements Workspaces {
   private readonly entries = new Map<string, Entry>();
+  /** Workspaces being taken over from the store (entryHereOrAdopted), so concurrent callers share one. */
+  private readonly adopting = new Map<string, Promise<Entry>>();
   private readonly services: ServiceSet;
   /** The services each learner runs an instance of, and those they get an account on. */
   private readonly instanceServices: InstanceService[];
@@ -105,6 +107,9 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     });
     this.pool = new WarmPool({
       size: options.prewarm ?? DEFAULT_PREWARM,
+      // Alone, every unassigned workspace in the store is this instance's (one left stopped by its
+      // last run is started again); beside others, only those it made.
+      mine: (e) => !options.shared || e.local,
       entries: () => this.entries.values(),
       serving: (e) => this.isServing(e),
       provision: () => this.provision(null),
@@ -170,7 +175,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
   }
 
   async ensure(workspaceId: string): Promise<Record<ServiceId, Endpoint>> {
-    const entry = this.entryOf(workspaceId);
+    const entry = await this.entryHereOrAdopted(workspaceId);
     this.idle.touch(entry);
     if (!this.isServing(entry)) await this.startInstances(entry);
     const endpoints = this.endpoints(workspaceId);
@@ -178,6 +183,21 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
       throw new Error(`workspace ${workspaceId} is not running (${entry.state})`);
     }
     return endpoints as Record<ServiceId, Endpoint>;
+  }
+
+  /**
+   * This instance's share of the class's warm target, as instances come and go (the event
+   * channel's roster counts them): together they keep the target warm, not N times it.
+   */
+  sharePrewarm(instances: number): void {
+    const target = this.options.prewarm ?? DEFAULT_PREWARM;
+    this.pool.setSize(Math.ceil(target / Math.max(1, instances)));
+    if (this.started && !this.closing) void this.pool.fill();
+  }
+
+  holds(workspaceId: string): boolean {
+    const entry = this.entries.get(workspaceId);
+    return !!entry && !entry.destroyed && entry.running;
   }
 
   endpoints(workspaceId: string): Partial<Record<ServiceId, Endpoint>> {
@@ -202,7 +222,20 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
   }
 
   hold(workspaceId: string): () => void {
-    return this.idle.hold(this.entryOf(workspaceId));
+    const entry = this.entries.get(workspaceId);
+    if (entry && !entry.destroyed) return this.idle.hold(entry);
+    // Not here yet (another instance made it): held from when ensure() has taken it over.
+    let release: (() => void) | null = null;
+    let released = false;
+    void this.entryHereOrAdopted(workspaceId)
+      .then((e) => {
+        if (!released) release = this.idle.hold(e);
+      })
+      .catch(() => {});
+    return () => {
+      released = true;
+      release?.();
+    };
   }
 
   touch(workspaceId: string): void {
@@ -391,6 +424,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
       chain: Promise.resolve(),
       claimed: false,
       destroyed: false,
+      local: state === 'provisioning',
     };
     for (const a of this.instanceServices) entry.instances.set(a.name, this.supervised(entry, a));
     return entry;
@@ -446,6 +480,36 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     if (entry.state === state) return;
     entry.state = state;
     this.emit('state', entry.record.id, state);
+  }
+
+  /**
+   * The workspace's entry; one this instance has not met (made by another instance after this one
+   * started, or held by one that died) is taken over from the store: its accounts are written
+   * again (idempotently: they are the same on the shared servers) and its instances start here
+   * when ensure() asks, from what this machine kept of them (nothing, for one that ran elsewhere).
+   */
+  private entryHereOrAdopted(workspaceId: string): Promise<Entry> {
+    const entry = this.entries.get(workspaceId);
+    if (entry) return Promise.resolve(this.entryOf(workspaceId));
+    let adopting = this.adopting.get(workspaceId);
+    if (!adopting) {
+      adopting = this.adopt(workspaceId).finally(() => this.adopting.delete(workspaceId));
+      this.adopting.set(workspaceId, adopting);
+    }
+    return adopting;
+  }
+
+  private async adopt(workspaceId: string): Promise<Entry> {
+    this.assertStarted();
+    const record = WORKSPACE_ID_PATTERN.test(workspaceId) ? await this.options.store.workspaceById(workspaceId) : null;
+    if (!record) throw new UnknownWorkspaceError(`no workspace ${JSON.stringify(workspaceId)}`);
+    const entry = this.newEntry(record, 'reclaimed');
+    await Promise.all([...this.accounts].map(([service, m]) => m.restore([this.account(entry, service)])));
+    entry.accountsReady = true;
+    this.entries.set(workspaceId, entry);
+    if (record.learnerId) this.idle.arm(entry);
+    this.log(`workspace ${workspaceId}: taken over from the store`);
+    return entry;
   }
 
   private entryOf(workspaceId: string): Entry {

@@ -32,6 +32,8 @@ export interface Workspaces {
    * service's endpoint, credentials included. Concurrent calls share one start.
    */
   ensure(workspaceId: string): Promise<Record<ServiceId, Endpoint>>;
+  /** Whether this instance runs the workspace's instances now (another instance may, or none). */
+  holds(workspaceId: string): boolean;
   /** Its endpoints if running now, without starting anything. */
   endpoints(workspaceId: string): Partial<Record<ServiceId, Endpoint>>;
   state(workspaceId: string): WorkspaceState;
@@ -79,7 +81,9 @@ export interface WorkspaceManagerOptions {
   dataDir: string;
   /** Overrides of the services' default limits. */
   limits?: Partial<Record<ServiceId, Partial<Limits>>>;
-  /** Workspaces kept provisioned and running for learners who have not joined yet. */
+  /** Other instances share the store: only the unassigned workspaces this one made are its warm pool. */
+  shared?: boolean;
+  /** Workspaces kept provisioned and running for learners who have not joined yet (the class's target). */
   prewarm?: number;
   /** A workspace nobody holds for this long is reclaimed (its instances stopped). */
   idleReclaimMs?: number;

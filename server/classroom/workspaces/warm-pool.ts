@@ -13,8 +13,10 @@ import type { Entry } from './entry.ts';
 const FILL_CONCURRENCY = 4;
 
 export interface WarmPoolOptions {
-  /** Workspaces to keep ready. */
+  /** Workspaces to keep ready (this instance's share of the class's target: setSize). */
   size: number;
+  /** Whether an unassigned workspace is this pool's to start and hand out. */
+  mine(entry: Entry): boolean;
   entries(): Iterable<Entry>;
   /** Its instances answer now. */
   serving(entry: Entry): boolean;
@@ -29,11 +31,24 @@ export interface WarmPoolOptions {
 export class WarmPool {
   private filling: Promise<void> | null = null;
 
-  constructor(private readonly options: WarmPoolOptions) {}
+  private size: number;
 
-  /** Not (yet) anybody's. */
+  constructor(private readonly options: WarmPoolOptions) {
+    this.size = options.size;
+  }
+
+  /** A new share (another instance came or went): the next fill() tops up to it; a smaller one waits for claims. */
+  setSize(size: number): void {
+    this.size = size;
+  }
+
+  get target(): number {
+    return this.size;
+  }
+
+  /** Not (yet) anybody's, and this pool's. */
   isWarm(e: Entry): boolean {
-    return e.record.learnerId === null && !e.claimed && !e.destroyed;
+    return e.record.learnerId === null && !e.claimed && !e.destroyed && this.options.mine(e);
   }
 
   /** A warm workspace for a learner: a running one if any, else a stopped one (it starts at once); marked claimed. */
@@ -60,13 +75,13 @@ export class WarmPool {
             if (this.options.closing()) return;
             const warm = [...this.options.entries()].filter((e) => this.isWarm(e) && e.state !== 'failed');
             const coming = warm.filter((e) => e.running || e.starting || e.state === 'provisioning');
-            if (coming.length >= this.options.size) return;
+            if (coming.length >= this.size) return;
             const stopped = warm.find((e) => !e.running && !e.starting && e.accountsReady);
             if (stopped) await this.options.start(stopped).catch(() => {});
             else await this.options.provision();
           }
         };
-        await Promise.all(Array.from({ length: Math.min(FILL_CONCURRENCY, Math.max(this.options.size, 1)) }, worker));
+        await Promise.all(Array.from({ length: Math.min(FILL_CONCURRENCY, Math.max(this.size, 1)) }, worker));
       } catch (err) {
         this.options.log(`warm pool: ${errorText(err)}`);
       } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountStatements, grantGrowthStatements, revokeGrowthStatements } from './classroom.ts';
+import { accountStatements, extraLearnerHost, grantGrowthStatements, revokeGrowthStatements } from './classroom.ts';
 
 const LIMITS = { maxConnections: 10, statementSeconds: 10, databaseMb: 64 };
 
@@ -36,6 +36,16 @@ describe("a learner's MySQL account statements", () => {
   it('refuse a password that would need quoting', () => {
     expect(() => accountStatements({ id: 'w1', password: "x'; DROP USER root; --" }, LIMITS, false)).toThrow(
       /base64url/,
+    );
+  });
+
+  it('add the host a deployment names for app instances on other machines, and refuse anything else', () => {
+    expect(extraLearnerHost(undefined)).toEqual([]);
+    expect(extraLearnerHost(' 10.0.0.% ')).toEqual(['10.0.0.%']);
+    expect(extraLearnerHost('%')).toEqual(['%']);
+    expect(extraLearnerHost('localhost')).toEqual([]);
+    expect(() => extraLearnerHost("%' OR 1=1 --")).toThrow(
+      /CLASSROOM_MYSQL_LEARNER_HOST must be a MariaDB host pattern/,
     );
   });
 });

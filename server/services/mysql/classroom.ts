@@ -47,8 +47,27 @@ const CONNECT_TIMEOUT_MS = 10_000;
  * connections are killed first, and this bounds the wait for the kills to land (default: a year).
  */
 const LOCK_WAIT_TIMEOUT_S = 10;
-/** The hosts of a learner's two accounts (see the top of the file). */
-const LEARNER_HOSTS = ['127.0.0.1', 'localhost'];
+/**
+ * CLASSROOM_MYSQL_LEARNER_HOST: one more host for every learner account, for app instances that
+ * reach MariaDB from another machine or container (MariaDB then sees their address, not
+ * 127.0.0.1): e.g. `10.0.0.%`, or `%` on a network that only the app instances reach.
+ */
+export const LEARNER_HOST_ENV = 'CLASSROOM_MYSQL_LEARNER_HOST';
+
+/** The extra host, checked: a MariaDB host pattern (letters, digits, . _ % : -), else the start stops here. */
+export function extraLearnerHost(raw: string | undefined): string[] {
+  const host = raw?.trim();
+  if (!host) return [];
+  if (!/^[A-Za-z0-9._%:-]{1,60}$/.test(host)) {
+    throw new Error(
+      `${LEARNER_HOST_ENV} must be a MariaDB host pattern such as 10.0.0.% or %, not ${JSON.stringify(host)}`,
+    );
+  }
+  return host === '127.0.0.1' || host === 'localhost' ? [] : [host];
+}
+
+/** The hosts of a learner's accounts (see the top of the file), and the one the deployment adds. */
+const LEARNER_HOSTS = ['127.0.0.1', 'localhost', ...extraLearnerHost(process.env[LEARNER_HOST_ENV])];
 
 function account(id: string, host: string): string {
   return `'${id}'@'${host}'`;

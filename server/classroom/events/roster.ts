@@ -1,0 +1,56 @@
+// Which instances are alive, from their heartbeats on the event channel: each says "here" every
+// HEARTBEAT_MS, and one not heard for MISSED_BEATS of them is gone (it died, or was drained). The
+// warm pool's share (workspaces/manager.ts sharePrewarm) follows the count.
+import type { ClassBus } from './types.ts';
+
+export const HEARTBEAT_MS = 5_000;
+const MISSED_BEATS = 3;
+const TOPIC = 'instances';
+
+export class InstanceRoster {
+  private readonly seen = new Map<string, number>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly stop: () => void;
+  private count = 1;
+
+  constructor(
+    private readonly bus: ClassBus,
+    private readonly onChange: (instances: number) => void,
+  ) {
+    this.stop = bus.subscribe(TOPIC, (m) => {
+      const known = this.seen.has(m.from);
+      this.seen.set(m.from, Date.now());
+      if (known) return;
+      // A newcomer hears from everyone at once, not at their next beat.
+      if (m.from !== bus.instanceId) bus.publish(TOPIC, {});
+      this.recount();
+    });
+    this.timer = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.timer.unref();
+    this.beat();
+  }
+
+  /** Instances alive now, this one included. */
+  get instances(): number {
+    return this.count;
+  }
+
+  private beat(): void {
+    this.bus.publish(TOPIC, {});
+    const cutoff = Date.now() - HEARTBEAT_MS * MISSED_BEATS;
+    for (const [id, at] of this.seen) if (at < cutoff && id !== this.bus.instanceId) this.seen.delete(id);
+    this.recount();
+  }
+
+  private recount(): void {
+    const count = Math.max(1, new Set([...this.seen.keys(), this.bus.instanceId]).size);
+    if (count === this.count) return;
+    this.count = count;
+    this.onChange(count);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.stop();
+  }
+}
