@@ -52,6 +52,10 @@ interface UpgradeInfo {
 }
 const upgradeInfo = new WeakMap<IncomingMessage, UpgradeInfo>();
 
+/** What a learner reads when another instance took their workspace over (docs/scaling.md, "Failover"). */
+export const MOVED_NOTICE =
+  'You were moved to another server: your progress, files, queues and tables are all here; memcached and Redis start empty.';
+
 export interface PlaygroundServer {
   server: http.Server;
   listen(port: number, host?: string): Promise<number>;
@@ -229,7 +233,14 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
         principal.kind === 'instructor',
       );
       const release = classroom.workspaces.hold(workspaceId);
-      void services.ready().catch(() => {});
+      void services
+        .ready()
+        .then(() => {
+          // The learner's instance went away and this one took their workspace over.
+          if (classroom.workspaces.takenOver(workspaceId))
+            session?.push({ type: 'notice', level: 'info', message: MOVED_NOTICE });
+        })
+        .catch(() => {});
       return {
         services,
         tap: classroom.hub.tap(owner),

@@ -6,8 +6,10 @@
 // over with their progress.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassEvent } from '../../shared/classroom-api.ts';
+import { MOVED_NOTICE } from '../app.ts';
 import { ClassroomDriver, EventStream, type Learner } from '../testing/classroom-client.ts';
 import { INSTANCES_SECRET, startClassroomInstance, type ClassroomInstance } from '../testing/classroom-instances.ts';
+import { testBackends } from '../testing/classroom-backends.ts';
 import { startBalancer, type Balancer } from '../testing/haproxy.ts';
 import { TestDatabases } from '../testing/store/mysql-test-db.ts';
 import type { PlaygroundClient } from '../ws/playground-client.ts';
@@ -35,8 +37,9 @@ async function home(learner: Learner): Promise<ClassroomInstance | null> {
 
 beforeAll(async () => {
   const storeUrl = databases.newUrl();
-  a = await startClassroomInstance('a', storeUrl);
-  b = await startClassroomInstance('b', storeUrl);
+  const shared = testBackends(storeUrl);
+  a = await startClassroomInstance('a', shared);
+  b = await startClassroomInstance('b', shared);
   lb = await startBalancer(new URL(a.baseUrl).host, new URL(b.baseUrl).host);
   const driver = new ClassroomDriver(lb.baseUrl, INSTANCES_SECRET);
   const klass = await driver.createClass('Behind the balancer');
@@ -107,6 +110,23 @@ describe('two instances behind HAProxy', () => {
     }
   });
 
+  it('a drained instance takes no new learners; its own stay', async () => {
+    const before = await Promise.all(learners.map(home));
+    await lb.admin('set server app/app2 state drain');
+    const driver = new ClassroomDriver(lb.baseUrl, INSTANCES_SECRET);
+    const code = (await (await driver.instructor(`/api/classes/${classId}`)).json()) as { class: { code: string } };
+    for (let i = 0; i < 4; i++) {
+      const late = await driver.join(code.class.code, `Late ${i + 1}`);
+      const { workspaceId } = (await b.classroom.store.learnerById(late.id))!;
+      // The instance that answered the join starts the workspace: A, since B is drained.
+      for (let t = 0; t < 100 && !a.workspaces.holds(workspaceId); t++) await new Promise((r) => setTimeout(r, 50));
+      expect(a.workspaces.holds(workspaceId)).toBe(true);
+      expect(b.workspaces.holds(workspaceId)).toBe(false);
+    }
+    expect(await Promise.all(learners.map(home))).toEqual(before);
+    await lb.admin('set server app/app2 state ready');
+  });
+
   it('when an instance goes, its learners come back on the other, with their progress', async () => {
     const moved: Learner[] = [];
     for (const learner of learners) if ((await home(learner)) === a) moved.push(learner);
@@ -124,6 +144,8 @@ describe('two instances behind HAProxy', () => {
       const socket = await learner.connect();
       sockets.push(socket);
       await socket.open('redis', 'redis', 30_000);
+      // Told, in a line, rather than shown an error.
+      await socket.until(() => socket.messages.some((m) => m.type === 'notice' && m.message === MOVED_NOTICE));
       // A fresh Redis: what ran on the lost machine stays there (docs/deploy.md says what survives).
       expect(await socket.run('redis', 'PING')).toContain('PONG');
       expect(await home(learner)).toBe(b);

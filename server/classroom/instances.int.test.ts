@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassEvent, MirrorEvent } from '../../shared/classroom-api.ts';
 import { ClassroomDriver, EventStream, type Learner } from '../testing/classroom-client.ts';
 import { INSTANCES_SECRET, startClassroomInstance, type ClassroomInstance } from '../testing/classroom-instances.ts';
+import { testBackends } from '../testing/classroom-backends.ts';
 import { TestDatabases } from '../testing/store/mysql-test-db.ts';
 import type { PlaygroundClient } from '../ws/playground-client.ts';
 
@@ -19,8 +20,9 @@ let bobSocket: PlaygroundClient;
 
 beforeAll(async () => {
   const storeUrl = databases.newUrl();
-  a = await startClassroomInstance('a', storeUrl);
-  b = await startClassroomInstance('b', storeUrl);
+  const shared = testBackends(storeUrl);
+  a = await startClassroomInstance('a', shared);
+  b = await startClassroomInstance('b', shared);
   const klass = await new ClassroomDriver(a.baseUrl, INSTANCES_SECRET).createClass('Two instances');
   classId = klass.id;
   // Each joins through a different instance, as the load balancer would place them.

@@ -98,10 +98,18 @@ export class ClassPresence {
 
   /** Tells the class's dashboards, on every instance, about one learner's new state. */
   async changed(learner: LearnerRecord): Promise<void> {
-    const fresh = (await this.options.store.learnerById(learner.id)) ?? learner;
+    let fresh: LearnerRecord;
+    let steps: StepRecord[];
+    try {
+      fresh = (await this.options.store.learnerById(learner.id)) ?? learner;
+      steps = await this.options.store.stepsOf(learner.id);
+    } catch {
+      // The store is closing with the server (sockets close after it) or out of reach for a
+      // moment: this change is told with the learner's next one, and the store has the truth.
+      return;
+    }
     if (fresh.removedAt) return;
-    const view = this.view(fresh, await this.options.store.stepsOf(learner.id));
-    this.publish(learner.classId, { kind: 'learner', learner: view });
+    this.publish(learner.classId, { kind: 'learner', learner: this.view(fresh, steps) });
   }
 
   /** A learner as the dashboard shows them: the stored record with what only this process knows. */
@@ -204,7 +212,11 @@ export class ClassPresence {
     this.options.workspaces.touch(learner.workspaceId);
     if (now - p.lastTouch < TOUCH_EVERY_MS) return;
     p.lastTouch = now;
-    void this.options.store.touchLearner(learner.id, p.lastActiveAt).then(() => this.changed(learner));
+    void this.options.store
+      .touchLearner(learner.id, p.lastActiveAt)
+      .then(() => this.changed(learner))
+      // A store closing with the server: the next activity writes it.
+      .catch(() => {});
   }
 
   async recordCheck(learnerId: string, step: string, ok: boolean): Promise<void> {

@@ -44,6 +44,9 @@ class IdOnlyWorkspaces extends EventEmitter<WorkspaceManagerEvents> implements W
   holds(): boolean {
     return false;
   }
+  takenOver(): boolean {
+    return false;
+  }
   state(): 'ready' {
     return 'ready';
   }

@@ -9,17 +9,18 @@ import { createPlaygroundServer, type PlaygroundServer } from '../app.ts';
 import { Classroom } from '../classroom/classroom.ts';
 import { readClassroomConfig } from '../classroom/config.ts';
 import { openClassBus, type ClassBus } from '../classroom/events/index.ts';
+import { InstanceRoster } from '../classroom/events/roster.ts';
 import { stepColumns } from '../classroom/step-columns.ts';
 import { openClassroomStore } from '../classroom/store/index.ts';
 import type { ClassroomStore } from '../classroom/store/types.ts';
 import { WorkspaceManager } from '../classroom/workspaces/manager.ts';
 import { CourseSource } from '../lessons/course-source.ts';
 import { JsonFileProgressStore } from '../lessons/progress-store.ts';
+import type { SharedAdmin } from '../classroom/workspaces/types.ts';
+import type { Endpoint, ServiceId } from '../services/endpoint.ts';
 import { SERVICES } from '../services/registry.ts';
 import { ROOT } from '../stack.ts';
 import { Supervisor } from '../services/supervisor.ts';
-import { testEndpoint } from './endpoints.ts';
-import { testSharedAdmin } from './workspaces/shared-admin-context.ts';
 
 export const INSTANCES_SECRET = 'several-instances-instructor-secret';
 
@@ -32,28 +33,42 @@ export interface ClassroomInstance {
   stop(): Promise<void>;
 }
 
-/** One instance on `storeUrl` and `eventsUrl` (the test stack's Redis when not given). */
-export async function startClassroomInstance(
-  name: string,
-  storeUrl: string,
-  eventsUrl = testEndpoint('redis').url,
-): Promise<ClassroomInstance> {
+/** What the instances share: the servers (as URLs), the administrator access to them, the store and the channel. */
+export interface SharedBackends {
+  endpoints: Record<ServiceId, Endpoint>;
+  admin: SharedAdmin;
+  storeUrl: string;
+  eventsUrl: string;
+  /** The class's warm target (CLASSROOM_PREWARM), shared out among the instances; 0 by default. */
+  prewarm?: number;
+}
+
+/** One instance on the shared backends. */
+export async function startClassroomInstance(name: string, shared: SharedBackends): Promise<ClassroomInstance> {
+  const { storeUrl, eventsUrl } = shared;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `classroom-${name}-`));
-  const env = Object.fromEntries(SERVICES.adapters.map((a) => [a.urlEnv, testEndpoint(a.name).url]));
+  const env = Object.fromEntries(SERVICES.adapters.map((a) => [a.urlEnv, shared.endpoints[a.name].url]));
   // The services are the stack's, given by URL: this supervisor only checks them.
   const supervisor = new Supervisor({ adapters: SERVICES.adapters, dataDir: dir, env });
   await supervisor.startAll();
   supervisor.setMaxListeners(0);
   const config = readClassroomConfig({
     INSTRUCTOR_SECRET: INSTANCES_SECRET,
-    CLASSROOM_PREWARM: '0',
+    CLASSROOM_PREWARM: String(shared.prewarm ?? 0),
     CLASSROOM_STORE_URL: storeUrl,
     CLASSROOM_EVENTS_URL: eventsUrl,
   });
   const bus = await openClassBus(config.eventsUrl);
   const store: ClassroomStore = await openClassroomStore({ dataDir: dir, url: config.storeUrl });
-  const workspaces = new WorkspaceManager({ admin: testSharedAdmin(), store, dataDir: dir, prewarm: 0 });
+  const workspaces = new WorkspaceManager({
+    admin: shared.admin,
+    store,
+    dataDir: dir,
+    prewarm: config.prewarm,
+    shared: bus.shared,
+  });
   workspaces.setMaxListeners(0);
+  const roster = bus.shared ? new InstanceRoster(bus, (n) => workspaces.sharePrewarm(n)) : null;
   await workspaces.start();
   const course = new CourseSource(path.join(ROOT, 'lessons'), SERVICES);
   const classroom = new Classroom({
@@ -80,6 +95,7 @@ export async function startClassroomInstance(
     workspaces,
     async stop() {
       await app.close();
+      roster?.close();
       classroom.closeAll();
       await workspaces.close();
       await store.close();

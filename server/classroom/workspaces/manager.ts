@@ -64,6 +64,8 @@ type InstanceService = ServiceAdapter & { classroom: LearnerInstances };
 
 export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> implements Workspaces {
   private readonly entries = new Map<string, Entry>();
+  /** Taken over from the store and not yet told to their learner (takenOver). */
+  private readonly tookOver = new Set<string>();
   /** Workspaces being taken over from the store (entryHereOrAdopted), so concurrent callers share one. */
   private readonly adopting = new Map<string, Promise<Entry>>();
   private readonly services: ServiceSet;
@@ -193,6 +195,10 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     const target = this.options.prewarm ?? DEFAULT_PREWARM;
     this.pool.setSize(Math.ceil(target / Math.max(1, instances)));
     if (this.started && !this.closing) void this.pool.fill();
+  }
+
+  takenOver(workspaceId: string): boolean {
+    return this.tookOver.delete(workspaceId);
   }
 
   holds(workspaceId: string): boolean {
@@ -484,9 +490,8 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
 
   /**
    * The workspace's entry; one this instance has not met (made by another instance after this one
-   * started, or held by one that died) is taken over from the store: its accounts are written
-   * again (idempotently: they are the same on the shared servers) and its instances start here
-   * when ensure() asks, from what this machine kept of them (nothing, for one that ran elsewhere).
+   * started, or held by one that died) is taken over from the store: its instances start here when
+   * ensure() asks, from what this machine kept of them (nothing, for one that ran elsewhere).
    */
   private entryHereOrAdopted(workspaceId: string): Promise<Entry> {
     const entry = this.entries.get(workspaceId);
@@ -504,9 +509,16 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     const record = WORKSPACE_ID_PATTERN.test(workspaceId) ? await this.options.store.workspaceById(workspaceId) : null;
     if (!record) throw new UnknownWorkspaceError(`no workspace ${JSON.stringify(workspaceId)}`);
     const entry = this.newEntry(record, 'reclaimed');
-    await Promise.all([...this.accounts].map(([service, m]) => m.restore([this.account(entry, service)])));
+    // Its accounts exist: the instance that made the workspace made them, and every instance's
+    // start restores them all. Written again in the background all the same (a shared server
+    // given by URL may have been replaced), without the learner waiting on it: when a whole
+    // instance's learners move at once, those writes are most of the wait.
     entry.accountsReady = true;
+    void Promise.all([...this.accounts].map(([service, m]) => m.restore([this.account(entry, service)]))).catch((err) =>
+      this.log(`workspace ${workspaceId}: restoring its accounts failed: ${errorText(err)}`),
+    );
     this.entries.set(workspaceId, entry);
+    this.tookOver.add(workspaceId);
     if (record.learnerId) this.idle.arm(entry);
     this.log(`workspace ${workspaceId}: taken over from the store`);
     return entry;

@@ -32,6 +32,11 @@ export interface Workspaces {
    * service's endpoint, credentials included. Concurrent calls share one start.
    */
   ensure(workspaceId: string): Promise<Record<ServiceId, Endpoint>>;
+  /**
+   * Whether this instance took the workspace over from the store since it was last asked (its
+   * instance stopped, or it was made elsewhere): once, so the learner is told once.
+   */
+  takenOver(workspaceId: string): boolean;
   /** Whether this instance runs the workspace's instances now (another instance may, or none). */
   holds(workspaceId: string): boolean;
   /** Its endpoints if running now, without starting anything. */
