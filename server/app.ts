@@ -54,7 +54,7 @@ const upgradeInfo = new WeakMap<IncomingMessage, UpgradeInfo>();
 
 /** What a learner reads when another instance took their workspace over (docs/scaling.md, "Failover"). */
 export const MOVED_NOTICE =
-  'You were moved to another server: your progress, files, queues and tables are all here; memcached and Redis start empty.';
+  'You were moved to another server: your progress, files, queues and tables are all here, and your Redis as its last snapshot left it (at most a minute behind); memcached starts empty.';
 
 export interface PlaygroundServer {
   server: http.Server;

@@ -14,6 +14,7 @@ import { stepColumns } from './step-columns.ts';
 import { openClassroomStore } from './store/index.ts';
 import type { ClassroomStore } from './store/types.ts';
 import { WorkspaceManager } from './workspaces/manager.ts';
+import { RedisSnapshots } from './workspaces/snapshots.ts';
 import { sharedAdminFromSupervisor } from './workspaces/shared-admin.ts';
 
 const SECRET_META = 'instructor-secret';
@@ -53,6 +54,8 @@ export async function startClassroom(options: {
   // Each learner's socket listens to the shared services' events: a class is many listeners.
   options.supervisor.setMaxListeners(0);
   const bus = await openClassBus(config.eventsUrl, options.log);
+  // Beside other instances, learners' Redis snapshots are kept where another can take them over.
+  const snapshots = config.eventsUrl ? await RedisSnapshots.open(config.eventsUrl) : undefined;
   const store = await openClassroomStore({ dataDir, url: config.storeUrl });
   const { secret, generated } = await instructorSecret(store, config.instructorSecret);
   const workspaces = new WorkspaceManager({
@@ -64,6 +67,7 @@ export async function startClassroom(options: {
     prewarm: config.prewarm,
     idleReclaimMs: config.idleReclaimMs,
     shared: bus.shared,
+    snapshots,
     log: options.log,
   });
   workspaces.setMaxListeners(0);
@@ -92,6 +96,7 @@ export async function startClassroom(options: {
       await workspaces.close();
       await store.close();
       await bus.close();
+      await snapshots?.close();
     },
   };
 }

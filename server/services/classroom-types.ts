@@ -49,6 +49,14 @@ export interface LearnerInstances {
   flush(port: number, ctx: InstanceContext): Promise<void>;
   /** A workspace reset while it is stopped: what its next start would load is gone. */
   forget?(ctx: InstanceContext): Promise<void>;
+  /**
+   * With several app instances: what the running instance holds, as the file its next start
+   * loads (Redis: a SAVE, then dump.rdb), for another machine to start from if this one is lost;
+   * null when nothing changed since its last save, unless `always`. A cache (memcached) has none.
+   */
+  snapshot?(port: number, ctx: InstanceContext, always: boolean): Promise<Buffer | null>;
+  /** Puts a snapshot (from snapshot(), taken on another machine) where the next start loads it. */
+  seed?(ctx: InstanceContext, bytes: Buffer): Promise<void>;
 }
 
 /** A learner's account on a shared server; named after the workspace, with its own password. */

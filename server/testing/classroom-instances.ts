@@ -14,6 +14,7 @@ import { stepColumns } from '../classroom/step-columns.ts';
 import { openClassroomStore } from '../classroom/store/index.ts';
 import type { ClassroomStore } from '../classroom/store/types.ts';
 import { WorkspaceManager } from '../classroom/workspaces/manager.ts';
+import { RedisSnapshots } from '../classroom/workspaces/snapshots.ts';
 import { CourseSource } from '../lessons/course-source.ts';
 import { JsonFileProgressStore } from '../lessons/progress-store.ts';
 import type { SharedAdmin } from '../classroom/workspaces/types.ts';
@@ -41,6 +42,8 @@ export interface SharedBackends {
   eventsUrl: string;
   /** The class's warm target (CLASSROOM_PREWARM), shared out among the instances; 0 by default. */
   prewarm?: number;
+  /** How often learners' Redis snapshots are saved off the instance (the manager's default unless set). */
+  snapshotEveryMs?: number;
 }
 
 /** One instance on the shared backends. */
@@ -60,12 +63,15 @@ export async function startClassroomInstance(name: string, shared: SharedBackend
   });
   const bus = await openClassBus(config.eventsUrl);
   const store: ClassroomStore = await openClassroomStore({ dataDir: dir, url: config.storeUrl });
+  const snapshots = await RedisSnapshots.open(eventsUrl);
   const workspaces = new WorkspaceManager({
     admin: shared.admin,
     store,
     dataDir: dir,
     prewarm: config.prewarm,
     shared: bus.shared,
+    snapshots,
+    snapshotEveryMs: shared.snapshotEveryMs,
   });
   workspaces.setMaxListeners(0);
   const roster = bus.shared ? new InstanceRoster(bus, (n) => workspaces.sharePrewarm(n)) : null;
@@ -100,6 +106,7 @@ export async function startClassroomInstance(name: string, shared: SharedBackend
       await workspaces.close();
       await store.close();
       await bus.close();
+      await snapshots.close();
       await supervisor.stopAll();
       await fs.rm(dir, { recursive: true, force: true });
     },

@@ -42,6 +42,7 @@ import {
   type WorkspaceManagerOptions,
   type Workspaces,
 } from './types.ts';
+import { SnapshotKeeper } from './snapshots.ts';
 import { WarmPool } from './warm-pool.ts';
 import { newPassword, newWorkspaceId, WORKSPACE_ID_PATTERN } from './workspace-id.ts';
 
@@ -64,6 +65,8 @@ type InstanceService = ServiceAdapter & { classroom: LearnerInstances };
 
 export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> implements Workspaces {
   private readonly entries = new Map<string, Entry>();
+  /** With several instances: learners' Redis snapshots kept off this machine (snapshots.ts). */
+  private readonly keeper: SnapshotKeeper | null;
   /** Taken over from the store and not yet told to their learner (takenOver). */
   private readonly tookOver = new Set<string>();
   /** Workspaces being taken over from the store (entryHereOrAdopted), so concurrent callers share one. */
@@ -94,6 +97,16 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
       this.accounts.set(a.name, a.classroom.open(options.admin[a.name], this.limits[a.name]));
     }
     this.root = path.join(options.dataDir, 'workspaces');
+    this.keeper = options.snapshots
+      ? new SnapshotKeeper({
+          store: options.snapshots,
+          everyMs: options.snapshotEveryMs,
+          services: this.instanceServices,
+          entries: () => this.entries.values(),
+          context: (entry, service) => this.instanceContext(entry, service),
+          log: (line) => this.log(line),
+        })
+      : null;
     this.pidDir = path.join(this.root, 'pids');
     this.log = options.log ?? (() => {});
     this.idle = new IdleReclaim({
@@ -155,6 +168,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
       this.log(`restored the accounts of ${all.length} workspaces in ${Math.round(performance.now() - began)} ms`);
     }
     this.started = true;
+    this.keeper?.start();
     await this.pool.fill();
   }
 
@@ -295,6 +309,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
         fs.rm(path.join(this.root, workspaceId), { recursive: true, force: true }),
       ]);
       await this.options.store.deleteWorkspace(workspaceId);
+      await this.keeper?.drop(workspaceId);
     };
     if (!entry) {
       // Not loaded (another server's, or already gone): whatever exists of it goes anyway.
@@ -329,6 +344,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
 
   async close(): Promise<void> {
     this.closing = true;
+    this.keeper?.stop();
     for (const e of this.entries.values()) this.idle.clear(e);
     await this.pool.settled();
     // Not through each workspace's chain: a stop must not wait behind a slow reset.
@@ -517,6 +533,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
     void Promise.all([...this.accounts].map(([service, m]) => m.restore([this.account(entry, service)]))).catch((err) =>
       this.log(`workspace ${workspaceId}: restoring its accounts failed: ${errorText(err)}`),
     );
+    await this.keeper?.seed(entry);
     this.entries.set(workspaceId, entry);
     this.tookOver.add(workspaceId);
     if (record.learnerId) this.idle.arm(entry);

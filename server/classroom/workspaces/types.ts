@@ -7,6 +7,7 @@
 import type { WorkspaceState } from '../../../shared/classroom-api.ts';
 import type { Limits } from '../../services/classroom-types.ts';
 import type { RestartMode } from '../../services/process/supervised-process.ts';
+import type { SnapshotStore } from './snapshots.ts';
 import type { ServiceSet } from '../../services/service-set.ts';
 import type { Endpoint, ServiceId } from '../../services/endpoint.ts';
 import type { ClassroomStore } from '../store/types.ts';
@@ -86,6 +87,10 @@ export interface WorkspaceManagerOptions {
   dataDir: string;
   /** Overrides of the services' default limits. */
   limits?: Partial<Record<ServiceId, Partial<Limits>>>;
+  /** Where learners' instance snapshots go for other instances to take a workspace over (several instances). */
+  snapshots?: SnapshotStore;
+  /** How often they are saved (SNAPSHOT_EVERY_MS unless set). */
+  snapshotEveryMs?: number;
   /** Other instances share the store: only the unassigned workspaces this one made are its warm pool. */
   shared?: boolean;
   /** Workspaces kept provisioned and running for learners who have not joined yet (the class's target). */

@@ -152,4 +152,21 @@ export const redisLearners: LearnerInstances = {
   flush: (port, ctx) => redisAdmin(port, ctx.secret, [['FLUSHALL'], ['SCRIPT', 'FLUSH'], ['FUNCTION', 'FLUSH']]),
   /** A stopped Redis keeps its keys in its snapshot. */
   forget: (ctx) => fs.rm(path.join(ctx.dir, 'dump.rdb'), { force: true }),
+  async snapshot(port, ctx, always) {
+    const [info] = await redisRequest(
+      target(port, REDIS_ADMIN_USER, ctx.secret),
+      [['INFO', 'persistence']],
+      ADMIN_TIMEOUT_MS,
+    );
+    const changes = Number(/^rdb_changes_since_last_save:(\d+)/m.exec(valueText(info) ?? '')?.[1] ?? 1);
+    if (changes === 0 && !always) return null;
+    // SAVE, not BGSAVE: a learner's Redis holds at most its maxmemory (32 MB by default), which
+    // writes in milliseconds, and the file is whole when SAVE answers.
+    await redisAdmin(port, ctx.secret, [['SAVE']]);
+    return fs.readFile(path.join(ctx.dir, 'dump.rdb'));
+  },
+  async seed(ctx, bytes) {
+    await fs.mkdir(ctx.dir, { recursive: true });
+    await fs.writeFile(path.join(ctx.dir, 'dump.rdb'), bytes);
+  },
 };
