@@ -7,7 +7,7 @@ import { ClassroomDriver, EventStream, type Learner } from '../testing/classroom
 import { INSTANCES_SECRET, startClassroomInstance, type ClassroomInstance } from '../testing/classroom-instances.ts';
 import { testBackends } from '../testing/classroom-backends.ts';
 import { TestDatabases } from '../testing/store/mysql-test-db.ts';
-import type { PlaygroundClient } from '../ws/playground-client.ts';
+import { PlaygroundClient } from '../ws/playground-client.ts';
 
 const databases = new TestDatabases();
 let a: ClassroomInstance;
@@ -112,6 +112,33 @@ describe('two instances, one classroom', () => {
         ),
       );
     }
+  });
+
+  it('the instructor, working on A, mirrors their terminal to Bob on B, turned on through B', async () => {
+    const login = await fetch(`${a.baseUrl}/api/instructor/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ secret: INSTANCES_SECRET }),
+    });
+    const cookie = /pg_instructor=[^;]+/.exec(login.headers.get('set-cookie') ?? '')?.[0];
+    expect(cookie).toBeDefined();
+    const instructor = await PlaygroundClient.connect(a.baseUrl, { headers: { cookie: cookie! } });
+    await instructor.open('shown', 'redis', 30_000);
+    const on = await fetch(`${b.baseUrl}/api/classes/${classId}/broadcast`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INSTANCES_SECRET}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'terminals', on: true }),
+    });
+    expect(on.status).toBe(200);
+    // Live output, or the screen so far if the output came before B followed the instructor.
+    const shown = (e: MirrorEvent) => (e.kind === 'output' ? e.data : e.kind === 'open' ? (e.scrollback ?? '') : '');
+    const mirrored = (text: string) =>
+      bobSocket.messages.some(
+        (m) => m.type === 'broadcast' && m.event.kind === 'mirror' && shown(m.event.event).includes(text),
+      );
+    await instructor.run('shown', 'ECHO "from the front of the class"');
+    await bobSocket.until(() => mirrored('from the front of the class'));
+    instructor.close();
   });
 
   it('removing Ada on B closes her socket on A and stops her instances there', async () => {
