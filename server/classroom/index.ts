@@ -16,6 +16,7 @@ import type { ClassroomStore } from './store/types.ts';
 import { WorkspaceManager } from './workspaces/manager.ts';
 import { RedisSnapshots } from './workspaces/snapshots.ts';
 import { sharedAdminFromSupervisor } from './workspaces/shared-admin.ts';
+import type { SharedAdmin } from './workspaces/types.ts';
 
 const SECRET_META = 'instructor-secret';
 /** How long a new instance listens for the others before it fills its warm pool (they answer at once). */
@@ -48,6 +49,10 @@ export async function startClassroom(options: {
   config: ClassroomConfig;
   dataDir: string;
   lessonsDir: string;
+  /** Administrator access to the shared servers, when it is not the supervisor's to give (tests). */
+  admin?: SharedAdmin;
+  /** How often learners' Redis snapshots leave the instance (the manager's default unless set). */
+  snapshotEveryMs?: number;
   log?: (line: string) => void;
 }): Promise<RunningClassroom> {
   const { config, dataDir } = options;
@@ -60,7 +65,7 @@ export async function startClassroom(options: {
   const { secret, generated } = await instructorSecret(store, config.instructorSecret);
   const workspaces = new WorkspaceManager({
     services: options.supervisor.services,
-    admin: sharedAdminFromSupervisor(options.supervisor),
+    admin: options.admin ?? sharedAdminFromSupervisor(options.supervisor),
     store,
     dataDir,
     limits: config.limits,
@@ -68,6 +73,7 @@ export async function startClassroom(options: {
     idleReclaimMs: config.idleReclaimMs,
     shared: bus.shared,
     snapshots,
+    snapshotEveryMs: options.snapshotEveryMs,
     log: options.log,
   });
   workspaces.setMaxListeners(0);

@@ -54,6 +54,8 @@ const WHO_TOPIC = 'class-who';
 export class ClassPresence {
   private readonly learners = new Map<string, LearnerPresence>();
   private readonly instructorSockets = new Set<ConnectedSocket>();
+  /** Dashboards open on this instance, by class. */
+  private readonly listening = new Map<string, number>();
   /** Learners held by other instances: online or not, as their latest event said. */
   private readonly elsewhere = new Map<string, boolean>();
   private readonly stopWho: () => void;
@@ -71,6 +73,7 @@ export class ClassPresence {
 
   /** Follows one class's live events (from every instance); answers how to stop. */
   listen(classId: string, listener: (event: ClassEvent) => void): () => void {
+    this.listening.set(classId, (this.listening.get(classId) ?? 0) + 1);
     const stop = this.options.bus.subscribe(classTopic(classId), (m) => {
       const event = m.body as ClassEvent;
       if (event.kind === 'learner' && m.from !== this.options.bus.instanceId && !this.learners.has(event.learner.id)) {
@@ -79,7 +82,12 @@ export class ClassPresence {
       listener(event);
     });
     this.options.bus.publish(WHO_TOPIC, { classId });
-    return stop;
+    return () => {
+      stop();
+      const left = (this.listening.get(classId) ?? 1) - 1;
+      if (left > 0) this.listening.set(classId, left);
+      else this.listening.delete(classId);
+    };
   }
 
   publish(classId: string, event: ClassEvent): void {
@@ -98,6 +106,8 @@ export class ClassPresence {
 
   /** Tells the class's dashboards, on every instance, about one learner's new state. */
   async changed(learner: LearnerRecord): Promise<void> {
+    // Alone, an instance knows every dashboard: with none open, nobody needs the store read.
+    if (!this.options.bus.shared && !this.listening.has(learner.classId)) return;
     let fresh: LearnerRecord;
     let steps: StepRecord[];
     try {

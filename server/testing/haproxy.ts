@@ -6,10 +6,12 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../services/net-util.ts';
+import { connectTcp, freePort } from '../services/net-util.ts';
 import { ROOT } from '../stack.ts';
 
 export const HAPROXY = '/usr/sbin/haproxy';
+/** One try at its port while it starts. */
+const CONNECT_TRY_MS = 1_000;
 export const HAPROXY_CONFIG = path.join(ROOT, 'deploy', 'haproxy', 'haproxy.cfg');
 
 export interface Balancer {
@@ -40,13 +42,10 @@ export async function startBalancer(app1: string, app2: string): Promise<Balance
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`haproxy exited (${child.exitCode}):\n${log}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
+    const open = await connectTcp('127.0.0.1', port, CONNECT_TRY_MS).then(
+      (socket) => (socket.destroy(), true),
+      () => false,
+    );
     if (open) break;
     if (Date.now() > deadline) throw new Error(`haproxy did not listen on ${port}:\n${log}`);
     await new Promise((r) => setTimeout(r, 50));
