@@ -2,8 +2,9 @@
 // one event channel (the figures of docs/deploy.md):
 // 1. joins through HAProxy: join → four terminals ready, p50/p99, in waves of 10;
 // 2. a check run by a learner on instance A, until a dashboard held by instance B shows it: p50/p99;
-// 3. failover: instance A stops; each of its learners reconnects through HAProxy and has a working
-//    terminal on B with their progress: p50/p99 from the stop;
+// 3. failover: instance A is killed (SIGKILL, with its learners' memcached and Redis, as a machine
+//    that dies); each of its learners reconnects through HAProxy and has a working terminal on B
+//    with their progress: p50/p99 from the kill;
 // 4. the same joins against one instance alone, in the same run, for comparison.
 //   npx tsx bench/instances.ts [learners=100] [checks=200]
 import fs from 'node:fs/promises';
@@ -20,6 +21,7 @@ import {
   type ClassroomInstance,
   type SharedBackends,
 } from '../server/testing/classroom-instances.ts';
+import { startInstanceProcess } from '../server/testing/classroom-instance-process.ts';
 import { startBalancer } from '../server/testing/haproxy.ts';
 import type { PlaygroundClient } from '../server/ws/playground-client.ts';
 import { summarize } from './stats.ts';
@@ -77,6 +79,7 @@ async function joinClass(
   return { learners, sockets, ms, classId: klass.id };
 }
 
+/** Whether `instance` runs the learner's workspace. */
 async function homeOf(instance: ClassroomInstance, learner: Learner): Promise<boolean> {
   const record = await instance.classroom.store.learnerById(learner.id);
   return !!record && instance.workspaces.holds(record.workspaceId);
@@ -84,14 +87,15 @@ async function homeOf(instance: ClassroomInstance, learner: Learner): Promise<bo
 
 try {
   const shared = backends();
-  const a = await startClassroomInstance('a', shared);
+  // A in a process of its own, to be killed; B in this one, to be looked into.
+  const a = await startInstanceProcess('a', shared);
   const b = await startClassroomInstance('b', shared);
   const lb = await startBalancer(new URL(a.baseUrl).host, new URL(b.baseUrl).host);
   console.log(`${LEARNERS} learners, two instances behind HAProxy (one store, one event channel)`);
 
   const joined = await joinClass(lb.baseUrl, LEARNERS);
   const onA: Learner[] = [];
-  for (const l of joined.learners) if (await homeOf(a, l)) onA.push(l);
+  for (const l of joined.learners) if (!(await homeOf(b, l))) onA.push(l);
   console.log(
     `  joins through HAProxy: join → 4 terminals ready ${fmt(joined.ms)}; ${onA.length} on A, ${LEARNERS - onA.length} on B`,
   );
@@ -129,7 +133,7 @@ try {
   }
   for (const s of joined.sockets) s.close();
   const stopped = performance.now();
-  await a.stop();
+  await a.kill();
   const back: number[] = [];
   let kept = 0;
   await Promise.all(
@@ -143,7 +147,7 @@ try {
       socket.close();
     }),
   );
-  console.log(`  failover: A stopped → its learners working on B ${fmt(back)}; progress kept ${kept} of ${onA.length}`);
+  console.log(`  failover: A killed → its learners working on B ${fmt(back)}; progress kept ${kept} of ${onA.length}`);
   await lb.stop();
   await b.stop();
 

@@ -18,7 +18,7 @@ import { originAllowed } from './classroom/auth.ts';
 import type { Classroom, ConnectedSocket } from './classroom/classroom.ts';
 import { INSTRUCTOR } from './classroom/classroom.ts';
 import { LearnerServices } from './classroom/learner-services.ts';
-import { createClassroomRouter, principalOf, type Principal } from './classroom/routes.ts';
+import { createClassroomRouter, EventStreams, principalOf, type Principal } from './classroom/routes.ts';
 import type { LearnerTargets } from './lessons/run-checks.ts';
 import { createRestartRouter } from './restart-route.ts';
 import type { IncomingMessage } from 'node:http';
@@ -91,8 +91,9 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
   });
 
   const cls = options.classroom;
+  const eventStreams = new EventStreams();
   if (cls) {
-    app.use(createClassroomRouter(cls.classroom, cls.secret, options.supervisor));
+    app.use(createClassroomRouter(cls.classroom, cls.secret, options.supervisor, eventStreams));
   } else {
     app.get('/api/session', (_req, res) => {
       res.json({ mode: 'single' });
@@ -288,6 +289,7 @@ export async function createPlaygroundServer(options: AppOptions): Promise<Playg
     },
     async close() {
       cls?.classroom.closeAll();
+      eventStreams.endAll();
       for (const client of wss.clients) client.terminate();
       sessions.closeAll();
       wss.close();

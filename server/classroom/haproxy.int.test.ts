@@ -144,8 +144,13 @@ describe('two instances behind HAProxy', () => {
     }
     // A snapshot of each learner's Redis has left A since.
     await new Promise((r) => setTimeout(r, SNAPSHOT_EVERY_MS * 4));
+    // A dashboard open on A does not hold its stop up: its stream ends (the browser reconnects).
+    const dashboard = await EventStream.open<ClassEvent>(`${a.baseUrl}/api/classes/${classId}/events`, {
+      authorization: `Bearer ${INSTANCES_SECRET}`,
+    });
     const began = performance.now();
     await a.stop();
+    await dashboard.ended;
     for (const learner of moved) {
       const socket = await learner.connect();
       sockets.push(socket);

@@ -87,20 +87,43 @@ export async function principalOf(
   return learner ? { kind: 'learner', learner } : null;
 }
 
-function openEventStream(req: Request, res: Response): (data: unknown) => void {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  res.write(': connected\n\n');
-  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), SSE_HEARTBEAT_MS);
-  req.on('close', () => clearInterval(heartbeat));
-  return (data) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+/**
+ * The open Server-Sent Events streams (the dashboard's events, watching, Inspect views). They never
+ * end on their own, so the server ends them when it stops: otherwise closing it would wait on them
+ * forever; the dashboard's EventSource reconnects, behind a balancer to another instance.
+ */
+export class EventStreams {
+  private readonly open = new Set<Response>();
+
+  start(req: Request, res: Response): (data: unknown) => void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write(': connected\n\n');
+    this.open.add(res);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), SSE_HEARTBEAT_MS);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      this.open.delete(res);
+    });
+    return (data) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+  }
+
+  endAll(): void {
+    for (const res of this.open) res.end();
+    this.open.clear();
+  }
 }
 
-export function createClassroomRouter(classroom: Classroom, secret: string, supervisor: Supervisor): Router {
+export function createClassroomRouter(
+  classroom: Classroom,
+  secret: string,
+  supervisor: Supervisor,
+  streams: EventStreams,
+): Router {
   const router = express.Router();
   const json = express.json({
     limit: `${Math.ceil((MAX_SAVED_FILES_PER_LESSON * MAX_SAVED_FILE_BYTES * 1.2) / 1024)}kb`,
@@ -258,14 +281,14 @@ export function createClassroomRouter(classroom: Classroom, secret: string, supe
   router.get('/api/classes/:id/events', async (req, res) => {
     const id = String(req.params.id);
     await classroom.classOrThrow(id);
-    const send = openEventStream(req, res);
+    const send = streams.start(req, res);
     const stop = await classroom.subscribe(id, (event: ClassEvent) => send(event));
     req.on('close', stop);
   });
 
   router.get('/api/classes/:id/learners/:lid/watch', async (req, res) => {
     const learner = await classroom.learnerOf(String(req.params.id), String(req.params.lid));
-    const send = openEventStream(req, res);
+    const send = streams.start(req, res);
     const stop = classroom.hub.watch(learner.id, (event: MirrorEvent) => send(event));
     req.on('close', stop);
   });
@@ -287,7 +310,7 @@ export function createClassroomRouter(classroom: Classroom, secret: string, supe
       throw new ClassroomError(404, `no Inspect view for "${service}"`);
     }
     const services = new LearnerServices(supervisor, classroom.workspaces, learner.workspaceId);
-    const send = openEventStream(req, res);
+    const send = streams.start(req, res);
     if (!services.endpoint(service)) {
       services.close();
       send({

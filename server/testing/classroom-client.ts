@@ -68,6 +68,9 @@ export class EventStream<T> {
   readonly events: T[] = [];
   private readonly controller = new AbortController();
   private waiters: Array<() => void> = [];
+  private markEnded!: () => void;
+  /** Settles when the server ends the stream (or close() does). */
+  readonly ended = new Promise<void>((resolve) => (this.markEnded = resolve));
 
   private constructor() {}
 
@@ -103,6 +106,7 @@ export class EventStream<T> {
     } catch {
       // aborted
     }
+    this.markEnded();
   }
 
   async until(predicate: (events: T[]) => boolean, timeoutMs = 10_000): Promise<void> {

@@ -20,6 +20,8 @@ export const INSTANCES_SECRET = 'several-instances-instructor-secret';
 export interface ClassroomInstance {
   name: string;
   baseUrl: string;
+  /** Its own data directory: the workspace manager's instances, pid files and the rest. */
+  dataDir: string;
   classroom: Classroom;
   workspaces: Workspaces;
   stop(): Promise<void>;
@@ -35,10 +37,16 @@ export interface SharedBackends {
   prewarm?: number;
   /** How often learners' Redis snapshots are saved off the instance (the manager's default unless set). */
   snapshotEveryMs?: number;
+  /** How often the instances say "here" to each other (the roster's default unless set). */
+  heartbeatMs?: number;
 }
 
 /** One instance on the shared backends, put together as `npm start -- --classroom` does (startClassroom). */
-export async function startClassroomInstance(name: string, shared: SharedBackends): Promise<ClassroomInstance> {
+export async function startClassroomInstance(
+  name: string,
+  shared: SharedBackends,
+  log?: (line: string) => void,
+): Promise<ClassroomInstance> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `classroom-${name}-`));
   const env = Object.fromEntries(SERVICES.adapters.map((a) => [a.urlEnv, shared.endpoints[a.name].url]));
   // The services are the stack's, given by URL: this supervisor only checks them.
@@ -57,6 +65,8 @@ export async function startClassroomInstance(name: string, shared: SharedBackend
     // The stack's administrator access: a supervisor of servers given by URL has none to give.
     admin: shared.admin,
     snapshotEveryMs: shared.snapshotEveryMs,
+    heartbeatMs: shared.heartbeatMs,
+    log,
   });
   const app = await createPlaygroundServer({
     supervisor,
@@ -69,6 +79,7 @@ export async function startClassroomInstance(name: string, shared: SharedBackend
   return {
     name,
     baseUrl: `http://127.0.0.1:${port}`,
+    dataDir: dir,
     classroom: running.classroom,
     workspaces: running.classroom.workspaces,
     async stop() {

@@ -41,25 +41,36 @@ export async function startClassroomProcess(options: {
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
+  const port = Number((await readyLine(child, /Playground ready at http:\/\/localhost:(\d+)/, () => out))[1]);
+  return { child, port, baseUrl: `http://127.0.0.1:${port}`, log: () => out };
+}
+
+/**
+ * Answers the match of `pattern` once the child prints it on stdout; rejects, with what it printed
+ * (`output()`), when it exits first or takes longer than START_TIMEOUT_MS.
+ */
+export function readyLine(child: ChildProcess, pattern: RegExp, output: () => string): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`not ready within ${START_TIMEOUT_MS} ms:\n${out}`)),
+      () => reject(new Error(`not ready within ${START_TIMEOUT_MS} ms:\n${output()}`)),
       START_TIMEOUT_MS,
     );
     const look = () => {
-      const m = /Playground ready at http:\/\/localhost:(\d+)/.exec(out);
+      const m = pattern.exec(output());
       if (m) {
         clearTimeout(timer);
-        resolve(Number(m[1]));
+        child.stdout!.off('data', look);
+        child.off('exit', exited);
+        resolve(m);
       }
     };
-    child.stdout!.on('data', look);
-    child.once('exit', (code) => {
+    const exited = (code: number | null) => {
       clearTimeout(timer);
-      reject(new Error(`the server exited (${code}) before it was ready:\n${out}`));
-    });
+      reject(new Error(`the server exited (${code}) before it was ready:\n${output()}`));
+    };
+    child.stdout!.on('data', look);
+    child.once('exit', exited);
   });
-  return { child, port, baseUrl: `http://127.0.0.1:${port}`, log: () => out };
 }
 
 /** SIGKILL, as a crash or the OOM killer would: no cleanup runs. */

@@ -19,6 +19,8 @@ export interface Balancer {
   /** A command on the runtime API (`show stat`, `set server app/app1 state drain`). */
   admin(command: string): Promise<string>;
   stop(): Promise<void>;
+  /** What it printed: warnings, and a line per request that failed. */
+  log(): string;
 }
 
 /** Starts HAProxy before two instances (`host:port` each); resolves once it accepts connections. */
@@ -52,6 +54,7 @@ export async function startBalancer(app1: string, app2: string): Promise<Balance
   }
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    log: () => log,
     admin: (command) =>
       new Promise((resolve, reject) => {
         const s = net.connect(socket);

@@ -25,7 +25,7 @@ export async function writePidFile(file: string, record: PidRecord): Promise<voi
   await fs.writeFile(file, `${record.pid}\n${record.command}\n${record.port ?? ''}\n${record.stopSignal}\n`);
 }
 
-function parsePidFile(text: string): PidRecord {
+export function parsePidFile(text: string): PidRecord {
   const [pid, command, port, signal] = text.split('\n');
   return {
     pid: Number(pid),
