@@ -216,6 +216,11 @@ export class Classroom {
     };
   }
 
+  /** Another instance stopped beating: the learners it spoke for are offline (presence.ts). */
+  instanceGone(instanceId: string): void {
+    this.presence.instanceGone(instanceId);
+  }
+
   /** Live events of one class for the dashboard; the first is a snapshot. */
   async subscribe(classId: string, listener: (event: ClassEvent) => void): Promise<() => void> {
     const detail = await this.detail(classId);

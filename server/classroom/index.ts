@@ -53,6 +53,8 @@ export async function startClassroom(options: {
   admin?: SharedAdmin;
   /** How often learners' Redis snapshots leave the instance (the manager's default unless set). */
   snapshotEveryMs?: number;
+  /** How often instances say "here" to each other (events/roster.ts HEARTBEAT_MS unless set). */
+  heartbeatMs?: number;
   log?: (line: string) => void;
 }): Promise<RunningClassroom> {
   const { config, dataDir } = options;
@@ -79,7 +81,18 @@ export async function startClassroom(options: {
   workspaces.setMaxListeners(0);
   // Beside other instances, this one keeps its share of the class's warm workspaces: it listens
   // for them a moment before its pool fills for the first time.
-  const roster = bus.shared ? new InstanceRoster(bus, (n) => workspaces.sharePrewarm(n)) : null;
+  // An instance gone before the classroom below exists has nobody shown online to take back.
+  let instanceGone = (_instanceId: string): void => {};
+  const roster = bus.shared
+    ? new InstanceRoster(
+        bus,
+        {
+          count: (n) => workspaces.sharePrewarm(n),
+          gone: (instanceId) => instanceGone(instanceId),
+        },
+        options.heartbeatMs,
+      )
+    : null;
   if (roster) await new Promise((resolve) => setTimeout(resolve, ROSTER_SETTLE_MS));
   await workspaces.start();
   const course = new CourseSource(options.lessonsDir, options.supervisor.services);
@@ -92,6 +105,7 @@ export async function startClassroom(options: {
     bus,
     log: options.log,
   });
+  instanceGone = (instanceId) => classroom.instanceGone(instanceId);
   return {
     classroom,
     secret,

@@ -56,8 +56,8 @@ export class ClassPresence {
   private readonly instructorSockets = new Set<ConnectedSocket>();
   /** Dashboards open on this instance, by class. */
   private readonly listening = new Map<string, number>();
-  /** Learners held by other instances: online or not, as their latest event said. */
-  private readonly elsewhere = new Map<string, boolean>();
+  /** Learners held by other instances: online or not, as their latest event said, and who said it. */
+  private readonly elsewhere = new Map<string, { online: boolean; from: string }>();
   private readonly stopWho: () => void;
 
   constructor(private readonly options: ClassPresenceOptions) {
@@ -77,7 +77,7 @@ export class ClassPresence {
     const stop = this.options.bus.subscribe(classTopic(classId), (m) => {
       const event = m.body as ClassEvent;
       if (event.kind === 'learner' && m.from !== this.options.bus.instanceId && !this.learners.has(event.learner.id)) {
-        this.elsewhere.set(event.learner.id, event.learner.online);
+        this.elsewhere.set(event.learner.id, { online: event.learner.online, from: m.from });
       }
       listener(event);
     });
@@ -96,7 +96,20 @@ export class ClassPresence {
 
   /** Whether the learner has a socket open on any instance, as far as this one knows. */
   online(learnerId: string): boolean {
-    return (this.learners.get(learnerId)?.sockets.size ?? 0) > 0 || this.elsewhere.get(learnerId) === true;
+    return (this.learners.get(learnerId)?.sockets.size ?? 0) > 0 || this.elsewhere.get(learnerId)?.online === true;
+  }
+
+  /**
+   * An instance stopped beating (events/roster.ts): it died without closing its learners' sockets,
+   * so the learners it last spoke for are offline until they connect again somewhere. Each
+   * instance that notices tells the dashboards; the same news twice changes nothing.
+   */
+  instanceGone(instanceId: string): void {
+    for (const [learnerId, seen] of this.elsewhere) {
+      if (seen.from !== instanceId || !seen.online) continue;
+      seen.online = false;
+      void this.changedById(learnerId);
+    }
   }
 
   private async changedById(learnerId: string): Promise<void> {

@@ -1,10 +1,11 @@
 // Which instances are alive, from their heartbeats on the event channel: each says "here" every
 // HEARTBEAT_MS, and one not heard for MISSED_BEATS of them is gone (it died, or was drained). The
-// warm pool's share (workspaces/manager.ts sharePrewarm) follows the count.
+// warm pool's share (workspaces/manager.ts sharePrewarm) follows the count; the learners a gone
+// instance held stop showing as online (presence.ts instanceGone).
 import type { ClassBus } from './types.ts';
 
 export const HEARTBEAT_MS = 5_000;
-const MISSED_BEATS = 3;
+export const MISSED_BEATS = 3;
 const TOPIC = 'instances';
 
 export class InstanceRoster {
@@ -15,7 +16,13 @@ export class InstanceRoster {
 
   constructor(
     private readonly bus: ClassBus,
-    private readonly onChange: (instances: number) => void,
+    private readonly on: {
+      /** The number of instances alive changed (this one included). */
+      count(instances: number): void;
+      /** An instance has not been heard from for MISSED_BEATS beats. */
+      gone?(instanceId: string): void;
+    },
+    private readonly heartbeatMs = HEARTBEAT_MS,
   ) {
     this.stop = bus.subscribe(TOPIC, (m) => {
       const known = this.seen.has(m.from);
@@ -25,7 +32,7 @@ export class InstanceRoster {
       if (m.from !== bus.instanceId) bus.publish(TOPIC, {});
       this.recount();
     });
-    this.timer = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.timer = setInterval(() => this.beat(), heartbeatMs);
     this.timer.unref();
     this.beat();
   }
@@ -37,8 +44,12 @@ export class InstanceRoster {
 
   private beat(): void {
     this.bus.publish(TOPIC, {});
-    const cutoff = Date.now() - HEARTBEAT_MS * MISSED_BEATS;
-    for (const [id, at] of this.seen) if (at < cutoff && id !== this.bus.instanceId) this.seen.delete(id);
+    const cutoff = Date.now() - this.heartbeatMs * MISSED_BEATS;
+    for (const [id, at] of this.seen) {
+      if (at >= cutoff || id === this.bus.instanceId) continue;
+      this.seen.delete(id);
+      this.on.gone?.(id);
+    }
     this.recount();
   }
 
@@ -46,7 +57,7 @@ export class InstanceRoster {
     const count = Math.max(1, new Set([...this.seen.keys(), this.bus.instanceId]).size);
     if (count === this.count) return;
     this.count = count;
-    this.onChange(count);
+    this.on.count(count);
   }
 
   close(): void {
