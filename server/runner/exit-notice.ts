@@ -4,6 +4,7 @@
 import os from 'node:os';
 import { DIM, RESET } from '../../shared/ansi.ts';
 import type { RunLimits } from './run-limits.ts';
+import { formatSize } from '../util/sizes.ts';
 
 /** Why the runner itself stopped a run. */
 export type StopReason =
@@ -21,10 +22,6 @@ function seconds(ms: number): string {
   return ms % 60_000 === 0 && ms >= 60_000 ? `${ms / 60_000} min` : `${Math.round(ms / 100) / 10} s`;
 }
 
-function megabytes(bytes: number): string {
-  return `${Math.round(bytes / (1024 * 1024))} MB`;
-}
-
 export function stopMessage(reason: StopReason): string {
   switch (reason.kind) {
     case 'wall-time':
@@ -32,7 +29,7 @@ export function stopMessage(reason: StopReason): string {
         ? `stopped: a consumer or subscriber may run for ${seconds(reason.ms)}, and that time is up`
         : `stopped: the program ran for ${seconds(reason.ms)}, the time limit of a run`;
     case 'output':
-      return `stopped: the program wrote more than ${megabytes(reason.bytes)} of output`;
+      return `stopped: the program wrote more than ${formatSize(reason.bytes)} of output`;
     case 'interrupt-ignored':
       return `killed: the program was still running ${seconds(reason.graceMs)} after Ctrl-C`;
     case 'second-interrupt':
@@ -66,9 +63,9 @@ export function signalMessage(code: number, limits: Pick<RunLimits, 'cpuSeconds'
     case 'SIGKILL':
       return `Killed (SIGKILL), e.g. after the CPU time limit of ${limits.cpuSeconds} s`;
     case 'SIGABRT':
-      return `Aborted (SIGABRT); with Node, often the memory limit of ${megabytes(limits.memoryBytes)}`;
+      return `Aborted (SIGABRT); with Node, often the memory limit of ${formatSize(limits.memoryBytes)}`;
     case 'SIGSEGV':
-      return `Segmentation fault (SIGSEGV); possibly the memory limit of ${megabytes(limits.memoryBytes)}`;
+      return `Segmentation fault (SIGSEGV); possibly the memory limit of ${formatSize(limits.memoryBytes)}`;
     case 'SIGXFSZ':
       return 'stopped: a file grew past the size limit (SIGXFSZ)';
     default:

@@ -28,6 +28,7 @@
 // learner's clients log in again (the terminal says "No connection. Trying to reconnect...", as
 // the mysql client does) and get the privileges that hold now.
 import type { Pool } from 'mysql2/promise';
+import { formatSize } from '../../util/sizes.ts';
 
 /** Between two looks at every learner database (see the top of the file). */
 export const WATCH_INTERVAL_MS = 250;
@@ -197,11 +198,6 @@ export function databaseCapOf(id: string): DatabaseCapStatus | null {
   return null;
 }
 
-function megabytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
-}
-
 /**
  * The hint under "… command denied to user 'ID'@… for table `ws_ID`.`t`" when the watcher took
  * the learner's writes away; null for any other refusal.
@@ -213,7 +209,7 @@ export function capHint(user: string, message: string): string | null {
   if (table?.[1] !== status.database) return null;
   const refused = GROWING_PRIVILEGES.slice(0, -1).join(', ') + ' and ' + GROWING_PRIVILEGES.at(-1);
   return [
-    `your database ${status.database} holds ${megabytes(status.bytes)}, over the classroom's size cap of ${megabytes(status.capBytes)}:`,
+    `your database ${status.database} holds ${formatSize(status.bytes)}, over the classroom's size cap of ${formatSize(status.capBytes)}:`,
     `${refused} are refused until it is back under the cap.`,
     `Free space with TRUNCATE TABLE or DROP TABLE (a DELETE does not shrink a table's file).`,
   ].join('\n');

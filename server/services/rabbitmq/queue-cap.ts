@@ -19,6 +19,7 @@ import { withTimeout } from '../../util/async.ts';
 import { managementRequest, type RabbitmqAdmin } from './admin.ts';
 import { quote } from './format-reply.ts';
 import { routesTo, UnsupportedExchange, type Binding } from './routing.ts';
+import { formatSize } from '../../util/sizes.ts';
 
 /** The operator policy that caps every queue of a learner's vhost. */
 export const QUEUE_CAP_POLICY = 'classroom-queue-cap';
@@ -47,16 +48,9 @@ export function overflowPolicy(): Record<string, unknown> {
   return { pattern: '.*', 'apply-to': 'queues', priority: 0, definition: { overflow: 'reject-publish' } };
 }
 
-/** "1 MB", "0.5 MB", "512 bytes". */
-export function formatMegabytes(bytes: number): string {
-  if (bytes < 64 * 1024) return `${bytes.toLocaleString('en-US')} bytes`;
-  const mb = bytes / (1024 * 1024);
-  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
-}
-
 /** "the classroom caps each queue at 1,000 messages / 1 MB" */
 export function capText(cap: QueueCap): string {
-  return `the classroom caps each queue at ${cap.messages.toLocaleString('en-US')} messages / ${formatMegabytes(cap.bytes)}`;
+  return `the classroom caps each queue at ${cap.messages.toLocaleString('en-US')} messages / ${formatSize(cap.bytes)}`;
 }
 
 /** The hint under a basic.nack. */

@@ -5,20 +5,15 @@
 // single-user playground only a learner's own CONFIG SET brings the error about.
 import type { Endpoint } from '../endpoint.ts';
 import { askBriefly } from './own-client.ts';
+import { formatSize } from '../../util/sizes.ts';
 
 /** The terminal's prompt waits for the hint: not longer than this. */
 const EXPLAIN_TIMEOUT_MS = 1500;
 
-function megabytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  if (mb >= 1) return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
-  return bytes === 1 ? '1 byte' : `${bytes} bytes`;
-}
-
 /** The hint's text for a server with these settings. */
 export function oomHint(maxmemory: number, policy: string): string {
   const room = 'make room with DEL or UNLINK of keys you no longer need, or FLUSHDB';
-  const limit = `this Redis may hold ${megabytes(maxmemory)} (maxmemory)`;
+  const limit = `this Redis may hold ${formatSize(maxmemory)} (maxmemory)`;
   if (policy === 'noeviction') {
     return `${limit} and is full; with maxmemory-policy noeviction it refuses writes rather than drop keys by itself: ${room}`;
   }
