@@ -2,8 +2,8 @@
 // terminals sending a command a second, and the class starts R snippet runs a second between them
 // (3.33: each learner every 30 s), for M minutes. Prints the join → ready times, terminal round
 // trips (p50/p99/max), errors, runs (ended well, waited in the queue, how long from Run to start),
-// the server's event-loop delay (from /api/health), its memory per learner beyond their own
-// service instances, and the executor's (with its zygote and sandboxes). With `burst`, every
+// the server's event-loop delay (from /api/health), the machine's busy cores (learners per core),
+// its memory per learner beyond their own service instances, and the executor's (with its zygote and sandboxes). With `burst`, every
 // learner also presses Run within one second, BURST_AFTER_MS into the measurement: the terminals'
 // round trips during the burst and whether all its runs finished are printed apart. Loopback
 // only; it stops by itself.
@@ -11,6 +11,7 @@
 //   [TRACE=1] npx tsx bench/classroom-load.ts [learners=100] [minutes=10] [runs-per-second=learners/30] [burst]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import type { ServiceName } from '../shared/protocol.ts';
@@ -20,7 +21,7 @@ import { WS_PATH } from '../shared/protocol.ts';
 import { freePort } from '../server/services/net-util.ts';
 import { ROOT, freshTestDataDir } from '../server/stack.ts';
 import { ClassroomDriver } from '../server/testing/classroom-client.ts';
-import { treePssKb } from './proc.ts';
+import { machineBusyMs, treePssKb } from './proc.ts';
 import { percentile } from './stats.ts';
 
 const LEARNERS = Number(process.argv[2] ?? 100);
@@ -208,6 +209,7 @@ for (const sim of sims) {
 if (BURST) burstAt = performance.now() + BURST_AFTER_MS;
 
 const began = Date.now();
+const busyBefore = await machineBusyMs();
 let peakKb = joinedKb;
 let executorPid = 0;
 let windowStart = 0;
@@ -232,6 +234,9 @@ while (Date.now() - began < MINUTES * 60_000) {
     `  ${((Date.now() - began) / 1000).toFixed(0)} s: ${rtt.length} commands, last 10 s p99 ${percentile(sorted, 99).toFixed(1)} ms, runs ${runsOk}/${runsStarted} (now ${health.runs?.busy ?? '?'} busy, ${health.runs?.queued ?? '?'} queued), event loop p99 ${health.eventLoopDelayMs.p99.toFixed(1)} ms, errors ${errors.length}, server RSS ${(peakKb / 1024).toFixed(0)} MB`,
   );
 }
+// The whole machine's: the server, the executor, every learner's servers, RabbitMQ, MariaDB, and
+// this bench's simulated learners too (their share is small: a socket each).
+const busyCores = ((await machineBusyMs()) - busyBefore) / (Date.now() - began);
 const endKb = await rssKb(server.pid!);
 const executorEndKb = executorPid ? await treePssKb(executorPid) : 0;
 stopping = true;
@@ -268,6 +273,9 @@ if (BURST) {
 const loopSorted = [...loopP99].sort((a, b) => a - b);
 console.log(
   `server event loop delay, p99 of each 10 s: median ${percentile(loopSorted, 50).toFixed(1)} ms, worst ${loopSorted.at(-1)?.toFixed(1)} ms (goal ≤ 20 ms)`,
+);
+console.log(
+  `machine CPU busy: ${busyCores.toFixed(2)} of ${os.availableParallelism()} cores, ${(LEARNERS / busyCores).toFixed(0)} learners per busy core at this load (the bench's simulated learners included)`,
 );
 console.log(`errors: ${errors.length}${errors.length ? `\n  ${[...new Set(errors)].slice(0, 10).join('\n  ')}` : ''}`);
 // RSS moves with garbage collection: the peak under load, less the start, is the upper bound.
