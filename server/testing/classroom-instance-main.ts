@@ -7,7 +7,7 @@ import { startClassroomInstance, type SharedBackends } from './classroom-instanc
 const given = JSON.parse(process.env.CLASSROOM_INSTANCE ?? 'null') as { name: string; backends: SharedBackends } | null;
 if (!given) throw new Error('CLASSROOM_INSTANCE is not set: start this through startInstanceProcess');
 
-const instance = await startClassroomInstance(given.name, given.backends, (line) => console.log(line));
+const instance = await startClassroomInstance(given.name, given.backends, { log: (line) => console.log(line) });
 console.log(`instance ${given.name} serves at ${instance.baseUrl} from ${instance.dataDir}`);
 process.once('SIGTERM', () => {
   void instance.stop().then(() => process.exit(0));

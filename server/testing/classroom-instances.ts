@@ -45,7 +45,11 @@ export interface SharedBackends {
 export async function startClassroomInstance(
   name: string,
   shared: SharedBackends,
-  log?: (line: string) => void,
+  options: {
+    log?: (line: string) => void;
+    /** The built page to serve (dist/client), for a browser; none by default. */
+    clientDir?: string;
+  } = {},
 ): Promise<ClassroomInstance> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `classroom-${name}-`));
   const env = Object.fromEntries(SERVICES.adapters.map((a) => [a.urlEnv, shared.endpoints[a.name].url]));
@@ -66,13 +70,13 @@ export async function startClassroomInstance(
     admin: shared.admin,
     snapshotEveryMs: shared.snapshotEveryMs,
     heartbeatMs: shared.heartbeatMs,
-    log,
+    log: options.log,
   });
   const app = await createPlaygroundServer({
     supervisor,
     lessonsDir: path.join(ROOT, 'lessons'),
     dataDir: dir,
-    clientDir: path.join(dir, 'no-client'),
+    clientDir: options.clientDir ?? path.join(dir, 'no-client'),
     classroom: { classroom: running.classroom, secret: running.secret },
   });
   const port = await app.listen(0, '127.0.0.1');
