@@ -3,7 +3,8 @@
 // and when the instance that serves it stops, its stream reconnects through the balancer to the
 // other one and goes on — the stopped instance's learners offline until they come back, then
 // online again, their passed steps kept. Screenshots at 1280×800 and 1024×700; a reload in the
-// middle shows the same class.
+// middle shows the same class. A learner's page and the instructor's own workspace reconnect by
+// themselves, with the moved notice.
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -18,12 +19,14 @@ import { startBalancer, type Balancer } from '../server/testing/haproxy.ts';
 import { TestDatabases } from '../server/testing/store/mysql-test-db.ts';
 import { ROOT } from '../server/stack.ts';
 import type { PlaygroundClient } from '../server/ws/playground-client.ts';
-import { keepScreenshot, launchChromium } from './browser.ts';
+import { keepScreenshot, launchChromium, linesAfter, waitForTerminal } from './browser.ts';
 
 const LIVE_TIMEOUT_MS = 20_000;
 const LEARNERS = 4;
 const LESSON = 'memcached/what-it-is';
 const STEP = 'the-cache-idea';
+/** Learners' Redis snapshots leave an instance this often (the default is a minute). */
+const SNAPSHOT_EVERY_MS = 300;
 /** Quick "here" beats, so a stopped instance is known gone within a second or two (roster.ts). */
 const HEARTBEAT_MS = 300;
 
@@ -67,8 +70,28 @@ async function connectAndPass(learner: Learner): Promise<void> {
   expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
 }
 
+/** Types a line into the page's Redis terminal and waits for `reply` after it. */
+async function typeInRedis(tab: Page, line: string, reply: string): Promise<void> {
+  await tab.click('[data-testid="tab-redis"]');
+  await waitForTerminal(tab, 'redis', (l) => l.some((r) => r.includes('Tab completes')), 'Redis', 45_000);
+  await tab.click('[data-testid="terminal-redis"]');
+  await tab.keyboard.type(line);
+  await tab.keyboard.press('Enter');
+  await waitForTerminal(
+    tab,
+    'redis',
+    (l) => linesAfter(l, line).some((r) => r.includes(reply)),
+    reply,
+    LIVE_TIMEOUT_MS,
+  );
+}
+
 beforeAll(async () => {
-  const shared = { ...testBackends(databases.newUrl()), heartbeatMs: HEARTBEAT_MS };
+  const shared = {
+    ...testBackends(databases.newUrl()),
+    heartbeatMs: HEARTBEAT_MS,
+    snapshotEveryMs: SNAPSHOT_EVERY_MS,
+  };
   const clientDir = path.join(ROOT, 'dist', 'client');
   instances.push(await startClassroomInstance('a', shared, { clientDir }));
   instances.push(await startClassroomInstance('b', shared, { clientDir }));
@@ -128,6 +151,14 @@ describe('the dashboard behind the balancer', () => {
       timeout: LIVE_TIMEOUT_MS,
     });
 
+    // The instructor's own workspace, in a second tab, is on that instance too (their cookie).
+    const own = await page.context().newPage();
+    await own.goto(lb.baseUrl);
+    await own.waitForSelector('[data-testid="connection-state"][data-state="open"]', { timeout: LIVE_TIMEOUT_MS });
+    await typeInRedis(own, 'SET moved:instructor yes', 'OK');
+    // A snapshot of that Redis has left the instance since.
+    await new Promise((r) => setTimeout(r, SNAPSHOT_EVERY_MS * 4));
+
     await serving.stop();
     stopped.add(serving);
     // The stream ended with the instance; EventSource comes back through the balancer, to the other.
@@ -147,6 +178,11 @@ describe('the dashboard behind the balancer', () => {
     await learnerPage.waitForSelector('[data-testid="connection-state"][data-state="open"]');
     expect(await home(moving)).toBe(other);
     await keepScreenshot(learnerPage, 'classroom-instances-moved-learner-1280');
+    // So does the instructor's: their workspace taken over, its Redis from the snapshot.
+    const ownNotice = await own.waitForSelector('[data-testid="notice"]', { timeout: LIVE_TIMEOUT_MS });
+    expect(await ownNotice.textContent()).toContain('You were moved to another server');
+    await own.waitForSelector('[data-testid="connection-state"][data-state="open"]');
+    await typeInRedis(own, 'GET moved:instructor', '"yes"');
     // The others come back too: the balancer sends them to the other instance, which takes their workspace over.
     for (const learner of rest) {
       const socket = await learner.connect();
