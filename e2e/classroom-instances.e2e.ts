@@ -177,6 +177,14 @@ describe('the dashboard behind the balancer', () => {
     expect(await notice.textContent()).toContain('You were moved to another server');
     await learnerPage.waitForSelector('[data-testid="connection-state"][data-state="open"]');
     expect(await home(moving)).toBe(other);
+    // Its memcached terminal says where memcached is now: another port, on the other instance.
+    await waitForTerminal(
+      learnerPage,
+      'memcached',
+      (l) => l.some((r) => r.includes('memcached is now at 127.0.0.1:')),
+      'the new address',
+      LIVE_TIMEOUT_MS,
+    );
     await keepScreenshot(learnerPage, 'classroom-instances-moved-learner-1280');
     // So does the instructor's: their workspace taken over, its Redis from the snapshot.
     const ownNotice = await own.waitForSelector('[data-testid="notice"]', { timeout: LIVE_TIMEOUT_MS });

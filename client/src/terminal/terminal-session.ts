@@ -44,7 +44,8 @@ export class TerminalSession implements TerminalChannel, Placeable {
   private snap: SessionSnapshot = { state: 'connecting', address: null };
   private readonly listeners = new Set<() => void>();
   private readonly disposers: Array<() => void> = [];
-  private greeted = false;
+  /** The address the terminal last said it is at (null: not greeted yet). */
+  private greetedAt: string | null = null;
   private readonly promptListeners = new Set<() => void>();
   private readonly outputListeners = new Set<() => void>();
   private opened = false;
@@ -217,12 +218,15 @@ export class TerminalSession implements TerminalChannel, Placeable {
       case 'opened':
         this.editor.setCommands(message.commands, message.caseInsensitive);
         this.update({ state: 'open', address: message.address });
-        if (!this.greeted) {
-          this.greeted = true;
+        if (this.greetedAt === null) {
           this.editor.notice(
             `${DIM}${this.title} at ${message.address} — Tab completes, ↑ recalls, Ctrl-R searches, Ctrl-C interrupts${RESET}`,
           );
+        } else if (message.address !== this.greetedAt) {
+          // Moved to another instance of the class, or the server came back on another port.
+          this.editor.notice(`${DIM}${this.title} is now at ${message.address}${RESET}`);
         }
+        this.greetedAt = message.address;
         this.opened = true;
         return;
       case 'output':
