@@ -66,7 +66,6 @@ export function parsePublicUrl(raw: string | undefined): string | undefined {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
-/** Reads the settings; throws an Error naming the variable when one is malformed. */
 /** CLASSROOM_EVENTS_URL, refused before anything starts when it is not a redis:// URL. */
 function eventsUrl(raw: string | undefined): string | undefined {
   const url = raw?.trim() || undefined;
@@ -74,6 +73,7 @@ function eventsUrl(raw: string | undefined): string | undefined {
   return url;
 }
 
+/** Reads the settings; throws an Error naming the variable when one is malformed. */
 export function readClassroomConfig(env: NodeJS.ProcessEnv, services: ServiceSet = SERVICES): ClassroomConfig {
   const secret = env.INSTRUCTOR_SECRET?.trim() || null;
   if (secret !== null && secret.length < MIN_INSTRUCTOR_SECRET_LENGTH) {

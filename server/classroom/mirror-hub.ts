@@ -133,9 +133,10 @@ export class MirrorHub {
     this.forgetIfUnused(owner, o);
   }
 
-  private emit(o: Owner, event: MirrorEvent, owner?: string): void {
+  /** To the owner's watchers here, and on the owner's topic for those on other instances. */
+  private emit(o: Owner, event: MirrorEvent, owner: string): void {
     for (const listener of o.listeners) listener(event);
-    if (owner !== undefined) this.bus?.publish(ownerTopic(owner), event);
+    this.bus?.publish(ownerTopic(owner), event);
   }
 
   private owner(owner: string): Owner {

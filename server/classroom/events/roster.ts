@@ -5,13 +5,14 @@
 import type { ClassBus } from './types.ts';
 
 export const HEARTBEAT_MS = 5_000;
-export const MISSED_BEATS = 3;
+const MISSED_BEATS = 3;
 const TOPIC = 'instances';
 
 export class InstanceRoster {
   private readonly seen = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
   private readonly stop: () => void;
+  /** Instances alive at the last count, this one included. */
   private count = 1;
 
   constructor(
@@ -35,11 +36,6 @@ export class InstanceRoster {
     this.timer = setInterval(() => this.beat(), heartbeatMs);
     this.timer.unref();
     this.beat();
-  }
-
-  /** Instances alive now, this one included. */
-  get instances(): number {
-    return this.count;
   }
 
   private beat(): void {

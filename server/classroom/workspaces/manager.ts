@@ -510,8 +510,7 @@ export class WorkspaceManager extends EventEmitter<WorkspaceManagerEvents> imple
    * ensure() asks, from what this machine kept of them (nothing, for one that ran elsewhere).
    */
   private entryHereOrAdopted(workspaceId: string): Promise<Entry> {
-    const entry = this.entries.get(workspaceId);
-    if (entry) return Promise.resolve(this.entryOf(workspaceId));
+    if (this.entries.has(workspaceId)) return Promise.resolve(this.entryOf(workspaceId));
     let adopting = this.adopting.get(workspaceId);
     if (!adopting) {
       adopting = this.adopt(workspaceId).finally(() => this.adopting.delete(workspaceId));

@@ -42,10 +42,6 @@ export class WarmPool {
     this.size = size;
   }
 
-  get target(): number {
-    return this.size;
-  }
-
   /** Not (yet) anybody's, and this pool's. */
   isWarm(e: Entry): boolean {
     return e.record.learnerId === null && !e.claimed && !e.destroyed && this.options.mine(e);
