@@ -18,7 +18,6 @@ import { ClassroomDriver, EventStream, type Learner } from '../server/testing/cl
 import {
   INSTANCES_SECRET,
   startClassroomInstance,
-  type ClassroomInstance,
   type SharedBackends,
 } from '../server/testing/classroom-instances.ts';
 import { startInstanceProcess } from '../server/testing/classroom-instance-process.ts';
@@ -79,12 +78,6 @@ async function joinClass(
   return { learners, sockets, ms, classId: klass.id };
 }
 
-/** Whether `instance` runs the learner's workspace. */
-async function homeOf(instance: ClassroomInstance, learner: Learner): Promise<boolean> {
-  const record = await instance.classroom.store.learnerById(learner.id);
-  return !!record && instance.workspaces.holds(record.workspaceId);
-}
-
 try {
   const shared = backends();
   // A in a process of its own, to be killed; B in this one, to be looked into.
@@ -95,7 +88,7 @@ try {
 
   const joined = await joinClass(lb.baseUrl, LEARNERS);
   const onA: Learner[] = [];
-  for (const l of joined.learners) if (!(await homeOf(b, l))) onA.push(l);
+  for (const l of joined.learners) if (!(await b.holdsLearner(l.id))) onA.push(l);
   console.log(
     `  joins through HAProxy: join → 4 terminals ready ${fmt(joined.ms)}; ${onA.length} on A, ${LEARNERS - onA.length} on B`,
   );

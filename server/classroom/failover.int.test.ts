@@ -39,8 +39,7 @@ let away: Learner;
 /** The instructor's dashboard on B, open before A dies. */
 let dashboard: EventStream<ClassEvent>;
 
-const onB = async (learner: Learner) =>
-  b.workspaces.holds((await b.classroom.store.learnerById(learner.id))!.workspaceId);
+const onB = (learner: Learner) => b.holdsLearner(learner.id);
 
 beforeAll(async () => {
   const shared = {

@@ -24,6 +24,8 @@ export interface ClassroomInstance {
   dataDir: string;
   classroom: Classroom;
   workspaces: Workspaces;
+  /** Whether this instance runs the learner's workspace now (their record read from its store). */
+  holdsLearner(learnerId: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -86,6 +88,10 @@ export async function startClassroomInstance(
     dataDir: dir,
     classroom: running.classroom,
     workspaces: running.classroom.workspaces,
+    async holdsLearner(learnerId) {
+      const record = await running.classroom.store.learnerById(learnerId);
+      return !!record && running.classroom.workspaces.holds(record.workspaceId);
+    },
     async stop() {
       await app.close();
       await running.close();
