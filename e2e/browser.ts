@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { SIDE_BY_SIDE_MIN_PX } from '../client/src/work-layout.ts';
 import type { ServiceName } from '../shared/protocol.ts';
 
 /** Screenshots a person can look at: CI keeps this folder as an artefact (git ignores it). */
@@ -21,6 +22,21 @@ export const SCREEN_SIZES = [
 export function keepScreenshot(page: Page, name: string): Promise<Buffer> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+/**
+ * Brings the workspace forward: below SIDE_BY_SIDE_MIN_PX it is a tab of its own. A resize reaches
+ * the page a moment later, so this waits for the layout of the window's width rather than looking
+ * once (looking once, on a busy machine, found the wide layout still there and left the lesson up).
+ */
+export async function showWorkspace(page: Page): Promise<void> {
+  const tab = '[data-testid="view-tab-work"]';
+  if ((page.viewportSize()?.width ?? SIDE_BY_SIDE_MIN_PX) >= SIDE_BY_SIDE_MIN_PX) {
+    await page.waitForSelector(tab, { state: 'hidden' });
+    return;
+  }
+  await page.click(tab);
+  await page.waitForSelector(`${tab}[aria-selected="true"]`);
 }
 
 /** The system's Chromium; these tests never download a browser. */

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { classroomBaseUrl, instructorSecret } from '../server/testing/endpoints.ts';
-import { SCREEN_SIZES, keepScreenshot, waitForTerminal } from './browser.ts';
+import { SCREEN_SIZES, keepScreenshot, showWorkspace, waitForTerminal } from './browser.ts';
 
 /** Live updates and replies take milliseconds; the margin is for a slow CI machine. */
 const LIVE_TIMEOUT_MS = 20_000;
@@ -35,13 +35,21 @@ let classId = '';
 let code = '';
 const dialogs: string[] = [];
 
-/** Whether what is drawn at the middle of `selector` (or `at` px into it) belongs to it: nothing covers it. */
-async function uncovered(page: Page, selector: string): Promise<boolean> {
+/**
+ * Whether what is drawn at the middle of `selector` (or 10 px into it) belongs to it: nothing
+ * covers it. Otherwise what is there instead, so that a failure names the culprit.
+ */
+async function uncovered(page: Page, selector: string): Promise<true | string> {
   return page.$eval(selector, (el) => {
     const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0) return false;
+    if (box.width === 0 || box.height === 0) return 'not drawn (no size)';
     const top = document.elementFromPoint(box.left + box.width / 2, box.top + Math.min(box.height / 2, 10));
-    return top !== null && el.contains(top);
+    if (top !== null && el.contains(top)) return true;
+    const describe = (e: Element) =>
+      `<${e.tagName.toLowerCase()}${e.getAttribute('data-testid') ? ` data-testid="${e.getAttribute('data-testid')}"` : ''} class="${e.className}">`;
+    const chain: string[] = [];
+    for (let e: Element | null = top; e && chain.length < 4; e = e.parentElement) chain.push(describe(e));
+    return `covered by ${chain.join(' in ') || 'nothing'}`;
   });
 }
 
@@ -51,10 +59,9 @@ async function boxOf(page: Page, selector: string) {
   return box;
 }
 
-/** In a narrow window the workspace is a tab of its own. */
+/** The workspace with its editor shown. */
 async function showWork(page: Page): Promise<void> {
-  const tab = await page.$('[data-testid="view-tab-work"]');
-  if (tab && (await tab.isVisible())) await tab.click();
+  await showWorkspace(page);
   const unfold = await page.$('[data-testid="editor-unfold"]');
   if (unfold && (await unfold.isVisible())) await unfold.click();
 }
@@ -305,6 +312,8 @@ describe('what the instructor shares', () => {
   });
 
   test('the dock resizes from the keyboard, folds, and keeps both (and unopened snippets) across a reload', async () => {
+    // Where the test above leaves it, whether or not it got to its end.
+    await learner.setViewportSize({ width: 1280, height: 800 });
     const height = () => learner.$eval('[data-testid="mirror-panel"]', (el) => el.getBoundingClientRect().height);
     const before = await height();
     await learner.focus('[data-testid="dock-divider"]');

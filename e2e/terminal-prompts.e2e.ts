@@ -8,7 +8,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ServiceName } from '../shared/protocol.ts';
 import { testBaseUrl } from '../server/testing/endpoints.ts';
-import { SCREEN_SIZES, keepScreenshot, launchChromium, linesAfter, terminalRows, waitForTerminal } from './browser.ts';
+import {
+  SCREEN_SIZES,
+  keepScreenshot,
+  launchChromium,
+  linesAfter,
+  showWorkspace,
+  terminalRows,
+  waitForTerminal,
+} from './browser.ts';
 
 /** Replies take milliseconds; the margin is for a slow CI machine. */
 const REPLY_TIMEOUT_MS = 15_000;
@@ -26,8 +34,7 @@ const lastLine = (lines: string[]) => lines.filter(Boolean).at(-1) ?? '';
 
 /** Brings a service's terminal forward (the workspace's tab first, in a narrow window) with the keyboard in it. */
 async function showTerminal(service: ServiceName): Promise<void> {
-  const work = await page.$('[data-testid="view-tab-work"]');
-  if (work && (await work.isVisible())) await work.click();
+  await showWorkspace(page);
   await page.click(`[data-testid="tab-${service}"]`);
   await page.waitForSelector(`[data-testid="terminal-${service}"] .xterm-rows`, { state: 'visible' });
   await waitForScreen(service, (l) => l.some((row) => row.includes('Tab completes')), 'the terminal to connect');
