@@ -51,12 +51,19 @@ export interface LearnerInstances {
   forget?(ctx: InstanceContext): Promise<void>;
   /**
    * With several app instances: what the running instance holds, as the file its next start
-   * loads (Redis: a SAVE, then dump.rdb), for another machine to start from if this one is lost;
-   * null when nothing changed since its last save, unless `always`. A cache (memcached) has none.
+   * loads (Redis: a dump.rdb), for another machine to start from if this one is lost; taken
+   * without changing anything the learner can read. `since` is the mark of the last snapshot
+   * kept (null: none yet); null when nothing changed since it. A cache (memcached) has none.
    */
-  snapshot?(port: number, ctx: InstanceContext, always: boolean): Promise<Buffer | null>;
+  snapshot?(port: number, ctx: InstanceContext, since: string | null): Promise<InstanceSnapshot | null>;
   /** Puts a snapshot (from snapshot(), taken on another machine) where the next start loads it. */
   seed?(ctx: InstanceContext, bytes: Buffer): Promise<void>;
+}
+
+export interface InstanceSnapshot {
+  bytes: Buffer;
+  /** Says what state the bytes are of: the same mark later means nothing changed. */
+  mark: string;
 }
 
 /** A learner's account on a shared server; named after the workspace, with its own password. */

@@ -73,8 +73,8 @@ export interface SnapshotKeeperOptions {
  */
 export class SnapshotKeeper {
   private timer: NodeJS.Timeout | null = null;
-  /** `<workspace>:<service>` exported since this process started (the first is taken whatever changed). */
-  private readonly exported = new Set<string>();
+  /** `<workspace>:<service>` → the mark of its last snapshot kept since this process started (the first is taken whatever changed). */
+  private readonly marks = new Map<string, string>();
   private readonly kept: SnapshotKeeperOptions['services'];
 
   constructor(private readonly options: SnapshotKeeperOptions) {
@@ -99,9 +99,10 @@ export class SnapshotKeeper {
         const key = `${entry.record.id}:${a.name}`;
         try {
           const ctx = this.options.context(entry, a.name);
-          const bytes = await a.classroom.snapshot!(port, ctx, !this.exported.has(key));
-          if (bytes) await this.options.store.put(entry.record.id, a.name, bytes);
-          this.exported.add(key);
+          const taken = await a.classroom.snapshot!(port, ctx, this.marks.get(key) ?? null);
+          if (!taken) continue;
+          await this.options.store.put(entry.record.id, a.name, taken.bytes);
+          this.marks.set(key, taken.mark);
         } catch (err) {
           this.options.log(`workspace ${entry.record.id}: ${a.name} snapshot not saved: ${errorText(err)}`);
         }
@@ -119,6 +120,7 @@ export class SnapshotKeeper {
 
   async drop(workspaceId: string): Promise<void> {
     const services = this.kept.map((a) => a.name);
+    for (const service of services) this.marks.delete(`${workspaceId}:${service}`);
     await this.options.store.drop(workspaceId, services).catch(() => {});
   }
 }

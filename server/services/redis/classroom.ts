@@ -17,14 +17,18 @@ import path from 'node:path';
 import type { InstanceContext, LearnerInstances, Limits } from '../classroom-types.ts';
 import type { Endpoint } from '../endpoint.ts';
 import { redisRequest } from './connection.ts';
+import { openRedis } from './own-client.ts';
 import { isErrorValue, valueText } from './reply-value.ts';
 import type { RedisTarget } from './redis-url.ts';
+import { changeMark, snapshotFile } from './snapshot.ts';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const REDIS_ADMIN_USER = 'manager';
 /** Admin commands and probes: answers come in milliseconds on loopback. */
 const ADMIN_TIMEOUT_MS = 5_000;
 const PROBE_TIMEOUT_MS = 1_000;
+/** How the snapshot's connection is named in CLIENT LIST. */
+const SNAPSHOT_CONNECTION = 'playground-snapshot';
 
 /**
  * Denied to learners, and why. The rule is "+@all minus these" rather than an allow list, because
@@ -104,6 +108,12 @@ function redisEndpoint(port: number): Endpoint {
   return { url: `redis://${address}`, address };
 }
 
+/** The manager's own connection, for the playground's clients (ioredis). */
+function adminEndpoint(port: number, ctx: InstanceContext): Endpoint {
+  const address = `127.0.0.1:${port}`;
+  return { url: `redis://${REDIS_ADMIN_USER}:${encodeURIComponent(ctx.secret)}@${address}/0`, address };
+}
+
 function target(port: number, user?: string, password?: string): RedisTarget {
   return { host: '127.0.0.1', port, address: `127.0.0.1:${port}`, db: 0, user, password };
 }
@@ -152,18 +162,14 @@ export const redisLearners: LearnerInstances = {
   flush: (port, ctx) => redisAdmin(port, ctx.secret, [['FLUSHALL'], ['SCRIPT', 'FLUSH'], ['FUNCTION', 'FLUSH']]),
   /** A stopped Redis keeps its keys in its snapshot. */
   forget: (ctx) => fs.rm(path.join(ctx.dir, 'dump.rdb'), { force: true }),
-  async snapshot(port, ctx, always) {
-    const [info] = await redisRequest(
-      target(port, REDIS_ADMIN_USER, ctx.secret),
-      [['INFO', 'persistence']],
-      ADMIN_TIMEOUT_MS,
-    );
-    const changes = Number(/^rdb_changes_since_last_save:(\d+)/m.exec(valueText(info) ?? '')?.[1] ?? 1);
-    if (changes === 0 && !always) return null;
-    // SAVE, not BGSAVE: a learner's Redis holds at most its maxmemory (32 MB by default), which
-    // writes in milliseconds, and the file is whole when SAVE answers.
-    await redisAdmin(port, ctx.secret, [['SAVE']]);
-    return fs.readFile(path.join(ctx.dir, 'dump.rdb'));
+  async snapshot(port, ctx, since) {
+    const redis = await openRedis(adminEndpoint(port, ctx), SNAPSHOT_CONNECTION);
+    try {
+      const mark = await changeMark(redis);
+      return mark === since ? null : { bytes: await snapshotFile(redis), mark };
+    } finally {
+      redis.disconnect();
+    }
   },
   async seed(ctx, bytes) {
     await fs.mkdir(ctx.dir, { recursive: true });
