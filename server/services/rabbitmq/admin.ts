@@ -80,12 +80,15 @@ export async function managementRequest(
   apiPath: string,
   body?: unknown,
   tolerated: number[] = [],
+  /** More headers, e.g. x-reason on DELETE /api/connections (the text the client is closed with). */
+  headers: Record<string, string> = {},
 ): Promise<unknown> {
   const res = await fetch(`${access.url}${apiPath}`, {
     method,
     headers: {
       authorization: `Basic ${Buffer.from(`${access.user}:${access.password}`).toString('base64')}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(MANAGEMENT_TIMEOUT_MS),

@@ -9,7 +9,8 @@
 // per message on top of the bodies. Every queue full cost the broker 34 MB at worst with the
 // defaults (bench/rabbitmq-flood.ts), ~3.4 GB for a class of 100, against an alarm at 40% of the
 // machine's memory (docs/classroom.md). Messages delivered but not yet acknowledged do not count
-// against max-length, and stream queues ignore the policies: neither is bounded here.
+// against max-length: unacked-guard.ts closes the connections of a vhost that holds too many.
+// Stream queues ignore the policies and are not bounded here (they keep messages on disk).
 //
 // Measured on 3.10.8 (2 cores):
 // - One workspace is made with six PUTs in two parallel rounds (vhost and user, then permissions,
@@ -31,6 +32,7 @@ import { parseAmqpTarget } from './amqp-url.ts';
 import { ctlAccess, managementRequest, type CtlAccess, type ManagementAccess, type RabbitmqAdmin } from './admin.ts';
 import { MANAGED_USER, managedPassword, managementUrl } from './managed.ts';
 import { OVERFLOW_POLICY, QUEUE_CAP_POLICY, overflowPolicy, queueCapPolicy, type QueueCap } from './queue-cap.ts';
+import { UnackedGuard } from './unacked-guard.ts';
 
 /**
  * Workspaces created at once. The broker makes vhosts nearly one at a time, so when a whole class
@@ -146,12 +148,21 @@ function adminAccess(endpoint: Endpoint, ctx: ManagedContext | null, env: NodeJS
 export class RabbitmqAccounts implements AccountManager {
   private readonly admin: ManagementAccess;
   private readonly creating = new Limiter(CREATE_CONCURRENCY);
+  /** The vhosts made or written again here: the ones whose unacknowledged messages it fences. */
+  private readonly vhosts = new Set<string>();
+  readonly unacked: UnackedGuard;
 
   constructor(
     private readonly access: RabbitmqAdminAccess,
     private readonly limits: Limits,
   ) {
     this.admin = { url: access.managementUrl, user: access.user, password: access.password };
+    this.unacked = new UnackedGuard(
+      this.admin,
+      { messages: limits.unackedMessages, bytes: limits.unackedMb * 1024 * 1024 },
+      this.vhosts,
+    );
+    this.unacked.start();
   }
 
   /** The learner's AMQP URL: their user, their vhost. */
@@ -171,6 +182,7 @@ export class RabbitmqAccounts implements AccountManager {
         this.request('PUT', `/api/users/${name}`, { password: account.password, tags: '' }),
       ]);
       await this.grant(account);
+      this.vhosts.add(account.id);
     });
   }
 
@@ -178,6 +190,7 @@ export class RabbitmqAccounts implements AccountManager {
   async restore(accounts: LearnerAccount[]): Promise<void> {
     if (accounts.length === 0) return;
     await this.request('POST', '/api/definitions', accountDefinitions(accounts, this.limits));
+    for (const a of accounts) this.vhosts.add(a.id);
   }
 
   /** Reset: deleting the vhost drops its queues, exchanges and bindings (and closes its connections). */
@@ -186,6 +199,7 @@ export class RabbitmqAccounts implements AccountManager {
     await this.request('DELETE', `/api/vhosts/${name}`, undefined, [404]);
     await this.request('PUT', `/api/vhosts/${name}`, {});
     await this.grant(account);
+    this.vhosts.add(account.id);
   }
 
   /** Everything that lives in the vhost besides itself: made again after reset() deleted it. */
@@ -200,6 +214,7 @@ export class RabbitmqAccounts implements AccountManager {
   }
 
   async remove(id: string): Promise<void> {
+    this.vhosts.delete(id);
     await this.request('DELETE', `/api/vhosts/${encodeURIComponent(id)}`, undefined, [404]);
     // Deleting the user also closes any connection it still has elsewhere.
     await this.request('DELETE', `/api/users/${encodeURIComponent(id)}`, undefined, [404]);
@@ -219,7 +234,9 @@ export class RabbitmqAccounts implements AccountManager {
     return { ctl: this.access.ctl, management: this.admin };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.unacked.stop();
+  }
 
   private request(method: string, apiPath: string, body?: unknown, tolerated: number[] = []): Promise<unknown> {
     return managementRequest(this.admin, method, apiPath, body, tolerated);
@@ -243,6 +260,15 @@ export const rabbitmqLearners: LearnerAccounts<RabbitmqAdminAccess> = {
     queueMessages: { env: 'CLASSROOM_QUEUE_MESSAGES', default: 1000, min: 1, max: 10_000_000 },
     /** max-length-bytes of every queue (ready messages' bodies), in MB. */
     queueMb: { env: 'CLASSROOM_QUEUE_MB', default: 1, min: 1, max: 4096 },
+    /**
+     * Messages a vhost's consumers may hold delivered and unacknowledged, all queues together;
+     * over it their connections are closed (unacked-guard.ts). Far more than a lesson has in
+     * flight; at ~1.5 KB of the broker's own per message it adds at most ~12 MB to the worst case
+     * of the queue cap (see the top of the file).
+     */
+    unackedMessages: { env: 'CLASSROOM_UNACKED_MESSAGES', default: 5_000, min: 1, max: 10_000_000 },
+    /** Their bodies' bytes, in MB. */
+    unackedMb: { env: 'CLASSROOM_UNACKED_MB', default: 5, min: 1, max: 4096 },
   },
   adminAccess,
   open: (access, limits) => new RabbitmqAccounts(access, limits),
