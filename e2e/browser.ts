@@ -39,6 +39,14 @@ export async function showWorkspace(page: Page): Promise<void> {
   await page.waitForSelector(`${tab}[aria-selected="true"]`);
 }
 
+/** Types each line at the keyboard with Enter after it, as a person would, into what has the focus. */
+export async function typeLines(page: Page, lines: readonly string[]): Promise<void> {
+  for (const line of lines) {
+    await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+  }
+}
+
 /** The system's Chromium; these tests never download a browser. */
 const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];

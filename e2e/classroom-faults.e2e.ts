@@ -19,7 +19,7 @@ import {
 } from '../server/testing/classroom-process.ts';
 import { freePort } from '../server/services/net-util.ts';
 import type { ServiceName } from '../shared/protocol.ts';
-import { keepScreenshot, launchChromium, waitForTerminal } from './browser.ts';
+import { keepScreenshot, launchChromium, typeLines, waitForTerminal } from './browser.ts';
 
 const SECRET = 'faults-test-instructor-secret';
 /** The learner hears of a fault within this (the issue's promise), plus the page's own frame time. */
@@ -70,10 +70,7 @@ async function learnerRedisPid(): Promise<number> {
 async function typeIn(service: ServiceName, lines: string[]): Promise<void> {
   await page.click(`[data-testid="tab-${service}"]`);
   await page.waitForFunction((s) => !!document.activeElement?.closest(`[data-testid="terminal-${s}"]`), service);
-  for (const line of lines) {
-    await page.keyboard.type(line);
-    await page.keyboard.press('Enter');
-  }
+  await typeLines(page, lines);
 }
 
 /** How often `text` is on the terminal's screen now. */

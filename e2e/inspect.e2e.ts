@@ -3,7 +3,7 @@
 // hit counter, a RabbitMQ binding and where a publish went, a MySQL table with its foreign key).
 // Screenshots of each view are kept.
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, waitForTerminal } from './browser.ts';
+import { launchChromium, typeLines, waitForTerminal } from './browser.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ServiceName } from '../shared/protocol.ts';
 import { testBaseUrl } from '../server/testing/endpoints.ts';
@@ -25,10 +25,7 @@ async function typeIn(service: ServiceName, lines: string[]): Promise<void> {
     TIMEOUT_MS,
   );
   await page.waitForFunction((s) => !!document.activeElement?.closest(`[data-testid="terminal-${s}"]`), service);
-  for (const line of lines) {
-    await page.keyboard.type(line);
-    await page.keyboard.press('Enter');
-  }
+  await typeLines(page, lines);
 }
 
 /** Opens the Inspect tab on `service` with the keyboard: Alt+I, then the arrows to its tab. */

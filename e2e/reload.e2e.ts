@@ -9,11 +9,12 @@ import { summarize } from '../bench/stats.ts';
 import { classroomBaseUrl, instructorSecret, testBaseUrl } from '../server/testing/endpoints.ts';
 import type { ServiceName } from '../shared/protocol.ts';
 import {
-  SCREEN_SIZES,
   keepScreenshot,
   launchChromium,
+  SCREEN_SIZES,
   screenRows,
   terminalRows,
+  typeLines,
   waitForScreenText,
   waitForTerminal,
 } from './browser.ts';
@@ -63,9 +64,8 @@ async function focusTerminal(service: ServiceName, key: string): Promise<void> {
   await page.waitForFunction((s) => !!document.activeElement?.closest(`[data-testid="terminal-${s}"]`), service);
 }
 
-async function typeLine(line: string): Promise<void> {
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
+function typeLine(line: string): Promise<void> {
+  return typeLines(page, [line]);
 }
 
 /** Shows the editor where the lesson folds it away (a lesson that uses only the terminals). */

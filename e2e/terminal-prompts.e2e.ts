@@ -9,12 +9,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ServiceName } from '../shared/protocol.ts';
 import { testBaseUrl } from '../server/testing/endpoints.ts';
 import {
-  SCREEN_SIZES,
   keepScreenshot,
   launchChromium,
   linesAfter,
+  SCREEN_SIZES,
   showWorkspace,
   terminalRows,
+  typeLines,
   waitForTerminal,
 } from './browser.ts';
 
@@ -48,9 +49,8 @@ async function setSize(size: { width: number; height: number }): Promise<void> {
   await page.waitForSelector(`.app[data-layout="${size.width < 1100 ? 'tabs' : 'side-by-side'}"]`);
 }
 
-async function typeLine(line: string): Promise<void> {
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
+function typeLine(line: string): Promise<void> {
+  return typeLines(page, [line]);
 }
 
 /** The text of the cells drawn dim on the last row that has text (xterm's DOM renderer marks them). */

@@ -1,7 +1,7 @@
 // The four terminals in a real browser against the real services: keys are typed on the keyboard
 // and replies read back from what xterm.js rendered.
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, linesAfter, terminalRows, waitForTerminal } from './browser.ts';
+import { launchChromium, linesAfter, terminalRows, typeLines, waitForTerminal } from './browser.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ServiceName } from '../shared/protocol.ts';
 import { testBaseUrl } from '../server/testing/endpoints.ts';
@@ -35,9 +35,8 @@ async function showTerminal(service: ServiceName): Promise<void> {
   await waitForFocus(service);
 }
 
-async function typeLine(line: string): Promise<void> {
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
+function typeLine(line: string): Promise<void> {
+  return typeLines(page, [line]);
 }
 
 beforeAll(async () => {
