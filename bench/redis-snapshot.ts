@@ -3,13 +3,12 @@
 // filled to a few sizes up to the 32 MB a learner may hold. Prints wall time and this process's
 // CPU for each, and the file sizes; the same Redis for both, one after the other.
 //   npx tsx bench/redis-snapshot.ts [rounds=5]
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../server/services/net-util.ts';
-import { REDIS_ADMIN_USER, REDIS_SERVER, redisLearners } from '../server/services/redis/classroom.ts';
+import { REDIS_ADMIN_USER, redisLearners } from '../server/services/redis/classroom.ts';
+import { startLearnerRedis } from '../server/testing/learner-redis.ts';
 import type { InstanceContext } from '../server/services/classroom-types.ts';
 import { summarize } from './stats.ts';
 
@@ -19,18 +18,8 @@ const SIZES = [100, 1_000, 20_000];
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-redis-snapshot-'));
 const ctx: InstanceContext = { dir, limits: { memoryMb: 32, connections: 64 }, secret: 'bench', isRoot: true };
-const port = await freePort();
-const child = spawn(REDIS_SERVER, await redisLearners.prepare(port, ctx), { stdio: 'ignore' });
+const { port, child } = await startLearnerRedis(ctx);
 try {
-  for (let deadline = Date.now() + 10_000; ;) {
-    try {
-      await redisLearners.probe(port, child.pid!);
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
   const admin = new Redis({ port, username: REDIS_ADMIN_USER, password: ctx.secret });
   console.log('keys     copy p50 / p99 (CPU p50)           SAVE p50 / p99 (CPU p50)         file: copy / SAVE');
   for (const keys of SIZES) {

@@ -3,8 +3,7 @@
 // persistence lesson reads as it was (LASTSAVE, the changes since the last save, dump.rdb, ROLE),
 // and a Redis started from it has every key of every database, with its type, value and expiry,
 // and the function libraries.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,8 +11,8 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceContext } from '../classroom-types.ts';
-import { freePort } from '../net-util.ts';
-import { REDIS_SERVER, redisLearners } from './classroom.ts';
+import { startLearnerRedis } from '../../testing/learner-redis.ts';
+import { redisLearners } from './classroom.ts';
 
 const LIBRARY = "#!lua name=snaplib\nredis.register_function('twice', function(keys, args) return args[1] * 2 end)";
 
@@ -29,22 +28,9 @@ async function startRedis(name: string, seed?: Buffer): Promise<{ ctx: InstanceC
     secret: `secret/${name}?&`,
     isRoot: process.getuid?.() === 0,
   };
-  await fs.mkdir(dir, { recursive: true });
   if (seed) await redisLearners.seed!(ctx, seed);
-  const port = await freePort();
-  const args = await redisLearners.prepare(port, ctx);
-  const child = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
+  const { port, child } = await startLearnerRedis(ctx);
   children.push(child);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await redisLearners.probe(port, child.pid!);
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
   return { ctx, port, dir };
 }
 
