@@ -1,6 +1,7 @@
 // A class on two app instances behind the repository's HAProxy, on loopback, with one store and
 // one event channel (the figures of docs/deploy.md):
-// 1. joins through HAProxy: join → four terminals ready, p50/p99, in waves of 10;
+// 1. joins through HAProxy: join → four terminals ready, p50/p99, in waves of 10; then each
+//    learner types 10 lines at their Redis, and the messages the event channel carried are counted;
 // 2. a check run by a learner on instance A, until a dashboard held by instance B shows it: p50/p99;
 // 3. failover: instance A is killed (SIGKILL, with its learners' memcached and Redis, as a machine
 //    that dies); each of its learners reconnects through HAProxy and has a working terminal on B
@@ -9,6 +10,7 @@
 //   npx tsx bench/instances.ts [learners=100] [checks=200]
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import type { ClassEvent } from '../shared/classroom-api.ts';
 import type { ServiceName } from '../shared/protocol.ts';
 import { sharedAdminFromSupervisor } from '../server/classroom/workspaces/shared-admin.ts';
@@ -46,6 +48,21 @@ const backends = (): SharedBackends => ({
   }),
   eventsUrl: stack.endpoints.redis.url,
 });
+
+/** Lines each learner types for the event channel's count. */
+const TYPED_LINES = 10;
+
+/** PUBLISHes the event channel's Redis has served so far (INFO commandstats). */
+async function publishCounter(url: string): Promise<{ count(): Promise<number>; close(): void }> {
+  const redis = new Redis(url);
+  return {
+    async count() {
+      const stats = await redis.info('commandstats');
+      return Number(/^cmdstat_publish:calls=(\d+)/m.exec(stats)?.[1] ?? 0);
+    },
+    close: () => redis.disconnect(),
+  };
+}
 
 const fmt = (xs: number[]) => {
   const s = summarize(xs);
@@ -86,12 +103,24 @@ try {
   const lb = await startBalancer(new URL(a.baseUrl).host, new URL(b.baseUrl).host);
   console.log(`${LEARNERS} learners, two instances behind HAProxy (one store, one event channel)`);
 
+  const published = await publishCounter(stack.endpoints.redis.url);
   const joined = await joinClass(lb.baseUrl, LEARNERS);
   const onA: Learner[] = [];
   for (const l of joined.learners) if (!(await b.holdsLearner(l.id))) onA.push(l);
   console.log(
     `  joins through HAProxy: join → 4 terminals ready ${fmt(joined.ms)}; ${onA.length} on A, ${LEARNERS - onA.length} on B`,
   );
+  // Every learner types at their Redis, as a class at work: what of it travels on the channel.
+  const before = await published.count();
+  await Promise.all(
+    joined.sockets.map(async (socket) => {
+      for (let i = 0; i < TYPED_LINES; i++) await socket.run('redis', `ECHO line-${i}`);
+    }),
+  );
+  console.log(
+    `  ${LEARNERS} learners typing ${TYPED_LINES} lines each, nobody watching: ${(await published.count()) - before} messages on the event channel`,
+  );
+  published.close();
 
   // A check on A, seen on B's dashboard.
   const stream = await EventStream.open<ClassEvent>(`${b.baseUrl}/api/classes/${joined.classId}/events`, {
