@@ -7,7 +7,10 @@
 //      broker under a second here and leave few round trips to measure;
 //   2. the worst case of one learner: every queue they may have filled to its cap, the broker's
 //      memory before and after (what the docs' arithmetic for a class of 100 stands on);
-//   3. the same flood with the queue cap taken off the flooder's vhost, for comparison.
+//   3. the same flood with the queue cap taken off the flooder's vhost, for comparison;
+//   4. a consumer that never acks, fed flat out (1 KB bodies): what it holds and the broker's memory,
+//      with the unacknowledged-messages fence and without it (UnackedGuard stopped);
+//   5. what the fence's look costs with a class's queues on the broker (100 vhosts × 20 queues).
 // Figures only, no pass/fail (server/services/rabbitmq/flood.int.test.ts asserts).
 //   npx tsx bench/rabbitmq-flood.ts [TOTAL_MB=500]
 import amqp from 'amqplib';
@@ -15,9 +18,15 @@ import fs from 'node:fs/promises';
 import { sharedAdminFromSupervisor } from '../server/classroom/workspaces/shared-admin.ts';
 import type { AccountManager, LearnerAccount, Limits } from '../server/services/classroom-types.ts';
 import { managementRequest, type ManagementAccess } from '../server/services/rabbitmq/admin.ts';
-import { queueCap, rabbitmqLearners, type RabbitmqAdminAccess } from '../server/services/rabbitmq/classroom.ts';
+import {
+  queueCap,
+  rabbitmqLearners,
+  type RabbitmqAccounts,
+  type RabbitmqAdminAccess,
+} from '../server/services/rabbitmq/classroom.ts';
 import { rabbitmq } from '../server/services/rabbitmq/index.ts';
 import { capText, OVERFLOW_POLICY, QUEUE_CAP_POLICY } from '../server/services/rabbitmq/queue-cap.ts';
+import { UNACKED_LOOK_MS } from '../server/services/rabbitmq/unacked-guard.ts';
 import { Supervisor } from '../server/services/supervisor.ts';
 import { freshTestDataDir } from '../server/stack.ts';
 import { brokerMemory, flood, type FloodResult } from '../server/testing/rabbitmq-flood.ts';
@@ -104,6 +113,44 @@ async function worstCase(endpoint: { url: string }, management: ManagementAccess
   }
 }
 
+/**
+ * A consumer with no prefetch that never acks, and a publisher sending 1 KB bodies as fast as
+ * confirms come back, for `seconds` or until the consumer's connection is closed.
+ */
+async function neverAcks(endpoint: { url: string }, seconds: number, management: ManagementAccess) {
+  const consumer = await amqp.connect(endpoint.url);
+  const publisher = await amqp.connect(endpoint.url);
+  let closedWith: string | null = null;
+  consumer.on('close', (err?: Error) => (closedWith = err?.message ?? 'closed'));
+  consumer.on('error', () => {});
+  try {
+    const take = await consumer.createChannel();
+    await take.assertQueue('never-acked');
+    let held = 0;
+    await take.consume('never-acked', () => held++, { noAck: false });
+    const send = await publisher.createConfirmChannel();
+    const body = Buffer.alloc(1024, 'u');
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const before = await erlangMemory(management);
+    const began = performance.now();
+    const until = Date.now() + seconds * 1000;
+    while (Date.now() < until && closedWith === null) {
+      // A nack now and then is the queue cap: the consumer takes them in a little behind.
+      for (let i = 0; i < 500; i++) send.sendToQueue('never-acked', body, {}, () => {});
+      await send.waitForConfirms().catch(() => {});
+    }
+    const ms = performance.now() - began;
+    // What the broker keeps: the messages held, or put back in the queue when the connection went.
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const after = await erlangMemory(management);
+    await send.deleteQueue('never-acked');
+    return { held, ms, closedWith: closedWith as string | null, grew: after.erlang - before.erlang };
+  } finally {
+    await consumer.close().catch(() => {});
+    await publisher.close().catch(() => {});
+  }
+}
+
 const dataDir = await freshTestDataDir('bench');
 const env = { ...process.env };
 delete env[rabbitmq.urlEnv];
@@ -161,6 +208,65 @@ try {
   await managementRequest(management, 'DELETE', `/api/policies/${v}/${OVERFLOW_POLICY}`);
   console.log('');
   report(`3. the same flood without the cap (for comparison)`, await flood(options));
+
+  const guard = (accounts as RabbitmqAccounts).unacked;
+  const learner: LearnerAccount = { id: 'wunacked0', password: 'unacked-password' };
+  await accounts.create(learner);
+  console.log(`\n4. a consumer that never acks, fed 1 KB bodies flat out for up to ${SUSTAINED_S} s`);
+  const fenced = await neverAcks(accounts.endpoint(learner), SUSTAINED_S, management);
+  console.log(
+    `  with the fence (${limits.unackedMessages} / ${limits.unackedMb} MB): it held ${fenced.held} when ` +
+      `${fenced.closedWith ? `its connection was closed, ${(fenced.ms / 1000).toFixed(1)} s in` : 'the time was up (NOT closed)'}; ` +
+      `the broker kept ${mb(fenced.grew)} more (Erlang)`,
+  );
+  guard.stop();
+  const unfenced = await neverAcks(accounts.endpoint(learner), SUSTAINED_S, management);
+  console.log(
+    `  without it: it held ${unfenced.held} after ${(unfenced.ms / 1000).toFixed(1)} s, and growing; ` +
+      `the broker kept ${mb(unfenced.grew)} more (Erlang)`,
+  );
+  await accounts.remove(learner.id);
+
+  console.log(
+    `\n5. the fence's look, with ${CLASS_SIZE} learners each connected, holding 5 unacknowledged messages, ` +
+      `and ${limits.maxQueues} queues each`,
+  );
+  const many: LearnerAccount[] = Array.from({ length: CLASS_SIZE }, (_, i) => ({ id: `wclass${i}`, password: 'p' }));
+  await accounts.restore(many);
+  const connected = await Promise.all(
+    many.map(async (a) => {
+      const model = await amqp.connect(accounts.endpoint(a).url);
+      const ch = await model.createChannel();
+      for (let q = 0; q < limits.maxQueues; q++) await ch.assertQueue(`q${q}`);
+      for (let i = 0; i < 5; i++) ch.sendToQueue('q0', Buffer.from('x'));
+      await ch.consume('q0', () => {}, { noAck: false });
+      return model;
+    }),
+  );
+  // The management API lists a connection's channels seconds after it opened.
+  for (let waited = 0; waited < 30_000; waited += 500) {
+    const rows = (await managementRequest(management, 'GET', '/api/channels?columns=vhost')) as unknown[];
+    if (rows.length >= CLASS_SIZE) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const timed = async (bytesToo: boolean) => {
+    const ms: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const began = performance.now();
+      await guard.look(bytesToo);
+      ms.push(performance.now() - began);
+    }
+    return summarize(ms);
+  };
+  // Most looks ask for the channels only; every 4th also asks each of these vhosts for its bytes.
+  const l = await timed(false);
+  const withBytes = await timed(true);
+  console.log(
+    `  one look: p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms (n=${l.n}), every ${UNACKED_LOOK_MS} ms; ` +
+      `with every vhost's bytes: p50 ${withBytes.p50.toFixed(1)} ms (n=${withBytes.n})`,
+  );
+  await Promise.all(connected.map((model) => model.close().catch(() => {})));
+  await Promise.all(many.map((a) => accounts.remove(a.id)));
 } finally {
   await accounts.remove(flooder.id).catch(() => {});
   await accounts.remove(other.id).catch(() => {});

@@ -9,7 +9,7 @@
 // per message on top of the bodies. Every queue full cost the broker 34 MB at worst with the
 // defaults (bench/rabbitmq-flood.ts), ~3.4 GB for a class of 100, against an alarm at 40% of the
 // machine's memory (docs/classroom.md). Messages delivered but not yet acknowledged do not count
-// against max-length: unacked-guard.ts closes the connections of a vhost that holds too many.
+// against max-length: unacked-guard.ts closes the connections that hold too many in a vhost.
 // Stream queues ignore the policies and are not bounded here (they keep messages on disk).
 //
 // Measured on 3.10.8 (2 cores):
@@ -159,7 +159,11 @@ export class RabbitmqAccounts implements AccountManager {
     this.admin = { url: access.managementUrl, user: access.user, password: access.password };
     this.unacked = new UnackedGuard(
       this.admin,
-      { messages: limits.unackedMessages, bytes: limits.unackedMb * 1024 * 1024 },
+      {
+        messages: limits.unackedMessages,
+        bytes: limits.unackedMb * 1024 * 1024,
+        bytesCheckFrom: Math.max(1, Math.floor(limits.unackedMb / limits.queueMb)),
+      },
       this.vhosts,
     );
     this.unacked.start();
@@ -262,9 +266,10 @@ export const rabbitmqLearners: LearnerAccounts<RabbitmqAdminAccess> = {
     queueMb: { env: 'CLASSROOM_QUEUE_MB', default: 1, min: 1, max: 4096 },
     /**
      * Messages a vhost's consumers may hold delivered and unacknowledged, all queues together;
-     * over it their connections are closed (unacked-guard.ts). Far more than a lesson has in
-     * flight; at ~1.5 KB of the broker's own per message it adds at most ~12 MB to the worst case
-     * of the queue cap (see the top of the file).
+     * over it the connections holding them are closed (unacked-guard.ts). Far more than a lesson
+     * has in flight; at ~1.5 KB of the broker's own per message, ~12 MB beside the queue cap's
+     * worst case (see the top of the file), plus what a consumer fed flat out takes in before the
+     * fence sees it (docs/classroom.md).
      */
     unackedMessages: { env: 'CLASSROOM_UNACKED_MESSAGES', default: 5_000, min: 1, max: 10_000_000 },
     /** Their bodies' bytes, in MB. */
