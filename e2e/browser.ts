@@ -39,6 +39,20 @@ export async function showWorkspace(page: Page): Promise<void> {
   await page.waitForSelector(`${tab}[aria-selected="true"]`);
 }
 
+/**
+ * Waits until the service's terminal has greeted: its first line ("<service> at <address> — Tab
+ * completes, …", client/src/terminal/terminal-session.ts) comes once the server is connected.
+ */
+export function waitForGreeting(page: Page, service: ServiceName, timeoutMs: number): Promise<string[]> {
+  return waitForTerminal(
+    page,
+    service,
+    (lines) => lines.some((row) => row.includes('Tab completes')),
+    'the terminal to connect',
+    timeoutMs,
+  );
+}
+
 /** Types each line at the keyboard with Enter after it, as a person would, into what has the focus. */
 export async function typeLines(page: Page, lines: readonly string[]): Promise<void> {
   for (const line of lines) {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { classroomBaseUrl, instructorSecret } from '../server/testing/endpoints.ts';
-import { SCREEN_SIZES, keepScreenshot, showWorkspace, waitForTerminal } from './browser.ts';
+import { keepScreenshot, SCREEN_SIZES, showWorkspace, waitForGreeting } from './browser.ts';
 
 /** Live updates and replies take milliseconds; the margin is for a slow CI machine. */
 const LIVE_TIMEOUT_MS = 20_000;
@@ -259,7 +259,7 @@ describe('what the instructor shares', () => {
     await instructor.waitForSelector('[data-testid="broadcast-terminals-result"]');
     await second.bringToFront();
     await second.click('[data-testid="tab-redis"]');
-    await waitForTerminal(second, 'redis', (l) => l.some((r) => r.includes('Tab completes')), 'Redis', LIVE_TIMEOUT_MS);
+    await waitForGreeting(second, 'redis', LIVE_TIMEOUT_MS);
     await second.click('[data-testid="terminal-redis"]');
     await second.keyboard.type(`ECHO shown-${tag}`);
     await second.keyboard.press('Enter');

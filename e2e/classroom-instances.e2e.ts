@@ -19,7 +19,7 @@ import { startBalancer, type Balancer } from '../server/testing/haproxy.ts';
 import { TestDatabases } from '../server/testing/store/mysql-test-db.ts';
 import { ROOT } from '../server/stack.ts';
 import type { PlaygroundClient } from '../server/ws/playground-client.ts';
-import { keepScreenshot, launchChromium, linesAfter, typeLines, waitForTerminal } from './browser.ts';
+import { keepScreenshot, launchChromium, linesAfter, typeLines, waitForGreeting, waitForTerminal } from './browser.ts';
 
 const LIVE_TIMEOUT_MS = 20_000;
 const LEARNERS = 4;
@@ -73,7 +73,7 @@ async function connectAndPass(learner: Learner): Promise<void> {
 /** Types a line into the page's Redis terminal and waits for `reply` after it. */
 async function typeInRedis(tab: Page, line: string, reply: string): Promise<void> {
   await tab.click('[data-testid="tab-redis"]');
-  await waitForTerminal(tab, 'redis', (l) => l.some((r) => r.includes('Tab completes')), 'Redis', 45_000);
+  await waitForGreeting(tab, 'redis', 45_000);
   await tab.click('[data-testid="terminal-redis"]');
   await typeLines(tab, [line]);
   await waitForTerminal(

@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { classroomBaseUrl, instructorSecret } from '../server/testing/endpoints.ts';
-import { launchChromium, linesAfter, waitForScreenText, waitForTerminal } from './browser.ts';
+import { launchChromium, linesAfter, waitForGreeting, waitForScreenText, waitForTerminal } from './browser.ts';
 
 /** How long a reply or a live update may take: milliseconds normally, the margin is for slow CI. */
 const LIVE_TIMEOUT_MS = 20_000;
@@ -112,13 +112,7 @@ describe('classroom in the browser', () => {
       // The step's only block is cache_aside.py, which stores the forecast; the same item typed into
       // the memcached terminal passes the same check, and leaves terminal text for the watcher below.
       await learner.click('[data-testid="tab-memcached"]');
-      await waitForTerminal(
-        learner,
-        'memcached',
-        (l) => l.some((r) => r.includes('Tab completes')),
-        'the terminal',
-        WORKSPACE_TIMEOUT_MS,
-      );
+      await waitForGreeting(learner, 'memcached', WORKSPACE_TIMEOUT_MS);
       await learner.click('[data-testid="terminal-memcached"]');
       for (const line of ['set forecast:oslo 0 300 13', 'sunny in oslo']) {
         await learner.keyboard.type(line);

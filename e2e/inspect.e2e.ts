@@ -3,7 +3,7 @@
 // hit counter, a RabbitMQ binding and where a publish went, a MySQL table with its foreign key).
 // Screenshots of each view are kept.
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, typeLines, waitForTerminal } from './browser.ts';
+import { launchChromium, typeLines, waitForGreeting } from './browser.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ServiceName } from '../shared/protocol.ts';
 import { testBaseUrl } from '../server/testing/endpoints.ts';
@@ -17,13 +17,7 @@ let page: Page;
 async function typeIn(service: ServiceName, lines: string[]): Promise<void> {
   await page.click(`[data-testid="tab-${service}"]`);
   await page.waitForSelector(`[data-testid="terminal-${service}"] .xterm-rows`, { state: 'visible' });
-  await waitForTerminal(
-    page,
-    service,
-    (l) => l.some((row) => row.includes('Tab completes')),
-    'the terminal',
-    TIMEOUT_MS,
-  );
+  await waitForGreeting(page, service, TIMEOUT_MS);
   await page.waitForFunction((s) => !!document.activeElement?.closest(`[data-testid="terminal-${s}"]`), service);
   await typeLines(page, lines);
 }

@@ -15,6 +15,7 @@ import {
   screenRows,
   terminalRows,
   typeLines,
+  waitForGreeting,
   waitForScreenText,
   waitForTerminal,
 } from './browser.ts';
@@ -173,14 +174,14 @@ afterAll(async () => {
 describe('a reload loses nothing of the terminals and runs', () => {
   test('terminals, a half-typed MySQL statement, a live consumer and a finished run all come back', async () => {
     await focusTerminal('redis', '2');
-    await waitForScreen('redis', (l) => l.some((r) => r.includes('Tab completes')), 'Redis to connect');
+    await waitForGreeting(page, 'redis', REPLY_TIMEOUT_MS);
     await typeLine(`SET ${KEY} "kept across a reload"`);
     await waitForScreen('redis', (l) => l.includes('OK'), 'OK');
     await typeLine(`GET ${KEY}`);
     await waitForScreen('redis', (l) => l.includes('"kept across a reload"'), 'the value');
 
     await focusTerminal('mysql', '4');
-    await waitForScreen('mysql', (l) => l.some((r) => r.includes('Tab completes')), 'MySQL to connect');
+    await waitForGreeting(page, 'mysql', REPLY_TIMEOUT_MS);
     // A statement over two lines: the first is entered, the second is still being typed.
     await typeLine(`SELECT 'half' AS`);
     await waitForScreen('mysql', (l) => lastRow(l) === '    ->', 'the continuation prompt');
@@ -369,7 +370,7 @@ describe('classroom: a learner reloads', () => {
     const p = await learnerContext.newPage();
     await p.goto(base);
     await p.waitForSelector('[data-testid="connection-state"][data-state="open"]', { timeout: WORKSPACE_TIMEOUT_MS });
-    await waitForTerminal(p, 'mysql', (l) => l.some((r) => r.includes('Tab completes')), 'MySQL', WORKSPACE_TIMEOUT_MS);
+    await waitForGreeting(p, 'mysql', WORKSPACE_TIMEOUT_MS);
     await p.keyboard.press('Alt+4');
     await p.waitForFunction(() => !!document.activeElement?.closest('[data-testid="terminal-mysql"]'));
     await p.keyboard.type(`SELECT 'before' AS`);

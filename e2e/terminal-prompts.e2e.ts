@@ -16,6 +16,7 @@ import {
   showWorkspace,
   terminalRows,
   typeLines,
+  waitForGreeting,
   waitForTerminal,
 } from './browser.ts';
 
@@ -38,7 +39,7 @@ async function showTerminal(service: ServiceName): Promise<void> {
   await showWorkspace(page);
   await page.click(`[data-testid="tab-${service}"]`);
   await page.waitForSelector(`[data-testid="terminal-${service}"] .xterm-rows`, { state: 'visible' });
-  await waitForScreen(service, (l) => l.some((row) => row.includes('Tab completes')), 'the terminal to connect');
+  await waitForGreeting(page, service, REPLY_TIMEOUT_MS);
   await page.click(`[data-testid="terminal-${service}"]`);
   await page.waitForFunction((s) => !!document.activeElement?.closest(`[data-testid="terminal-${s}"]`), service);
 }

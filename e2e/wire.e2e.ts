@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { testBaseUrl } from '../server/testing/endpoints.ts';
-import { keepScreenshot, launchChromium, terminalRows, waitForTerminal } from './browser.ts';
+import { keepScreenshot, launchChromium, terminalRows, waitForGreeting, waitForTerminal } from './browser.ts';
 
 const TIMEOUT_MS = 20_000;
 const tag = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
@@ -124,13 +124,7 @@ describe('the Wire view', () => {
 
   test('a memcached data line of the wrong length gets a hint in the terminal and beside the error frame', async () => {
     await page.click('[data-testid="tab-memcached"]');
-    await waitForTerminal(
-      page,
-      'memcached',
-      (l) => l.some((row) => row.includes('Tab completes')),
-      'the terminal',
-      TIMEOUT_MS,
-    );
+    await waitForGreeting(page, 'memcached', TIMEOUT_MS);
     await page.waitForFunction(() => !!document.activeElement?.closest('[data-testid="terminal-memcached"]'));
     await page.keyboard.type(`set wire:${tag} 0 0 3`);
     await page.keyboard.press('Enter');
